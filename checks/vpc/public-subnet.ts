@@ -1,0 +1,43 @@
+import {
+  defaultRoutesToIgw,
+  effectiveRouteTables,
+  label,
+  refOf,
+  vpcsInScope,
+} from '../../inventory/derive.ts';
+import { defineCheck } from '../define.ts';
+
+export const vpcPublicSubnet = defineCheck({
+  id: 'vpc.public-subnet',
+  principle: 'P2',
+  severity: 'high',
+  resourceType: 'AWS::EC2::Subnet',
+  needs: ['ec2.vpcs', 'ec2.subnets', 'ec2.routeTables'],
+  title: 'サブネットがインターネットゲートウェイへのデフォルトルートを持っています（パブリックサブネット化）',
+  explanation:
+    'パブリックサブネットを持たない設計では、どのサブネットも 0.0.0.0/0・::/0 をインターネットゲートウェイへ向けません。このルートがあると、公開 IP を持つリソースがインターネットから直接到達可能になります。',
+  impact: 'CloudFront を経由しない経路でワークロードがインターネットに露出する恐れがあります。',
+  remediation:
+    'ルートテーブルからインターネットゲートウェイ（igw-）宛てのデフォルトルートを削除し、外向き通信は NAT Gateway 経由にしてください。メインルートテーブルを継承しているサブネットはメインルートテーブルも確認してください。',
+  evaluate: ({ inventory, intent }) => {
+    if (intent.switches.allowPublicSubnets) return [];
+    const inScope = vpcsInScope(inventory, intent);
+    const tables = effectiveRouteTables(inventory);
+    return inventory.ec2.subnets.flatMap((subnet) => {
+      const table = tables.get(subnet.id);
+      if (!inScope.has(subnet.vpcId) || !table) return [];
+      return defaultRoutesToIgw(table).map((route) => {
+        const via = table.subnetIds.includes(subnet.id)
+          ? 'ルートテーブル'
+          : 'メインルートテーブル（暗黙の関連付け）';
+        return {
+          resource: refOf('AWS::EC2::Subnet', subnet),
+          message: `サブネット ${label(subnet)} は${via} ${label(table)} で ${route.destination} を ${route.targetId} に向けています。`,
+          expected: `${route.destination} のインターネットゲートウェイ宛てルートなし`,
+          actual: `${table.id}: ${route.destination} → ${route.targetId}`,
+          fact: `${table.id}:${route.destination}:${route.targetId}`,
+        };
+      });
+    });
+  },
+});

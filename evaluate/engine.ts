@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import type { Check, ResourceRef, Violation } from '../checks/define.ts';
+import { exceptionCovers, isExpired } from '../intent/exceptions.ts';
+import type { ResolvedIntent } from '../intent/resolve.ts';
+import type { Severity } from '../intent/schema.ts';
+import type { Inventory, SliceName } from '../inventory/types.ts';
+import { type Finding, type Report, SEVERITY_ORDER, type SuppressedFinding } from '../report/types.ts';
+
+export const INCOMPLETE_CHECK_ID = 'audit.incomplete';
+export const EXCEPTION_EXPIRED_CHECK_ID = 'audit.exception-expired';
+
+export interface EvaluateOptions {
+  readonly inventory: Inventory;
+  readonly intent: ResolvedIntent;
+  readonly checks: readonly Check[];
+  readonly now: Date;
+  readonly startedAt?: Date;
+  /** Run only these check ids (on-demand invoke); audit.* checks always run. */
+  readonly onlyChecks?: readonly string[];
+}
+
+export const fingerprintOf = (checkId: string, resource: ResourceRef, fact: string): string =>
+  createHash('sha256')
+    .update(`${checkId}\u0000${resource.region}\u0000${resource.id}\u0000${fact}`)
+    .digest('hex')
+    .slice(0, 20);
+
+const toFinding = (check: Check, v: Violation, severity: Severity): Finding => ({
+  checkId: check.id,
+  severity,
+  resource: v.resource,
+  title: check.title,
+  message: v.message,
+  ...(v.expected !== undefined ? { expected: v.expected } : {}),
+  ...(v.actual !== undefined ? { actual: v.actual } : {}),
+  remediation: check.remediation,
+  impact: check.impact,
+  principle: check.principle,
+  fingerprint: fingerprintOf(check.id, v.resource, v.fact ?? v.message),
+});
+
+const bySeverityThenId = (a: Finding, b: Finding): number =>
+  SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+  a.checkId.localeCompare(b.checkId) ||
+  a.resource.id.localeCompare(b.resource.id) ||
+  a.message.localeCompare(b.message);
+
+/**
+ * Runs the checks over the inventory and builds the report. Pure apart from hashing.
+ * A check whose data failed to collect is not run (the collection error is reported by
+ * audit.incomplete); a check that throws becomes an audit.incomplete finding naming it. Never a pass.
+ */
+export const evaluate = (options: EvaluateOptions): Report => {
+  const { inventory, intent, now } = options;
+  const failedSlices = new Set<SliceName>(inventory.errors.flatMap((e) => e.slices));
+  const incompleteCheck = options.checks.find((c) => c.id === INCOMPLETE_CHECK_ID);
+  const selected = options.checks.filter(
+    (c) =>
+      !intent.disabledChecks.includes(c.id) &&
+      (c.id.startsWith('audit.') || !options.onlyChecks || options.onlyChecks.includes(c.id)),
+  );
+
+  const raw: Finding[] = [];
+  const skippedChecks: string[] = [];
+  for (const check of selected) {
+    if (check.needs.some((slice) => failedSlices.has(slice))) {
+      skippedChecks.push(check.id);
+      continue;
+    }
+    try {
+      for (const v of check.evaluate({ inventory, intent, now, checks: options.checks })) {
+        raw.push(toFinding(check, v, v.severity ?? intent.severity[check.id] ?? check.severity));
+      }
+    } catch (error) {
+      if (!incompleteCheck) throw error;
+      const resource = { type: 'AWS::Account', id: inventory.account, region: 'global' };
+      raw.push(
+        toFinding(
+          incompleteCheck,
+          {
+            resource,
+            message: `チェック ${check.id} の評価中にエラーが発生したため、このチェックの結果は不明です（${error instanceof Error ? error.message : String(error)}）。`,
+            fact: `check-threw:${check.id}`,
+          },
+          intent.severity[INCOMPLETE_CHECK_ID] ?? incompleteCheck.severity,
+        ),
+      );
+    }
+  }
+
+  const active = intent.exceptions.filter((e) => !isExpired(e, now));
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const finding of raw) {
+    // audit.* findings are never suppressed: an incomplete audit must always be visible.
+    const exception = finding.checkId.startsWith('audit.')
+      ? undefined
+      : active.find((e) => exceptionCovers(e, finding.checkId, finding.resource));
+    if (exception) {
+      suppressed.push({
+        ...finding,
+        exception: { reason: exception.reason, ...(exception.expires ? { expires: exception.expires } : {}) },
+      });
+    } else {
+      findings.push(finding);
+    }
+  }
+  findings.sort(bySeverityThenId);
+  suppressed.sort(bySeverityThenId);
+
+  const bySeverity = Object.fromEntries(
+    SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+  ) as Record<Severity, number>;
+  return {
+    account: inventory.account,
+    regions: inventory.regions,
+    profile: intent.profile,
+    startedAt: (options.startedAt ?? now).toISOString(),
+    finishedAt: now.toISOString(),
+    complete: inventory.errors.length === 0 && !findings.some((f) => f.checkId === INCOMPLETE_CHECK_ID),
+    errors: inventory.errors.map(({ service, operation, region, code, message }) => ({
+      service,
+      operation,
+      region,
+      code,
+      message,
+    })),
+    findings,
+    suppressed,
+    skippedChecks,
+    summary: { checksRun: selected.length - skippedChecks.length, bySeverity },
+  };
+};

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+
+/**
+ * The intent file: which architecture the account is held against.
+ * Every object is strict so a typo ("natmode") fails loudly with its path instead of being ignored.
+ */
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export const severitySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof severitySchema>;
+
+export const PROFILES = ['private-backend', 'classic'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+const isoDate = z.iso.date({ message: 'must be a date written YYYY-MM-DD' });
+
+const tierSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Subnets of this tier, by id. */
+  subnetIds: z.array(z.string().startsWith('subnet-')).default([]),
+  /** Or by tag: every subnet carrying this tag key/value belongs to the tier. */
+  tag: z.strictObject({ key: z.string().min(1), value: z.string() }).optional(),
+  /** A closed tier (DB) has no route to the internet at all. */
+  closed: z.boolean().default(false),
+  /** The tier is expected to reach the internet through NAT. */
+  egress: z.boolean().default(false),
+});
+
+const natModeSchema = z.enum(['regional', 'zonal', 'instance', 'none', 'any']);
+
+const vpcIntentSchema = z.strictObject({
+  id: z.string().startsWith('vpc-'),
+  cidr: z.string().optional(),
+  natMode: natModeSchema.optional(),
+  tiers: z.array(tierSchema).default([]),
+});
+
+const chainLinkSchema = z.strictObject({
+  /** A short name other links refer to in `from`. */
+  name: z.string().min(1),
+  groupId: z.string().startsWith('sg-'),
+  /** The front SG (ALB/NLB behind CloudFront) admits only the CloudFront origin-facing prefix list. */
+  front: z.boolean().default(false),
+  ports: z.array(z.number().int().min(0).max(65535)).min(1),
+  /** Sources: 'cloudfront', the name of another link, a security group id, or 'cidr:<block>' (PrivateLink/NLB). */
+  from: z.array(z.string().min(1)).min(1),
+});
+
+const exceptionSchema = z.strictObject({
+  check: z.string().min(1),
+  /** Resource id (or ARN) the exception applies to; '*' for every resource of that check. */
+  resource: z.string().min(1),
+  reason: z.string().min(1),
+  expires: isoDate.optional(),
+});
+
+/** What `baseline` recorded, compared by the drift.* checks. Values are canonical strings. */
+const baselineSchema = z.strictObject({
+  recordedAt: z.string().optional(),
+  securityGroups: z.record(z.string(), z.strictObject({ rules: z.array(z.string()) })).default({}),
+  routeTables: z
+    .record(z.string(), z.strictObject({ routes: z.array(z.string()), associations: z.array(z.string()) }))
+    .default({}),
+  loadBalancers: z
+    .record(
+      z.string(),
+      z.strictObject({
+        name: z.string(),
+        scheme: z.string(),
+        subnets: z.array(z.string()),
+        securityGroups: z.array(z.string()),
+      }),
+    )
+    .default({}),
+  /** When true, a load balancer that is not in `loadBalancers` is drift. */
+  loadBalancersComplete: z.boolean().default(true),
+  distributions: z
+    .record(
+      z.string(),
+      z.strictObject({
+        origins: z.array(z.string()),
+        behaviors: z.array(z.string()),
+        webAclId: z.string(),
+      }),
+    )
+    .default({}),
+  restApis: z
+    .record(
+      z.string(),
+      z.strictObject({
+        endpointTypes: z.array(z.string()),
+        policy: z.string(),
+        stages: z.array(z.string()),
+        methods: z.array(z.string()),
+      }),
+    )
+    .default({}),
+});
+
+export const intentSchema = z.strictObject({
+  version: z.literal(1),
+  profile: z.enum(PROFILES),
+  /** Regions audited when the command line names none. */
+  regions: z.array(z.string().min(1)).default([]),
+  network: z
+    .strictObject({
+      /** Subnets may route to an internet gateway and auto-assign public IPs (P2; classic profile: true). */
+      allowPublicSubnets: z.boolean().optional(),
+      /** Workload network interfaces may carry public IPs (P1; classic profile: true). */
+      allowPublicIps: z.boolean().optional(),
+    })
+    .default({}),
+  /** VPCs in scope; empty means every non-default VPC. */
+  vpcs: z.array(vpcIntentSchema).default([]),
+  securityGroups: z
+    .strictObject({
+      /** Ingress sources must be security groups or the CloudFront prefix list, never CIDRs (P4). */
+      requireReferences: z.boolean().optional(),
+      chain: z.array(chainLinkSchema).default([]),
+    })
+    .default({ chain: [] }),
+  loadBalancers: z
+    .strictObject({
+      /** Load balancers must be internal (P5); classic profile defaults to false. */
+      requireInternal: z.boolean().optional(),
+      /** ARNs or names allowed to be internet-facing anyway. */
+      allowInternetFacing: z.array(z.string()).default([]),
+      /** Tier name whose subnets load balancers must sit in. */
+      ingressTier: z.string().optional(),
+    })
+    .default({ allowInternetFacing: [] }),
+  cloudfront: z
+    .strictObject({
+      /** Distributions that are the intended front door; empty means every distribution. */
+      frontDoors: z.array(z.string()).default([]),
+      requireWaf: z.boolean().default(true),
+      requireSecurityHeaders: z.boolean().default(true),
+      /** S3 origins allowed without OAC (e.g. a public website endpoint), by origin domain name. */
+      allowPublicS3Origins: z.array(z.string()).default([]),
+      /** Custom origin header that carries the API key. */
+      apiKeyHeader: z.string().default('x-api-key'),
+    })
+    .default({
+      frontDoors: [],
+      requireWaf: true,
+      requireSecurityHeaders: true,
+      allowPublicS3Origins: [],
+      apiKeyHeader: 'x-api-key',
+    }),
+  apiGateway: z
+    .strictObject({
+      /** Expected endpoint type per API id (or '*' for every API). */
+      endpointTypes: z.record(z.string(), z.enum(['PRIVATE', 'REGIONAL', 'EDGE'])).default({}),
+      /** VPC endpoints a private API may admit. Empty means the API's own vpcEndpointIds. */
+      vpcEndpointIds: z.array(z.string().startsWith('vpce-')).default([]),
+      /** Every method except CORS OPTIONS must require an API key (APIs behind CloudFront). */
+      requireApiKey: z.boolean().optional(),
+      requireWaf: z.boolean().default(true),
+      requireThrottling: z.boolean().default(true),
+      /** VPC link ids integrations may use; empty means any AVAILABLE link to an internal NLB. */
+      vpcLinkIds: z.array(z.string()).default([]),
+    })
+    .default({
+      endpointTypes: {},
+      vpcEndpointIds: [],
+      requireWaf: true,
+      requireThrottling: true,
+      vpcLinkIds: [],
+    }),
+  /** Severity per check id, overriding the catalogue default. */
+  severity: z.record(z.string(), severitySchema).default({}),
+  /** Check ids not run at all. */
+  disabledChecks: z.array(z.string()).default([]),
+  exceptions: z.array(exceptionSchema).default([]),
+  baseline: baselineSchema.optional(),
+});
+
+export type Intent = z.infer<typeof intentSchema>;
+export type IntentInput = z.input<typeof intentSchema>;
+export type VpcIntent = z.infer<typeof vpcIntentSchema>;
+export type Tier = z.infer<typeof tierSchema>;
+export type ChainLink = z.infer<typeof chainLinkSchema>;
+export type IntentException = z.infer<typeof exceptionSchema>;
+export type Baseline = z.infer<typeof baselineSchema>;

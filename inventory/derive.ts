@@ -1,0 +1,109 @@
+import type { ResolvedIntent } from '../intent/resolve.ts';
+import type { Tier } from '../intent/schema.ts';
+import type { Inventory, ResourceBase, Route, RouteTable, Subnet } from './types.ts';
+
+/** Pure derived facts over the inventory, with the AWS semantics they rely on. */
+
+export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = 'com.amazonaws.global.cloudfront.origin-facing';
+
+export const WORLD_CIDRS: ReadonlySet<string> = new Set(['0.0.0.0/0', '::/0']);
+
+/** Indexes items by id once, so checks join in O(1) instead of scanning. */
+export const byId = <T extends { readonly id: string }>(items: readonly T[]): ReadonlyMap<string, T> =>
+  new Map(items.map((i) => [i.id, i]));
+
+/**
+ * The route table that actually governs a subnet: its explicit association, or else the VPC's
+ * main route table (a subnet without an explicit association silently inherits the main table).
+ */
+export const effectiveRouteTable = (inventory: Inventory, subnet: Subnet): RouteTable | undefined => {
+  const tables = inventory.ec2.routeTables.filter(
+    (t) => t.region === subnet.region && t.vpcId === subnet.vpcId,
+  );
+  return tables.find((t) => t.subnetIds.includes(subnet.id)) ?? tables.find((t) => t.isMain);
+};
+
+/** Builds a subnet id → effective route table lookup for the whole inventory in one pass. */
+export const effectiveRouteTables = (inventory: Inventory): ReadonlyMap<string, RouteTable> => {
+  const explicit = new Map<string, RouteTable>();
+  const mainByVpc = new Map<string, RouteTable>();
+  for (const t of inventory.ec2.routeTables) {
+    for (const s of t.subnetIds) explicit.set(s, t);
+    if (t.isMain) mainByVpc.set(`${t.region}/${t.vpcId}`, t);
+  }
+  const result = new Map<string, RouteTable>();
+  for (const s of inventory.ec2.subnets) {
+    const table = explicit.get(s.id) ?? mainByVpc.get(`${s.region}/${s.vpcId}`);
+    if (table) result.set(s.id, table);
+  }
+  return result;
+};
+
+/**
+ * Active routes of a table that send the whole internet (0.0.0.0/0 or ::/0) to an internet gateway.
+ * An egress-only IGW (`eigw-`) is not an internet gateway: it admits no inbound connection.
+ */
+export const defaultRoutesToIgw = (table: RouteTable): readonly Route[] =>
+  table.routes.filter(
+    (r) => r.state === 'active' && r.targetKind === 'internet-gateway' && WORLD_CIDRS.has(r.destination),
+  );
+
+/** Routes that lead to the internet in any way: IGW, egress-only IGW, NAT gateway or a NAT instance. */
+export const internetRoutes = (table: RouteTable): readonly Route[] =>
+  table.routes.filter(
+    (r) =>
+      r.state === 'active' &&
+      r.targetKind !== 'local' &&
+      (r.destinationKind !== 'prefix-list' ? isPublicDestination(r.destination) : false) &&
+      [
+        'internet-gateway',
+        'egress-only-internet-gateway',
+        'nat-gateway',
+        'instance',
+        'network-interface',
+      ].includes(r.targetKind),
+  );
+
+/** True for a destination that covers public address space (not an RFC 1918 / ULA block). */
+export const isPublicDestination = (cidr: string): boolean => {
+  if (WORLD_CIDRS.has(cidr)) return true;
+  if (cidr.includes(':')) return !/^f[cd]/i.test(cidr);
+  const [a, b] = cidr.split('.').map(Number) as [number, number];
+  return !(a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a === 127);
+};
+
+/** Subnets of a tier: listed by id, or carrying the tier's tag. */
+export const subnetsOfTier = (inventory: Inventory, tier: Tier): readonly Subnet[] =>
+  inventory.ec2.subnets.filter(
+    (s) =>
+      tier.subnetIds.includes(s.id) || (tier.tag !== undefined && s.tags[tier.tag.key] === tier.tag.value),
+  );
+
+/** VPC ids the intent scopes the audit to: the listed ones, or every non-default VPC. */
+export const vpcsInScope = (inventory: Inventory, intent: ResolvedIntent): ReadonlySet<string> =>
+  new Set(
+    intent.vpcs.length > 0
+      ? intent.vpcs.map((v) => v.id)
+      : inventory.ec2.vpcs.filter((v) => !v.isDefault).map((v) => v.id),
+  );
+
+/** Ids of the CloudFront origin-facing managed prefix list in every region (its id differs per region). */
+export const cloudFrontPrefixListIds = (inventory: Inventory): ReadonlySet<string> =>
+  new Set(
+    inventory.ec2.prefixLists
+      .filter((p) => p.prefixListName === CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST)
+      .map((p) => p.id),
+  );
+
+/** "name (id)" or just the id: how a Japanese message names a resource. */
+export const label = (r: Pick<ResourceBase, 'id'> & { readonly name?: string }): string =>
+  r.name ? `${r.name} (${r.id})` : r.id;
+
+/** Minimal resource reference for a finding. */
+export const refOf = (type: string, r: ResourceBase) => ({
+  type,
+  id: r.id,
+  region: r.region,
+  ...(r.arn ? { arn: r.arn } : {}),
+  ...(r.name ? { name: r.name } : {}),
+});

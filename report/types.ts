@@ -1,0 +1,54 @@
+import type { ResourceRef } from '../checks/define.ts';
+import type { Severity } from '../intent/schema.ts';
+
+/** One finding of the report (contract: ../shared/CHECKS.md "Report contract"). */
+export interface Finding {
+  readonly checkId: string;
+  readonly severity: Severity;
+  readonly resource: ResourceRef;
+  /** Japanese. */
+  readonly title: string;
+  /** Japanese. */
+  readonly message: string;
+  readonly expected?: string;
+  readonly actual?: string;
+  /** Japanese. */
+  readonly remediation?: string;
+  /** Japanese: the impact in one sentence. */
+  readonly impact?: string;
+  readonly principle?: string;
+  /** Stable hash of check id + resource + fact; the alert state is keyed by it. */
+  readonly fingerprint: string;
+}
+
+export interface SuppressedFinding extends Finding {
+  readonly exception: { readonly reason: string; readonly expires?: string };
+}
+
+export interface ReportError {
+  readonly service: string;
+  readonly operation: string;
+  readonly region: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface Report {
+  readonly account: string;
+  readonly regions: readonly string[];
+  readonly profile: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly complete: boolean;
+  readonly errors: readonly ReportError[];
+  readonly findings: readonly Finding[];
+  readonly suppressed: readonly SuppressedFinding[];
+  /** Checks not run because data they need could not be collected. */
+  readonly skippedChecks: readonly string[];
+  readonly summary: {
+    readonly checksRun: number;
+    readonly bySeverity: Readonly<Record<Severity, number>>;
+  };
+}
+
+export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'];

@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import { InputValidationError } from './errors.ts';
+
+/** Formats a zod issue path as `vpcs[0].natMode`. */
+export const formatPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
+
+/**
+ * Validates untrusted input once, at the boundary. Throws an InputValidationError (or the given
+ * subclass) naming each bad field and, when `lineOf` can tell, its line in the source file.
+ */
+export const validate = <S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  source: string,
+  options: {
+    lineOf?: (path: readonly PropertyKey[]) => number | undefined;
+    errorClass?: new (source: string, issues: { path: string; message: string; line?: number }[]) => Error;
+  } = {},
+): z.infer<S> => {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => {
+    const path = issue.path as PropertyKey[];
+    // Unknown keys are reported on the parent object; name the key itself.
+    const keys = issue.code === 'unrecognized_keys' ? (issue.keys as string[]) : [];
+    const fullPath = keys.length === 1 ? [...path, keys[0] as string] : path;
+    const line = options.lineOf?.(fullPath) ?? options.lineOf?.(path);
+    return { path: formatPath(fullPath), message: issue.message, ...(line ? { line } : {}) };
+  });
+  throw new (options.errorClass ?? InputValidationError)(source, issues);
+};
