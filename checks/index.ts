@@ -1,13 +1,22 @@
-import { auditExceptionExpired } from './audit/exception-expired.ts';
-import { auditIncomplete } from './audit/incomplete.ts';
+import { APIGW_CHECKS } from './apigw/index.ts';
+import { AUDIT_CHECKS } from './audit/index.ts';
+import { CLOUDFRONT_CHECKS } from './cloudfront/index.ts';
 import type { Check } from './define.ts';
-import { vpcPublicSubnet } from './vpc/public-subnet.ts';
+import { DRIFT_CHECKS } from './drift/index.ts';
+import { ELB_CHECKS } from './elb/index.ts';
+import { SG_CHECKS } from './sg/index.ts';
+import { VPC_CHECKS } from './vpc/index.ts';
 
-/** Every check, imported explicitly (no filesystem discovery, so the bundle holds them all). */
+/**
+ * Every check, imported explicitly through one barrel per group (no filesystem discovery, so the
+ * bundle holds them all). Order follows ../shared/CHECKS.md.
+ */
 export const CHECKS: readonly Check[] = [
-  // Network (P1–P3)
-  vpcPublicSubnet,
-  // The audit itself (P10)
-  auditIncomplete,
-  auditExceptionExpired,
+  ...VPC_CHECKS,
+  ...SG_CHECKS,
+  ...ELB_CHECKS,
+  ...CLOUDFRONT_CHECKS,
+  ...APIGW_CHECKS,
+  ...DRIFT_CHECKS,
+  ...AUDIT_CHECKS,
 ];

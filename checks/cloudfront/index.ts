@@ -1,0 +1,4 @@
+import type { Check } from '../define.ts';
+
+/** The cloudfront.* checks. */
+export const CLOUDFRONT_CHECKS: readonly Check[] = [];

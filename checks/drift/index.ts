@@ -1,0 +1,4 @@
+import type { Check } from '../define.ts';
+
+/** The drift.* checks. */
+export const DRIFT_CHECKS: readonly Check[] = [];

@@ -1,0 +1,4 @@
+import type { Check } from '../define.ts';
+
+/** The elb.* checks. */
+export const ELB_CHECKS: readonly Check[] = [];

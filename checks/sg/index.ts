@@ -1,0 +1,4 @@
+import type { Check } from '../define.ts';
+
+/** The sg.* checks. */
+export const SG_CHECKS: readonly Check[] = [];
