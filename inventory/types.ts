@@ -328,6 +328,12 @@ export interface ApiStage {
   /** Throttling from the stage's method settings (the all-methods entry or per method), when set. */
   readonly throttling?: { readonly rateLimit?: number; readonly burstLimit?: number };
   readonly lastUpdatedDate?: string;
+  /**
+   * Canonical signatures (see inventory/api-signature.ts) of the methods the stage actually serves,
+   * read from the stage's export (GetExport). Compared with the API's current resources to find
+   * undeployed changes; undefined when not collected.
+   */
+  readonly deployedMethods?: readonly string[];
 }
 
 export interface ApiDeployment {
