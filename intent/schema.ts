@@ -57,9 +57,27 @@ const exceptionSchema = z.strictObject({
 /** What `baseline` recorded, compared by the drift.* checks. Values are canonical strings. */
 const baselineSchema = z.strictObject({
   recordedAt: z.string().optional(),
-  securityGroups: z.record(z.string(), z.strictObject({ rules: z.array(z.string()) })).default({}),
+  securityGroups: z
+    .record(
+      z.string(),
+      z.strictObject({
+        rules: z.array(z.string()),
+        /** Region the resource lives in: a deletion is judged only when that region was audited. */
+        region: z.string().optional(),
+        name: z.string().optional(),
+      }),
+    )
+    .default({}),
   routeTables: z
-    .record(z.string(), z.strictObject({ routes: z.array(z.string()), associations: z.array(z.string()) }))
+    .record(
+      z.string(),
+      z.strictObject({
+        routes: z.array(z.string()),
+        associations: z.array(z.string()),
+        region: z.string().optional(),
+        name: z.string().optional(),
+      }),
+    )
     .default({}),
   loadBalancers: z
     .record(
@@ -69,6 +87,7 @@ const baselineSchema = z.strictObject({
         scheme: z.string(),
         subnets: z.array(z.string()),
         securityGroups: z.array(z.string()),
+        region: z.string().optional(),
       }),
     )
     .default({}),
@@ -92,6 +111,8 @@ const baselineSchema = z.strictObject({
         policy: z.string(),
         stages: z.array(z.string()),
         methods: z.array(z.string()),
+        region: z.string().optional(),
+        name: z.string().optional(),
       }),
     )
     .default({}),
