@@ -1,0 +1,92 @@
+import type { ResolvedIntent } from '../../intent/resolve.ts';
+import { label, refOf } from '../../inventory/derive.ts';
+import type {
+  CacheBehavior,
+  CloudFrontOrigin,
+  Distribution,
+  Inventory,
+  RestApi,
+} from '../../inventory/types.ts';
+import type { ResourceRef } from '../define.ts';
+
+/** Helpers shared by the cloudfront.* checks (not a check itself). */
+
+export const DISTRIBUTION_TYPE = 'AWS::CloudFront::Distribution';
+
+export const distributionRef = (d: Distribution): ResourceRef => refOf(DISTRIBUTION_TYPE, d);
+
+/**
+ * The distributions P6 holds to account: those the intent names as front doors (by id or ARN), or
+ * every distribution when it names none. A distribution outside that set is someone else's design;
+ * whether it opens an unintended path into the VPC is judged by the exposure and load balancer checks.
+ */
+export const frontDoors = (inventory: Inventory, intent: ResolvedIntent): readonly Distribution[] => {
+  const named = new Set(intent.cloudfront.frontDoors);
+  if (named.size === 0) return inventory.cloudfront.distributions;
+  return inventory.cloudfront.distributions.filter(
+    (d) => named.has(d.id) || (d.arn !== undefined && named.has(d.arn)),
+  );
+};
+
+/** How a Japanese message names a distribution: id (and its first alternate domain name, if any). */
+export const distributionLabel = (d: Distribution): string =>
+  d.aliases[0] ? `${label(d)}（${d.aliases[0]}）` : label(d);
+
+/** How a Japanese message names a cache behavior. */
+export const behaviorLabel = (b: CacheBehavior): string =>
+  b.pathPattern === '*' ? 'デフォルトビヘイビア (*)' : `ビヘイビア ${b.pathPattern}`;
+
+/** Behaviors that send requests to the given origin, in distribution order. */
+export const behaviorsTargeting = (d: Distribution, origin: CloudFrontOrigin): readonly CacheBehavior[] =>
+  d.behaviors.filter((b) => b.targetOriginId === origin.id);
+
+/** DNS names compare case-insensitively; CloudFront may also keep a trailing dot. */
+export const normalizeHost = (domainName: string): string =>
+  domainName.trim().toLowerCase().replace(/\.$/, '');
+
+/**
+ * `<apiId>.execute-api.<region>.amazonaws.com` (REST and HTTP APIs share this form). A custom domain
+ * name in front of an API cannot be resolved to its API and base-path mapping here, so it is not parsed.
+ */
+const EXECUTE_API = /^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+
+export interface ExecuteApiTarget {
+  readonly apiId: string;
+  readonly region: string;
+}
+
+export const parseExecuteApiDomain = (domainName: string): ExecuteApiTarget | undefined => {
+  const match = EXECUTE_API.exec(normalizeHost(domainName));
+  return match ? { apiId: match[1]!, region: match[2]! } : undefined;
+};
+
+/**
+ * The REST API an execute-api origin reaches, when the inventory can say. Undefined when the API's region
+ * was not collected, or when no REST API has that id: execute-api domains also serve HTTP APIs
+ * (API Gateway v2), which the inventory does not hold, so "not found" is not evidence of anything.
+ */
+export const restApiOfOrigin = (inventory: Inventory, origin: CloudFrontOrigin): RestApi | undefined => {
+  const target = parseExecuteApiDomain(origin.domainName);
+  if (!target || !inventory.regions.includes(target.region)) return undefined;
+  return inventory.apigateway.restApis.find((a) => a.id === target.apiId && a.region === target.region);
+};
+
+/** Path segments without empty parts: '/prod/data/*' → ['prod', 'data', '*']. */
+const segments = (path: string): readonly string[] => path.split('/').filter((s) => s !== '');
+
+/**
+ * The API Gateway stage a behavior's requests reach. CloudFront forwards `originPath + requestPath`, and
+ * a REST API's execute-api endpoint reads the first segment of that path as the stage. With an origin
+ * path the stage is its first segment; without one it is the first segment of the request path, which
+ * the path pattern fixes unless that segment holds a wildcard (`*`, `?`): then it is undefined (unknown).
+ * The leading '/' of a path pattern is optional and means the same either way.
+ * Not modelled: a CloudFront Function or Lambda@Edge that rewrites the URI.
+ */
+export const resolvedStage = (origin: CloudFrontOrigin, behavior: CacheBehavior): string | undefined => {
+  const first = segments(origin.originPath)[0] ?? segments(behavior.pathPattern)[0];
+  return first === undefined || /[*?]/.test(first) ? undefined : first;
+};
+
+/** Where a behavior's requests land on the API, for messages: '/prod/prod/data/*'. */
+export const resolvedPath = (origin: CloudFrontOrigin, behavior: CacheBehavior): string =>
+  `/${[...segments(origin.originPath), ...segments(behavior.pathPattern)].join('/')}`;

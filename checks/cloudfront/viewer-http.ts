@@ -1,0 +1,28 @@
+import { defineCheck } from '../define.ts';
+import { behaviorLabel, distributionLabel, distributionRef, frontDoors } from './distribution.ts';
+
+export const cloudfrontViewerHttp = defineCheck({
+  id: 'cloudfront.viewer-http',
+  principle: 'P6',
+  severity: 'medium',
+  resourceType: 'AWS::CloudFront::Distribution',
+  needs: ['cloudfront.distributions'],
+  title: 'キャッシュビヘイビアが HTTP での閲覧を許可しています',
+  explanation:
+    'ビューワープロトコルポリシーが allow-all のビヘイビアは、平文の HTTP リクエストにもそのまま応答します。通信内容や Cookie が経路上で盗聴・改ざんされる恐れがあります。',
+  impact: '利用者とのあいだの通信が暗号化されず、セッション情報などが漏えいする恐れがあります。',
+  remediation:
+    'ビヘイビアのビューワープロトコルポリシーを redirect-to-https（または https-only）に変更してください。',
+  evaluate: ({ inventory, intent }) =>
+    frontDoors(inventory, intent).flatMap((d) =>
+      d.behaviors
+        .filter((b) => b.viewerProtocolPolicy === 'allow-all')
+        .map((b) => ({
+          resource: distributionRef(d),
+          message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)}は HTTP での閲覧を許可しています（allow-all）。`,
+          expected: 'redirect-to-https または https-only',
+          actual: `${b.pathPattern}: allow-all`,
+          fact: `${b.pathPattern}:allow-all`,
+        })),
+    ),
+});
