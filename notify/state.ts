@@ -1,0 +1,255 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { severitySchema } from '../intent/schema.ts';
+import type { Finding, Report } from '../report/types.ts';
+import { StateStoreError } from './errors.ts';
+
+/**
+ * What was alerted, keyed by finding fingerprint (check id + resource + fact), so the next run tells
+ * new findings from old ones. It holds only what the recovery message shows: no messages, no secrets.
+ */
+const alertStateEntrySchema = z.strictObject({
+  checkId: z.string().min(1),
+  severity: severitySchema,
+  resourceType: z.string(),
+  resourceId: z.string(),
+  resourceName: z.string().optional(),
+  region: z.string(),
+  title: z.string().optional(),
+  firstSeen: z.iso.datetime(),
+  lastAlerted: z.iso.datetime(),
+});
+
+export const alertStateSchema = z.strictObject({
+  version: z.literal(1),
+  updatedAt: z.iso.datetime(),
+  findings: z.record(z.string().min(1), alertStateEntrySchema),
+});
+
+export type AlertStateEntry = z.infer<typeof alertStateEntrySchema>;
+export type AlertState = z.infer<typeof alertStateSchema>;
+
+/** A state entry named by its fingerprint (what `recovered` lists). */
+export interface RecoveredFinding extends AlertStateEntry {
+  readonly fingerprint: string;
+}
+
+export interface ChangedFinding {
+  readonly finding: Finding;
+  readonly previousSeverity: AlertStateEntry['severity'];
+}
+
+export interface AlertDiff {
+  /** Open now, not in the previous state (or every finding when there is no previous state). */
+  readonly newFindings: readonly Finding[];
+  /** Open before and now, with another severity (e.g. a rule now covers port 22). */
+  readonly changed: readonly ChangedFinding[];
+  /** Still open, unchanged, and last alerted at least `remindAfterHours` ago. */
+  readonly reminders: readonly Finding[];
+  /** In the previous state, gone from a complete report. Never filled from an incomplete audit. */
+  readonly recovered: readonly RecoveredFinding[];
+  /** The state to save once every alert of this run has been published. */
+  readonly nextState: AlertState;
+}
+
+export interface DiffOptions {
+  readonly now: Date;
+  /** Reminder cadence for findings still open; `Infinity` never reminds. */
+  readonly remindAfterHours: number;
+  /**
+   * Check ids this run evaluated, for a run restricted to some checks (on-demand invoke): entries of
+   * other checks were not looked at, so they neither recover nor leave the state. Omit for a full run.
+   */
+  readonly checksRun?: readonly string[];
+}
+
+const entryOf = (finding: Finding, firstSeen: string, lastAlerted: string): AlertStateEntry => ({
+  checkId: finding.checkId,
+  severity: finding.severity,
+  resourceType: finding.resource.type,
+  resourceId: finding.resource.id,
+  ...(finding.resource.name !== undefined ? { resourceName: finding.resource.name } : {}),
+  region: finding.resource.region,
+  title: finding.title,
+  firstSeen,
+  lastAlerted,
+});
+
+/**
+ * Compares a report with the previous alert state. Pure.
+ *
+ * A finding that is absent from the report is recovered only when the audit was complete: a failed
+ * API call, or a check skipped for missing data, looks exactly like a fixed finding, and announcing a
+ * recovery for something we did not see would break P10. An incomplete audit also keeps every entry
+ * it did not see, so the finding is not re-alerted as new once the audit completes again.
+ * A finding now covered by an exception is neither open nor recovered: it leaves the state quietly,
+ * and alerts as new if the exception expires.
+ */
+export const diffAgainstState = (
+  report: Report,
+  previous: AlertState | undefined,
+  options: DiffOptions,
+): AlertDiff => {
+  const nowIso = options.now.toISOString();
+  const remindAfterMs = options.remindAfterHours * 3_600_000;
+  const before = previous?.findings ?? {};
+  const next: Record<string, AlertStateEntry> = {};
+  const newFindings: Finding[] = [];
+  const changed: ChangedFinding[] = [];
+  const reminders: Finding[] = [];
+
+  for (const finding of report.findings) {
+    // Two violations with one fingerprint are one fact: alert it once.
+    if (next[finding.fingerprint]) continue;
+    const old = before[finding.fingerprint];
+    if (!old) {
+      newFindings.push(finding);
+      next[finding.fingerprint] = entryOf(finding, nowIso, nowIso);
+    } else if (old.severity !== finding.severity) {
+      changed.push({ finding, previousSeverity: old.severity });
+      next[finding.fingerprint] = entryOf(finding, old.firstSeen, nowIso);
+    } else if (options.now.getTime() - Date.parse(old.lastAlerted) >= remindAfterMs) {
+      reminders.push(finding);
+      next[finding.fingerprint] = entryOf(finding, old.firstSeen, nowIso);
+    } else {
+      next[finding.fingerprint] = entryOf(finding, old.firstSeen, old.lastAlerted);
+    }
+  }
+
+  const suppressed = new Set(report.suppressed.map((f) => f.fingerprint));
+  const inScope = (entry: AlertStateEntry): boolean =>
+    !report.skippedChecks.includes(entry.checkId) &&
+    (options.checksRun === undefined ||
+      entry.checkId.startsWith('audit.') ||
+      options.checksRun.includes(entry.checkId));
+  const recovered: RecoveredFinding[] = [];
+  for (const [fingerprint, entry] of Object.entries(before)) {
+    if (next[fingerprint]) continue;
+    if (!report.complete || !inScope(entry)) {
+      next[fingerprint] = entry;
+    } else if (!suppressed.has(fingerprint)) {
+      recovered.push({ fingerprint, ...entry });
+    }
+  }
+
+  return {
+    newFindings,
+    changed,
+    reminders,
+    recovered,
+    nextState: { version: 1, updatedAt: nowIso, findings: next },
+  };
+};
+
+/** Where the alert state lives between runs. */
+export interface StateStore {
+  /** `undefined` on the first run (nothing stored yet). Throws StateStoreError when it cannot tell. */
+  load(): Promise<AlertState | undefined>;
+  save(state: AlertState): Promise<void>;
+}
+
+const parseState = (text: string, where: string): AlertState => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new StateStoreError(`alert state at ${where} is not valid JSON`, { cause: error });
+  }
+  const parsed = alertStateSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new StateStoreError(`alert state at ${where} has an unexpected shape`, { cause: parsed.error });
+  }
+  return parsed.data;
+};
+
+const errorName = (error: unknown): string =>
+  error instanceof Error ? error.name : typeof error === 'object' && error ? String(error) : 'Error';
+
+export const DEFAULT_STATE_KEY = 'arch-auditor/state.json';
+
+/** Alert state as one JSON object in S3 (the Lambda deployment). */
+export class S3StateStore implements StateStore {
+  readonly #client: S3Client;
+  readonly #bucket: string;
+  readonly #key: string;
+
+  constructor(options: { readonly client: S3Client; readonly bucket: string; readonly key?: string }) {
+    this.#client = options.client;
+    this.#bucket = options.bucket;
+    this.#key = options.key ?? DEFAULT_STATE_KEY;
+  }
+
+  get #where(): string {
+    return `s3://${this.#bucket}/${this.#key}`;
+  }
+
+  async load(): Promise<AlertState | undefined> {
+    let text: string;
+    try {
+      const output = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: this.#key }));
+      if (!output.Body) throw new Error('GetObject returned no body');
+      text = await output.Body.transformToString('utf-8');
+    } catch (error) {
+      // Only a missing key means "first run". Without s3:ListBucket, S3 answers a missing key with
+      // AccessDenied instead, which we cannot tell from a real denial: that one is an error.
+      if (errorName(error) === 'NoSuchKey') return undefined;
+      throw new StateStoreError(`cannot read alert state from ${this.#where}: ${errorName(error)}`, {
+        cause: error,
+      });
+    }
+    return parseState(text, this.#where);
+  }
+
+  async save(state: AlertState): Promise<void> {
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.#key,
+          Body: JSON.stringify(state),
+          ContentType: 'application/json',
+        }),
+      );
+    } catch (error) {
+      throw new StateStoreError(`cannot write alert state to ${this.#where}: ${errorName(error)}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+export const DEFAULT_STATE_PATH = '.arch-auditor/state.json';
+
+/** Alert state as a local JSON file (the CLI). */
+export class FileStateStore implements StateStore {
+  readonly #path: string;
+
+  constructor(path: string = DEFAULT_STATE_PATH) {
+    this.#path = path;
+  }
+
+  async load(): Promise<AlertState | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.#path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StateStoreError(`cannot read alert state from ${this.#path}`, { cause: error });
+    }
+    return parseState(text, this.#path);
+  }
+
+  async save(state: AlertState): Promise<void> {
+    // Write then rename, so an interrupted run never leaves half a file that the next run cannot parse.
+    const temporary = `${this.#path}.${process.pid}.tmp`;
+    try {
+      await mkdir(dirname(this.#path), { recursive: true });
+      await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
+      await rename(temporary, this.#path);
+    } catch (error) {
+      throw new StateStoreError(`cannot write alert state to ${this.#path}`, { cause: error });
+    }
+  }
+}
