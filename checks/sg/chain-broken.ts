@@ -1,0 +1,93 @@
+import { byId, cloudFrontPrefixListIds, label, refOf } from '../../inventory/derive.ts';
+import type { Violation } from '../define.ts';
+import { defineCheck } from '../define.ts';
+import { resolveSource, ruleFrom } from './chain.ts';
+import { admitsOnlyTcpPorts, admitsTcpPort, describeIngress, ingressRules } from './rules.ts';
+
+const TYPE = 'AWS::EC2::SecurityGroup';
+
+export const sgChainBroken = defineCheck({
+  id: 'sg.chain-broken',
+  principle: 'P4',
+  severity: 'high',
+  resourceType: TYPE,
+  needs: ['ec2.securityGroups', 'ec2.prefixLists'],
+  title: 'セキュリティグループのチェーンが意図と異なります（余分な経路または欠けたリンク）',
+  explanation:
+    '意図ファイルのチェーン（例: CloudFront → ALB SG:443 → ECS SG:アプリポート → DB SG:5432）では、各セキュリティグループは直前のリンクから意図したポートだけを受け付けます。余分なインバウンドルールは迂回経路になり、欠けたルールはサービスの停止につながります。',
+  impact: '余分な経路があれば前段を迂回して到達でき、リンクが欠けていれば正規の通信が届きません。',
+  remediation:
+    '各セキュリティグループのインバウンドルールを、意図ファイルの from（前段のセキュリティグループ、CloudFront プレフィックスリスト、cidr:）と ports の組み合わせと一致させてください。余分なルールは削除し、欠けているルールは前段のセキュリティグループ参照で追加してください。',
+  evaluate: ({ inventory, intent }) => {
+    const chain = intent.securityGroups.chain;
+    if (chain.length === 0) return [];
+    const groups = byId(inventory.ec2.securityGroups);
+    const cloudFrontLists = cloudFrontPrefixListIds(inventory);
+    // A deleted group has no region of its own: name the region of the chain's surviving groups.
+    const chainRegion =
+      chain.map((l) => groups.get(l.groupId)?.region).find((r) => r !== undefined) ??
+      inventory.regions[0] ??
+      'global';
+
+    return chain.flatMap((link): Violation[] => {
+      const sg = groups.get(link.groupId);
+      if (!sg) {
+        return [
+          {
+            resource: { type: TYPE, id: link.groupId, region: chainRegion },
+            message: `チェーン ${link.name} のセキュリティグループ ${link.groupId} が見つかりません（削除されたか、監査対象外のリージョンにあります）。`,
+            expected: `${link.groupId} が存在する`,
+            actual: 'セキュリティグループなし',
+            fact: 'group-missing',
+          },
+        ];
+      }
+      const ports = new Set(link.ports);
+      const sources = link.from.map((f) => ({ raw: f, source: resolveSource(f, chain) }));
+      const rules = ingressRules(sg.rules);
+
+      // The front link's extra rules are sg.front-not-cloudfront-only's finding (same rule, same
+      // meaning); here the front is only checked for missing links.
+      const extras = link.front
+        ? []
+        : rules
+            .filter(
+              (rule) =>
+                !(
+                  sources.some(({ source }) => ruleFrom(rule, source, cloudFrontLists)) &&
+                  admitsOnlyTcpPorts(rule, ports)
+                ),
+            )
+            .map(
+              (rule): Violation => ({
+                resource: refOf(TYPE, sg),
+                message: `チェーン ${link.name} のセキュリティグループ ${label(sg)} に意図していない経路があります: インバウンドルール ${rule.id} が ${describeIngress(rule)} を許可しています。`,
+                expected: `${link.from.join(', ')} から tcp/${link.ports.join(', ')} のみ`,
+                actual: describeIngress(rule),
+                fact: `extra:${describeIngress(rule)}`,
+              }),
+            );
+
+      const missing = sources.flatMap(({ raw, source }) =>
+        link.ports
+          .filter(
+            (port) =>
+              !rules.some((rule) => ruleFrom(rule, source, cloudFrontLists) && admitsTcpPort(rule, port)),
+          )
+          .map(
+            (port): Violation => ({
+              resource: refOf(TYPE, sg),
+              message:
+                source.kind === 'unresolved'
+                  ? `チェーン ${link.name} の送信元 ${raw} は、チェーンのリンク名・sg-・pl-・cidr:・cloudfront のいずれでもないため、セキュリティグループ ${label(sg)} のルールと照合できません。`
+                  : `チェーン ${link.name} のセキュリティグループ ${label(sg)} に、${source.text} から tcp/${port} を許可するインバウンドルールがありません。`,
+              expected: `${source.text} から tcp/${port}`,
+              actual: 'ルールなし',
+              fact: `missing:${raw}:tcp/${port}`,
+            }),
+          ),
+      );
+      return [...extras, ...missing];
+    });
+  },
+});

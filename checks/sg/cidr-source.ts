@@ -1,0 +1,53 @@
+import { label, refOf, vpcsInScope, WORLD_CIDRS } from '../../inventory/derive.ts';
+import { defineCheck } from '../define.ts';
+import { cidrOf, describePorts, ingressRules } from './rules.ts';
+
+/** Prefix of a chain source that names a CIDR the intent admits (PrivateLink / an NLB without SGs). */
+export const CIDR_SOURCE_PREFIX = 'cidr:';
+
+export const sgCidrSource = defineCheck({
+  id: 'sg.cidr-source',
+  principle: 'P4',
+  severity: 'medium',
+  resourceType: 'AWS::EC2::SecurityGroup',
+  needs: ['ec2.vpcs', 'ec2.securityGroups'],
+  title: 'セキュリティグループが CIDR を送信元として許可しています',
+  explanation:
+    'この設計ではインバウンドの送信元をセキュリティグループ参照か CloudFront のプレフィックスリストに限定します。CIDR（VPC 全体やサブネット範囲など）で許可すると、その範囲にある別のリソースからも到達でき、ALB などを迂回した経路が生まれます。',
+  impact:
+    '意図した経路（CloudFront → ALB → ECS → DB）を迂回して、同じ CIDR 内の任意のリソースから到達できてしまいます。',
+  remediation:
+    'CIDR のルールを削除し、通信元のセキュリティグループを参照するルールに置き換えてください。NLB や PrivateLink のように SG を参照できない経路は、意図ファイルのチェーンの from に cidr:<CIDR> として明示してください。',
+  evaluate: ({ inventory, intent }) => {
+    if (!intent.switches.requireSgReferences) return [];
+    const inScope = vpcsInScope(inventory, intent);
+    // A chain link may name CIDRs on purpose: an NLB without security groups, or PrivateLink, reaches
+    // its targets from the NLB's private IPs, which no SG reference can express.
+    const intendedCidrs = new Map<string, Set<string>>();
+    for (const link of intent.securityGroups.chain) {
+      const cidrs = link.from
+        .filter((f) => f.startsWith(CIDR_SOURCE_PREFIX))
+        .map((f) => f.slice(CIDR_SOURCE_PREFIX.length).toLowerCase());
+      intendedCidrs.set(link.groupId, new Set([...(intendedCidrs.get(link.groupId) ?? []), ...cidrs]));
+    }
+    return inventory.ec2.securityGroups.flatMap((sg) => {
+      if (!inScope.has(sg.vpcId)) return [];
+      return ingressRules(sg.rules).flatMap((rule) => {
+        const cidr = cidrOf(rule);
+        // World CIDRs are sg.world-ingress's finding, with its own severity; one rule, one report.
+        if (cidr === undefined || WORLD_CIDRS.has(cidr)) return [];
+        if (intendedCidrs.get(sg.id)?.has(cidr.toLowerCase())) return [];
+        const ports = describePorts(rule);
+        return [
+          {
+            resource: refOf('AWS::EC2::SecurityGroup', sg),
+            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が CIDR ${cidr} から ${ports} への通信を許可しています。`,
+            expected: '送信元はセキュリティグループ参照またはプレフィックスリスト',
+            actual: `${ports} from ${cidr}`,
+            fact: `${ports} from ${cidr}`,
+          },
+        ];
+      });
+    });
+  },
+});

@@ -1,0 +1,66 @@
+import { byId, cloudFrontPrefixListIds, label, refOf } from '../../inventory/derive.ts';
+import { defineCheck } from '../define.ts';
+import { frontGroups } from './chain.ts';
+import {
+  admitsOnlyTcpPorts,
+  describeIngress,
+  describePorts,
+  ingressRules,
+  peerOf,
+  protocolOf,
+} from './rules.ts';
+
+const portList = (ports: ReadonlySet<number>): string => [...ports].sort((a, b) => a - b).join(', ');
+
+export const sgFrontNotCloudfrontOnly = defineCheck({
+  id: 'sg.front-not-cloudfront-only',
+  principle: 'P4',
+  severity: 'high',
+  resourceType: 'AWS::EC2::SecurityGroup',
+  needs: [
+    'ec2.vpcs',
+    'ec2.securityGroups',
+    'ec2.prefixLists',
+    'elbv2.loadBalancers',
+    'elbv2.listeners',
+    'cloudfront.distributions',
+    'cloudfront.vpcOrigins',
+  ],
+  title:
+    'CloudFront の背後にあるロードバランサーのセキュリティグループが CloudFront 以外からの通信を許可しています',
+  explanation:
+    'CloudFront のオリジンとなる ALB・NLB のセキュリティグループは、CloudFront のオリジン向けマネージドプレフィックスリスト（com.amazonaws.global.cloudfront.origin-facing）から、意図したポートへの通信だけを許可します。それ以外の送信元やポートを許可すると、CloudFront と WAF を通らずにロードバランサーへ到達できます。',
+  impact:
+    'CloudFront の WAF・キャッシュ・ヘッダー付与を迂回して、ロードバランサーへ直接アクセスされる恐れがあります。',
+  remediation:
+    'フロントのセキュリティグループのインバウンドルールを、CloudFront のマネージドプレフィックスリストを送信元とする意図したポート（通常は 443）のルールだけにしてください。それ以外のルールは削除してください。',
+  evaluate: ({ inventory, intent }) => {
+    const groups = byId(inventory.ec2.securityGroups);
+    const cloudFrontLists = cloudFrontPrefixListIds(inventory);
+    return frontGroups(inventory, intent).flatMap((front) => {
+      // A front group that no longer exists is sg.chain-broken's finding.
+      const sg = groups.get(front.groupId);
+      if (!sg) return [];
+      const intended = front.ports
+        ? `CloudFront プレフィックスリストから tcp/${portList(front.ports)}`
+        : 'CloudFront プレフィックスリストからのみ';
+      return ingressRules(sg.rules).flatMap((rule) => {
+        const fromCloudFront = rule.prefixListId !== undefined && cloudFrontLists.has(rule.prefixListId);
+        const portOk = front.ports ? admitsOnlyTcpPorts(rule, front.ports) : protocolOf(rule) === 'tcp';
+        if (fromCloudFront && portOk) return [];
+        const why = fromCloudFront
+          ? `意図していない ${describePorts(rule)} を許可しています`
+          : `CloudFront 以外の送信元 ${peerOf(rule)} から ${describePorts(rule)} を許可しています`;
+        return [
+          {
+            resource: refOf('AWS::EC2::SecurityGroup', sg),
+            message: `フロントのセキュリティグループ ${label(sg)}（${front.via}）のインバウンドルール ${rule.id} が${why}。`,
+            expected: intended,
+            actual: describeIngress(rule),
+            fact: describeIngress(rule),
+          },
+        ];
+      });
+    });
+  },
+});

@@ -1,0 +1,88 @@
+import type { SecurityGroupRule } from '../../inventory/types.ts';
+
+/**
+ * Security group rule semantics shared by the sg.* checks.
+ *
+ * DescribeSecurityGroupRules reports protocol 'tcp' / 'udp' / 'icmp' / 'icmpv6' by name (a rule created
+ * with '6' comes back as 'tcp', but a hand-built inventory may still say '6'), and '-1' for all traffic
+ * with FromPort/ToPort -1. For TCP/UDP a missing or -1 port means every port; for ICMP the "ports" are
+ * the ICMP type/code, not ports at all. Any other IP protocol (ESP, GRE…) has no ports.
+ */
+
+const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
+  '6': 'tcp',
+  '17': 'udp',
+  '1': 'icmp',
+  '58': 'icmpv6',
+};
+
+/** The protocol as a name: 'tcp', 'udp', 'icmp', 'icmpv6', 'all' for -1, or the IANA number. */
+export const protocolOf = (rule: SecurityGroupRule): string => {
+  const p = rule.protocol.toLowerCase();
+  if (p === '-1' || p === 'all') return 'all';
+  return PROTOCOL_NAMES[p] ?? p;
+};
+
+const hasPorts = (protocol: string): boolean => protocol === 'tcp' || protocol === 'udp';
+
+/** The inclusive port range a TCP/UDP rule admits; undefined for protocols without ports. */
+export const portRangeOf = (rule: SecurityGroupRule): { from: number; to: number } | undefined => {
+  const protocol = protocolOf(rule);
+  if (protocol === 'all') return { from: 0, to: 65535 };
+  if (!hasPorts(protocol)) return undefined;
+  const from = rule.fromPort === undefined || rule.fromPort < 0 ? 0 : rule.fromPort;
+  const to = rule.toPort === undefined || rule.toPort < 0 ? 65535 : rule.toPort;
+  return { from, to };
+};
+
+/** True when the rule admits every port (all traffic, or TCP/UDP 0-65535). */
+export const coversAllPorts = (rule: SecurityGroupRule): boolean => {
+  const range = portRangeOf(rule);
+  return range !== undefined && range.from === 0 && range.to === 65535;
+};
+
+/** True when the rule admits this TCP/UDP port (all-traffic rules admit every port). */
+export const coversPort = (rule: SecurityGroupRule, port: number): boolean => {
+  const range = portRangeOf(rule);
+  return range !== undefined && range.from <= port && port <= range.to;
+};
+
+/** True when the rule admits TCP on this port: what a chain link's port means (ALB/ECS/DB are TCP). */
+export const admitsTcpPort = (rule: SecurityGroupRule, port: number): boolean =>
+  (protocolOf(rule) === 'tcp' || protocolOf(rule) === 'all') && coversPort(rule, port);
+
+/**
+ * True when the rule admits TCP and nothing beyond the given ports: every port of its range is one
+ * of them. A wider range (or all traffic) admits ports nobody intended.
+ */
+export const admitsOnlyTcpPorts = (rule: SecurityGroupRule, ports: ReadonlySet<number>): boolean => {
+  const range = portRangeOf(rule);
+  if (protocolOf(rule) !== 'tcp' || range === undefined) return false;
+  if (range.to - range.from + 1 > ports.size) return false;
+  for (let p = range.from; p <= range.to; p++) if (!ports.has(p)) return false;
+  return true;
+};
+
+/** Human/stable form of the protocol and ports: 'tcp/443', 'tcp/1024-65535', 'all', 'icmp'. */
+export const describePorts = (rule: SecurityGroupRule): string => {
+  const protocol = protocolOf(rule);
+  if (protocol === 'all') return 'all';
+  const range = portRangeOf(rule);
+  if (range === undefined) return protocol;
+  return range.from === range.to ? `${protocol}/${range.from}` : `${protocol}/${range.from}-${range.to}`;
+};
+
+/** The rule's source (ingress) or destination (egress), exactly one of which AWS sets. */
+export const peerOf = (rule: SecurityGroupRule): string =>
+  rule.cidrIpv4 ?? rule.cidrIpv6 ?? rule.prefixListId ?? rule.referencedGroupId ?? 'unknown';
+
+/** The CIDR source of a rule, v4 or v6, when it has one. */
+export const cidrOf = (rule: SecurityGroupRule): string | undefined => rule.cidrIpv4 ?? rule.cidrIpv6;
+
+/** Stable description of one rule: 'tcp/443 from pl-58a04531'. */
+export const describeIngress = (rule: SecurityGroupRule): string =>
+  `${describePorts(rule)} from ${peerOf(rule)}`;
+
+/** Ingress rules only: the sg.* checks reason about what reaches a group. */
+export const ingressRules = (rules: readonly SecurityGroupRule[]): readonly SecurityGroupRule[] =>
+  rules.filter((r) => !r.egress);

@@ -1,0 +1,85 @@
+import type { ResolvedIntent } from '../../intent/resolve.ts';
+import { label, refOf, vpcsInScope, WORLD_CIDRS } from '../../inventory/derive.ts';
+import type { Inventory, SecurityGroupRule } from '../../inventory/types.ts';
+import { defineCheck } from '../define.ts';
+import { internetFacingIntended } from '../elb/intent.ts';
+import { cidrOf, coversAllPorts, coversPort, describePorts, ingressRules, protocolOf } from './rules.ts';
+
+/** Remote administration and database ports: open to the world they are attacked within minutes. */
+export const ADMIN_PORTS: readonly number[] = [22, 3389, 3306, 5432, 6379, 1433, 27017];
+
+/** Ports a public ALB/NLB of the classic layout (seed 002) serves to everyone by design. */
+const PUBLIC_WEB_PORTS: ReadonlySet<number> = new Set([80, 443]);
+
+/**
+ * Critical when the rule opens every port or an admin/database port. TCP and UDP both count (RDP also
+ * listens on UDP 3389, and a UDP 0-65535 rule is "all ports"); ICMP has no ports and stays high.
+ */
+const isCritical = (rule: SecurityGroupRule): boolean =>
+  coversAllPorts(rule) || ADMIN_PORTS.some((port) => coversPort(rule, port));
+
+/**
+ * SGs attached to an internet-facing load balancer whose scheme the intent accepts. Under the classic
+ * profile (seed 002) the ALB SG open to 0.0.0.0/0 on 80/443 IS the design, so those two exact ports are
+ * not findings there; anything else on that SG (22, a range, all traffic) still is. Under private-backend
+ * the same rule is reported: the front door is CloudFront, and an allow-listed public LB does not make
+ * world ingress intended. Whether the LB may be public at all is elb.internet-facing's question.
+ */
+const intendedPublicLbGroups = (inventory: Inventory, intent: ResolvedIntent): ReadonlySet<string> =>
+  intent.profile !== 'classic'
+    ? new Set()
+    : new Set(
+        inventory.elbv2.loadBalancers
+          .filter((lb) => internetFacingIntended(lb, intent))
+          .flatMap((lb) => lb.securityGroupIds),
+      );
+
+const isPublicWebPort = (rule: SecurityGroupRule): boolean =>
+  protocolOf(rule) === 'tcp' &&
+  rule.fromPort !== undefined &&
+  rule.fromPort === rule.toPort &&
+  PUBLIC_WEB_PORTS.has(rule.fromPort);
+
+export const sgWorldIngress = defineCheck({
+  id: 'sg.world-ingress',
+  principle: 'P4',
+  severity: 'high',
+  resourceType: 'AWS::EC2::SecurityGroup',
+  needs: ['ec2.vpcs', 'ec2.securityGroups', 'elbv2.loadBalancers'],
+  title: 'セキュリティグループがインターネット全体（0.0.0.0/0・::/0）からの通信を許可しています',
+  explanation:
+    '0.0.0.0/0 や ::/0 を送信元とするインバウンドルールは、世界中のどこからでもそのポートへの接続を許します。管理用ポート（SSH・RDP）やデータベースのポートが開いていると、数分のうちに総当たり攻撃や脆弱性スキャンの対象になります。',
+  impact:
+    'インターネットから直接ワークロードやデータベースへ接続され、不正アクセスや情報漏えいにつながる恐れがあります。',
+  remediation:
+    'インバウンドルールの送信元を 0.0.0.0/0・::/0 から、通信元のセキュリティグループ参照または CloudFront のマネージドプレフィックスリスト（com.amazonaws.global.cloudfront.origin-facing）に置き換えてください。運用者のアクセスは SSM Session Manager を使い、SSH・RDP のポートは開けないでください。',
+  evaluate: ({ inventory, intent }) => {
+    const inScope = vpcsInScope(inventory, intent);
+    const publicLbGroups = intendedPublicLbGroups(inventory, intent);
+    return inventory.ec2.securityGroups.flatMap((sg) => {
+      if (!inScope.has(sg.vpcId)) return [];
+      return ingressRules(sg.rules).flatMap((rule) => {
+        const cidr = cidrOf(rule);
+        if (cidr === undefined || !WORLD_CIDRS.has(cidr)) return [];
+        if (publicLbGroups.has(sg.id) && isPublicWebPort(rule)) return [];
+        const ports = describePorts(rule);
+        const critical = isCritical(rule);
+        const what = coversAllPorts(rule)
+          ? '（全ポート）'
+          : critical
+            ? '（管理用・データベースのポートを含む）'
+            : '';
+        return [
+          {
+            resource: refOf('AWS::EC2::SecurityGroup', sg),
+            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が ${cidr} から ${ports}${what} への通信を許可しています。`,
+            expected: '送信元はセキュリティグループ参照または CloudFront プレフィックスリスト',
+            actual: `${ports} from ${cidr}`,
+            ...(critical ? { severity: 'critical' as const } : {}),
+            fact: `${ports} from ${cidr}`,
+          },
+        ];
+      });
+    });
+  },
+});
