@@ -1,0 +1,247 @@
+import type {
+  Deployment,
+  Integration,
+  Method,
+  Resource,
+  ApiKey as SdkApiKey,
+  RestApi as SdkRestApi,
+  UsagePlan as SdkUsagePlan,
+  VpcLink as SdkVpcLink,
+  Stage,
+} from '@aws-sdk/client-api-gateway';
+import { methodSignature } from '../../inventory/api-signature.ts';
+import type {
+  ApiDeployment,
+  ApiIntegration,
+  ApiKey,
+  ApiMethod,
+  ApiResource,
+  ApiStage,
+  RestApi,
+  UsagePlan,
+  VpcLink,
+} from '../../inventory/types.ts';
+import { parsePolicyText } from '../policy-text.ts';
+import type { Fingerprinter } from '../secrets.ts';
+import { tagsOf } from '../slice.ts';
+
+/** Pure API Gateway (REST, v1) normalization. API key values are reduced to fingerprints here. */
+
+const iso = (d: Date | string | undefined): string | undefined =>
+  d === undefined ? undefined : d instanceof Date ? d.toISOString() : new Date(d).toISOString();
+
+const partitionOf = (region: string): string =>
+  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+
+/** The ARN IAM and WAF use for a REST API (API Gateway ARNs have no account id). */
+export const restApiArn = (region: string, id: string): string =>
+  `arn:${partitionOf(region)}:apigateway:${region}::/restapis/${id}`;
+
+const normalizeIntegration = (i: Integration): ApiIntegration => ({
+  type: (i.type ?? '').toUpperCase(),
+  ...(i.uri ? { uri: i.uri } : {}),
+  // API Gateway omits connectionType for integrations over the internet.
+  connectionType: i.connectionType ?? 'INTERNET',
+  ...(i.connectionId ? { connectionId: i.connectionId } : {}),
+  ...(i.integrationTarget ? { integrationTarget: i.integrationTarget } : {}),
+});
+
+const normalizeMethod = (key: string, m: Method): ApiMethod => ({
+  httpMethod: (m.httpMethod ?? key).toUpperCase(),
+  authorizationType: m.authorizationType ?? 'NONE',
+  apiKeyRequired: m.apiKeyRequired ?? false,
+  ...(m.methodIntegration ? { integration: normalizeIntegration(m.methodIntegration) } : {}),
+});
+
+/** A resource from GetResources with `embed=methods`, which embeds each method and its integration. */
+export const normalizeResource = (r: Resource): ApiResource => ({
+  id: r.id ?? '',
+  path: r.path ?? '',
+  methods: Object.entries(r.resourceMethods ?? {}).map(([key, m]) => normalizeMethod(key, m)),
+});
+
+/** Throttling from the stage's all-methods setting ('*' + '/' + '*'), which is where the stage default lives. */
+export const normalizeStage = (s: Stage): ApiStage => {
+  const all = s.methodSettings?.['*/*'];
+  const throttling =
+    all && (all.throttlingRateLimit !== undefined || all.throttlingBurstLimit !== undefined)
+      ? {
+          ...(all.throttlingRateLimit !== undefined ? { rateLimit: all.throttlingRateLimit } : {}),
+          ...(all.throttlingBurstLimit !== undefined ? { burstLimit: all.throttlingBurstLimit } : {}),
+        }
+      : undefined;
+  const lastUpdatedDate = iso(s.lastUpdatedDate);
+  return {
+    stageName: s.stageName ?? '',
+    deploymentId: s.deploymentId ?? '',
+    ...(s.webAclArn ? { webAclArn: s.webAclArn } : {}),
+    ...(throttling ? { throttling } : {}),
+    ...(lastUpdatedDate ? { lastUpdatedDate } : {}),
+  };
+};
+
+export const normalizeDeployment = (d: Deployment): ApiDeployment => {
+  const createdDate = iso(d.createdDate);
+  return {
+    id: d.id ?? '',
+    ...(createdDate ? { createdDate } : {}),
+    ...(d.apiSummary
+      ? {
+          apiSummary: Object.fromEntries(Object.entries(d.apiSummary).map(([p, ms]) => [p, Object.keys(ms)])),
+        }
+      : {}),
+  };
+};
+
+export interface RestApiParts {
+  readonly resources: readonly ApiResource[];
+  readonly stages: readonly ApiStage[];
+  readonly deployments: readonly ApiDeployment[];
+}
+
+/** True when the API has a policy string that neither the plain nor the escaped reading parses. */
+export const hasUnreadablePolicy = (api: SdkRestApi): boolean =>
+  !!api.policy?.trim() && parsePolicyText(api.policy) === undefined;
+
+export const normalizeRestApi = (api: SdkRestApi, region: string, parts: RestApiParts): RestApi => {
+  const id = api.id ?? '';
+  const { tags } = tagsOf(api.tags);
+  const policy = parsePolicyText(api.policy);
+  const createdDate = iso(api.createdDate);
+  return {
+    id,
+    arn: restApiArn(region, id),
+    region,
+    ...(api.name ? { name: api.name } : {}),
+    tags,
+    apiName: api.name ?? '',
+    endpointTypes: api.endpointConfiguration?.types ?? [],
+    vpcEndpointIds: api.endpointConfiguration?.vpcEndpointIds ?? [],
+    ...(policy !== undefined ? { policy } : {}),
+    ...(api.policy ? { policyText: api.policy } : {}),
+    // HEADER is API Gateway's default when the field is absent.
+    apiKeySource: api.apiKeySource ?? 'HEADER',
+    disableExecuteApiEndpoint: api.disableExecuteApiEndpoint ?? false,
+    ...(createdDate ? { createdDate } : {}),
+    resources: parts.resources,
+    stages: parts.stages,
+    deployments: parts.deployments,
+  };
+};
+
+// OpenAPI operation keys API Gateway exports; ANY is exported as an extension key.
+const EXPORT_METHODS: Readonly<Record<string, string>> = {
+  get: 'GET',
+  put: 'PUT',
+  post: 'POST',
+  delete: 'DELETE',
+  options: 'OPTIONS',
+  head: 'HEAD',
+  patch: 'PATCH',
+  'x-amazon-apigateway-any-method': 'ANY',
+};
+
+type ExportOperation = {
+  readonly security?: readonly Readonly<Record<string, unknown>>[];
+  readonly 'x-amazon-apigateway-integration'?: {
+    readonly type?: string;
+    readonly uri?: string;
+    readonly connectionType?: string;
+    readonly connectionId?: string;
+  };
+};
+
+/**
+ * Reduces a stage export (GetExport, oas30 with the `apigateway` extensions) to the canonical method
+ * signatures of what the stage serves. An operation requires an API key when one of its security
+ * requirements names the `api_key` scheme; its integration is the `x-amazon-apigateway-integration`
+ * extension (whose type API Gateway writes in lower case).
+ */
+export const deployedMethodSignatures = (document: unknown): string[] => {
+  const paths = (document as { paths?: Record<string, Record<string, unknown>> } | null)?.paths ?? {};
+  return Object.entries(paths)
+    .flatMap(([path, item]) =>
+      Object.entries(item ?? {}).flatMap(([key, value]) => {
+        const httpMethod = EXPORT_METHODS[key.toLowerCase()];
+        if (!httpMethod || typeof value !== 'object' || value === null) return [];
+        const op = value as ExportOperation;
+        const x = op['x-amazon-apigateway-integration'];
+        const integration: ApiIntegration | undefined = x
+          ? {
+              type: (x.type ?? '').toUpperCase(),
+              ...(x.uri ? { uri: x.uri } : {}),
+              connectionType: x.connectionType ?? 'INTERNET',
+              ...(x.connectionId ? { connectionId: x.connectionId } : {}),
+            }
+          : undefined;
+        const apiKeyRequired = (op.security ?? []).some((req) => Object.hasOwn(req ?? {}, 'api_key'));
+        return [
+          methodSignature(path, { httpMethod, apiKeyRequired, ...(integration ? { integration } : {}) }),
+        ];
+      }),
+    )
+    .sort();
+};
+
+/** Decodes a GetExport body; the message never quotes the body. */
+export const parseExportBody = (body: Uint8Array | undefined): unknown => {
+  const text = new TextDecoder().decode(body ?? new Uint8Array());
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new Error('GetExport returned a body that is not JSON', { cause });
+  }
+};
+
+export const normalizeVpcLink = (link: SdkVpcLink, region: string): VpcLink => {
+  const { tags } = tagsOf(link.tags);
+  return {
+    id: link.id ?? '',
+    region,
+    ...(link.name ? { name: link.name } : {}),
+    tags,
+    status: link.status ?? '',
+    targetArns: link.targetArns ?? [],
+  };
+};
+
+export const normalizeUsagePlan = (
+  plan: SdkUsagePlan,
+  region: string,
+  apiKeyIds: readonly string[],
+): UsagePlan => {
+  const { tags } = tagsOf(plan.tags);
+  const t = plan.throttle;
+  return {
+    id: plan.id ?? '',
+    region,
+    ...(plan.name ? { name: plan.name } : {}),
+    tags,
+    planName: plan.name ?? '',
+    apiStages: (plan.apiStages ?? []).map((s) => ({ apiId: s.apiId ?? '', stage: s.stage ?? '' })),
+    ...(t && (t.rateLimit !== undefined || t.burstLimit !== undefined)
+      ? {
+          throttle: {
+            ...(t.rateLimit !== undefined ? { rateLimit: t.rateLimit } : {}),
+            ...(t.burstLimit !== undefined ? { burstLimit: t.burstLimit } : {}),
+          },
+        }
+      : {}),
+    apiKeyIds,
+  };
+};
+
+/** Reduces an API key to its fingerprint at once: the value is read here and nowhere else. */
+export const normalizeApiKey = (key: SdkApiKey, region: string, fingerprint: Fingerprinter): ApiKey => {
+  const { tags } = tagsOf(key.tags);
+  return {
+    id: key.id ?? '',
+    region,
+    ...(key.name ? { name: key.name } : {}),
+    tags,
+    enabled: key.enabled ?? false,
+    // Without a value (GetApiKeys called without includeValues) nothing can match it: '' never equals
+    // a fingerprint.
+    valueFingerprint: key.value ? fingerprint(key.value) : '',
+  };
+};
