@@ -1,0 +1,93 @@
+import { label, refOf, vpcsInScope } from '../../inventory/derive.ts';
+import type { Vpc } from '../../inventory/types.ts';
+import { defineCheck } from '../define.ts';
+
+/** An IPv4 block as the half-open range [start, end) of 32-bit addresses. */
+interface Ipv4Range {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Parses 'a.b.c.d/n' into its address range (host bits cleared); undefined for anything else. */
+export const parseIpv4Cidr = (cidr: string): Ipv4Range | undefined => {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr.trim());
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  const start = Math.floor(address / size) * size;
+  return { start, end: start + size };
+};
+
+/** True when two IPv4 CIDR blocks share at least one address. */
+export const ipv4CidrsOverlap = (a: string, b: string): boolean => {
+  const x = parseIpv4Cidr(a);
+  const y = parseIpv4Cidr(b);
+  return x !== undefined && y !== undefined && x.start < y.end && y.start < x.end;
+};
+
+/** Same network, however the host bits were written ('10.0.0.1/16' is 10.0.0.0/16). */
+const sameBlock = (a: string, b: string): boolean => {
+  const x = parseIpv4Cidr(a);
+  const y = parseIpv4Cidr(b);
+  return x !== undefined && y !== undefined ? x.start === y.start && x.end === y.end : a === b;
+};
+
+export const vpcCidr = defineCheck({
+  id: 'vpc.cidr',
+  principle: 'P2',
+  severity: 'low',
+  resourceType: 'AWS::EC2::VPC',
+  needs: ['ec2.vpcs'],
+  title: 'VPC の CIDR が意図と異なるか、他の VPC と重複しています',
+  explanation:
+    'VPC の CIDR は VPC ピアリングや Transit Gateway での接続を見越して、環境間で重複しないように設計します。CIDR が重複した VPC 同士は後から接続できず、VPC の作り直しが必要になります。',
+  impact: '将来の VPC 間接続ができず、VPC の作り直しを迫られる恐れがあります。',
+  remediation:
+    '意図ファイルの CIDR が正しいか確認してください。重複している場合は、接続する可能性のある VPC のどちらかを重複しない CIDR で作り直す計画を立ててください（VPC のプライマリ CIDR は後から変更できません）。',
+  evaluate: ({ inventory, intent }) => {
+    const inScope = vpcsInScope(inventory, intent);
+    const audited = inventory.ec2.vpcs.filter((v) => inScope.has(v.id));
+
+    const differing = intent.vpcs.flatMap((wanted) => {
+      const vpc = audited.find((v) => v.id === wanted.id);
+      // Secondary CIDRs (e.g. 100.64.0.0/16 for pods) are fine as long as the intended block is there.
+      if (!vpc || wanted.cidr === undefined || vpc.cidrBlocks.some((c) => sameBlock(c, wanted.cidr!))) {
+        return [];
+      }
+      return [
+        {
+          resource: refOf('AWS::EC2::VPC', vpc),
+          message: `VPC ${label(vpc)} の CIDR は ${vpc.cidrBlocks.join(', ')} で、意図した ${wanted.cidr} ではありません。`,
+          expected: wanted.cidr,
+          actual: vpc.cidrBlocks.join(', '),
+          fact: `cidr:${wanted.cidr}`,
+        },
+      ];
+    });
+
+    // IPv6 blocks are allocated by AWS (or from the owner's BYOIP pool) and do not collide, so only IPv4
+    // is compared. Each VPC of an overlapping pair gets its own finding naming the other.
+    const overlapping = audited.flatMap((vpc: Vpc) =>
+      audited
+        .filter((other) => other.id !== vpc.id)
+        .flatMap((other) =>
+          vpc.cidrBlocks.flatMap((mine) =>
+            other.cidrBlocks
+              .filter((theirs) => ipv4CidrsOverlap(mine, theirs))
+              .map((theirs) => ({
+                resource: refOf('AWS::EC2::VPC', vpc),
+                message: `VPC ${label(vpc)} の CIDR ${mine} は VPC ${label(other)}（${other.region}）の ${theirs} と重複しています。`,
+                expected: `${other.id} と重複しない CIDR`,
+                actual: `${mine} ∩ ${theirs} (${other.id})`,
+                fact: `overlap:${mine}:${other.id}:${theirs}`,
+              })),
+          ),
+        ),
+    );
+
+    return [...differing, ...overlapping];
+  },
+});
