@@ -66,7 +66,7 @@ export const collectApiGateway = async (
   const restApis = async (): Promise<RestApi[]> => {
     const apis = keep(
       await collectSlice(site('GetRestApis', 'apigateway.restApis'), () =>
-        drain(paginateGetRestApis({ client, pageSize: PAGE }, {}), (p) => p.items),
+        drain(paginateGetRestApis({ client }, { limit: PAGE }), (p) => p.items),
       ),
       [],
     );
@@ -87,7 +87,7 @@ export const collectApiGateway = async (
     const resources = keep(
       await collectSlice(apiSite('GetResources'), () =>
         drain(
-          paginateGetResources({ client, pageSize: PAGE }, { restApiId, embed: ['methods'] }),
+          paginateGetResources({ client }, { restApiId, embed: ['methods'], limit: PAGE }),
           (p) => p.items,
         ),
       ),
@@ -103,7 +103,7 @@ export const collectApiGateway = async (
     );
     const deployments = keep(
       await collectSlice(apiSite('GetDeployments'), () =>
-        drain(paginateGetDeployments({ client, pageSize: PAGE }, { restApiId }), (p) => p.items),
+        drain(paginateGetDeployments({ client }, { restApiId, limit: PAGE }), (p) => p.items),
       ),
       [],
     );
@@ -140,7 +140,7 @@ export const collectApiGateway = async (
   const vpcLinks = async () =>
     keep(
       await collectSlice(site('GetVpcLinks', 'apigateway.vpcLinks'), () =>
-        drain(paginateGetVpcLinks({ client, pageSize: PAGE }, {}), (p) => p.items),
+        drain(paginateGetVpcLinks({ client }, { limit: PAGE }), (p) => p.items),
       ),
       [],
     ).map((link) => normalizeVpcLink(link, region));
@@ -148,17 +148,14 @@ export const collectApiGateway = async (
   const usagePlans = async () => {
     const plans = keep(
       await collectSlice(site('GetUsagePlans', 'apigateway.usagePlans'), () =>
-        drain(paginateGetUsagePlans({ client, pageSize: PAGE }, {}), (p) => p.items),
+        drain(paginateGetUsagePlans({ client }, { limit: PAGE }), (p) => p.items),
       ),
       [],
     );
     return mapLimit(plans, PLAN_CONCURRENCY, async (plan) => {
       const keys = keep(
         await collectSlice(site('GetUsagePlanKeys', 'apigateway.usagePlans'), () =>
-          drain(
-            paginateGetUsagePlanKeys({ client, pageSize: PAGE }, { usagePlanId: plan.id }),
-            (p) => p.items,
-          ),
+          drain(paginateGetUsagePlanKeys({ client }, { usagePlanId: plan.id, limit: PAGE }), (p) => p.items),
         ),
         [],
       );
@@ -174,7 +171,7 @@ export const collectApiGateway = async (
   const apiKeys = async () =>
     keep(
       await collectSlice(site('GetApiKeys', 'apigateway.apiKeys'), () =>
-        drain(paginateGetApiKeys({ client, pageSize: PAGE }, { includeValues: true }), (p) =>
+        drain(paginateGetApiKeys({ client }, { includeValues: true, limit: PAGE }), (p) =>
           p.items?.map((key) => normalizeApiKey(key, region, fingerprint)),
         ),
       ),

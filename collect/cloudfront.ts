@@ -55,7 +55,7 @@ export const collectCloudFront = async (
           slices: ['cloudfront.distributions', 'cloudfront.vpcOrigins', 'cloudfront.responseHeadersPolicies'],
         },
         () =>
-          drain(paginateListDistributions({ client, pageSize: 1000 }, {}), (p) => p.DistributionList?.Items),
+          drain(paginateListDistributions({ client }, { MaxItems: 1000 }), (p) => p.DistributionList?.Items),
       ),
     ) ?? [];
 

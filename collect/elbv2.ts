@@ -9,6 +9,10 @@ import { mapLimit } from './concurrency.ts';
 import { normalizeListener, normalizeLoadBalancer, normalizeTargetGroup } from './normalize/elbv2.ts';
 import { collectSlice, drain } from './slice.ts';
 
+/**
+ * The largest page ELBv2 allows. Its paginators ignore the config's pageSize, so it goes in the input.
+ */
+const PAGE_SIZE = 400;
 /** Load balancers whose listeners are described at once (ELBv2 Describe* calls share a rate limit). */
 const LISTENER_CONCURRENCY = 4;
 
@@ -22,11 +26,11 @@ export const collectElbv2 = async (
     // Listeners are described per load balancer, so without this list they are missing too.
     collectSlice(
       { ...site, operation: 'DescribeLoadBalancers', slices: ['elbv2.loadBalancers', 'elbv2.listeners'] },
-      () => drain(paginateDescribeLoadBalancers({ client, pageSize: 400 }, {}), (p) => p.LoadBalancers),
+      () => drain(paginateDescribeLoadBalancers({ client }, { PageSize: PAGE_SIZE }), (p) => p.LoadBalancers),
     ),
     // Each target group lists its LoadBalancerArns, so no per-load-balancer DescribeTargetGroups call.
     collectSlice({ ...site, operation: 'DescribeTargetGroups', slices: ['elbv2.targetGroups'] }, () =>
-      drain(paginateDescribeTargetGroups({ client, pageSize: 400 }, {}), (p) => p.TargetGroups),
+      drain(paginateDescribeTargetGroups({ client }, { PageSize: PAGE_SIZE }), (p) => p.TargetGroups),
     ),
   ]);
 
@@ -35,7 +39,7 @@ export const collectElbv2 = async (
   const listenerResults = await mapLimit(lbs, LISTENER_CONCURRENCY, (lb) =>
     collectSlice({ ...site, operation: 'DescribeListeners', slices: ['elbv2.listeners'] }, () =>
       drain(
-        paginateDescribeListeners({ client, pageSize: 400 }, { LoadBalancerArn: lb.LoadBalancerArn }),
+        paginateDescribeListeners({ client }, { LoadBalancerArn: lb.LoadBalancerArn, PageSize: PAGE_SIZE }),
         (p) => p.Listeners,
       ),
     ),
