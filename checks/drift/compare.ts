@@ -1,0 +1,91 @@
+import { diffLists, diffText, isEmptyDiff } from '../../intent/canonical.ts';
+import type { Inventory } from '../../inventory/types.ts';
+import type { ResourceRef, Violation } from '../define.ts';
+
+/**
+ * Comparison helpers shared by the drift.* checks: each turns one recorded-vs-live difference of one
+ * field into one violation, so two unrelated changes on the same resource stay two findings with
+ * their own fingerprints.
+ */
+
+/**
+ * Whether the audit looked where the baselined resource lives. A resource missing from a region that
+ * was not collected this time is unknown, not deleted. Entries without a region (written by hand)
+ * and global resources are always judged.
+ */
+export const wasAudited = (inventory: Inventory, region: string | undefined): boolean =>
+  region === undefined || region === 'global' || inventory.regions.includes(region);
+
+/** A baselined resource that no longer exists. */
+export const deletedViolation = (resource: ResourceRef, what: string): Violation => ({
+  resource,
+  message: `baseline に記録された${what}が存在しません（削除されたか、作り直されて ID が変わっています）。`,
+  expected: 'baseline に記録されたリソースが存在すること',
+  actual: '存在しない',
+  fact: 'deleted',
+});
+
+/**
+ * A set-like field (rules, routes, subnets, origins…) whose members changed. With `ordered`, the
+ * same members in another order are a change too (CloudFront behaviors: the first match wins).
+ */
+export const listDriftViolation = (options: {
+  readonly resource: ResourceRef;
+  /** Japanese phrase naming the resource, e.g. 'セキュリティグループ prod-alb-sg (sg-…)'. */
+  readonly what: string;
+  /** Stable key of the field, used in the fact. */
+  readonly field: string;
+  /** Japanese name of the field. */
+  readonly fieldLabel: string;
+  readonly recorded: readonly string[];
+  readonly live: readonly string[];
+  readonly ordered?: boolean;
+}): Violation | undefined => {
+  const { resource, what, field, fieldLabel, recorded, live } = options;
+  const diff = diffLists(recorded, live);
+  if (isEmptyDiff(diff)) {
+    const reordered =
+      options.ordered === true && (recorded.length !== live.length || recorded.some((x, i) => x !== live[i]));
+    if (!reordered) return undefined;
+    return {
+      resource,
+      message: `${what}の${fieldLabel}の順序が baseline から変わっています（先に一致したものが使われるため、動作が変わります）。`,
+      expected: recorded.join(' | '),
+      actual: live.join(' | '),
+      fact: `${field}:order:${live.join('|')}`,
+    };
+  }
+  const text = diffText(diff);
+  return {
+    resource,
+    message: `${what}の${fieldLabel}が baseline から変わっています（追加 ${diff.added.length} 件・削除 ${diff.removed.length} 件）: ${text}`,
+    expected: `baseline どおりの${fieldLabel}（${recorded.length} 件）`,
+    actual: text,
+    fact: `${field}:${text}`,
+  };
+};
+
+/** A single-valued field (scheme, WAF web ACL) that changed. */
+export const valueDriftViolation = (options: {
+  readonly resource: ResourceRef;
+  readonly what: string;
+  readonly field: string;
+  readonly fieldLabel: string;
+  readonly recorded: string;
+  readonly live: string;
+}): Violation | undefined => {
+  const { resource, what, field, fieldLabel, recorded, live } = options;
+  if (recorded === live) return undefined;
+  const show = (v: string): string => (v === '' ? '（なし）' : v);
+  return {
+    resource,
+    message: `${what}の${fieldLabel}が baseline から変わっています: ${show(recorded)} → ${show(live)}`,
+    expected: show(recorded),
+    actual: show(live),
+    fact: `${field}:${recorded}->${live}`,
+  };
+};
+
+/** Keeps the violations that exist. */
+export const present = (items: readonly (Violation | undefined)[]): Violation[] =>
+  items.filter((v): v is Violation => v !== undefined);

@@ -1,0 +1,57 @@
+import { associationsForm, routesForm } from '../../intent/canonical.ts';
+import { byId, label, refOf } from '../../inventory/derive.ts';
+import { defineCheck } from '../define.ts';
+import { deletedViolation, listDriftViolation, present, wasAudited } from './compare.ts';
+
+const TYPE = 'AWS::EC2::RouteTable';
+
+export const driftRouteTable = defineCheck({
+  id: 'drift.route-table',
+  principle: 'P9',
+  severity: 'medium',
+  resourceType: TYPE,
+  needs: ['ec2.routeTables'],
+  title: 'ルートテーブルのルートまたは関連付けが baseline から変わっています',
+  explanation:
+    '承認時（baseline）に記録したルートテーブルのルートやサブネットの関連付けが変わっています。ルート 1 本、関連付け 1 つの変更で、閉じていたサブネットがインターネットへ出入りできるようになります。',
+  impact: 'サブネットの到達性（インターネットへの出口・入口）が承認なしに変わっている恐れがあります。',
+  remediation:
+    '差分のルート・関連付けが意図した変更か確認してください。意図しない変更なら元に戻し、意図した変更なら baseline を再生成して承認し直してください。',
+  evaluate: ({ inventory, intent }) => {
+    const recorded = intent.baseline?.routeTables ?? {};
+    const live = byId(inventory.ec2.routeTables);
+    return Object.entries(recorded).flatMap(([id, entry]) => {
+      const table = live.get(id);
+      if (!table) {
+        if (!wasAudited(inventory, entry.region)) return [];
+        const resource = {
+          type: TYPE,
+          id,
+          region: entry.region ?? 'unknown',
+          ...(entry.name ? { name: entry.name } : {}),
+        };
+        return [deletedViolation(resource, `ルートテーブル ${label({ id, name: entry.name })} `)];
+      }
+      const resource = refOf(TYPE, table);
+      const what = `ルートテーブル ${label(table)} `;
+      return present([
+        listDriftViolation({
+          resource,
+          what,
+          field: 'routes',
+          fieldLabel: 'ルート',
+          recorded: entry.routes,
+          live: routesForm(table),
+        }),
+        listDriftViolation({
+          resource,
+          what,
+          field: 'associations',
+          fieldLabel: '関連付け',
+          recorded: entry.associations,
+          live: associationsForm(table),
+        }),
+      ]);
+    });
+  },
+});
