@@ -44,7 +44,7 @@ const rejectionOf = (
   return { reason: 'not-in-plan', keys: enabled };
 };
 
-const describe = (r: Rejection, onStage: string): string => {
+const explain = (r: Rejection, onStage: string): string => {
   const names = (keys: readonly ApiKey[]) => keys.map(label).join(', ');
   switch (r.reason) {
     case 'unknown-value':
@@ -115,13 +115,14 @@ export const cloudfrontApiKeyHeader = defineCheck({
         return targets.flatMap((stage) => {
           const rejection = rejectionOf(inventory, api, header, stage);
           if (!rejection) return [];
-          const onStage = stage === undefined ? `API ${api.id} のいずれかのステージ` : `ステージ ${stage}`;
+          // Trailing space after an ASCII stage name, as Japanese text spaces around Latin words.
+          const onStage = stage === undefined ? `API ${api.id} のいずれかのステージ` : `ステージ ${stage} `;
           const keyIds = 'keys' in rejection ? `:${rejection.keys.map((k) => k.id).join(',')}` : '';
           return [
             {
               ...base,
-              message: `${where}の ${header.name} ヘッダー（${onStage}宛て）: ${describe(rejection, onStage)}。`,
-              actual: describe(rejection, onStage),
+              message: `${where}の ${header.name} ヘッダー（${onStage}宛て）: ${explain(rejection, onStage)}。`,
+              actual: explain(rejection, onStage),
               fact: `${origin.id}:${stage ?? '*'}:${rejection.reason}${keyIds}`,
             },
           ];

@@ -28,9 +28,12 @@ export const frontDoors = (inventory: Inventory, intent: ResolvedIntent): readon
   );
 };
 
-/** How a Japanese message names a distribution: id (and its first alternate domain name, if any). */
-export const distributionLabel = (d: Distribution): string =>
-  d.aliases[0] ? `${label(d)}（${d.aliases[0]}）` : label(d);
+/** How a Japanese message names a distribution: its id and first alternate domain name, which people recognise. */
+export const distributionLabel = (d: Distribution): string => {
+  const alias = d.aliases[0];
+  if (!alias) return label(d);
+  return d.name ? `${d.name} (${d.id}, ${alias})` : `${d.id} (${alias})`;
+};
 
 /** How a Japanese message names a cache behavior. */
 export const behaviorLabel = (b: CacheBehavior): string =>
