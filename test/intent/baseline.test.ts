@@ -1,0 +1,402 @@
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../checks/index.ts';
+import { evaluate } from '../../evaluate/engine.ts';
+import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
+import { parseIntent } from '../../intent/load.ts';
+import { resolveIntent } from '../../intent/resolve.ts';
+import { type IntentInput, intentSchema } from '../../intent/schema.ts';
+import type { Inventory } from '../../inventory/types.ts';
+import {
+  ALB_ARN,
+  ALB_SG,
+  API_ID,
+  DB_SG,
+  DISTRIBUTION_ID,
+  driftedAccount,
+  ECS_SG,
+  NAT_ID,
+  PRIVATE_API_POLICY,
+  PRIVATE_RT,
+  privateApi,
+  seed001Account,
+  subnetId,
+  VPC_ID,
+  VPCE_ID,
+} from '../fixtures/drift.ts';
+import { NOW } from '../fixtures/evaluate.ts';
+import { aBehavior, aNatGateway, aRoute, aRule } from '../fixtures/inventory.ts';
+
+/** Audits an inventory with an intent exactly as the CLI would after reading the YAML back. */
+const audit = (inventory: Inventory, intent: IntentInput) =>
+  evaluate({ inventory, intent: parseIntent(baselineToYaml(intent)), checks: CHECKS, now: NOW });
+
+const driftOf = (inventory: Inventory, intent: IntentInput) =>
+  audit(inventory, intent)
+    .findings.filter((f) => f.checkId.startsWith('drift.'))
+    .map((f) => ({ checkId: f.checkId, resource: f.resource.id }));
+
+describe('buildBaseline', () => {
+  describe('an untouched account audits silently with its own baseline', () => {
+    it.each([
+      ['the seed 001 account', seed001Account],
+      ['an account with a world-open, internet-facing ALB', driftedAccount],
+    ])('reports no finding on %s', (_name, account) => {
+      // Prepare
+      const inventory = account();
+      // Act
+      const intent = buildBaseline(inventory, { now: NOW });
+      const report = audit(inventory, intent);
+      // Assess
+      expect(report.findings).toEqual([]);
+      expect(report.complete).toBe(true);
+    });
+  });
+
+  it('turns what the checks find today into exceptions with the approval date, never audit.*', () => {
+    const intent = buildBaseline(driftedAccount(), { now: NOW });
+    expect(intent.exceptions).toEqual(
+      expect.arrayContaining([
+        { check: 'sg.world-ingress', resource: ALB_SG, reason: 'baseline 時点で承認済み (2026-11-21)' },
+        { check: 'elb.internet-facing', resource: ALB_ARN, reason: 'baseline 時点で承認済み (2026-11-21)' },
+      ]),
+    );
+    expect(intent.exceptions?.every((e) => !e.check.startsWith('audit.') && e.expires === undefined)).toBe(
+      true,
+    );
+  });
+
+  it('refuses an inventory with collection errors and names them', () => {
+    const inventory: Inventory = {
+      ...seed001Account(),
+      errors: [
+        {
+          service: 'ec2',
+          operation: 'DescribeSecurityGroupRules',
+          region: 'ap-northeast-1',
+          code: 'UnauthorizedOperation',
+          message: 'You are not authorized to perform this operation.',
+          slices: ['ec2.securityGroups'],
+        },
+      ],
+    };
+    expect(() => buildBaseline(inventory, { now: NOW })).toThrow(
+      /incomplete inventory.*ec2:DescribeSecurityGroupRules in ap-northeast-1: UnauthorizedOperation/,
+    );
+  });
+
+  describe('drift after the baseline is found on the changed resource', () => {
+    const approved = seed001Account();
+    const intent = buildBaseline(approved, { now: NOW });
+
+    it('reports an SG rule added to the ECS group', () => {
+      const inventory: Inventory = {
+        ...approved,
+        ec2: {
+          ...approved.ec2,
+          securityGroups: approved.ec2.securityGroups.map((g) =>
+            g.id === ECS_SG
+              ? {
+                  ...g,
+                  rules: [
+                    ...g.rules,
+                    aRule({
+                      id: 'sgr-0new',
+                      groupId: ECS_SG,
+                      fromPort: 22,
+                      toPort: 22,
+                      prefixListId: undefined,
+                      cidrIpv4: '10.0.0.0/8',
+                    }),
+                  ],
+                }
+              : g,
+          ),
+        },
+      };
+      expect(driftOf(inventory, intent)).toEqual([{ checkId: 'drift.security-group', resource: ECS_SG }]);
+    });
+
+    it('reports the ALB turned internet-facing', () => {
+      const inventory: Inventory = {
+        ...approved,
+        elbv2: {
+          ...approved.elbv2,
+          loadBalancers: approved.elbv2.loadBalancers.map((lb) => ({
+            ...lb,
+            scheme: 'internet-facing' as const,
+          })),
+        },
+      };
+      expect(driftOf(inventory, intent)).toEqual([{ checkId: 'drift.load-balancer', resource: ALB_ARN }]);
+    });
+
+    it('reports a distribution behavior that now allows plain HTTP', () => {
+      const inventory: Inventory = {
+        ...approved,
+        cloudfront: {
+          ...approved.cloudfront,
+          distributions: approved.cloudfront.distributions.map((d) => ({
+            ...d,
+            behaviors: [aBehavior({ viewerProtocolPolicy: 'allow-all' })],
+          })),
+        },
+      };
+      expect(driftOf(inventory, intent)).toEqual([
+        { checkId: 'drift.distribution', resource: DISTRIBUTION_ID },
+      ]);
+    });
+
+    it('reports a resource policy whose Deny condition was dropped', () => {
+      const policy = { ...PRIVATE_API_POLICY, Statement: [PRIVATE_API_POLICY.Statement[1]] };
+      const inventory: Inventory = {
+        ...approved,
+        apigateway: {
+          ...approved.apigateway,
+          restApis: [privateApi({ policy, policyText: JSON.stringify(policy) })],
+        },
+      };
+      expect(driftOf(inventory, intent)).toEqual([{ checkId: 'drift.rest-api', resource: API_ID }]);
+    });
+
+    it('does not report the same policy returned in the escaped form with other key order', () => {
+      const reordered = JSON.stringify({ Statement: PRIVATE_API_POLICY.Statement, Version: '2012-10-17' });
+      const inventory: Inventory = {
+        ...approved,
+        apigateway: {
+          ...approved.apigateway,
+          restApis: [privateApi({ policy: undefined, policyText: reordered.replace(/"/g, '\\"') })],
+        },
+      };
+      expect(driftOf(inventory, intent)).toEqual([]);
+    });
+
+    it('reports a route table whose default route moved from the NAT to an internet gateway', () => {
+      const inventory: Inventory = {
+        ...approved,
+        ec2: {
+          ...approved.ec2,
+          routeTables: approved.ec2.routeTables.map((t) =>
+            t.id === PRIVATE_RT
+              ? {
+                  ...t,
+                  routes: [
+                    aRoute(),
+                    aRoute({
+                      destination: '0.0.0.0/0',
+                      targetKind: 'internet-gateway',
+                      targetId: 'igw-0a1b2c3d4e5f60001',
+                    }),
+                  ],
+                }
+              : t,
+          ),
+        },
+      };
+      expect(driftOf(inventory, intent)).toEqual([{ checkId: 'drift.route-table', resource: PRIVATE_RT }]);
+    });
+  });
+
+  describe('derived intent', () => {
+    const intent = buildBaseline(seed001Account(), { now: NOW });
+
+    it('records the VPC with its CIDR, regional NAT and the Tier-tagged tiers, db closed', () => {
+      expect(intent.vpcs).toEqual([
+        {
+          id: VPC_ID,
+          cidr: '10.0.0.0/16',
+          natMode: 'regional',
+          tiers: [
+            { name: 'container', tag: { key: 'Tier', value: 'container' }, closed: false, egress: true },
+            { name: 'db', tag: { key: 'Tier', value: 'db' }, closed: true, egress: false },
+            { name: 'ingress', tag: { key: 'Tier', value: 'ingress' }, closed: false, egress: true },
+          ],
+        },
+      ]);
+    });
+
+    it('draws the chain CloudFront → ALB SG:443 → ECS SG:8080 → Aurora SG:5432 from the live rules', () => {
+      expect(intent.securityGroups?.chain).toEqual(
+        expect.arrayContaining([
+          { name: 'prod-alb-sg', groupId: ALB_SG, front: true, ports: [443], from: ['cloudfront'] },
+          { name: 'prod-ecs-sg', groupId: ECS_SG, ports: [8080], from: ['prod-alb-sg'] },
+          { name: 'prod-aurora-sg', groupId: DB_SG, ports: [5432], from: ['prod-ecs-sg'] },
+        ]),
+      );
+    });
+
+    it('leaves a world-open CIDR out of the front link so it stays a visible exception', () => {
+      const drifted = buildBaseline(driftedAccount(), { now: NOW });
+      expect(drifted.securityGroups?.chain?.[0]).toEqual({
+        name: 'prod-alb-sg',
+        groupId: ALB_SG,
+        front: true,
+        ports: [443],
+        from: ['cloudfront'],
+      });
+    });
+
+    it('records front doors, endpoint types and the execute-api endpoints', () => {
+      expect(intent.profile).toBe('private-backend');
+      expect(intent.regions).toEqual(['ap-northeast-1']);
+      expect(intent.cloudfront?.frontDoors).toEqual([DISTRIBUTION_ID]);
+      expect(intent.apiGateway).toEqual({
+        endpointTypes: { [API_ID]: 'PRIVATE' },
+        vpcEndpointIds: [VPCE_ID],
+      });
+    });
+
+    it('records every baselined kind in canonical form', () => {
+      expect(intent.baseline?.securityGroups?.[ALB_SG]).toEqual({
+        name: 'prod-alb-sg',
+        region: 'ap-northeast-1',
+        rules: ['in tcp 443 from pl-58a04531', 'out -1 all to 0.0.0.0/0'],
+      });
+      expect(intent.baseline?.routeTables?.[PRIVATE_RT]?.routes).toEqual([
+        `0.0.0.0/0 -> ${NAT_ID}`,
+        '10.0.0.0/16 -> local',
+      ]);
+      expect(intent.baseline?.loadBalancers?.[ALB_ARN]?.scheme).toBe('internal');
+      expect(intent.baseline?.distributions?.[DISTRIBUTION_ID]?.behaviors).toEqual([
+        '* -> alb-vpc-origin redirect-to-https rhp=67f7725c-6f97-4210-82d7-5512b31e9d03',
+      ]);
+      expect(intent.baseline?.restApis?.[API_ID]?.methods).toEqual(['GET /data key=true auth=NONE']);
+      expect(intent.baseline?.recordedAt).toBe('2026-11-21T00:00:00.000Z');
+      expect(intent.baseline?.loadBalancersComplete).toBe(true);
+    });
+
+    it('uses the profile it is given', () => {
+      expect(buildBaseline(seed001Account(), { profile: 'classic', now: NOW }).profile).toBe('classic');
+    });
+  });
+
+  describe('tiers without Tier tags', () => {
+    const untagged = (nameOf: (tier: string) => string, dbRoutes = false): Inventory => {
+      const base = seed001Account();
+      return {
+        ...base,
+        ec2: {
+          ...base.ec2,
+          subnets: base.ec2.subnets.map((s) => {
+            const tier = s.tags.Tier ?? '';
+            return { ...s, name: nameOf(tier), tags: { Name: nameOf(tier) } };
+          }),
+          routeTables: dbRoutes
+            ? base.ec2.routeTables.map((t) => ({
+                ...t,
+                subnetIds:
+                  t.id === PRIVATE_RT
+                    ? [...t.subnetIds, subnetId('db', 'a')]
+                    : t.subnetIds.filter((s) => s !== subnetId('db', 'a')),
+              }))
+            : base.ec2.routeTables,
+        },
+      };
+    };
+
+    it('declares a closed db tier for db-named subnets without an internet route', () => {
+      const intent = buildBaseline(
+        untagged((t) => `prod-${t}-1a`),
+        { now: NOW },
+      );
+      expect(intent.vpcs?.[0]?.tiers).toEqual([
+        {
+          name: 'db',
+          subnetIds: [subnetId('db', 'a'), subnetId('db', 'c'), subnetId('db', 'd')],
+          closed: true,
+        },
+      ]);
+    });
+
+    it('invents no tier when the subnets without an internet route do not say they are a database', () => {
+      const intent = buildBaseline(
+        untagged((t) => `prod-${t === 'db' ? 'backend' : t}-1a`),
+        { now: NOW },
+      );
+      expect(intent.vpcs?.[0]?.tiers).toEqual([]);
+    });
+
+    it('leaves a db-named subnet that routes through the NAT out of the closed tier', () => {
+      const intent = buildBaseline(
+        untagged((t) => `prod-${t}-1a`, true),
+        { now: NOW },
+      );
+      expect(intent.vpcs?.[0]?.tiers?.[0]?.subnetIds).toEqual([subnetId('db', 'c'), subnetId('db', 'd')]);
+    });
+  });
+
+  describe('NAT mode', () => {
+    const withNat = (patch: (i: Inventory) => Inventory) =>
+      buildBaseline(patch(seed001Account()), { now: NOW });
+
+    it('is zonal when the private routes point at zonal NAT gateways', () => {
+      const intent = withNat((i) => ({
+        ...i,
+        ec2: {
+          ...i.ec2,
+          natGateways: [
+            aNatGateway({
+              id: NAT_ID,
+              availabilityMode: 'zonal',
+              subnetId: subnetId('ingress', 'a'),
+              routeTableId: undefined,
+            }),
+          ],
+        },
+      }));
+      expect(intent.vpcs?.[0]?.natMode).toBe('zonal');
+    });
+
+    it('is instance when the default route goes to a NAT instance', () => {
+      const intent = withNat((i) => ({
+        ...i,
+        ec2: {
+          ...i.ec2,
+          natGateways: [],
+          routeTables: i.ec2.routeTables.map((t) =>
+            t.id === PRIVATE_RT
+              ? {
+                  ...t,
+                  routes: [
+                    aRoute(),
+                    aRoute({
+                      destination: '0.0.0.0/0',
+                      targetKind: 'instance',
+                      targetId: 'i-0a1b2c3d4e5f60001',
+                    }),
+                  ],
+                }
+              : t,
+          ),
+        },
+      }));
+      expect(intent.vpcs?.[0]?.natMode).toBe('instance');
+    });
+
+    it('is none when nothing routes out and no NAT gateway exists', () => {
+      const intent = withNat((i) => ({
+        ...i,
+        ec2: {
+          ...i.ec2,
+          natGateways: [],
+          routeTables: i.ec2.routeTables.map((t) => (t.id === PRIVATE_RT ? { ...t, routes: [aRoute()] } : t)),
+        },
+      }));
+      expect(intent.vpcs?.[0]?.natMode).toBe('none');
+    });
+  });
+});
+
+describe('baselineToYaml', () => {
+  it('writes YAML that reads back to the same intent, with a header saying what to review', () => {
+    // Prepare
+    const intent = buildBaseline(driftedAccount(), { now: NOW });
+    // Act
+    const yaml = baselineToYaml(intent);
+    // Assess
+    expect(yaml.startsWith('# arch-auditor intent')).toBe(true);
+    for (const word of ['profile', 'tiers', 'chain', 'frontDoors', 'exceptions', '承認']) {
+      expect(yaml.split('\nversion: 1')[0]).toContain(word);
+    }
+    expect(parseIntent(yaml)).toEqual(resolveIntent(intentSchema.parse(intent)));
+  });
+});
