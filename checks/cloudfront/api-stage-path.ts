@@ -38,7 +38,7 @@ export const cloudfrontApiStagePath = defineCheck({
           return [
             {
               resource: distributionRef(d),
-              message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)}はオリジン ${origin.id}（オリジンパス '${origin.originPath}'）経由で ${resolvedPath(origin, b)} を要求しますが、API ${label(api)} にステージ ${stage} はありません。`,
+              message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} はオリジン ${origin.id}（オリジンパス ${origin.originPath || 'なし'}）経由で ${resolvedPath(origin, b)} を要求しますが、API ${label(api)} にステージ ${stage} はありません。`,
               expected: `API ${api.id} のステージ（${[...stages].join(', ') || 'なし'}）`,
               actual: `ステージ ${stage}（${resolvedPath(origin, b)}）`,
               fact: `${b.pathPattern}:${origin.id}:${stage}`,

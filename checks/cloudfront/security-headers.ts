@@ -34,7 +34,7 @@ export const cloudfrontSecurityHeaders = defineCheck({
           return [
             {
               resource: distributionRef(d),
-              message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)}にはレスポンスヘッダーポリシーがありません。`,
+              message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} にはレスポンスヘッダーポリシーがありません。`,
               expected: REQUIRED.map((h) => h.name).join(', '),
               actual: 'レスポンスヘッダーポリシーなし',
               fact: `${b.pathPattern}:no-policy`,
@@ -50,7 +50,7 @@ export const cloudfrontSecurityHeaders = defineCheck({
         return [
           {
             resource: distributionRef(d),
-            message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)}のレスポンスヘッダーポリシー ${policy.name} (${policy.id}) は ${missing.join(', ')} を付与しません。`,
+            message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} のレスポンスヘッダーポリシー ${policy.name} (${policy.id}) は ${missing.join(', ')} を付与しません。`,
             expected: REQUIRED.map((h) => h.name).join(', '),
             actual: `${policy.name}: ${missing.join(', ')} なし`,
             fact: `${b.pathPattern}:${policy.id}:${missing.join(',')}`,

@@ -19,7 +19,7 @@ export const cloudfrontViewerHttp = defineCheck({
         .filter((b) => b.viewerProtocolPolicy === 'allow-all')
         .map((b) => ({
           resource: distributionRef(d),
-          message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)}は HTTP での閲覧を許可しています（allow-all）。`,
+          message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} は HTTP での閲覧を許可しています（allow-all）。`,
           expected: 'redirect-to-https または https-only',
           actual: `${b.pathPattern}: allow-all`,
           fact: `${b.pathPattern}:allow-all`,
