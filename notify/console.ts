@@ -1,0 +1,64 @@
+import type { ResourceRef } from '../checks/define.ts';
+
+/** The console host of the resource's partition; global resources open in us-east-1. */
+const consoleBase = (region: string): { readonly host: string; readonly region: string } => {
+  const r = region === 'global' || region === '' ? 'us-east-1' : region;
+  if (r.startsWith('cn-')) return { host: `https://${r}.console.amazonaws.cn`, region: r };
+  if (r.startsWith('us-gov-')) return { host: `https://${r}.console.amazonaws-us-gov.com`, region: r };
+  return { host: `https://${r}.console.aws.amazon.com`, region: r };
+};
+
+const enc = encodeURIComponent;
+
+/** `{apiId}/{stage}` or `arn:aws:apigateway:{region}::/restapis/{apiId}/stages/{stage}`. */
+const apiIdOfStage = (id: string): string | undefined =>
+  /\/restapis\/([^/]+)\/stages\//.exec(id)?.[1] ?? (id.includes('/') ? id.split('/')[0] : undefined);
+
+/**
+ * A console page for the resource, built from its CloudFormation type, region and id; undefined when
+ * there is no sensible page. Account-level findings (audit.*) open CloudTrail's event history, where
+ * the failed (denied, throttled) API calls of the audit role show up.
+ */
+export const consoleUrl = (resource: ResourceRef): string | undefined => {
+  const { host, region } = consoleBase(resource.region);
+  const q = `region=${enc(region)}`;
+  const id = resource.id;
+  switch (resource.type) {
+    case 'AWS::EC2::VPC':
+      return `${host}/vpcconsole/home?${q}#VpcDetails:VpcId=${enc(id)}`;
+    case 'AWS::EC2::Subnet':
+      return `${host}/vpcconsole/home?${q}#SubnetDetails:subnetId=${enc(id)}`;
+    case 'AWS::EC2::RouteTable':
+      return `${host}/vpcconsole/home?${q}#RouteTableDetails:RouteTableId=${enc(id)}`;
+    case 'AWS::EC2::NatGateway':
+      return `${host}/vpcconsole/home?${q}#NatGatewayDetails:natGatewayId=${enc(id)}`;
+    case 'AWS::EC2::SecurityGroup':
+      return `${host}/ec2/home?${q}#SecurityGroup:groupId=${enc(id)}`;
+    case 'AWS::EC2::NetworkInterface':
+      return `${host}/ec2/home?${q}#NetworkInterface:networkInterfaceId=${enc(id)}`;
+    case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+      // Our inventory uses the LB ARN as its id; the console's detail page is keyed by ARN.
+      const arn = resource.arn ?? (id.startsWith('arn:') ? id : undefined);
+      return arn
+        ? `${host}/ec2/home?${q}#LoadBalancer:loadBalancerArn=${enc(arn)}`
+        : `${host}/ec2/home?${q}#LoadBalancers:search=${enc(id)}`;
+    }
+    case 'AWS::CloudFront::Distribution':
+      // CloudFront is global; its console lives in us-east-1 whatever region the finding names.
+      return `${consoleBase('us-east-1').host}/cloudfront/v4/home?region=us-east-1#/distributions/${enc(id)}`;
+    case 'AWS::ApiGateway::RestApi':
+      return `${host}/apigateway/main/apis/${enc(id)}/resources?api=${enc(id)}&${q}`;
+    case 'AWS::ApiGateway::Stage': {
+      const apiId = apiIdOfStage(id);
+      return apiId
+        ? `${host}/apigateway/main/apis/${enc(apiId)}/stages?api=${enc(apiId)}&${q}`
+        : `${host}/apigateway/main/apis?${q}`;
+    }
+    case 'AWS::ApiGateway::VpcLink':
+      return `${host}/apigateway/main/vpc-links/list?${q}`;
+    case 'AWS::Account':
+      return `${host}/cloudtrailv2/home?${q}#/events`;
+    default:
+      return undefined;
+  }
+};

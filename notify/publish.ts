@@ -1,0 +1,55 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishError } from '../errors.ts';
+import { type AlertMessage, MAX_SNS_MESSAGE_BYTES, snsEnvelope } from './render.ts';
+
+export interface PublishAlertsOptions {
+  readonly sns: SNSClient;
+  readonly topicArn: string;
+  readonly messages: readonly AlertMessage[];
+}
+
+/**
+ * Publishes each message with MessageStructure 'json', so each protocol gets its own body:
+ * - `https`: the Chatbot custom-notification JSON. Amazon Q Developer in chat applications (AWS Chatbot)
+ *   subscribes to the topic as an HTTPS endpoint, so this is the key it reads. Any other HTTPS
+ *   subscriber gets the same JSON, which is machine-readable anyway.
+ * - `default`: the Japanese plain text. SNS uses `default` for every protocol without its own key, so
+ *   email, email-json, SQS, Lambda and SMS all get the plain text; we do not repeat it under `email`,
+ *   which would double the bytes counted against the 256 KiB limit for no change in what is delivered.
+ * The Subject (email only) is ASCII, since SNS rejects a Subject with other characters.
+ *
+ * Messages go out in order, one at a time: a failure stops the run before later messages, and the
+ * caller must not save the alert state, so the next run re-sends them (at most one duplicate).
+ * Returns the SNS message ids.
+ */
+export const publishAlerts = async (options: PublishAlertsOptions): Promise<string[]> => {
+  const ids: string[] = [];
+  for (const message of options.messages) {
+    const body = snsEnvelope(message);
+    const bytes = Buffer.byteLength(body, 'utf8');
+    // render.ts sizes every message below the limit; this guards a caller that built one by hand.
+    if (bytes > MAX_SNS_MESSAGE_BYTES) {
+      throw new PublishError(
+        `alert message ${message.kind} ${message.part}/${message.parts} is ${bytes} bytes, over the SNS limit of ${MAX_SNS_MESSAGE_BYTES}`,
+      );
+    }
+    try {
+      const output = await options.sns.send(
+        new PublishCommand({
+          TopicArn: options.topicArn,
+          MessageStructure: 'json',
+          Message: body,
+          ...(message.subject ? { Subject: message.subject } : {}),
+        }),
+      );
+      ids.push(output.MessageId ?? '');
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      throw new PublishError(
+        `SNS Publish to ${options.topicArn} failed for ${message.kind} ${message.part}/${message.parts}: ${name}`,
+        { cause: error },
+      );
+    }
+  }
+  return ids;
+};

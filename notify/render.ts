@@ -1,0 +1,745 @@
+import type { ResourceRef } from '../checks/define.ts';
+import type { Severity } from '../intent/schema.ts';
+import { type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
+import { consoleUrl } from './console.ts';
+import type { AlertDiff, AlertStateEntry, RecoveredFinding } from './state.ts';
+
+// ------------------------------------------------------------------------------ Chatbot payload
+
+/**
+ * Amazon Q Developer in chat applications (formerly AWS Chatbot) custom notification, as documented in
+ * "Custom notifications using Amazon Q Developer in chat applications"
+ * (https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html, "Event schema" and
+ * "Parameter details"): `version` must be "1.0", `source` must be "custom", `description` is the one
+ * required content field, and `client-markdown` is the only supported `textType` (rendered in the
+ * target chat platform's markdown). A payload that does not match is not posted, silently.
+ */
+export interface ChatbotNotification {
+  readonly version: '1.0';
+  readonly source: 'custom';
+  readonly id?: string;
+  readonly content: {
+    readonly textType: 'client-markdown';
+    readonly title?: string;
+    readonly description: string;
+    readonly nextSteps?: readonly string[];
+    readonly keywords?: readonly string[];
+  };
+  readonly metadata?: {
+    readonly threadId?: string;
+    readonly summary?: string;
+    readonly eventType?: string;
+    readonly relatedResources?: readonly string[];
+    readonly additionalContext?: Readonly<Record<string, string>>;
+  };
+}
+
+/**
+ * Size caps for the chat payload. The custom-notification page lists the fields but, in the copy we
+ * could read, no numeric lengths; these caps are ours and conservative, set from the Slack limits the
+ * payload ends up in (Block Kit: a header text is at most 150 characters, a section text at most 3000),
+ * so a large run never turns into a message Slack rejects. Longer text is cut with an ellipsis.
+ */
+export const CHATBOT_LIMITS = {
+  titleChars: 150,
+  descriptionChars: 3000,
+  nextSteps: 5,
+  nextStepChars: 300,
+  keywords: 10,
+  keywordChars: 50,
+  summaryChars: 150,
+  relatedResources: 10,
+  relatedResourceChars: 256,
+} as const;
+
+/**
+ * Amazon SNS Publish: "messages must be UTF-8 encoded strings and at most 256 KB in size (262,144
+ * bytes, not 262,144 characters)". With MessageStructure 'json' that is the whole JSON envelope.
+ */
+export const MAX_SNS_MESSAGE_BYTES = 262_144;
+
+/** Parts a run may be split into before it becomes a single summary with counts. */
+export const DEFAULT_MAX_PARTS = 5;
+
+// ---------------------------------------------------------------------------------- Messages
+
+export type AlertKind = 'findings' | 'reminders' | 'recovery';
+
+/** One message to publish: the same content for chat (Chatbot JSON) and for email (plain text). */
+export interface AlertMessage {
+  readonly kind: AlertKind;
+  /** 1-based; `parts` > 1 when a large run was split. */
+  readonly part: number;
+  readonly parts: number;
+  /** SNS Subject (email): printable ASCII only, at most 100 characters. */
+  readonly subject: string;
+  /** Japanese plain text for email and every other subscriber. */
+  readonly text: string;
+  readonly chatbot: ChatbotNotification;
+  /** Fingerprints shown in detail in this message. */
+  readonly fingerprints: readonly string[];
+  /** Findings of this kind in the whole run (the counts the message states). */
+  readonly total: number;
+  /** True when the run was too large to list: counts for all, details for the most severe only. */
+  readonly summarized: boolean;
+}
+
+export interface RenderInput {
+  readonly report: Report;
+  readonly diff: Pick<AlertDiff, 'newFindings' | 'changed' | 'reminders' | 'recovered' | 'nextState'>;
+  /** The previous alert state could not be read: every open finding is alerted, and the message says so. */
+  readonly stateUnavailable?: boolean;
+  /** Why the state was unavailable (our own error message; it holds no secret). */
+  readonly stateError?: string;
+  /** Reminder cadence, stated in the reminder digest. */
+  readonly remindAfterHours?: number;
+}
+
+export interface RenderOptions {
+  readonly maxMessageBytes?: number;
+  readonly maxParts?: number;
+}
+
+// --------------------------------------------------------------------------------- Wording
+
+export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
+  critical: '緊急',
+  high: '高',
+  medium: '中',
+  low: '低',
+};
+
+const SEVERITY_EMOJI: Readonly<Record<Severity, string>> = {
+  critical: '🔴',
+  high: '🟠',
+  medium: '🟡',
+  low: '🔵',
+};
+
+const SEVERITY_ASCII: Readonly<Record<Severity, string>> = {
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+};
+
+const RULE = '━━━━━━━━━━━━━━━━━━━━';
+
+/** Per-field cap in the email body, so one odd finding (a huge policy diff) cannot fill a message. */
+const FIELD_CHARS = 1000;
+
+const cut = (text: string, max: number): string => {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+};
+
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+
+/** Japan has no daylight saving time: JST is always UTC+9. */
+export const formatJst = (iso: string): string => {
+  const date = new Date(Date.parse(iso) + 9 * 3_600_000);
+  if (Number.isNaN(date.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${date.getUTCFullYear()}-${p(date.getUTCMonth() + 1)}-${p(date.getUTCDate())} ${p(date.getUTCHours())}:${p(date.getUTCMinutes())} JST`;
+};
+
+const regionsShort = (regions: readonly string[]): string =>
+  regions.length === 0
+    ? ''
+    : regions.length <= 2
+      ? regions.join(', ')
+      : `${regions[0]} ほか ${regions.length - 1} リージョン`;
+
+const countsLabel = (severities: readonly Severity[]): string =>
+  SEVERITY_ORDER.filter((s) => severities.includes(s))
+    .map((s) => `${SEVERITY_LABEL[s]} ${severities.filter((x) => x === s).length}`)
+    .join('・');
+
+const countsAscii = (severities: readonly Severity[]): string =>
+  SEVERITY_ORDER.filter((s) => severities.includes(s))
+    .map((s) => `${SEVERITY_ASCII[s]} ${severities.filter((x) => x === s).length}`)
+    .join(', ');
+
+const worst = (severities: readonly Severity[]): Severity =>
+  SEVERITY_ORDER.find((s) => severities.includes(s)) ?? 'low';
+
+const bySeverity = <T>(items: readonly T[], severityOf: (item: T) => Severity): T[] =>
+  [...items].sort((a, b) => SEVERITY_ORDER.indexOf(severityOf(a)) - SEVERITY_ORDER.indexOf(severityOf(b)));
+
+/**
+ * Name tag and id, as people recognise a resource. An ARN id (load balancers) is shortened to its
+ * resource part (app/prod-alb/50dc…), which is what the console shows; the account is named as such.
+ */
+const resourceLabel = (r: {
+  readonly type?: string;
+  readonly id: string;
+  readonly name?: string;
+}): string => {
+  if (r.type === 'AWS::Account') return `アカウント ${r.id}`;
+  const id = r.id.startsWith('arn:')
+    ? r.id
+        .split(':')
+        .slice(5)
+        .join(':')
+        .replace(/^loadbalancer\//, '') || r.id
+    : r.id;
+  return r.name ? `${r.name} (${id})` : id;
+};
+
+const refOfEntry = (e: AlertStateEntry): ResourceRef => ({
+  type: e.resourceType,
+  id: e.resourceId,
+  region: e.region,
+  ...(e.resourceName !== undefined ? { name: e.resourceName } : {}),
+});
+
+/**
+ * Slack treats `<`, `>` and `&` as control characters (links, mentions such as <!channel>); a Name
+ * tag is free text anyone with tagging rights can set, so it is escaped before it reaches the chat.
+ */
+const chatEscape = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const chatLink = (url: string | undefined, label: string): string =>
+  url ? `<${url}|${chatEscape(label).replace(/\|/g, '¦')}>` : chatEscape(label);
+
+/** SNS Subject: ASCII, no line breaks, at most 100 characters. */
+const asciiSubject = (text: string): string =>
+  text
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 100);
+
+const jsonBytes = (text: string): number => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+
+/** The bytes SNS counts for a message, as published (see publish.ts). */
+export const snsEnvelope = (message: Pick<AlertMessage, 'text' | 'chatbot'>): string =>
+  JSON.stringify({ default: message.text, https: JSON.stringify(message.chatbot) });
+
+export const snsEnvelopeBytes = (message: Pick<AlertMessage, 'text' | 'chatbot'>): number =>
+  Buffer.byteLength(snsEnvelope(message), 'utf8');
+
+// ------------------------------------------------------------------------------- Run context
+
+interface RunContext {
+  readonly report: Report;
+  readonly stateUnavailable: boolean;
+  readonly stateError?: string;
+}
+
+const contextLines = (ctx: RunContext): string[] => [
+  `アカウント: ${ctx.report.account}`,
+  `リージョン: ${ctx.report.regions.join(', ') || '（なし）'}`,
+  `プロファイル: ${ctx.report.profile}`,
+  `監査日時: ${formatJst(ctx.report.finishedAt)}`,
+];
+
+/** The incomplete-audit banner: first thing after the context, in every message of the run. */
+const incompleteLines = (report: Report): string[] => {
+  if (report.complete) return [];
+  const lines = [
+    '⚠️ 監査が不完全です',
+    '次の API 呼び出しが失敗したため、一部のリソースを確認できていません。確認できなかった部分は「問題なし」ではなく「不明」です。今回の監査では「復旧」の判定もしていません。',
+    ...report.errors.map(
+      (e) => `- ${e.service} ${e.operation}（${e.region}）: ${e.code} — ${cut(oneLine(e.message), 200)}`,
+    ),
+  ];
+  if (report.skippedChecks.length > 0)
+    lines.push(`実行できなかったチェック: ${report.skippedChecks.join(', ')}`);
+  return lines;
+};
+
+const incompleteChat = (report: Report): string[] => {
+  if (report.complete) return [];
+  const failed = report.errors.map((e) => `${e.service}:${e.operation}（${e.region}）${e.code}`);
+  const shown = failed.slice(0, 3).join('、');
+  const more = failed.length > 3 ? ` ほか ${failed.length - 3} 件` : '';
+  return [
+    `⚠️ *監査が不完全です* — ${chatEscape(shown || 'チェックの評価に失敗')}${more}。確認できなかった部分は「不明」です。`,
+  ];
+};
+
+const stateLines = (ctx: RunContext): string[] =>
+  ctx.stateUnavailable
+    ? [
+        `⚠️ 前回の通知状態を読み込めなかったため、通知済みかどうかを区別せず、現在のすべての検出を通知します。${ctx.stateError ? `（${cut(oneLine(ctx.stateError), 200)}）` : ''}`,
+      ]
+    : [];
+
+const partNote = (part: number, parts: number): string[] =>
+  parts > 1 ? [`この通知は ${parts} 通に分かれています（${part} 通目）。`] : [];
+
+// ------------------------------------------------------------------------------- Items
+
+/** One entry of a message, pre-rendered for both channels. */
+interface Item {
+  readonly fingerprint: string;
+  readonly severity: Severity;
+  /** Plain-text block (email). */
+  readonly text: string;
+  /** Chat lines (Slack-style client-markdown). */
+  readonly chat: string;
+  /** Chat next step for this item's check, if any. */
+  readonly nextStep?: string;
+  readonly checkId: string;
+  readonly title: string;
+  readonly related: string;
+}
+
+const findingItem = (finding: Finding, tag: string): Item => {
+  const url = consoleUrl(finding.resource);
+  const r = finding.resource;
+  const lines = [
+    `■ [${tag}] ${finding.title}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+    `検出内容: ${cut(finding.message, FIELD_CHARS)}`,
+  ];
+  if (finding.expected !== undefined) lines.push(`期待する状態: ${cut(finding.expected, FIELD_CHARS)}`);
+  if (finding.actual !== undefined) lines.push(`現在の状態: ${cut(finding.actual, FIELD_CHARS)}`);
+  if (finding.impact) lines.push(`影響: ${cut(finding.impact, FIELD_CHARS)}`);
+  if (finding.remediation) lines.push(`対処: ${cut(finding.remediation, FIELD_CHARS)}`);
+  if (url) lines.push(`コンソール: ${url}`);
+  lines.push(`チェック: ${finding.checkId}（ID: ${finding.fingerprint}）`);
+
+  const chat = [
+    `• [${tag}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}（${r.region}）`,
+  ];
+  if (finding.expected !== undefined || finding.actual !== undefined) {
+    chat.push(
+      `　期待: ${chatEscape(cut(oneLine(finding.expected ?? '—'), 80))} / 実際: ${chatEscape(cut(oneLine(finding.actual ?? '—'), 80))}`,
+    );
+  }
+  if (finding.impact) chat.push(`　影響: ${chatEscape(cut(oneLine(finding.impact), 100))}`);
+  return {
+    fingerprint: finding.fingerprint,
+    severity: finding.severity,
+    text: lines.join('\n'),
+    chat: chat.join('\n'),
+    ...(finding.remediation ? { nextStep: `${finding.title}: ${oneLine(finding.remediation)}` } : {}),
+    checkId: finding.checkId,
+    title: finding.title,
+    related: r.arn ?? r.id,
+  };
+};
+
+const daysSince = (fromIso: string, nowIso: string): number =>
+  Math.max(0, Math.floor((Date.parse(nowIso) - Date.parse(fromIso)) / 86_400_000));
+
+const reminderItem = (finding: Finding, entry: AlertStateEntry | undefined, nowIso: string): Item => {
+  const url = consoleUrl(finding.resource);
+  const r = finding.resource;
+  const since = entry
+    ? `初回検出: ${formatJst(entry.firstSeen)}（${daysSince(entry.firstSeen, nowIso)} 日経過）`
+    : '';
+  const lines = [
+    `■ [${SEVERITY_LABEL[finding.severity]}] ${finding.title}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+  ];
+  if (since) lines.push(since);
+  if (finding.remediation) lines.push(`対処: ${cut(finding.remediation, FIELD_CHARS)}`);
+  if (url) lines.push(`コンソール: ${url}`);
+  lines.push(`チェック: ${finding.checkId}（ID: ${finding.fingerprint}）`);
+  const days = entry ? `（${daysSince(entry.firstSeen, nowIso)} 日経過）` : '';
+  return {
+    fingerprint: finding.fingerprint,
+    severity: finding.severity,
+    text: lines.join('\n'),
+    chat: `• [${SEVERITY_LABEL[finding.severity]}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}${days}`,
+    checkId: finding.checkId,
+    title: finding.title,
+    related: r.arn ?? r.id,
+  };
+};
+
+const recoveryItem = (entry: RecoveredFinding): Item => {
+  const r = refOfEntry(entry);
+  const url = consoleUrl(r);
+  const title = entry.title ?? entry.checkId;
+  const lines = [
+    `■ [${SEVERITY_LABEL[entry.severity]}] ${title}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+    `初回検出: ${formatJst(entry.firstSeen)}`,
+  ];
+  if (url) lines.push(`コンソール: ${url}`);
+  lines.push(`チェック: ${entry.checkId}（ID: ${entry.fingerprint}）`);
+  return {
+    fingerprint: entry.fingerprint,
+    severity: entry.severity,
+    text: lines.join('\n'),
+    chat: `• [${SEVERITY_LABEL[entry.severity]}] ${chatEscape(title)} — ${chatLink(url, resourceLabel(r))}（${r.region}）`,
+    checkId: entry.checkId,
+    title,
+    related: r.id,
+  };
+};
+
+// ------------------------------------------------------------------------------- Assembly
+
+interface KindSpec {
+  readonly kind: AlertKind;
+  readonly items: readonly Item[];
+  /** Title without part suffix, e.g. "🔴 [arch-auditor] 新しい検出 3 件（緊急 1・高 2）— 123… ap-…". */
+  readonly title: string;
+  readonly subject: string;
+  /** Lines after the context and banners, before the items. */
+  readonly lead: readonly string[];
+  readonly footer: readonly string[];
+  /** Group items under severity headings (findings and reminders); recovery is one flat list. */
+  readonly grouped: boolean;
+  readonly eventType: string;
+}
+
+const severityHeading = (severity: Severity, total: number, continued: boolean): string =>
+  `${RULE}\n${SEVERITY_EMOJI[severity]} ${SEVERITY_LABEL[severity]} ${total} 件${continued ? '（続き）' : ''}\n${RULE}`;
+
+const withPart = (title: string, part: number, parts: number): string =>
+  parts > 1 ? `${title}（${part}/${parts}）` : title;
+
+const buildText = (
+  spec: KindSpec,
+  ctx: RunContext,
+  items: readonly Item[],
+  part: number,
+  parts: number,
+  startedMidGroup: boolean,
+  omitted: number,
+): string => {
+  const totals = new Map<Severity, number>();
+  for (const item of spec.items) totals.set(item.severity, (totals.get(item.severity) ?? 0) + 1);
+  const body: string[] = [];
+  let current: Severity | undefined;
+  for (const [index, item] of items.entries()) {
+    if (spec.grouped && item.severity !== current) {
+      current = item.severity;
+      body.push(
+        severityHeading(item.severity, totals.get(item.severity) ?? 0, index === 0 && startedMidGroup),
+      );
+    }
+    body.push(item.text);
+  }
+  const sections = [
+    withPart(spec.title, part, parts),
+    [...partNote(part, parts), ...contextLines(ctx)].join('\n'),
+    incompleteLines(ctx.report).join('\n'),
+    stateLines(ctx).join('\n'),
+    spec.lead.join('\n'),
+    body.join('\n\n'),
+    omitted > 0
+      ? `ほか ${omitted} 件は件数が多いため省略しました。全件は監査レポート（JSON）で確認してください。`
+      : '',
+    ['--', ...spec.footer].join('\n'),
+  ];
+  return `${sections.filter((s) => s !== '').join('\n\n')}\n`;
+};
+
+const buildChatbot = (
+  spec: KindSpec,
+  ctx: RunContext,
+  items: readonly Item[],
+  part: number,
+  parts: number,
+  extraLead: readonly string[],
+): ChatbotNotification => {
+  const { report } = ctx;
+  const head = [
+    `*アカウント* ${report.account}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
+    ...incompleteChat(report),
+    ...(ctx.stateUnavailable
+      ? ['⚠️ 前回の通知状態を読み込めなかったため、現在のすべての検出を通知しています。']
+      : []),
+    ...(parts > 1 ? [`（${parts} 通中 ${part} 通目）`] : []),
+    ...extraLead.map(chatEscape),
+  ].join('\n');
+  const max = CHATBOT_LIMITS.descriptionChars;
+  const lines: string[] = [];
+  let used = [...head].length + 2;
+  let current: Severity | undefined;
+  let shown = 0;
+  // Leave room for the "ほか N 件" line so the cut never drops the count.
+  const reserve = 80;
+  for (const item of items) {
+    const heading =
+      spec.grouped && item.severity !== current
+        ? `${lines.length > 0 ? '\n' : ''}*${SEVERITY_EMOJI[item.severity]} ${SEVERITY_LABEL[item.severity]}*`
+        : undefined;
+    const add = [...(heading ? [heading] : []), item.chat];
+    const size = add.reduce((n, l) => n + [...l].length + 1, 0);
+    if (used + size > max - reserve) break;
+    lines.push(...add);
+    used += size;
+    current = item.severity;
+    shown += 1;
+  }
+  if (shown < items.length) {
+    lines.push(`\nほか ${items.length - shown} 件はメール通知で確認してください。`);
+  }
+  const description = cut([head, '', ...lines].join('\n'), max);
+
+  const seenChecks = new Set<string>();
+  const nextSteps: string[] = [];
+  for (const item of items) {
+    if (!item.nextStep || seenChecks.has(item.checkId)) continue;
+    seenChecks.add(item.checkId);
+    nextSteps.push(chatEscape(cut(item.nextStep, CHATBOT_LIMITS.nextStepChars)));
+    if (nextSteps.length === CHATBOT_LIMITS.nextSteps) break;
+  }
+  const keywords = [
+    ...SEVERITY_ORDER.filter((s) => items.some((i) => i.severity === s)).map((s) => SEVERITY_LABEL[s]),
+    ...new Set(items.map((i) => i.checkId)),
+  ]
+    .slice(0, CHATBOT_LIMITS.keywords)
+    .map((k) => cut(k, CHATBOT_LIMITS.keywordChars));
+  const relatedResources = [...new Set(items.map((i) => i.related))]
+    .slice(0, CHATBOT_LIMITS.relatedResources)
+    .map((r) => cut(r, CHATBOT_LIMITS.relatedResourceChars));
+  const title = withPart(spec.title, part, parts);
+  return {
+    version: '1.0',
+    source: 'custom',
+    content: {
+      textType: 'client-markdown',
+      title: cut(chatEscape(title), CHATBOT_LIMITS.titleChars),
+      description,
+      ...(nextSteps.length > 0 ? { nextSteps } : {}),
+      ...(keywords.length > 0 ? { keywords } : {}),
+    },
+    metadata: {
+      summary: cut(title, CHATBOT_LIMITS.summaryChars),
+      eventType: spec.eventType,
+      ...(relatedResources.length > 0 ? { relatedResources } : {}),
+      additionalContext: {
+        account: report.account,
+        regions: report.regions.join(','),
+        complete: String(report.complete),
+      },
+    },
+  };
+};
+
+/** Splits the items into parts that each fit one SNS message; a single summary when there are too many. */
+const renderKind = (spec: KindSpec, ctx: RunContext, options: Required<RenderOptions>): AlertMessage[] => {
+  if (spec.items.length === 0) return [];
+  const subjectFor = (part: number, parts: number) =>
+    asciiSubject(parts > 1 ? `${spec.subject} (${part}/${parts})` : spec.subject);
+
+  // Budget for the plain text of one part: the chat payload is capped (CHATBOT_LIMITS), so reserve
+  // its worst case; measure the fixed text around the items with the largest part numbers.
+  const chatReserve = 48 * 1024;
+  const fixed = jsonBytes(buildText(spec, ctx, [], 99, 99, true, 0)) + 2 * 1024;
+  const budget = options.maxMessageBytes - chatReserve - fixed;
+
+  const chunks: Item[][] = [];
+  let chunk: Item[] = [];
+  let used = 0;
+  let current: Severity | undefined;
+  for (const item of spec.items) {
+    const heading = spec.grouped && item.severity !== current ? 200 : 0;
+    const size = jsonBytes(item.text) + 4 + heading;
+    if (chunk.length > 0 && used + size > budget) {
+      chunks.push(chunk);
+      chunk = [];
+      used = 0;
+    }
+    chunk.push(item);
+    used += size;
+    current = item.severity;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+
+  const split = (): AlertMessage[] | undefined => {
+    if (chunks.length > options.maxParts) return undefined;
+    const messages = chunks.map((items, index): AlertMessage => {
+      const part = index + 1;
+      const previous = chunks[index - 1];
+      const startedMidGroup = previous !== undefined && previous.at(-1)?.severity === items[0]?.severity;
+      return {
+        kind: spec.kind,
+        part,
+        parts: chunks.length,
+        subject: subjectFor(part, chunks.length),
+        text: buildText(spec, ctx, items, part, chunks.length, startedMidGroup, 0),
+        chatbot: buildChatbot(spec, ctx, items, part, chunks.length, []),
+        fingerprints: items.map((i) => i.fingerprint),
+        total: spec.items.length,
+        summarized: false,
+      };
+    });
+    return messages.every((m) => snsEnvelopeBytes(m) <= options.maxMessageBytes) ? messages : undefined;
+  };
+  return split() ?? [summarize(spec, ctx, options, subjectFor(1, 1))];
+};
+
+/**
+ * Too many to list: one message with the counts of every finding by severity and by check, and the
+ * most severe ones in detail for as many as fit. Never a failed publish for size.
+ */
+const summarize = (
+  spec: KindSpec,
+  ctx: RunContext,
+  options: Required<RenderOptions>,
+  subject: string,
+): AlertMessage => {
+  const byCheck = new Map<string, { title: string; severity: Severity; count: number }>();
+  for (const item of spec.items) {
+    const entry = byCheck.get(item.checkId);
+    if (entry) entry.count += 1;
+    else byCheck.set(item.checkId, { title: item.title, severity: item.severity, count: 1 });
+  }
+  const countLines = [
+    `件数が多いため、チェックごとの件数と、重大度の高いものから一部の詳細のみを記載します（全 ${spec.items.length} 件）。`,
+    `重大度別: ${countsLabel(spec.items.map((i) => i.severity))}`,
+    'チェック別:',
+    ...bySeverity([...byCheck.entries()], ([, v]) => v.severity).map(
+      ([checkId, v]) => `- [${SEVERITY_LABEL[v.severity]}] ${checkId} ${v.title}: ${v.count} 件`,
+    ),
+  ];
+  const summarySpec: KindSpec = { ...spec, lead: [...spec.lead, ...countLines] };
+  const chatLead = [
+    `件数が多いため一部のみ表示しています（全 ${spec.items.length} 件: ${countsLabel(spec.items.map((i) => i.severity))}）。`,
+  ];
+  const build = (shown: number): AlertMessage => {
+    const items = spec.items.slice(0, shown);
+    return {
+      kind: spec.kind,
+      part: 1,
+      parts: 1,
+      subject,
+      text: buildText(summarySpec, ctx, items, 1, 1, false, spec.items.length - shown),
+      chatbot: buildChatbot(spec, ctx, items, 1, 1, chatLead),
+      fingerprints: items.map((i) => i.fingerprint),
+      total: spec.items.length,
+      summarized: true,
+    };
+  };
+  // Largest detail count that fits, by bisection (the size grows with the count).
+  let low = 0;
+  let high = spec.items.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (snsEnvelopeBytes(build(mid)) <= options.maxMessageBytes) low = mid;
+    else high = mid - 1;
+  }
+  return build(low);
+};
+
+// ------------------------------------------------------------------------------------ API
+
+const FOOTER_FINDINGS = [
+  'arch-auditor による自動通知です。意図した構成との差分を検出しました。',
+  '意図的な設定であれば、インテントファイルの exceptions に理由と期限を書くと通知されなくなります。',
+];
+
+/**
+ * Renders every message of a run: one message (split into parts if large) for new and changed
+ * findings, most severe first; a digest of reminders; a separate recovery message. Pure.
+ */
+export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): AlertMessage[] => {
+  const { report, diff } = input;
+  const resolved: Required<RenderOptions> = {
+    maxMessageBytes: options.maxMessageBytes ?? MAX_SNS_MESSAGE_BYTES,
+    maxParts: options.maxParts ?? DEFAULT_MAX_PARTS,
+  };
+  const ctx: RunContext = {
+    report,
+    stateUnavailable: input.stateUnavailable ?? false,
+    ...(input.stateError !== undefined ? { stateError: input.stateError } : {}),
+  };
+  const where = `${report.account} ${regionsShort(report.regions)}`.trim();
+  const incompleteTitle = report.complete ? '' : '【監査不完全】';
+  const incompleteSubject = report.complete ? '' : ' [INCOMPLETE]';
+  const messages: AlertMessage[] = [];
+
+  // New and changed findings: one message, grouped by severity.
+  const alerted = bySeverity(
+    [
+      ...input.diff.newFindings.map((f) => ({ finding: f, tag: ctx.stateUnavailable ? '未解決' : '新規' })),
+      ...diff.changed.map((c) => ({
+        finding: c.finding,
+        tag: `重大度変更 ${SEVERITY_LABEL[c.previousSeverity]}→${SEVERITY_LABEL[c.finding.severity]}`,
+      })),
+    ],
+    (x) => x.finding.severity,
+  );
+  if (alerted.length > 0) {
+    const severities = alerted.map((x) => x.finding.severity);
+    const what = ctx.stateUnavailable
+      ? [`未解決の検出 ${alerted.length} 件`]
+      : [
+          ...(diff.newFindings.length > 0 ? [`新しい検出 ${diff.newFindings.length} 件`] : []),
+          ...(diff.changed.length > 0 ? [`重大度の変更 ${diff.changed.length} 件`] : []),
+        ];
+    const whatAscii = ctx.stateUnavailable
+      ? [`${alerted.length} open findings`]
+      : [
+          ...(diff.newFindings.length > 0 ? [`${diff.newFindings.length} new`] : []),
+          ...(diff.changed.length > 0 ? [`${diff.changed.length} severity changed`] : []),
+        ];
+    messages.push(
+      ...renderKind(
+        {
+          kind: 'findings',
+          items: alerted.map((x) => findingItem(x.finding, x.tag)),
+          title: `${SEVERITY_EMOJI[worst(severities)]} [arch-auditor] ${what.join('・')}（${countsLabel(severities)}）${incompleteTitle}— ${where}`,
+          subject: `arch-auditor: ${whatAscii.join(', ')} (${countsAscii(severities)})${incompleteSubject} - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
+          lead: [],
+          footer: FOOTER_FINDINGS,
+          grouped: true,
+          eventType: 'arch-auditor.findings',
+        },
+        ctx,
+        resolved,
+      ),
+    );
+  }
+
+  // Recovery: a separate message, so "fixed" never hides inside a list of problems.
+  if (diff.recovered.length > 0) {
+    const recovered = bySeverity(diff.recovered, (r) => r.severity);
+    messages.push(
+      ...renderKind(
+        {
+          kind: 'recovery',
+          items: recovered.map(recoveryItem),
+          title: `✅ [arch-auditor] 復旧 ${recovered.length} 件（${countsLabel(recovered.map((r) => r.severity))}）— ${where}`,
+          subject: `arch-auditor: ${recovered.length} recovered - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
+          lead: ['次の検出は今回の監査で見つからなくなりました（監査はすべて成功しています）。'],
+          footer: ['arch-auditor による自動通知です。'],
+          grouped: false,
+          eventType: 'arch-auditor.recovery',
+        },
+        ctx,
+        resolved,
+      ),
+    );
+  }
+
+  // Reminders: a digest of what is still open, so it nags without flooding.
+  if (diff.reminders.length > 0) {
+    const reminders = bySeverity(diff.reminders, (f) => f.severity);
+    const severities = reminders.map((f) => f.severity);
+    const cadence =
+      input.remindAfterHours !== undefined && Number.isFinite(input.remindAfterHours)
+        ? `前回の通知から ${input.remindAfterHours} 時間以上たっても`
+        : '前回の通知からしばらくたっても';
+    messages.push(
+      ...renderKind(
+        {
+          kind: 'reminders',
+          items: reminders.map((f) =>
+            reminderItem(f, diff.nextState.findings[f.fingerprint], report.finishedAt),
+          ),
+          title: `🔁 [arch-auditor] 未対応の検出 ${reminders.length} 件（${countsLabel(severities)}）${incompleteTitle}— ${where}`,
+          subject: `arch-auditor: ${reminders.length} still open (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
+          lead: [`次の検出は${cadence}解消していません。`],
+          footer: ['arch-auditor による自動通知です（未対応の検出の定期リマインド）。'],
+          grouped: true,
+          eventType: 'arch-auditor.reminder',
+        },
+        ctx,
+        resolved,
+      ),
+    );
+  }
+  return messages;
+};

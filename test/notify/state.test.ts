@@ -1,0 +1,377 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  NoSuchKey,
+  PutObjectCommand,
+  type PutObjectCommandOutput,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { sdkStreamMixin } from '@smithy/core/serde';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StateStoreError } from '../../notify/errors.ts';
+import { type AlertState, diffAgainstState, FileStateStore, S3StateStore } from '../../notify/state.ts';
+import {
+  anIncompleteReport,
+  aReport,
+  criticalFinding,
+  highFinding,
+  later,
+  lowFinding,
+  mediumFinding,
+  NOW,
+} from './fixtures.ts';
+
+const DAY = { remindAfterHours: 24 };
+
+/** The state after a first run that alerted `report`'s findings at NOW. */
+const stateAfterFirstRun = (report = aReport([criticalFinding, highFinding, mediumFinding])): AlertState =>
+  diffAgainstState(report, undefined, { now: NOW, ...DAY }).nextState;
+
+describe('diffAgainstState', () => {
+  it('alerts every finding as new on the first run and records when it was seen and alerted', () => {
+    // Prepare
+    const report = aReport([criticalFinding, highFinding]);
+    // Act
+    const diff = diffAgainstState(report, undefined, { now: NOW, ...DAY });
+    // Assess
+    expect(diff.newFindings).toEqual([criticalFinding, highFinding]);
+    expect(diff.changed).toEqual([]);
+    expect(diff.reminders).toEqual([]);
+    expect(diff.recovered).toEqual([]);
+    expect(diff.nextState).toEqual({
+      version: 1,
+      updatedAt: NOW.toISOString(),
+      findings: {
+        [criticalFinding.fingerprint]: {
+          checkId: 'elb.internet-facing',
+          severity: 'critical',
+          resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+          resourceId: criticalFinding.resource.id,
+          resourceName: 'prod-alb',
+          region: 'ap-northeast-1',
+          title: criticalFinding.title,
+          firstSeen: NOW.toISOString(),
+          lastAlerted: NOW.toISOString(),
+        },
+        [highFinding.fingerprint]: expect.objectContaining({
+          checkId: 'vpc.public-subnet',
+          severity: 'high',
+        }),
+      },
+    });
+  });
+
+  it('alerts nothing when the same findings come back before the reminder cadence', () => {
+    // Prepare
+    const previous = stateAfterFirstRun();
+    // Act
+    const diff = diffAgainstState(aReport([criticalFinding, highFinding, mediumFinding]), previous, {
+      now: later(6),
+      ...DAY,
+    });
+    // Assess
+    expect(diff.newFindings).toEqual([]);
+    expect(diff.changed).toEqual([]);
+    expect(diff.reminders).toEqual([]);
+    expect(diff.recovered).toEqual([]);
+    expect(diff.nextState.findings[highFinding.fingerprint]?.lastAlerted).toBe(NOW.toISOString());
+  });
+
+  it('alerts only the finding that is new since the last run', () => {
+    const diff = diffAgainstState(
+      aReport([criticalFinding, highFinding, mediumFinding, lowFinding]),
+      stateAfterFirstRun(),
+      {
+        now: later(6),
+        ...DAY,
+      },
+    );
+    expect(diff.newFindings).toEqual([lowFinding]);
+  });
+
+  it('reports a finding gone from a complete audit as recovered and drops it from the state', () => {
+    // Act
+    const diff = diffAgainstState(aReport([criticalFinding, mediumFinding]), stateAfterFirstRun(), {
+      now: later(6),
+      ...DAY,
+    });
+    // Assess
+    expect(diff.recovered).toEqual([
+      expect.objectContaining({
+        fingerprint: highFinding.fingerprint,
+        checkId: 'vpc.public-subnet',
+        severity: 'high',
+        resourceId: 'subnet-0a1b2c3d4e5f60001',
+        resourceName: 'prod-web-a',
+        firstSeen: NOW.toISOString(),
+      }),
+    ]);
+    expect(diff.nextState.findings[highFinding.fingerprint]).toBeUndefined();
+  });
+
+  it('never reports recovery from an incomplete audit, and keeps the unseen entries', () => {
+    // Prepare: the route tables could not be read, so the public-subnet finding is simply unseen.
+    const previous = stateAfterFirstRun();
+    // Act
+    const diff = diffAgainstState(anIncompleteReport([criticalFinding, mediumFinding]), previous, {
+      now: later(6),
+      ...DAY,
+    });
+    // Assess
+    expect(diff.recovered).toEqual([]);
+    expect(diff.nextState.findings[highFinding.fingerprint]).toEqual(
+      previous.findings[highFinding.fingerprint],
+    );
+    expect(diff.newFindings.map((f) => f.checkId)).toEqual(['audit.incomplete']);
+  });
+
+  it('does not re-alert a kept finding as new once the audit is complete again', () => {
+    const afterIncomplete = diffAgainstState(
+      anIncompleteReport([criticalFinding, mediumFinding]),
+      stateAfterFirstRun(),
+      {
+        now: later(6),
+        ...DAY,
+      },
+    ).nextState;
+    const diff = diffAgainstState(aReport([criticalFinding, highFinding, mediumFinding]), afterIncomplete, {
+      now: later(12),
+      ...DAY,
+    });
+    expect(diff.newFindings).toEqual([]);
+    expect(diff.recovered.map((r) => r.checkId)).toEqual(['audit.incomplete']);
+  });
+
+  it('reports a severity change with the previous severity, keeping the first-seen time', () => {
+    // Prepare
+    const raised = { ...mediumFinding, severity: 'high' as const };
+    // Act
+    const diff = diffAgainstState(aReport([criticalFinding, highFinding, raised]), stateAfterFirstRun(), {
+      now: later(6),
+      ...DAY,
+    });
+    // Assess
+    expect(diff.changed).toEqual([{ finding: raised, previousSeverity: 'medium' }]);
+    expect(diff.newFindings).toEqual([]);
+    expect(diff.nextState.findings[raised.fingerprint]).toMatchObject({
+      severity: 'high',
+      firstSeen: NOW.toISOString(),
+      lastAlerted: later(6).toISOString(),
+    });
+  });
+
+  it('reminds of a finding still open once the cadence has passed, and restarts the cadence', () => {
+    // Act
+    const diff = diffAgainstState(
+      aReport([criticalFinding, highFinding, mediumFinding]),
+      stateAfterFirstRun(),
+      {
+        now: later(24),
+        ...DAY,
+      },
+    );
+    // Assess
+    expect(diff.reminders).toEqual([criticalFinding, highFinding, mediumFinding]);
+    expect(diff.nextState.findings[criticalFinding.fingerprint]).toMatchObject({
+      firstSeen: NOW.toISOString(),
+      lastAlerted: later(24).toISOString(),
+    });
+  });
+
+  it('does not remind one hour before the cadence', () => {
+    const diff = diffAgainstState(
+      aReport([criticalFinding]),
+      stateAfterFirstRun(aReport([criticalFinding])),
+      {
+        now: later(23),
+        ...DAY,
+      },
+    );
+    expect(diff.reminders).toEqual([]);
+  });
+
+  it('never reminds when the cadence is Infinity', () => {
+    const diff = diffAgainstState(
+      aReport([criticalFinding]),
+      stateAfterFirstRun(aReport([criticalFinding])),
+      {
+        now: later(24 * 365),
+        remindAfterHours: Number.POSITIVE_INFINITY,
+      },
+    );
+    expect(diff.reminders).toEqual([]);
+  });
+
+  it('does not call a finding recovered when an exception now suppresses it, and forgets it', () => {
+    // Prepare
+    const suppressed = { ...highFinding, exception: { reason: '移行期間中のため', expires: '2026-12-31' } };
+    // Act
+    const diff = diffAgainstState(
+      aReport([criticalFinding, mediumFinding], { suppressed: [suppressed] }),
+      stateAfterFirstRun(),
+      { now: later(6), ...DAY },
+    );
+    // Assess
+    expect(diff.recovered).toEqual([]);
+    expect(diff.nextState.findings[highFinding.fingerprint]).toBeUndefined();
+  });
+
+  it('recovers only findings of the checks a restricted run evaluated', () => {
+    const diff = diffAgainstState(aReport([]), stateAfterFirstRun(), {
+      now: later(6),
+      ...DAY,
+      checksRun: ['elb.internet-facing'],
+    });
+    expect(diff.recovered.map((r) => r.checkId)).toEqual(['elb.internet-facing']);
+    expect(Object.keys(diff.nextState.findings).sort()).toEqual(
+      [highFinding.fingerprint, mediumFinding.fingerprint].sort(),
+    );
+  });
+
+  it('alerts two findings with one fingerprint once', () => {
+    const diff = diffAgainstState(aReport([highFinding, { ...highFinding }]), undefined, {
+      now: NOW,
+      ...DAY,
+    });
+    expect(diff.newFindings).toHaveLength(1);
+  });
+});
+
+const s3Mock = mockClient(S3Client);
+const bucket = 'arch-auditor-state-123456789012';
+
+const getObjectOutput = (body: string): GetObjectCommandOutput => ({
+  $metadata: { httpStatusCode: 200 },
+  Body: sdkStreamMixin(Readable.from([Buffer.from(body, 'utf8')])),
+  ContentType: 'application/json',
+  ContentLength: Buffer.byteLength(body),
+  ETag: '"9b2cf535f27731c974343645a3985328"',
+});
+
+describe('Class: S3StateStore', () => {
+  beforeEach(() => {
+    s3Mock.reset();
+  });
+
+  describe('Method: load', () => {
+    it('returns undefined on the first run, when the key does not exist', async () => {
+      // Prepare
+      s3Mock
+        .on(GetObjectCommand)
+        .rejects(
+          new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }),
+        );
+      const store = new S3StateStore({ client: new S3Client({}), bucket });
+      // Act
+      const state = await store.load();
+      // Assess
+      expect(state).toBeUndefined();
+      expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, {
+        Bucket: bucket,
+        Key: 'arch-auditor/state.json',
+      });
+    });
+
+    it('returns the stored state', async () => {
+      const stored = stateAfterFirstRun();
+      s3Mock.on(GetObjectCommand).resolves(getObjectOutput(JSON.stringify(stored)));
+      const store = new S3StateStore({ client: new S3Client({}), bucket, key: 'prod/state.json' });
+      await expect(store.load()).resolves.toEqual(stored);
+      expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: bucket, Key: 'prod/state.json' });
+    });
+
+    it('throws StateStoreError carrying the SDK error when access is denied', async () => {
+      // Prepare
+      const denied = new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        message: 'Access Denied',
+        $metadata: { httpStatusCode: 403 },
+      });
+      s3Mock.on(GetObjectCommand).rejects(denied);
+      const store = new S3StateStore({ client: new S3Client({}), bucket });
+      // Act
+      const error = await store.load().catch((e: unknown) => e);
+      // Assess
+      expect(error).toBeInstanceOf(StateStoreError);
+      expect(error).toMatchObject({ name: 'StateStoreError', cause: denied });
+      expect((error as Error).message).toContain('AccessDenied');
+    });
+
+    it('throws StateStoreError when the stored object is not an alert state', async () => {
+      s3Mock.on(GetObjectCommand).resolves(getObjectOutput('{"version":2,"findings":[]}'));
+      const store = new S3StateStore({ client: new S3Client({}), bucket });
+      await expect(store.load()).rejects.toBeInstanceOf(StateStoreError);
+    });
+  });
+
+  describe('Method: save', () => {
+    it('puts the state as a JSON object', async () => {
+      // Prepare
+      const putOutput: PutObjectCommandOutput = { $metadata: { httpStatusCode: 200 }, ETag: '"etag"' };
+      s3Mock.on(PutObjectCommand).resolves(putOutput);
+      const store = new S3StateStore({ client: new S3Client({}), bucket });
+      const state = stateAfterFirstRun();
+      // Act
+      await store.save(state);
+      // Assess
+      expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
+        Bucket: bucket,
+        Key: 'arch-auditor/state.json',
+        ContentType: 'application/json',
+        Body: JSON.stringify(state),
+      });
+    });
+
+    it('throws StateStoreError when the put fails', async () => {
+      s3Mock.on(PutObjectCommand).rejects(
+        new S3ServiceException({
+          name: 'AccessDenied',
+          $fault: 'client',
+          message: 'Access Denied',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
+      const store = new S3StateStore({ client: new S3Client({}), bucket });
+      await expect(store.save(stateAfterFirstRun())).rejects.toBeInstanceOf(StateStoreError);
+    });
+  });
+});
+
+describe('Class: FileStateStore', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'arch-auditor-state-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('returns undefined when the file does not exist', async () => {
+    await expect(new FileStateStore(join(dir, 'state.json')).load()).resolves.toBeUndefined();
+  });
+
+  it('saves into a new directory and loads the same state back', async () => {
+    // Prepare
+    const path = join(dir, '.arch-auditor', 'state.json');
+    const store = new FileStateStore(path);
+    const state = stateAfterFirstRun();
+    // Act
+    await store.save(state);
+    // Assess
+    await expect(store.load()).resolves.toEqual(state);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(state);
+  });
+
+  it('throws StateStoreError for a file that is not JSON', async () => {
+    const path = join(dir, 'state.json');
+    await writeFile(path, '{ half a file', 'utf8');
+    await expect(new FileStateStore(path).load()).rejects.toBeInstanceOf(StateStoreError);
+  });
+});
