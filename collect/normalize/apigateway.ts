@@ -27,8 +27,12 @@ import { tagsOf } from '../slice.ts';
 
 /** Pure API Gateway (REST, v1) normalization. API key values are reduced to fingerprints here. */
 
-const iso = (d: Date | string | undefined): string | undefined =>
-  d === undefined ? undefined : d instanceof Date ? d.toISOString() : new Date(d).toISOString();
+/** SDK dates are Date objects; recorded responses may carry strings. An unreadable date is dropped. */
+const iso = (d: Date | string | undefined): string | undefined => {
+  if (d === undefined) return undefined;
+  const date = d instanceof Date ? d : new Date(d);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+};
 
 const partitionOf = (region: string): string =>
   region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
