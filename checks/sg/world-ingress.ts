@@ -64,15 +64,16 @@ export const sgWorldIngress = defineCheck({
         if (publicLbGroups.has(sg.id) && isPublicWebPort(rule)) return [];
         const ports = describePorts(rule);
         const critical = isCritical(rule);
-        const what = coversAllPorts(rule)
+        const adminPorts = ADMIN_PORTS.filter((port) => coversPort(rule, port));
+        const why = coversAllPorts(rule)
           ? '（全ポート）'
-          : critical
-            ? '（管理用・データベースのポートを含む）'
+          : adminPorts.length > 0
+            ? `（管理用・データベースのポート ${adminPorts.join(', ')} を含みます）`
             : '';
         return [
           {
             resource: refOf('AWS::EC2::SecurityGroup', sg),
-            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が ${cidr} から ${ports}${what} への通信を許可しています。`,
+            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が ${cidr} から ${ports} への通信を許可しています${why}。`,
             expected: '送信元はセキュリティグループ参照または CloudFront プレフィックスリスト',
             actual: `${ports} from ${cidr}`,
             ...(critical ? { severity: 'critical' as const } : {}),
