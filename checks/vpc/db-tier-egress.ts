@@ -37,7 +37,7 @@ export const vpcDbTierEgress = defineCheck({
                 : 'メインルートテーブル（暗黙の関連付け）';
               return internetRoutes(table).map((route) => ({
                 resource: refOf('AWS::EC2::Subnet', subnet),
-                message: `閉域の層「${tier.name}」のサブネット ${label(subnet)} は、${via} ${label(table)} で ${route.destination} を${TARGET_NAMES[route.targetKind] ?? route.targetKind} ${route.targetId} に向けています。`,
+                message: `閉域の層「${tier.name}」のサブネット ${label(subnet)} は、${via} ${label(table)} で ${route.destination} を ${TARGET_NAMES[route.targetKind] ?? route.targetKind} ${route.targetId} に向けています。`,
                 expected: 'インターネット向けルートなし（local と VPC エンドポイントのみ）',
                 actual: `${table.id}: ${route.destination} → ${route.targetId}`,
                 fact: `${table.id}:${route.destination}:${route.targetId}`,

@@ -65,17 +65,17 @@ type View = ReturnType<typeof viewOf>;
 
 /** NAT gateways and NAT-instance routes of another mode than intended. */
 const modeMismatches = (mode: NatMode, view: View): Violation[] => {
-  const expected = `natMode: ${mode}（${MODE_NAMES[mode]}）`;
+  const expected = `natMode: ${mode}`;
   const gateways = view.nats
     .filter((nat) => mode === 'instance' || mode === 'none' || nat.availabilityMode !== mode)
     .map((nat) => {
-      const az = nat.availabilityMode === 'zonal' ? `、${view.natAz(nat) ?? 'AZ 不明'}` : '';
-      const actual = `${nat.availabilityMode === 'regional' ? 'リージョナル' : 'ゾーン'} NAT Gateway${az}`;
+      const az = nat.availabilityMode === 'zonal' ? (view.natAz(nat) ?? 'AZ 不明') : undefined;
+      const what = az ? `${az} のゾーン NAT Gateway` : 'リージョナル NAT Gateway';
       return {
         resource: refOf('AWS::EC2::NatGateway', nat),
-        message: `NAT Gateway ${label(nat)} は${actual}ですが、VPC ${nat.vpcId} で意図した NAT の方式は「${MODE_NAMES[mode]}」です。`,
+        message: `NAT Gateway ${label(nat)} は${what}ですが、VPC ${nat.vpcId} で意図した NAT の方式は「${MODE_NAMES[mode]}」です。`,
         expected,
-        actual: `${nat.availabilityMode} (${nat.id}${az ? `, ${view.natAz(nat) ?? '?'}` : ''})`,
+        actual: az ? `zonal (${nat.id}, ${az})` : `regional (${nat.id})`,
         fact: `mode:${nat.availabilityMode}`,
       };
     });
@@ -222,7 +222,7 @@ const evaluateVpc = (inventory: Inventory, vpcIntent: VpcIntent, tables: Readonl
           {
             resource: refOf('AWS::EC2::RouteTable', view.mainTable),
             message: `VPC ${vpcIntent.id} には NAT Gateway も NAT インスタンスへのルートもありませんが、意図した NAT の方式は「${MODE_NAMES[mode]}」です。`,
-            expected: `natMode: ${mode}（${MODE_NAMES[mode]}）`,
+            expected: `natMode: ${mode}`,
             actual: 'NAT なし',
             fact: 'mode:none',
           },
