@@ -56,7 +56,7 @@ export const collectEc2 = async (
     region,
     slices,
   });
-  // A fresh paginator config per call: the SDK paginator writes NextToken into the input object.
+  // Each call below gets its own input `{}`: the SDK paginator writes NextToken into that object.
   const paging = (operation: Ec2Operation) => ({ client, pageSize: EC2_PAGE_SIZES[operation] });
 
   const [
