@@ -6,7 +6,7 @@ import { internetFacingIntended } from '../elb/intent.ts';
 import { cidrOf, coversAllPorts, coversPort, describePorts, ingressRules, protocolOf } from './rules.ts';
 
 /** Remote administration and database ports: open to the world they are attacked within minutes. */
-export const ADMIN_PORTS: readonly number[] = [22, 3389, 3306, 5432, 6379, 1433, 27017];
+export const ADMIN_PORTS: readonly number[] = [22, 1433, 3306, 3389, 5432, 6379, 27017];
 
 /** Ports a public ALB/NLB of the classic layout (seed 002) serves to everyone by design. */
 const PUBLIC_WEB_PORTS: ReadonlySet<number> = new Set([80, 443]);

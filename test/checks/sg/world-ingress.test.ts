@@ -59,7 +59,7 @@ describe('sg.world-ingress', () => {
     );
     expect(violations[0]?.severity).toBe('critical');
     expect(violations[0]?.fact).toBe('tcp/3000-3400 from 0.0.0.0/0');
-    expect(violations[0]?.message).toContain('データベースのポート 3306 を含みます');
+    expect(violations[0]?.message).toContain('データベースのポート 3306, 3389 を含みます');
   });
 
   it('keeps the default severity for the twin range that stops below 3306', () => {
