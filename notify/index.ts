@@ -27,20 +27,19 @@ export {
   type StateStore,
 } from './state.ts';
 
-export interface SendAlertsOptions extends RenderOptions {
-  /** Re-send still-open findings as a digest after this many hours; `Infinity` never reminds. */
-  readonly remindAfterHours: number;
-  /** For a run restricted to some checks: only these checks' findings can recover. */
-  readonly checksRun?: readonly string[];
-}
-
-export interface SendAlertsInput {
+export interface SendAlertsInput extends RenderOptions {
   readonly report: Report;
   readonly store: StateStore;
   readonly sns: SNSClient;
   readonly topicArn: string;
   readonly now: Date;
-  readonly options: SendAlertsOptions;
+  /** Re-send still-open findings as a digest after this many hours; `Infinity` never reminds. */
+  readonly remindAfterHours: number;
+  /**
+   * The check ids of a run restricted to some checks (on-demand invoke with `checks`): only their
+   * findings can recover; the others were not looked at. Omit for a full run.
+   */
+  readonly checksRun?: readonly string[];
 }
 
 export interface SendAlertsResult {
@@ -63,7 +62,7 @@ export interface SendAlertsResult {
  * message says why (stateUnavailable), instead of staying silent.
  */
 export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResult> => {
-  const { report, store, now, options } = input;
+  const { report, store, now, remindAfterHours } = input;
   let previous: AlertState | undefined;
   let stateUnavailable = false;
   let stateError: string | undefined;
@@ -76,8 +75,8 @@ export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResu
 
   const diff = diffAgainstState(report, previous, {
     now,
-    remindAfterHours: options.remindAfterHours,
-    ...(options.checksRun ? { checksRun: options.checksRun } : {}),
+    remindAfterHours,
+    ...(input.checksRun ? { checksRun: input.checksRun } : {}),
   });
   const messages = renderAlerts(
     {
@@ -85,9 +84,12 @@ export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResu
       diff,
       stateUnavailable,
       ...(stateError !== undefined ? { stateError } : {}),
-      remindAfterHours: options.remindAfterHours,
+      remindAfterHours,
     },
-    options,
+    {
+      ...(input.maxMessageBytes !== undefined ? { maxMessageBytes: input.maxMessageBytes } : {}),
+      ...(input.maxParts !== undefined ? { maxParts: input.maxParts } : {}),
+    },
   );
   const messageIds = await publishAlerts({ sns: input.sns, topicArn: input.topicArn, messages });
 

@@ -175,10 +175,10 @@ export class S3StateStore implements StateStore {
   readonly #bucket: string;
   readonly #key: string;
 
-  constructor(options: { readonly client: S3Client; readonly bucket: string; readonly key?: string }) {
-    this.#client = options.client;
-    this.#bucket = options.bucket;
-    this.#key = options.key ?? DEFAULT_STATE_KEY;
+  constructor(client: S3Client, bucket: string, key: string = DEFAULT_STATE_KEY) {
+    this.#client = client;
+    this.#bucket = bucket;
+    this.#key = key;
   }
 
   get #where(): string {

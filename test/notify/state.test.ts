@@ -267,7 +267,7 @@ describe('Class: S3StateStore', () => {
         .rejects(
           new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }),
         );
-      const store = new S3StateStore({ client: new S3Client({}), bucket });
+      const store = new S3StateStore(new S3Client({}), bucket);
       // Act
       const state = await store.load();
       // Assess
@@ -281,7 +281,7 @@ describe('Class: S3StateStore', () => {
     it('returns the stored state', async () => {
       const stored = stateAfterFirstRun();
       s3Mock.on(GetObjectCommand).resolves(getObjectOutput(JSON.stringify(stored)));
-      const store = new S3StateStore({ client: new S3Client({}), bucket, key: 'prod/state.json' });
+      const store = new S3StateStore(new S3Client({}), bucket, 'prod/state.json');
       await expect(store.load()).resolves.toEqual(stored);
       expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: bucket, Key: 'prod/state.json' });
     });
@@ -295,7 +295,7 @@ describe('Class: S3StateStore', () => {
         $metadata: { httpStatusCode: 403 },
       });
       s3Mock.on(GetObjectCommand).rejects(denied);
-      const store = new S3StateStore({ client: new S3Client({}), bucket });
+      const store = new S3StateStore(new S3Client({}), bucket);
       // Act
       const error = await store.load().catch((e: unknown) => e);
       // Assess
@@ -306,7 +306,7 @@ describe('Class: S3StateStore', () => {
 
     it('throws StateStoreError when the stored object is not an alert state', async () => {
       s3Mock.on(GetObjectCommand).resolves(getObjectOutput('{"version":2,"findings":[]}'));
-      const store = new S3StateStore({ client: new S3Client({}), bucket });
+      const store = new S3StateStore(new S3Client({}), bucket);
       await expect(store.load()).rejects.toBeInstanceOf(StateStoreError);
     });
   });
@@ -316,7 +316,7 @@ describe('Class: S3StateStore', () => {
       // Prepare
       const putOutput: PutObjectCommandOutput = { $metadata: { httpStatusCode: 200 }, ETag: '"etag"' };
       s3Mock.on(PutObjectCommand).resolves(putOutput);
-      const store = new S3StateStore({ client: new S3Client({}), bucket });
+      const store = new S3StateStore(new S3Client({}), bucket);
       const state = stateAfterFirstRun();
       // Act
       await store.save(state);
@@ -338,7 +338,7 @@ describe('Class: S3StateStore', () => {
           $metadata: { httpStatusCode: 403 },
         }),
       );
-      const store = new S3StateStore({ client: new S3Client({}), bucket });
+      const store = new S3StateStore(new S3Client({}), bucket);
       await expect(store.save(stateAfterFirstRun())).rejects.toBeInstanceOf(StateStoreError);
     });
   });
