@@ -26,6 +26,8 @@ export interface Violation {
    * resource id it forms the finding's fingerprint, used to tell new findings from old ones.
    */
   readonly fact?: string;
+  /** Structured, JSON-serializable detail for renderers (e.g. the hops of an exposure path). */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** Everything a check may read. `now` is passed in so checks stay pure. */

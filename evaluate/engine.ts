@@ -33,6 +33,7 @@ const toFinding = (check: Check, v: Violation, severity: Severity): Finding => (
   message: v.message,
   ...(v.expected !== undefined ? { expected: v.expected } : {}),
   ...(v.actual !== undefined ? { actual: v.actual } : {}),
+  ...(v.details !== undefined ? { details: v.details } : {}),
   remediation: check.remediation,
   impact: check.impact,
   principle: check.principle,

@@ -17,6 +17,8 @@ export interface Finding {
   /** Japanese: the impact in one sentence. */
   readonly impact?: string;
   readonly principle?: string;
+  /** Structured detail some checks add (e.g. `hops` of an exposure path). */
+  readonly details?: Readonly<Record<string, unknown>>;
   /** Stable hash of check id + resource + fact; the alert state is keyed by it. */
   readonly fingerprint: string;
 }
