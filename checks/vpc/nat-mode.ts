@@ -26,7 +26,7 @@ const isInstanceRoute = (r: Route): boolean =>
 
 const subnetList = (subnets: readonly Subnet[]): string => subnets.map((s) => s.id).join(', ');
 
-/** Groups subnets by a key, keeping the first-seen order so messages and findings are stable. */
+/** Groups items by a key (undefined: left out), keeping the first-seen order so messages and findings are stable. */
 const groupBy = <T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T[]> => {
   const groups = new Map<string, T[]>();
   for (const item of items) {
@@ -160,40 +160,42 @@ const zonalPlacement = (
     const table = tables.get(s.id);
     return egressTier.has(s.id) || (table !== undefined && defaultRoute(table)?.targetKind === 'nat-gateway');
   });
-  return [...groupBy(needNat, (s) => `${tables.get(s.id)?.id}|${s.availabilityZone}`)].flatMap(
-    ([key, served]) => {
-      const [tableId = '', az = ''] = key.split('|');
-      const table = view.tableById.get(tableId);
-      if (!table) return [];
-      const route = defaultRoute(table);
-      const target = route?.targetKind === 'nat-gateway' ? natsById.get(route.targetId) : undefined;
-      const targetAz = target ? view.natAz(target) : undefined;
-      if (!zonalAzs.has(az)) {
-        const now = route
-          ? `現在は 0.0.0.0/0 を ${route.targetId}${targetAz ? `（${targetAz}）` : ''} に向けています。`
-          : '';
-        return [
-          {
-            resource: refOf('AWS::EC2::RouteTable', table),
-            message: `ルートテーブル ${label(table)} を使う ${az} のサブネット ${subnetList(served)} がありますが、${az} にゾーン NAT Gateway がありません。${now}`,
-            expected: `${az} のゾーン NAT Gateway`,
-            actual: `${az} に NAT Gateway なし`,
-            fact: `zonal-missing:${az}`,
-          },
-        ];
-      }
-      if (target?.availabilityMode !== 'zonal' || targetAz === undefined || targetAz === az) return [];
+  const tableAndAz = (s: Subnet) => {
+    const table = tables.get(s.id);
+    return table ? `${table.id}|${s.availabilityZone}` : undefined;
+  };
+  return [...groupBy(needNat, tableAndAz)].flatMap(([key, served]) => {
+    const [tableId = '', az = ''] = key.split('|');
+    const table = view.tableById.get(tableId);
+    if (!table) return [];
+    const route = defaultRoute(table);
+    const target = route?.targetKind === 'nat-gateway' ? natsById.get(route.targetId) : undefined;
+    const targetAz = target ? view.natAz(target) : undefined;
+    if (!zonalAzs.has(az)) {
+      const now = route
+        ? `現在は 0.0.0.0/0 を ${route.targetId}${targetAz ? `（${targetAz}）` : ''} に向けています。`
+        : '';
       return [
         {
           resource: refOf('AWS::EC2::RouteTable', table),
-          message: `ルートテーブル ${label(table)} は ${az} のサブネット ${subnetList(served)} の 0.0.0.0/0 を、別の AZ（${targetAz}）の NAT Gateway ${label(target)} に向けています。${targetAz} の障害で ${az} の外向き通信も止まり、AZ 間の通信料金もかかります。`,
-          expected: `0.0.0.0/0 → ${az} の NAT Gateway`,
-          actual: `0.0.0.0/0 → ${target.id} (${targetAz})`,
-          fact: `cross-az:${az}:${target.id}`,
+          message: `ルートテーブル ${label(table)} を使う ${az} のサブネット ${subnetList(served)} がありますが、${az} にゾーン NAT Gateway がありません。${now}`,
+          expected: `${az} のゾーン NAT Gateway`,
+          actual: `${az} に NAT Gateway なし`,
+          fact: `zonal-missing:${az}`,
         },
       ];
-    },
-  );
+    }
+    if (target?.availabilityMode !== 'zonal' || targetAz === undefined || targetAz === az) return [];
+    return [
+      {
+        resource: refOf('AWS::EC2::RouteTable', table),
+        message: `ルートテーブル ${label(table)} は ${az} のサブネット ${subnetList(served)} の 0.0.0.0/0 を、別の AZ（${targetAz}）の NAT Gateway ${label(target)} に向けています。${targetAz} の障害で ${az} の外向き通信も止まり、AZ 間の通信料金もかかります。`,
+        expected: `0.0.0.0/0 → ${az} の NAT Gateway`,
+        actual: `0.0.0.0/0 → ${target.id} (${targetAz})`,
+        fact: `cross-az:${az}:${target.id}`,
+      },
+    ];
+  });
 };
 
 /** All findings for one intended VPC. */
