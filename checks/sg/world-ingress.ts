@@ -45,7 +45,10 @@ export const sgWorldIngress = defineCheck({
   principle: 'P4',
   severity: 'high',
   resourceType: 'AWS::EC2::SecurityGroup',
-  needs: ['ec2.vpcs', 'ec2.securityGroups', 'elbv2.loadBalancers'],
+  // Load balancers are read only to recognise the classic public ALB; they are not a need, so a failed
+  // ELB slice never silences this check (at worst the classic ALB's 80/443 is reported in an audit
+  // already marked incomplete).
+  needs: ['ec2.vpcs', 'ec2.securityGroups'],
   title: 'セキュリティグループがインターネット全体（0.0.0.0/0・::/0）からの通信を許可しています',
   explanation:
     '0.0.0.0/0 や ::/0 を送信元とするインバウンドルールは、世界中のどこからでもそのポートへの接続を許します。管理用ポート（SSH・RDP）やデータベースのポートが開いていると、数分のうちに総当たり攻撃や脆弱性スキャンの対象になります。',
