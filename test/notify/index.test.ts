@@ -96,16 +96,14 @@ describe('Function: sendAlerts', () => {
   it('rejects with PublishError and leaves the state as it was when Publish fails', async () => {
     // Prepare
     s3Mock.on(GetObjectCommand).rejects(noSuchKey());
-    snsMock
-      .on(PublishCommand)
-      .rejects(
-        new SNSServiceException({
-          name: 'AuthorizationError',
-          $fault: 'client',
-          message: 'not authorized',
-          $metadata: {},
-        }),
-      );
+    snsMock.on(PublishCommand).rejects(
+      new SNSServiceException({
+        name: 'AuthorizationError',
+        $fault: 'client',
+        message: 'not authorized',
+        $metadata: {},
+      }),
+    );
     // Act
     const run = sendAlerts({
       ...base,
