@@ -379,7 +379,7 @@ const describePolicyViolation = (
 
 export const apigwResourcePolicy = defineCheck({
   id: 'apigw.resource-policy',
-  principle: 'P7',
+  principle: 'P8',
   severity: 'critical',
   resourceType: 'AWS::ApiGateway::RestApi',
   needs: ['apigateway.restApis', 'ec2.vpcEndpoints'],

@@ -1,0 +1,71 @@
+import { label } from '../../inventory/derive.ts';
+import { defineCheck, type Violation } from '../define.ts';
+import { methodsOf, restApiRef } from './shared.ts';
+
+/**
+ * The private path of seed 000 is REST API → VPC link → internal NLB. An HTTP/HTTP_PROXY integration
+ * with connection type INTERNET instead calls a URL over the public internet, so its target must be
+ * publicly reachable. AWS/AWS_PROXY (service and Lambda integrations, e.g. seed 003's S3 proxy) and
+ * MOCK integrations do not leave AWS's network and are not this check's concern. A connection id
+ * taken from a stage variable (`${stageVariables.x}`) cannot be resolved and is not judged.
+ */
+export const apigwIntegrationTarget = defineCheck({
+  id: 'apigw.integration-target',
+  principle: 'P7',
+  severity: 'high',
+  resourceType: 'AWS::ApiGateway::RestApi',
+  needs: ['apigateway.restApis', 'apigateway.vpcLinks'],
+  title: 'API の統合が意図したプライベート経路を通っていません',
+  explanation:
+    'HTTP 統合の接続タイプが INTERNET だと、API Gateway はバックエンドをインターネット経由で呼び出します。バックエンドがインターネットに公開されている必要があり、VPC リンクと内部 NLB による閉じた経路が迂回されます。意図しない VPC リンクへの統合も、想定外のバックエンドに到達します。',
+  impact:
+    'バックエンドがインターネットに露出し、API Gateway を経由しない直接アクセスも受けられる状態になります。',
+  remediation:
+    '統合の接続タイプを VPC_LINK にし、intent で許可した VPC リンク（内部 NLB 宛て）を指定してから API を再デプロイしてください。',
+  evaluate: ({ inventory, intent }) => {
+    const allowed = intent.apiGateway.vpcLinkIds;
+    return inventory.apigateway.restApis.flatMap((api) => {
+      const links = new Set(
+        inventory.apigateway.vpcLinks.filter((l) => l.region === api.region).map((l) => l.id),
+      );
+      return methodsOf(api).flatMap(({ path, method }): Violation[] => {
+        const i = method.integration;
+        if (!i) return [];
+        const type = i.type.toUpperCase();
+        if (type !== 'HTTP' && type !== 'HTTP_PROXY') return [];
+        const signature = `${method.httpMethod.toUpperCase()} ${path}`;
+        const connection = (i.connectionType || 'INTERNET').toUpperCase();
+        if (connection === 'INTERNET') {
+          return [
+            {
+              resource: restApiRef(api),
+              message: `REST API ${label(api)} のメソッド ${signature} は ${type} 統合でインターネット上の URL ${i.uri ?? '（URI なし）'} を呼び出しています。`,
+              expected: `${signature}: VPC_LINK 経由の統合`,
+              actual: `${signature}: ${type} INTERNET ${i.uri ?? ''}`.trim(),
+              fact: `${signature}:internet:${i.uri ?? ''}`,
+            },
+          ];
+        }
+        const id = i.connectionId;
+        if (connection !== 'VPC_LINK' || !id || id.includes('${')) return [];
+        const problem =
+          allowed.length > 0 && !allowed.includes(id)
+            ? `intent で許可されていない VPC リンク ${id}`
+            : !links.has(id)
+              ? `存在しない VPC リンク ${id}`
+              : undefined;
+        if (!problem) return [];
+        return [
+          {
+            resource: restApiRef(api),
+            message: `REST API ${label(api)} のメソッド ${signature} は${problem}に統合しています。`,
+            expected:
+              allowed.length > 0 ? `VPC リンク ${allowed.join(', ')} のいずれか` : '存在する VPC リンク',
+            actual: `${signature}: VPC_LINK ${id}`,
+            fact: `${signature}:vpc-link:${id}`,
+          },
+        ];
+      });
+    });
+  },
+});

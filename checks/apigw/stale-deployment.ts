@@ -1,0 +1,71 @@
+import { currentMethodSignatures } from '../../inventory/api-signature.ts';
+import { defineCheck } from '../define.ts';
+import { stageLabel, stageRef } from './shared.ts';
+
+/** `GET /data` from a signature `GET /data key=… integration=…`. */
+const methodKey = (signature: string): string => signature.split(' ').slice(0, 2).join(' ');
+
+const MAX_LISTED = 5;
+const list = (items: readonly string[]): string =>
+  items.length <= MAX_LISTED
+    ? items.join(', ')
+    : `${items.slice(0, MAX_LISTED).join(', ')} ほか ${items.length - MAX_LISTED} 件`;
+
+const show = (items: readonly string[]): string => (items.length > 0 ? list(items) : '（なし）');
+
+/**
+ * API Gateway serves a stage from a frozen deployment: changes to resources, methods or integrations
+ * take effect only after a new deployment (seed 000's pitfall). The stage's export (deployedMethods)
+ * is compared with the API's current methods through the canonical signatures of
+ * inventory/api-signature.ts. What the signature does not hold cannot be seen here: authorizers and
+ * authorization types, request validators and models, method/integration parameters and mapping
+ * templates, the resource policy, stage variables and gateway responses. A stage whose export could
+ * not be read (deployedMethods undefined) is not judged; the collector reports that error.
+ */
+export const apigwStaleDeployment = defineCheck({
+  id: 'apigw.stale-deployment',
+  principle: 'P7',
+  severity: 'medium',
+  resourceType: 'AWS::ApiGateway::Stage',
+  needs: ['apigateway.restApis'],
+  title: 'API の変更がステージにデプロイされていません',
+  explanation:
+    'REST API はリソース・メソッド・統合を変更しても、再デプロイするまでステージには反映されません。コンソールやコードで直した設定（API キー必須化や VPC リンクへの切り替えなど）が、実際には効いていない状態です。',
+  impact: '設定上は修正済みに見えても、ステージは古い設定のまま呼び出しを処理します。',
+  remediation: 'API を対象のステージに再デプロイし（CreateDeployment）、デプロイ後の設定を確認してください。',
+  evaluate: ({ inventory }) =>
+    inventory.apigateway.restApis.flatMap((api) => {
+      const current = currentMethodSignatures(api);
+      const currentSet = new Set(current);
+      return api.stages.flatMap((stage) => {
+        if (stage.deployedMethods === undefined) return [];
+        const deployedSet = new Set(stage.deployedMethods);
+        const onlyCurrent = current.filter((s) => !deployedSet.has(s));
+        const onlyDeployed = [...deployedSet].filter((s) => !currentSet.has(s)).sort();
+        if (onlyCurrent.length === 0 && onlyDeployed.length === 0) return [];
+        const deployedKeys = new Set(onlyDeployed.map(methodKey));
+        const currentKeys = new Set(onlyCurrent.map(methodKey));
+        const changed = [...new Set(onlyCurrent.map(methodKey))].filter((k) => deployedKeys.has(k));
+        const added = [...new Set(onlyCurrent.map(methodKey))].filter((k) => !deployedKeys.has(k));
+        const removed = [...new Set(onlyDeployed.map(methodKey))].filter((k) => !currentKeys.has(k));
+        const parts = [
+          ...(added.length > 0 ? [`未デプロイの追加 ${list(added)}`] : []),
+          ...(changed.length > 0 ? [`未デプロイの変更 ${list(changed)}`] : []),
+          ...(removed.length > 0 ? [`削除済みなのに公開中 ${list(removed)}`] : []),
+        ];
+        return [
+          {
+            resource: stageRef(api, stage),
+            message: `${stageLabel(api, stage)} はデプロイ ${stage.deploymentId} を公開しており、API の現在の定義と異なります（${parts.join('、')}）。`,
+            expected: `現在の定義: ${show(onlyCurrent)}`,
+            actual: `公開中: ${show(onlyDeployed)}`,
+            fact: [
+              ...added.map((k) => `+${k}`),
+              ...changed.map((k) => `~${k}`),
+              ...removed.map((k) => `-${k}`),
+            ].join(';'),
+          },
+        ];
+      });
+    }),
+});

@@ -1,0 +1,63 @@
+import { defineCheck } from '../define.ts';
+import { isCorsPreflight, methodsOf, stageLabel, stageRef } from './shared.ts';
+
+type Limits = { readonly rateLimit?: number; readonly burstLimit?: number } | undefined;
+const hasLimit = (t: Limits): boolean => t?.rateLimit !== undefined || t?.burstLimit !== undefined;
+
+/**
+ * A stage is throttled by its own method settings, or by a usage plan bound to it. A usage plan
+ * throttles per API key, so it only reaches methods that require a key: a method without
+ * apiKeyRequired is limited by nothing but the account-level quota, which every API in the region shares.
+ */
+export const apigwThrottlingMissing = defineCheck({
+  id: 'apigw.throttling-missing',
+  principle: 'P7',
+  severity: 'medium',
+  resourceType: 'AWS::ApiGateway::Stage',
+  needs: ['apigateway.restApis', 'apigateway.usagePlans'],
+  title: 'API のステージにスロットリングが設定されていません',
+  explanation:
+    'ステージのスロットリングも使用量プランのスロットリングもないと、API はアカウント単位の上限（リージョン内の全 API で共有）まで呼び出しを受け付けます。大量の呼び出しでバックエンドが過負荷になり、同じアカウントの他の API も巻き込まれます。',
+  impact: '過剰な呼び出しでバックエンドの停止や想定外の課金が起こり、他の API も制限される恐れがあります。',
+  remediation:
+    'ステージのデフォルトのメソッドスロットリング（レートとバースト）を設定するか、API キー必須のメソッドに対して使用量プランのスロットリングを設定してください。',
+  evaluate: ({ inventory, intent }) => {
+    if (!intent.apiGateway.requireThrottling) return [];
+    return inventory.apigateway.restApis.flatMap((api) =>
+      api.stages.flatMap((stage) => {
+        if (hasLimit(stage.throttling)) return [];
+        const plans = inventory.apigateway.usagePlans.filter(
+          (p) =>
+            p.region === api.region &&
+            hasLimit(p.throttle) &&
+            p.apiStages.some((s) => s.apiId === api.id && s.stage === stage.stageName),
+        );
+        if (plans.length === 0) {
+          return [
+            {
+              resource: stageRef(api, stage),
+              message: `${stageLabel(api, stage)} には、ステージのスロットリングも、スロットリングを設定した使用量プランもありません。`,
+              expected: 'ステージまたは使用量プランでレート・バーストを制限',
+              actual: 'スロットリングなし',
+              fact: 'no-throttling',
+            },
+          ];
+        }
+        const unkeyed = methodsOf(api)
+          .filter(({ method }) => !isCorsPreflight(method) && !method.apiKeyRequired)
+          .map(({ path, method }) => `${method.httpMethod.toUpperCase()} ${path}`);
+        if (unkeyed.length === 0) return [];
+        const planNames = plans.map((p) => p.name ?? p.planName).join(', ');
+        return [
+          {
+            resource: stageRef(api, stage),
+            message: `${stageLabel(api, stage)} のスロットリングは使用量プラン ${planNames} だけで、API キーを必須としないメソッド（${unkeyed.join(', ')}）には適用されません。`,
+            expected: 'すべてのメソッドにスロットリングを適用',
+            actual: `使用量プランの対象外: ${unkeyed.join(', ')}`,
+            fact: `unkeyed:${unkeyed.join(',')}`,
+          },
+        ];
+      }),
+    );
+  },
+});
