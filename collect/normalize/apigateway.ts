@@ -27,10 +27,13 @@ import { tagsOf } from '../slice.ts';
 
 /** Pure API Gateway (REST, v1) normalization. API key values are reduced to fingerprints here. */
 
-/** SDK dates are Date objects; recorded responses may carry strings. An unreadable date is dropped. */
-const iso = (d: Date | string | undefined): string | undefined => {
+/**
+ * SDK dates are Date objects; recorded responses may carry ISO strings or the wire format's epoch
+ * seconds. An unreadable date is dropped.
+ */
+const iso = (d: Date | string | number | undefined): string | undefined => {
   if (d === undefined) return undefined;
-  const date = d instanceof Date ? d : new Date(d);
+  const date = d instanceof Date ? d : typeof d === 'number' ? new Date(d * 1000) : new Date(d);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 };
 
