@@ -58,7 +58,7 @@ export const apigwIntegrationTarget = defineCheck({
         return [
           {
             resource: restApiRef(api),
-            message: `REST API ${label(api)} のメソッド ${signature} は${problem}に統合しています。`,
+            message: `REST API ${label(api)} のメソッド ${signature} は${problem} に統合しています。`,
             expected:
               allowed.length > 0 ? `VPC リンク ${allowed.join(', ')} のいずれか` : '存在する VPC リンク',
             actual: `${signature}: VPC_LINK ${id}`,

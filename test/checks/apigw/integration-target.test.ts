@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { apigwIntegrationTarget } from '../../../checks/apigw/integration-target.ts';
+import type { ApiIntegration } from '../../../inventory/types.ts';
+import { run } from '../../fixtures/evaluate.ts';
+import { anIntent } from '../../fixtures/intent.ts';
+import { aMethod, anApiResource, anInventory, aRestApi, aVpcLink } from '../../fixtures/inventory.ts';
+
+const NLB_URI = 'http://internal-prod-nlb-0123456789.elb.ap-northeast-1.amazonaws.com/data';
+const apiWithIntegration = (integration: ApiIntegration) =>
+  aRestApi({ resources: [anApiResource({ methods: [aMethod({ integration })] })] });
+
+describe('apigw.integration-target', () => {
+  it('reports an HTTP_PROXY integration that calls a URL over the internet', () => {
+    // Prepare
+    const api = apiWithIntegration({ type: 'HTTP_PROXY', uri: NLB_URI, connectionType: 'INTERNET' });
+    const inventory = anInventory({ apigateway: { restApis: [api], vpcLinks: [aVpcLink()] } });
+    // Act
+    const violations = run(apigwIntegrationTarget, inventory);
+    // Assess
+    expect(violations).toHaveLength(1);
+    expect(violations[0]).toMatchObject({
+      resource: { type: 'AWS::ApiGateway::RestApi', id: 'a1b2c3d4e5' },
+      fact: `GET /data:internet:${NLB_URI}`,
+    });
+    expect(violations[0]?.message).toContain('HTTP_PROXY 統合でインターネット上の URL');
+  });
+
+  it('passes the twin that goes through the VPC link', () => {
+    const api = apiWithIntegration({
+      type: 'HTTP_PROXY',
+      uri: NLB_URI,
+      connectionType: 'VPC_LINK',
+      connectionId: 'abc123',
+    });
+    const inventory = anInventory({ apigateway: { restApis: [api], vpcLinks: [aVpcLink()] } });
+    expect(run(apigwIntegrationTarget, inventory)).toEqual([]);
+  });
+
+  it('reports an HTTP integration without a connection type (it defaults to INTERNET)', () => {
+    const api = apiWithIntegration({ type: 'HTTP', uri: 'https://api.example.com/v1', connectionType: '' });
+    const inventory = anInventory({ apigateway: { restApis: [api] } });
+    expect(run(apigwIntegrationTarget, inventory)).toHaveLength(1);
+  });
+
+  it('reports a VPC link the intent does not list', () => {
+    const api = apiWithIntegration({
+      type: 'HTTP_PROXY',
+      uri: NLB_URI,
+      connectionType: 'VPC_LINK',
+      connectionId: 'abc123',
+    });
+    const inventory = anInventory({ apigateway: { restApis: [api], vpcLinks: [aVpcLink()] } });
+    const violations = run(
+      apigwIntegrationTarget,
+      inventory,
+      anIntent({ apiGateway: { vpcLinkIds: ['xyz789'] } }),
+    );
+    expect(violations.map((v) => v.fact)).toEqual(['GET /data:vpc-link:abc123']);
+    expect(violations[0]?.message).toContain('intent で許可されていない VPC リンク abc123');
+  });
+
+  it('reports a VPC link that does not exist', () => {
+    const api = apiWithIntegration({
+      type: 'HTTP_PROXY',
+      uri: NLB_URI,
+      connectionType: 'VPC_LINK',
+      connectionId: 'gone99',
+    });
+    const inventory = anInventory({ apigateway: { restApis: [api], vpcLinks: [aVpcLink()] } });
+    expect(run(apigwIntegrationTarget, inventory).map((v) => v.message)).toEqual([
+      'REST API prod-api (a1b2c3d4e5) のメソッド GET /data は存在しない VPC リンク gone99 に統合しています。',
+    ]);
+  });
+
+  it('does not judge a VPC link taken from a stage variable', () => {
+    const api = apiWithIntegration({
+      type: 'HTTP_PROXY',
+      uri: NLB_URI,
+      connectionType: 'VPC_LINK',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's literal stage-variable syntax
+      connectionId: '${stageVariables.vpcLinkId}',
+    });
+    expect(run(apigwIntegrationTarget, anInventory({ apigateway: { restApis: [api] } }))).toEqual([]);
+  });
+
+  it.each([
+    [
+      'AWS (seed 003 S3 proxy)',
+      {
+        type: 'AWS',
+        uri: 'arn:aws:apigateway:ap-northeast-1:s3:path/test-document-2853/{proxy}',
+        connectionType: 'INTERNET',
+      },
+    ],
+    [
+      'AWS_PROXY (Lambda)',
+      {
+        type: 'AWS_PROXY',
+        uri: 'arn:aws:apigateway:ap-northeast-1:lambda:path/2015-03-31/functions/arn:aws:lambda:ap-northeast-1:123456789012:function:h/invocations',
+        connectionType: 'INTERNET',
+      },
+    ],
+    ['MOCK', { type: 'MOCK', connectionType: 'INTERNET' }],
+  ])('passes an %s integration', (_name, integration) => {
+    expect(
+      run(
+        apigwIntegrationTarget,
+        anInventory({ apigateway: { restApis: [apiWithIntegration(integration)] } }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('reports each offending method of several APIs', () => {
+    const bad = apiWithIntegration({
+      type: 'HTTP',
+      uri: 'https://backend.example.com',
+      connectionType: 'INTERNET',
+    });
+    const good = aRestApi({ id: 'c3d4e5f6a7', name: 'ok-api', apiName: 'ok-api' });
+    const inventory = anInventory({ apigateway: { restApis: [bad, good], vpcLinks: [aVpcLink()] } });
+    expect(run(apigwIntegrationTarget, inventory).map((v) => v.resource.id)).toEqual(['a1b2c3d4e5']);
+  });
+});
