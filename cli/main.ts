@@ -1,0 +1,194 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { Command, CommanderError, Option } from 'commander';
+import { auditInventory, collectLive, failsThreshold, resolveRegions } from '../app/audit.ts';
+import { requireEnv } from '../app/config.ts';
+import { InputValidationError } from '../errors.ts';
+import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
+import { defaultIntent, loadIntentFile } from '../intent/load.ts';
+import type { ResolvedIntent } from '../intent/resolve.ts';
+import { PROFILES, SEVERITIES, type Severity } from '../intent/schema.ts';
+import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
+import type { Inventory } from '../inventory/types.ts';
+import { FileStateStore, renderPreview, sendAlerts } from '../notify/index.ts';
+import { DEFAULT_STATE_PATH } from '../notify/state.ts';
+import { renderText } from '../report/text.ts';
+import type { Report } from '../report/types.ts';
+
+/** Exit codes: 0 clean, 1 findings at/above the threshold or an incomplete audit, 2 usage or input error. */
+export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEMO_SNAPSHOT = `${here}/../demo/snapshot.json`;
+export const DEMO_INTENT = `${here}/../demo/intent.yaml`;
+
+const collectRegion = (value: string, previous: string[]): string[] => [...previous, value];
+
+interface SourceOptions {
+  intent?: string;
+  snapshot?: string;
+  demo?: boolean;
+  region: string[];
+}
+
+const loadIntent = (o: SourceOptions): Promise<ResolvedIntent> =>
+  o.intent
+    ? loadIntentFile(o.intent)
+    : o.demo
+      ? loadIntentFile(DEMO_INTENT)
+      : Promise.resolve(defaultIntent());
+
+const loadInventory = async (o: SourceOptions, intent: ResolvedIntent): Promise<Inventory> => {
+  if (o.snapshot) return readSnapshot(o.snapshot);
+  if (o.demo) return readSnapshot(DEMO_SNAPSHOT);
+  const regions = resolveRegions(o.region, intent);
+  if (regions.length === 0) {
+    throw new InputValidationError('command line', [
+      {
+        path: '--region',
+        message: 'no region: pass --region, list regions in the intent file, or set AWS_REGION',
+      },
+    ]);
+  }
+  return collectLive(regions);
+};
+
+const writeOut = async (file: string, text: string): Promise<void> => {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text, 'utf8');
+};
+
+/** Where the CLI writes; tests capture it. */
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** Builds the command tree. */
+export const buildProgram = (io: Io, setExit: (code: number) => void) => {
+  const program = new Command('arch-auditor')
+    .description('Audit a live AWS account against its intended private-backend network architecture')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  const sourceOptions = (cmd: Command) =>
+    cmd
+      .option('--snapshot <file>', 'read the inventory from a snapshot file instead of AWS')
+      .option('--region <region>', 'region to audit (repeatable)', collectRegion, []);
+
+  sourceOptions(
+    program
+      .command('audit')
+      .description('audit the account (or a snapshot) and print the findings')
+      .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
+      .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
+  )
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--fail-on <severity>', 'lowest severity that fails (exit 1)')
+        .choices(SEVERITIES)
+        .default('low'),
+    )
+    .option('--publish', 'send the alerts to the SNS topic in ALERT_TOPIC_ARN')
+    .option('--state <file>', 'alert state file used with --publish', DEFAULT_STATE_PATH)
+    .action(
+      async (o: SourceOptions & { format: string; failOn: Severity; publish?: boolean; state: string }) => {
+        const startedAt = new Date();
+        const intent = await loadIntent(o);
+        const inventory = await loadInventory(o, intent);
+        const report = auditInventory(inventory, intent, { startedAt });
+        io.out(o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+        if (o.publish) await publishFromCli(report, o.state, io);
+        setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
+      },
+    );
+
+  sourceOptions(
+    program
+      .command('snapshot')
+      .description('collect the live inventory and save it as JSON (secrets reduced to fingerprints)')
+      .requiredOption('--out <file>', 'where to write the snapshot'),
+  ).action(async (o: SourceOptions & { out: string }) => {
+    const inventory = await loadInventory(o, defaultIntent());
+    await writeSnapshot(o.out, inventory);
+    io.err(`snapshot written to ${o.out} (${inventory.errors.length} collection errors)\n`);
+    setExit(inventory.errors.length > 0 ? EXIT.findings : EXIT.clean);
+  });
+
+  sourceOptions(
+    program
+      .command('baseline')
+      .description('write an intent file from an account you approve (principles on, current state recorded)')
+      .requiredOption('--out <file>', 'where to write the intent file')
+      .addOption(
+        new Option('--profile <profile>', 'architecture profile')
+          .choices(PROFILES)
+          .default('private-backend'),
+      ),
+  ).action(async (o: SourceOptions & { out: string; profile: (typeof PROFILES)[number] }) => {
+    const inventory = await loadInventory(o, defaultIntent());
+    const intent = buildBaseline(inventory, { profile: o.profile, now: new Date() });
+    await writeOut(o.out, baselineToYaml(intent));
+    io.err(`baseline intent written to ${o.out}: review it, then audit with --intent ${o.out}\n`);
+    setExit(EXIT.clean);
+  });
+
+  sourceOptions(
+    program
+      .command('render')
+      .description('print the alert that would be sent for an audit (preview; nothing is published)')
+      .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
+      .option('--demo', 'render the alert for the embedded demo snapshot'),
+  )
+    .addOption(new Option('--format <format>', 'alert form').choices(['slack', 'email']).default('slack'))
+    .action(async (o: SourceOptions & { format: 'slack' | 'email' }) => {
+      const intent = await loadIntent(o);
+      const report = auditInventory(await loadInventory(o, intent), intent);
+      io.out(renderPreview(report, o.format));
+      setExit(EXIT.clean);
+    });
+
+  return program;
+};
+
+/** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
+const publishFromCli = async (report: Report, statePath: string, io: Io): Promise<void> => {
+  const topicArn = requireEnv('ALERT_TOPIC_ARN');
+  const result = await sendAlerts({
+    report,
+    store: new FileStateStore(statePath),
+    sns: new SNSClient({}),
+    topicArn,
+    now: new Date(),
+    remindAfterHours: Number(process.env.REMIND_AFTER_HOURS ?? '24'),
+  });
+  io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
+};
+
+/** Runs the CLI and returns the exit code (never calls process.exit, so tests can drive it). */
+export const main = async (
+  argv: readonly string[],
+  io: Io = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) },
+): Promise<number> => {
+  let code: number = EXIT.clean;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit 0; every other commander error is a usage error.
+      return error.exitCode === 0 ? EXIT.clean : EXIT.usage;
+    }
+    if (error instanceof InputValidationError) {
+      io.err(`error: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.findings;
+  }
+};

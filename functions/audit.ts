@@ -1,0 +1,67 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { auditInventory, collectLive } from '../app/audit.ts';
+import { parseS3Url, readLambdaConfig, requireEnv } from '../app/config.ts';
+import { loadIntentFrom } from '../app/intent-source.ts';
+import { InputValidationError } from '../errors.ts';
+import { sendAlerts } from '../notify/index.ts';
+import { S3StateStore } from '../notify/state.ts';
+import type { Report } from '../report/types.ts';
+import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
+import { validateEvent } from './middleware/validate-event.ts';
+
+// Built once per container and reused across invocations (cold start only).
+const config = readLambdaConfig();
+const sns = new SNSClient({});
+let s3: S3Client | undefined;
+const s3Client = () => {
+  s3 ??= new S3Client({});
+  return s3;
+};
+
+/**
+ * The audit Lambda: collect → evaluate → alert. Returns the report. Unless `dryRun`, it publishes the
+ * alerts; a failed publish rejects the invocation so Lambda's retries and the on-failure destination
+ * catch it, and the alert state is only advanced after every publish succeeded.
+ */
+export const auditHandler = async (event: AuditEvent, _context: Context): Promise<Report> => {
+  const startedAt = new Date();
+  const intent = await loadIntentFrom(config.intentLocation, s3Client);
+  const regions = event.regions ?? (config.regions.length > 0 ? config.regions : intent.regions);
+  if (regions.length === 0) {
+    throw new InputValidationError('configuration', [
+      {
+        path: 'regions',
+        message: 'no region: set AUDIT_REGIONS, list regions in the intent, or pass them in the event',
+      },
+    ]);
+  }
+  const inventory = await collectLive(regions);
+  const report = auditInventory(inventory, intent, {
+    startedAt,
+    ...(event.checks ? { onlyChecks: event.checks } : {}),
+  });
+  if (!event.dryRun) {
+    const state = parseS3Url(requireEnv('STATE_LOCATION'));
+    if (!state)
+      throw new InputValidationError('environment', [
+        { path: 'STATE_LOCATION', message: 'must be s3://bucket/key' },
+      ]);
+    await sendAlerts({
+      report,
+      store: new S3StateStore(s3Client(), state.bucket, state.key),
+      sns,
+      topicArn: requireEnv('ALERT_TOPIC_ARN'),
+      now: new Date(),
+      remindAfterHours: config.remindAfterHours,
+      ...(event.checks ? { checksRun: event.checks } : {}),
+    });
+  }
+  return report;
+};
+
+export const handler = middy<unknown, Report, Error, Context>()
+  .use(validateEvent(auditEventSchema, normalizeEvent))
+  .handler(auditHandler as (event: unknown, context: Context) => Promise<Report>);

@@ -1,0 +1,36 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { InputValidationError } from '../errors.ts';
+import { validate } from '../validate.ts';
+import { inventorySchema } from './schema.ts';
+import type { Inventory } from './types.ts';
+
+/** Snapshots larger than this are refused rather than parsed into memory. */
+const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
+
+export const parseSnapshot = (text: string, source: string): Inventory => {
+  if (text.length > MAX_SNAPSHOT_BYTES) {
+    throw new InputValidationError(source, [
+      { path: '', message: `file is larger than ${MAX_SNAPSHOT_BYTES} bytes` },
+    ]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InputValidationError(
+      source,
+      [{ path: '', message: `not valid JSON: ${(error as Error).message}` }],
+      {
+        cause: error,
+      },
+    );
+  }
+  return validate(inventorySchema, json, source) as unknown as Inventory;
+};
+
+export const readSnapshot = async (file: string): Promise<Inventory> =>
+  parseSnapshot(await readFile(file, 'utf8'), file);
+
+/** Written atomically enough for a CLI: the whole text at once, after it has been fully built. */
+export const writeSnapshot = async (file: string, inventory: Inventory): Promise<void> =>
+  writeFile(file, `${JSON.stringify(inventory, null, 2)}\n`, 'utf8');

@@ -1,0 +1,13 @@
+import type { Severity } from '../intent/schema.ts';
+
+/** Japanese severity labels, shared by the terminal report and the alerts. */
+export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
+  critical: '緊急',
+  high: '高',
+  medium: '中',
+  low: '低',
+};
+
+/** "name (id)" or the id alone. */
+export const resourceLabel = (r: { readonly id: string; readonly name?: string }): string =>
+  r.name ? `${r.name} (${r.id})` : r.id;

@@ -1,0 +1,55 @@
+import type { Severity } from '../intent/schema.ts';
+import { resourceLabel, SEVERITY_LABEL } from './labels.ts';
+import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
+
+/** The readable Japanese report for a terminal, grouped by severity, most severe first. */
+export const renderText = (report: Report): string => {
+  const lines: string[] = [];
+  const total = report.findings.length;
+  lines.push(
+    `arch-auditor 監査結果  アカウント ${report.account}  リージョン ${report.regions.join(', ')}  プロファイル ${report.profile}`,
+  );
+  lines.push(`実行: ${report.startedAt} 〜 ${report.finishedAt}`);
+  lines.push(
+    total === 0
+      ? '検出なし: 意図したアーキテクチャからの逸脱は見つかりませんでした。'
+      : `検出 ${total} 件（${SEVERITY_ORDER.filter((s) => report.summary.bySeverity[s] > 0)
+          .map((s) => `${SEVERITY_LABEL[s]} ${report.summary.bySeverity[s]}`)
+          .join('・')}）`,
+  );
+  if (!report.complete) {
+    lines.push('');
+    lines.push(
+      '⚠ 監査が不完全です。以下の API を読み取れなかったため、その範囲は「問題なし」ではなく「不明」です。',
+    );
+    for (const e of report.errors)
+      lines.push(`  - ${e.service}:${e.operation} (${e.region}): ${e.code}: ${e.message}`);
+    if (report.skippedChecks.length > 0)
+      lines.push(`  実行できなかったチェック: ${report.skippedChecks.join(', ')}`);
+  }
+  for (const severity of SEVERITY_ORDER) {
+    const group = report.findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    lines.push('', `■ ${SEVERITY_LABEL[severity]} (${group.length} 件)`);
+    for (const finding of group) lines.push(...renderFinding(finding, severity));
+  }
+  if (report.suppressed.length > 0) {
+    lines.push('', `■ 例外により抑止 (${report.suppressed.length} 件)`);
+    for (const s of report.suppressed) {
+      lines.push(
+        `  - [${s.checkId}] ${resourceLabel(s.resource)}: ${s.exception.reason}${s.exception.expires ? `（期限 ${s.exception.expires}）` : ''}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+const renderFinding = (f: Finding, severity: Severity): string[] => [
+  '',
+  `  [${SEVERITY_LABEL[severity]}] ${f.checkId}  ${f.title}`,
+  `    対象: ${f.resource.type} ${resourceLabel(f.resource)} (${f.resource.region})`,
+  `    内容: ${f.message}`,
+  ...(f.expected !== undefined ? [`    期待: ${f.expected}`] : []),
+  ...(f.actual !== undefined ? [`    実際: ${f.actual}`] : []),
+  ...(f.remediation ? [`    対処: ${f.remediation}`] : []),
+];

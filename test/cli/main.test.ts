@@ -1,0 +1,109 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+import type { Report } from '../../report/types.ts';
+
+const cli = async (...args: string[]) => {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'arch-auditor', ...args], {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+  });
+  return { code, out, err };
+};
+
+describe('CLI: arch-auditor', () => {
+  describe('audit --demo', () => {
+    it('prints Japanese findings of the drifted demo account and exits 1', async () => {
+      const { code, out } = await cli('audit', '--demo');
+      expect(code).toBe(1);
+      expect(out).toContain('arch-auditor 監査結果');
+      expect(out).toContain('■ 緊急');
+      expect(out).toContain('sg-0d3m0ecs000000001');
+    });
+
+    it('prints the JSON report contract with --format json', async () => {
+      const { out } = await cli('audit', '--demo', '--format', 'json');
+      const report = JSON.parse(out) as Report;
+      expect(report).toMatchObject({
+        account: '210987654321',
+        regions: ['ap-northeast-1'],
+        complete: true,
+        errors: [],
+      });
+      expect(report.findings.map((f) => f.checkId)).toEqual(
+        expect.arrayContaining([
+          'sg.world-ingress',
+          'elb.internet-facing',
+          'vpc.public-subnet',
+          'apigw.resource-policy',
+          'cloudfront.origin-bypass',
+        ]),
+      );
+    });
+
+    it('exits 0 when no finding reaches --fail-on', async () => {
+      const { code: clean } = await cli('audit', '--demo', '--fail-on', 'critical');
+      const { out } = await cli('audit', '--demo', '--format', 'json');
+      const hasCritical = (JSON.parse(out) as Report).findings.some((f) => f.severity === 'critical');
+      expect(clean).toBe(hasCritical ? 1 : 0);
+    });
+  });
+
+  describe('usage and input errors', () => {
+    it('exits 2 on an unknown option', async () => {
+      expect((await cli('audit', '--nope')).code).toBe(2);
+    });
+
+    it('exits 2 on a format outside the choices', async () => {
+      const { code, err } = await cli('audit', '--demo', '--format', 'xml');
+      expect(code).toBe(2);
+      expect(err).toContain('--format');
+    });
+
+    it('exits 2 naming the field and line of a bad intent file', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'arch-auditor-cli-'));
+      const file = join(dir, 'intent.yaml');
+      await writeFile(
+        file,
+        'version: 1\nprofile: private-backend\nvpcs:\n  - id: vpc-0123\n    natmode: regional\n',
+      );
+      const { code, err } = await cli('audit', '--intent', file, '--demo');
+      expect(code).toBe(2);
+      expect(err).toContain('vpcs[0].natmode');
+      expect(err).toContain('line 5');
+    });
+
+    it('exits 2 naming the field of a malformed snapshot', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'arch-auditor-cli-'));
+      const file = join(dir, 'snapshot.json');
+      const demo = JSON.parse(await readFile(new URL('../../demo/snapshot.json', import.meta.url), 'utf8'));
+      demo.ec2.subnets = 'oops';
+      await writeFile(file, JSON.stringify(demo));
+      const { code, err } = await cli('audit', '--snapshot', file);
+      expect(code).toBe(2);
+      expect(err).toContain('ec2.subnets');
+    });
+
+    it('exits 2 when no region can be determined', async () => {
+      const saved = { region: process.env.AWS_REGION, def: process.env.AWS_DEFAULT_REGION };
+      delete process.env.AWS_REGION;
+      delete process.env.AWS_DEFAULT_REGION;
+      try {
+        const { code, err } = await cli('snapshot', '--out', join(tmpdir(), 'never.json'));
+        expect(code).toBe(2);
+        expect(err).toContain('--region');
+      } finally {
+        if (saved.region) process.env.AWS_REGION = saved.region;
+        if (saved.def) process.env.AWS_DEFAULT_REGION = saved.def;
+      }
+    });
+  });
+});

@@ -1,0 +1,216 @@
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateDeploymentCommand,
+  CreateResourceCommand,
+  CreateRestApiCommand,
+  CreateUsagePlanCommand,
+  CreateUsagePlanKeyCommand,
+  CreateVpcLinkCommand,
+  GetResourcesCommand,
+  PutIntegrationCommand,
+  PutMethodCommand,
+} from '@aws-sdk/client-api-gateway';
+import { CloudFrontClient, CreateDistributionCommand } from '@aws-sdk/client-cloudfront';
+import {
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateInternetGatewayCommand,
+  CreateRouteTableCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateLoadBalancerCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+
+export const REGION = 'ap-northeast-1';
+const API_KEY_VALUE = 'e2e-secret-api-key-value-0123456789';
+
+/** What the e2e tests need to refer to after building the account. */
+export interface BuiltAccount {
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  readonly ingressRouteTableId: string;
+  readonly igwId: string;
+  readonly albSgId: string;
+  readonly ecsSgId: string;
+  readonly dbSgId: string;
+  readonly nlbArn: string;
+  readonly apiId: string;
+  readonly apiKeyValue: string;
+}
+
+/**
+ * Builds a small seed-000-shaped private-backend account through the real SDK: a VPC with only private
+ * subnets (IGW attached, no route to it), an SG chain NLB-side → ECS → DB, an internal NLB, a REST API
+ * whose method requires an API key and integrates through a VPC link, a usage plan with the key, and a
+ * CloudFront distribution that injects the key as a custom origin header.
+ */
+export const buildPrivateBackendAccount = async (): Promise<BuiltAccount> => {
+  const ec2 = new EC2Client({ region: REGION });
+  const elbv2 = new ElasticLoadBalancingV2Client({ region: REGION });
+  const apigw = new APIGatewayClient({ region: REGION });
+  const cloudfront = new CloudFrontClient({ region: 'us-east-1' });
+
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId as string;
+  const igwId = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway
+    ?.InternetGatewayId as string;
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
+  const subnetIds: string[] = [];
+  for (const [i, az] of ['ap-northeast-1a', 'ap-northeast-1c'].entries()) {
+    const subnet = await ec2.send(
+      new CreateSubnetCommand({
+        VpcId: vpcId,
+        CidrBlock: `10.0.${i}.0/24`,
+        AvailabilityZone: az,
+        TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'Tier', Value: 'ingress' }] }],
+      }),
+    );
+    subnetIds.push(subnet.Subnet?.SubnetId as string);
+  }
+  const ingressRouteTableId = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable
+    ?.RouteTableId as string;
+  for (const SubnetId of subnetIds) {
+    await ec2.send(new AssociateRouteTableCommand({ RouteTableId: ingressRouteTableId, SubnetId }));
+  }
+
+  const sg = async (name: string) =>
+    (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpcId })))
+      .GroupId as string;
+  const albSgId = await sg('prod-alb-sg');
+  const ecsSgId = await sg('prod-ecs-sg');
+  const dbSgId = await sg('prod-db-sg');
+  const allow = (GroupId: string, port: number, source: string) =>
+    ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: port, ToPort: port, UserIdGroupPairs: [{ GroupId: source }] },
+        ],
+      }),
+    );
+  await allow(ecsSgId, 8080, albSgId);
+  await allow(dbSgId, 5432, ecsSgId);
+
+  const nlbArn = (
+    await elbv2.send(
+      new CreateLoadBalancerCommand({
+        Name: 'prod-nlb',
+        Type: 'network',
+        Scheme: 'internal',
+        Subnets: subnetIds,
+      }),
+    )
+  ).LoadBalancers?.[0]?.LoadBalancerArn as string;
+
+  const vpcLinkId = (await apigw.send(new CreateVpcLinkCommand({ name: 'prod-link', targetArns: [nlbArn] })))
+    .id as string;
+  const apiId = (
+    await apigw.send(
+      new CreateRestApiCommand({ name: 'prod-api', endpointConfiguration: { types: ['REGIONAL'] } }),
+    )
+  ).id as string;
+  const rootId = (await apigw.send(new GetResourcesCommand({ restApiId: apiId }))).items?.find(
+    (r) => r.path === '/',
+  )?.id as string;
+  const dataId = (
+    await apigw.send(new CreateResourceCommand({ restApiId: apiId, parentId: rootId, pathPart: 'data' }))
+  ).id as string;
+  await apigw.send(
+    new PutMethodCommand({
+      restApiId: apiId,
+      resourceId: dataId,
+      httpMethod: 'GET',
+      authorizationType: 'NONE',
+      apiKeyRequired: true,
+    }),
+  );
+  await apigw.send(
+    new PutIntegrationCommand({
+      restApiId: apiId,
+      resourceId: dataId,
+      httpMethod: 'GET',
+      type: 'HTTP_PROXY',
+      integrationHttpMethod: 'GET',
+      uri: 'http://internal-prod-nlb.elb.ap-northeast-1.amazonaws.com/data',
+      connectionType: 'VPC_LINK',
+      connectionId: vpcLinkId,
+    }),
+  );
+  await apigw.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'prod' }));
+  const keyId = (
+    await apigw.send(new CreateApiKeyCommand({ name: 'cloudfront', enabled: true, value: API_KEY_VALUE }))
+  ).id as string;
+  const planId = (
+    await apigw.send(
+      new CreateUsagePlanCommand({
+        name: 'prod-plan',
+        apiStages: [{ apiId, stage: 'prod' }],
+        throttle: { rateLimit: 100, burstLimit: 200 },
+      }),
+    )
+  ).id as string;
+  await apigw.send(new CreateUsagePlanKeyCommand({ usagePlanId: planId, keyId, keyType: 'API_KEY' }));
+
+  await cloudfront.send(
+    new CreateDistributionCommand({
+      DistributionConfig: {
+        CallerReference: `e2e-${apiId}`,
+        Comment: 'prod front door',
+        Enabled: true,
+        WebACLId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/prod-cf/a1b2c3d4',
+        Origins: {
+          Quantity: 1,
+          Items: [
+            {
+              Id: 'api',
+              DomainName: `${apiId}.execute-api.${REGION}.amazonaws.com`,
+              OriginPath: '',
+              CustomHeaders: {
+                Quantity: 1,
+                Items: [{ HeaderName: 'x-api-key', HeaderValue: API_KEY_VALUE }],
+              },
+              CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' },
+            },
+          ],
+        },
+        DefaultCacheBehavior: {
+          TargetOriginId: 'api',
+          ViewerProtocolPolicy: 'redirect-to-https',
+          ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
+          MinTTL: 0,
+        },
+        CacheBehaviors: {
+          Quantity: 1,
+          Items: [
+            {
+              PathPattern: '/prod/data/*',
+              TargetOriginId: 'api',
+              ViewerProtocolPolicy: 'https-only',
+              ForwardedValues: { QueryString: true, Cookies: { Forward: 'none' } },
+              MinTTL: 0,
+            },
+          ],
+        },
+      },
+    }),
+  );
+
+  return {
+    vpcId,
+    subnetIds,
+    ingressRouteTableId,
+    igwId,
+    albSgId,
+    ecsSgId,
+    dbSgId,
+    nlbArn,
+    apiId,
+    apiKeyValue: API_KEY_VALUE,
+  };
+};

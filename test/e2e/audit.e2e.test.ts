@@ -1,0 +1,130 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthorizeSecurityGroupIngressCommand, CreateRouteCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateLoadBalancerCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+import type { Report } from '../../report/types.ts';
+import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
+import { type Moto, startMoto } from './moto.ts';
+
+/** Runs the CLI in-process and captures its output. */
+const cli = async (...args: string[]) => {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'arch-auditor', ...args], {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+  });
+  return { code, out, err };
+};
+
+describe('arch-auditor against moto (real SDK wire protocol)', () => {
+  let moto: Moto;
+  let account: BuiltAccount;
+  let dir: string;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
+    Object.assign(process.env, moto.env);
+    account = await buildPrivateBackendAccount();
+    dir = await mkdtemp(join(tmpdir(), 'arch-auditor-e2e-'));
+  });
+
+  afterAll(async () => {
+    process.env = savedEnv;
+    await moto?.stop();
+  });
+
+  it('writes a snapshot without the API key value in clear', async () => {
+    const snapshot = join(dir, 'snapshot.json');
+    const result = await cli('snapshot', '--out', snapshot, '--region', REGION);
+    const text = await readFile(snapshot, 'utf8');
+    expect(result.err).not.toContain(account.apiKeyValue);
+    expect(text).not.toContain(account.apiKeyValue);
+    expect(JSON.parse(text).apigateway.restApis.map((a: { id: string }) => a.id)).toContain(account.apiId);
+  });
+
+  it('audits the untouched account clean against the baseline generated from it', async () => {
+    const intent = join(dir, 'intent.yaml');
+    expect((await cli('baseline', '--out', intent, '--region', REGION)).code).toBe(0);
+    const result = await cli('audit', '--intent', intent, '--region', REGION, '--format', 'json');
+    const report = JSON.parse(result.out) as Report;
+    expect(report.errors).toEqual([]);
+    expect(report.findings).toEqual([]);
+    expect(report.complete).toBe(true);
+    expect(result.code).toBe(0);
+  });
+
+  it('reports each drift on the right resource and nothing unrelated', async () => {
+    const ec2 = new EC2Client({ region: REGION });
+    const elbv2 = new ElasticLoadBalancingV2Client({ region: REGION });
+    // "Just for a test": SSH from anywhere, a public debug ALB, and a route to the IGW.
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: account.ecsSgId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
+    const debugLb = await elbv2.send(
+      new CreateLoadBalancerCommand({
+        Name: 'debug-alb',
+        Scheme: 'internet-facing',
+        Subnets: [...account.subnetIds],
+      }),
+    );
+    await ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: account.ingressRouteTableId,
+        DestinationCidrBlock: '0.0.0.0/0',
+        GatewayId: account.igwId,
+      }),
+    );
+
+    const result = await cli(
+      'audit',
+      '--intent',
+      join(dir, 'intent.yaml'),
+      '--region',
+      REGION,
+      '--format',
+      'json',
+    );
+    const report = JSON.parse(result.out) as Report;
+    expect(result.code).toBe(1);
+    const found = (checkId: string) =>
+      report.findings.filter((f) => f.checkId === checkId).map((f) => f.resource.id);
+    expect(found('sg.world-ingress')).toEqual([account.ecsSgId]);
+    expect(report.findings.find((f) => f.checkId === 'sg.world-ingress')?.severity).toBe('critical');
+    expect(found('drift.security-group')).toEqual([account.ecsSgId]);
+    const debugArn = debugLb.LoadBalancers?.[0]?.LoadBalancerArn;
+    expect(found('elb.internet-facing')).toEqual([debugArn]);
+    expect(found('drift.load-balancer')).toEqual([debugArn]);
+    expect(found('vpc.public-subnet').sort()).toEqual([...account.subnetIds].sort());
+    expect(found('drift.route-table')).toEqual([account.ingressRouteTableId]);
+    const expected = new Set([
+      'sg.world-ingress',
+      'sg.cidr-source',
+      'sg.chain-broken',
+      'drift.security-group',
+      'elb.internet-facing',
+      'elb.outside-ingress-tier',
+      'drift.load-balancer',
+      'vpc.public-subnet',
+      'drift.route-table',
+      'exposure.unintended-entry',
+    ]);
+    expect(report.findings.filter((f) => !expected.has(f.checkId))).toEqual([]);
+    expect(result.out).not.toContain(account.apiKeyValue);
+  });
+});
