@@ -22,6 +22,7 @@ import { mapLimit } from './concurrency.ts';
 import {
   deployedMethodSignatures,
   hasUnreadablePolicy,
+  isFaithfulExport,
   normalizeApiKey,
   normalizeDeployment,
   normalizeResource,
@@ -121,7 +122,16 @@ export const collectApiGateway = async (
             accepts: 'application/json',
           }),
         );
-        return deployedMethodSignatures(parseExportBody(output.body));
+        const document = parseExportBody(output.body);
+        if (!isFaithfulExport(document)) {
+          throw Object.assign(
+            new Error(
+              `GetExport for stage ${stage.stageName} of REST API ${restApiId} did not return an oas30 document with the apigateway extensions`,
+            ),
+            { name: 'UnexpectedExportFormat' },
+          );
+        }
+        return deployedMethodSignatures(document);
       });
       if (deployed.ok) {
         normalizedStages.push({ ...normalized, deployedMethods: deployed.items });

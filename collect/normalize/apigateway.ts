@@ -190,6 +190,25 @@ export const deployedMethodSignatures = (document: unknown): string[] => {
     .sort();
 };
 
+/**
+ * True when an export is what GetExport was asked for: an OpenAPI 3 document whose every operation
+ * carries `x-amazon-apigateway-integration`. API Gateway cannot deploy a method without an
+ * integration, so a faithful export of a stage never lacks one; a document that does (moto 5.2.1
+ * returns a Swagger 2.0 skeleton built from the current resources) says nothing about the deployment
+ * and must not be compared with the current definition.
+ */
+export const isFaithfulExport = (document: unknown): boolean => {
+  const doc = document as { openapi?: unknown; paths?: Record<string, Record<string, unknown>> } | null;
+  if (typeof doc?.openapi !== 'string' || !doc.openapi.startsWith('3.')) return false;
+  return Object.values(doc.paths ?? {}).every((item) =>
+    Object.entries(item ?? {}).every(
+      ([key, op]) =>
+        !EXPORT_METHODS[key.toLowerCase()] ||
+        (typeof op === 'object' && op !== null && 'x-amazon-apigateway-integration' in op),
+    ),
+  );
+};
+
 /** Decodes a GetExport body; the message never quotes the body. */
 export const parseExportBody = (body: Uint8Array | undefined): unknown => {
   const text = new TextDecoder().decode(body ?? new Uint8Array());

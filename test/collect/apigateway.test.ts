@@ -295,6 +295,34 @@ describe('collectApiGateway', () => {
     expect(prod.resources).toHaveLength(3);
   });
 
+  it('does not compare a stage whose export lacks the API Gateway extensions, and says why', async () => {
+    // Prepare: moto 5.2.1 answers with a Swagger 2.0 skeleton of the current resources.
+    mockHappyAccount();
+    apigw.on(GetExportCommand, { restApiId: PROD_API_ID, stageName: 'prod' }).resolves(
+      exportOf({
+        swagger: '2.0',
+        info: { version: '2026-11-21T23:11:36', title: 'prod-api' },
+        basePath: '/',
+        paths: { '/data': { GET: { produces: ['application/json'], responses: {} } } },
+      }),
+    );
+
+    // Act
+    const { apigateway, errors } = await collectApiGateway(client, REGION, fingerprint);
+
+    // Assess
+    expect(errors).toEqual([
+      expect.objectContaining({
+        operation: 'GetExport',
+        code: 'UnexpectedExportFormat',
+        message: expect.stringContaining(`stage prod of REST API ${PROD_API_ID}`),
+        slices: ['apigateway.restApis'],
+      }),
+    ]);
+    expect(apigateway.restApis[0]?.stages[0]).not.toHaveProperty('deployedMethods');
+    expect(apigateway.restApis[0]?.stages[1]?.deployedMethods).toHaveLength(3);
+  });
+
   it('reads VPC links, and usage plans with both pages of their keys', async () => {
     // Prepare
     mockHappyAccount();

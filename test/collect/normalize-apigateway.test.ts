@@ -5,6 +5,7 @@ import type { Resource, RestApi, Stage } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
 import {
   deployedMethodSignatures,
+  isFaithfulExport,
   normalizeApiKey,
   normalizeDeployment,
   normalizeResource,
@@ -174,6 +175,32 @@ describe('deployedMethodSignatures', () => {
     expect(() => parseExportBody(new TextEncoder().encode('<html>secret-ish</html>'))).toThrow(
       /^GetExport returned a body that is not JSON$/,
     );
+  });
+});
+
+describe('isFaithfulExport', () => {
+  const integration = { type: 'mock' };
+
+  it('accepts an OpenAPI 3 document whose every operation has an integration', () => {
+    expect(
+      isFaithfulExport({
+        openapi: '3.0.1',
+        paths: { '/data': { parameters: [], get: { 'x-amazon-apigateway-integration': integration } } },
+      }),
+    ).toBe(true);
+  });
+
+  it('rejects a Swagger 2.0 document', () => {
+    expect(isFaithfulExport({ swagger: '2.0', paths: {} })).toBe(false);
+  });
+
+  it('rejects an export with an operation that has no integration', () => {
+    expect(
+      isFaithfulExport({
+        openapi: '3.0.1',
+        paths: { '/data': { get: { 'x-amazon-apigateway-integration': integration }, post: {} } },
+      }),
+    ).toBe(false);
   });
 });
 
