@@ -194,6 +194,15 @@ export const intentSchema = z.strictObject({
   disabledChecks: z.array(z.string()).default([]),
   exceptions: z.array(exceptionSchema).default([]),
   baseline: baselineSchema.optional(),
+  /** Exposure reasoning (P1): internet entries besides CloudFront that are part of the design. */
+  exposure: z
+    .strictObject({
+      /** Entry resources (ENI / instance id / public IP, LB ARN or name, REST API id) and why they are intended. */
+      intendedEntries: z
+        .array(z.strictObject({ resource: z.string().min(1), reason: z.string().min(1) }))
+        .default([]),
+    })
+    .optional(),
 });
 
 export type Intent = z.infer<typeof intentSchema>;

@@ -1,0 +1,152 @@
+/**
+ * The network hops of an inbound flow from the internet into a subnet: IGW route, network ACL, security
+ * group. Each turns into a tagged region of (source address × destination port) per protocol, so the
+ * hops compose by intersection and every surviving box still names the route and rules that admitted it.
+ *
+ * Model limits (stated once, here):
+ * - IPv4 only. The inventory does not carry the IPv6 addresses of network interfaces, so `::/0` routes
+ *   and IPv6 SG/ACL rules cannot be tied to a reachable address; they are not modelled.
+ * - TCP and UDP only; ICMP reaches no service.
+ * - Security group sources that are prefix lists or other groups are not internet sources: a referenced
+ *   group admits only members' private traffic, the CloudFront origin-facing list admits only CloudFront,
+ *   and the entries of customer-managed lists are not collected.
+ * - Gateway route tables (edge associations redirecting IGW ingress to an appliance) are not followed.
+ */
+import type {
+  NetworkAcl,
+  NetworkAclEntry,
+  Route,
+  RouteTable,
+  SecurityGroup,
+  SecurityGroupRule,
+} from '../../inventory/types.ts';
+import {
+  ALL_PORTS,
+  type Box,
+  EPHEMERAL_PORTS,
+  firstMatch,
+  type Interval,
+  type IntervalSet,
+  ipv4Cidr,
+  normalize,
+  PUBLIC_IPV4,
+  prefixLength,
+  publicPart,
+  subtractSet,
+  type Tagged,
+} from './ranges.ts';
+
+export type Proto = 'tcp' | 'udp';
+export const PROTOCOLS: readonly Proto[] = ['tcp', 'udp'];
+
+/** NACLs use IANA numbers ('6'), SG rules names ('tcp'); '-1' is every protocol in both. */
+export const coversProto = (ruleProtocol: string, proto: Proto): boolean => {
+  const p = ruleProtocol.toLowerCase();
+  if (p === '-1' || p === 'all') return true;
+  return proto === 'tcp' ? p === 'tcp' || p === '6' : p === 'udp' || p === '17';
+};
+
+/** Port range of a rule; -1 or no ports means every port. */
+export const portRange = (from?: number, to?: number): Interval =>
+  from === undefined || to === undefined || from < 0 || to < 0 ? ALL_PORTS : { lo: from, hi: to };
+
+// ------------------------------------------------------------------------------------------- Routes
+
+/**
+ * The internet addresses whose packets a subnet with this route table can answer through an IGW.
+ * Inbound packets from the IGW are delivered by the VPC's local routing whatever the subnet's table
+ * says, but the reply leaves by the subnet's table: only sources whose longest-prefix-match route
+ * points at an IGW attached to the VPC get an answer (a reply routed to a NAT gateway is dropped by
+ * the NAT, and a blackhole route drops it). So the source set is the public part of every active IGW
+ * route minus the more specific routes inside it.
+ */
+export const internetSources = (
+  table: RouteTable,
+  attachedIgws: ReadonlySet<string>,
+): readonly Tagged<Route>[] => {
+  const v4 = table.routes
+    .filter((r) => r.destinationKind === 'ipv4' && ipv4Cidr(r.destination))
+    .sort((x, y) => prefixLength(y.destination) - prefixLength(x.destination));
+  const toIgw = (r: Route) =>
+    r.state === 'active' && r.targetKind === 'internet-gateway' && attachedIgws.has(r.targetId);
+  let covered: IntervalSet = [];
+  const out: Tagged<Route>[] = [];
+  for (const route of v4) {
+    const range = ipv4Cidr(route.destination) as Interval;
+    if (toIgw(route)) {
+      const mine = subtractSet(publicPart(route.destination), covered);
+      for (const a of mine) out.push({ box: { a, p: ALL_PORTS }, tag: route });
+    }
+    covered = normalize([...covered, range]);
+  }
+  // A prefix-list route to an IGW: its entries are not collected, so assume the worst and let it
+  // answer every public source no explicit route claims.
+  for (const route of table.routes.filter((r) => r.destinationKind === 'prefix-list' && toIgw(r))) {
+    for (const a of subtractSet(PUBLIC_IPV4, covered)) out.push({ box: { a, p: ALL_PORTS }, tag: route });
+  }
+  return out;
+};
+
+// --------------------------------------------------------------------------------------------- NACL
+
+export interface AclPass<T> {
+  readonly from: T;
+  readonly inbound: NetworkAclEntry;
+  readonly outbound: NetworkAclEntry;
+}
+
+const aclRules = (acl: NetworkAcl, egress: boolean, proto: Proto) =>
+  acl.entries
+    .filter((e) => e.egress === egress && coversProto(e.protocol, proto) && ipv4Cidr(e.cidr))
+    .sort((x, y) => x.ruleNumber - y.ruleNumber)
+    .map((e) => ({
+      box: { a: ipv4Cidr(e.cidr) as Interval, p: portRange(e.fromPort, e.toPort) } satisfies Box,
+      allow: e.action === 'allow',
+      rule: e,
+    }));
+
+/**
+ * What a network ACL lets in, for one protocol. NACLs are stateless and first-match: inbound rules are
+ * tried lowest number first, and the reply must also match an outbound allow rule for the client's
+ * ephemeral port (AWS: 1024-65535, the client OS picks the exact one), so a source is kept only when
+ * some ephemeral port back to it is allowed.
+ */
+export const throughAcl = <T>(
+  region: readonly Tagged<T>[],
+  acl: NetworkAcl,
+  proto: Proto,
+): Tagged<AclPass<T>>[] => {
+  const inbound = firstMatch(region, aclRules(acl, false, proto));
+  if (inbound.length === 0) return [];
+  const replies = firstMatch(
+    inbound.map((t) => ({ box: { a: t.box.a, p: EPHEMERAL_PORTS }, tag: undefined })),
+    aclRules(acl, true, proto),
+  );
+  const out: Tagged<AclPass<T>>[] = [];
+  for (const i of inbound)
+    for (const r of replies) {
+      const lo = Math.max(i.box.a.lo, r.box.a.lo);
+      const hi = Math.min(i.box.a.hi, r.box.a.hi);
+      if (lo <= hi)
+        out.push({
+          box: { a: { lo, hi }, p: i.box.p },
+          tag: { from: i.tag.from, inbound: i.tag.rule, outbound: r.tag.rule },
+        });
+    }
+  return out;
+};
+
+// ------------------------------------------------------------------------------------ Security groups
+
+export interface SgPass {
+  readonly group: SecurityGroup;
+  readonly rule: SecurityGroupRule;
+}
+
+/** Internet sources an SG admits for one protocol: public IPv4 CIDRs on the rule's ports. */
+export const sgIngress = (group: SecurityGroup, proto: Proto): Tagged<SgPass>[] =>
+  group.rules.flatMap((rule) => {
+    if (rule.egress || !rule.cidrIpv4 || !coversProto(rule.protocol, proto)) return [];
+    const p = portRange(rule.fromPort, rule.toPort);
+    return publicPart(rule.cidrIpv4).map((a) => ({ box: { a, p }, tag: { group, rule } }));
+  });

@@ -1,0 +1,198 @@
+/**
+ * Address × port geometry for the exposure model. IPv4 addresses are plain numbers (0 .. 2^32-1, exact in
+ * a double), ports 0 .. 65535; every interval is inclusive. A region is a list of boxes, each carrying a
+ * tag (the route / ACL rule / SG rule that let it through) so a path can name the rule at every hop.
+ */
+
+/** An inclusive interval. */
+export interface Interval {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** Source addresses × destination ports. */
+export interface Box {
+  readonly a: Interval;
+  readonly p: Interval;
+}
+
+export interface Tagged<T> {
+  readonly box: Box;
+  readonly tag: T;
+}
+
+export const MAX_IPV4 = 2 ** 32 - 1;
+export const ALL_PORTS: Interval = { lo: 0, hi: 65535 };
+export const ALL_ADDRESSES: Interval = { lo: 0, hi: MAX_IPV4 };
+/** The client side of a TCP/UDP flow: AWS documents 1024-65535 as the range a NACL must let back out. */
+export const EPHEMERAL_PORTS: Interval = { lo: 1024, hi: 65535 };
+
+/** '203.0.113.10' → number, or undefined when it is not a dotted quad. */
+export const parseIpv4 = (ip: string): number | undefined => {
+  const parts = ip.split('.');
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
+  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+};
+
+export const formatIpv4 = (n: number): string =>
+  [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+
+/** '10.0.0.0/16' → its address interval; undefined for IPv6 or malformed input. */
+export const ipv4Cidr = (cidr: string): Interval | undefined => {
+  const [base = '', prefixText = '32'] = cidr.split('/');
+  const start = parseIpv4(base);
+  const prefix = Number(prefixText);
+  if (start === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return undefined;
+  const size = 2 ** (32 - prefix);
+  const lo = Math.floor(start / size) * size;
+  return { lo, hi: lo + size - 1 };
+};
+
+/** Prefix length of a CIDR (for longest-prefix match); -1 when unparseable. */
+export const prefixLength = (cidr: string): number => {
+  const n = Number(cidr.split('/')[1] ?? (cidr.includes(':') ? 128 : 32));
+  return Number.isInteger(n) ? n : -1;
+};
+
+// ------------------------------------------------------------------------------------------ 1-D sets
+
+/** Sorted, disjoint, non-adjacent intervals. */
+export type IntervalSet = readonly Interval[];
+
+export const normalize = (items: readonly Interval[]): IntervalSet => {
+  const sorted = [...items].sort((x, y) => x.lo - y.lo);
+  const out: Interval[] = [];
+  for (const i of sorted) {
+    const last = out[out.length - 1];
+    if (last && i.lo <= last.hi + 1) out[out.length - 1] = { lo: last.lo, hi: Math.max(last.hi, i.hi) };
+    else out.push(i);
+  }
+  return out;
+};
+
+export const subtractSet = (from: IntervalSet, remove: IntervalSet): IntervalSet => {
+  let current: Interval[] = [...from];
+  for (const r of remove) {
+    const next: Interval[] = [];
+    for (const i of current) {
+      if (r.hi < i.lo || r.lo > i.hi) {
+        next.push(i);
+        continue;
+      }
+      if (i.lo < r.lo) next.push({ lo: i.lo, hi: r.lo - 1 });
+      if (i.hi > r.hi) next.push({ lo: r.hi + 1, hi: i.hi });
+    }
+    current = next;
+  }
+  return current;
+};
+
+export const intersectInterval = (x: Interval, y: Interval): Interval | undefined => {
+  const lo = Math.max(x.lo, y.lo);
+  const hi = Math.min(x.hi, y.hi);
+  return lo <= hi ? { lo, hi } : undefined;
+};
+
+/**
+ * Public IPv4 space: everything but the blocks that never arrive from the internet through an IGW
+ * (RFC 1918, loopback, link-local, CGNAT shared space, "this network", multicast and reserved).
+ */
+export const PUBLIC_IPV4: IntervalSet = subtractSet(
+  [ALL_ADDRESSES],
+  normalize(
+    [
+      '0.0.0.0/8',
+      '10.0.0.0/8',
+      '100.64.0.0/10',
+      '127.0.0.0/8',
+      '169.254.0.0/16',
+      '172.16.0.0/12',
+      '192.168.0.0/16',
+      '224.0.0.0/3',
+    ].map((c) => ipv4Cidr(c) as Interval),
+  ),
+);
+
+/** The public part of a CIDR. */
+export const publicPart = (cidr: string): IntervalSet => {
+  const range = ipv4Cidr(cidr);
+  if (!range) return [];
+  return PUBLIC_IPV4.flatMap((p) => intersectInterval(p, range) ?? []);
+};
+
+// ------------------------------------------------------------------------------------------ 2-D boxes
+
+export const intersectBox = (x: Box, y: Box): Box | undefined => {
+  const a = intersectInterval(x.a, y.a);
+  const p = a && intersectInterval(x.p, y.p);
+  return a && p ? { a, p } : undefined;
+};
+
+/** x minus y as at most four boxes (left/right slabs over all ports, then below/above in the overlap). */
+export const subtractBox = (x: Box, y: Box): Box[] => {
+  const overlap = intersectBox(x, y);
+  if (!overlap) return [x];
+  const out: Box[] = [];
+  if (x.a.lo < overlap.a.lo) out.push({ a: { lo: x.a.lo, hi: overlap.a.lo - 1 }, p: x.p });
+  if (x.a.hi > overlap.a.hi) out.push({ a: { lo: overlap.a.hi + 1, hi: x.a.hi }, p: x.p });
+  if (x.p.lo < overlap.p.lo) out.push({ a: overlap.a, p: { lo: x.p.lo, hi: overlap.p.lo - 1 } });
+  if (x.p.hi > overlap.p.hi) out.push({ a: overlap.a, p: { lo: overlap.p.hi + 1, hi: x.p.hi } });
+  return out;
+};
+
+/** Pairwise intersection of two tagged regions, combining tags. */
+export const intersectRegions = <A, B, C>(
+  xs: readonly Tagged<A>[],
+  ys: readonly Tagged<B>[],
+  combine: (a: A, b: B) => C,
+): Tagged<C>[] => {
+  const out: Tagged<C>[] = [];
+  for (const x of xs)
+    for (const y of ys) {
+      const box = intersectBox(x.box, y.box);
+      if (box) out.push({ box, tag: combine(x.tag, y.tag) });
+    }
+  return out;
+};
+
+/**
+ * First-match evaluation (NACL semantics): rules are tried in order; the part of the remaining region a
+ * rule covers is decided by that rule (kept if `allow`), and is removed from what later rules see.
+ * Whatever no rule covers is denied (the implicit `*` rule).
+ */
+export const firstMatch = <T, R>(
+  region: readonly Tagged<T>[],
+  rules: readonly { readonly box: Box; readonly allow: boolean; readonly rule: R }[],
+): Tagged<{ readonly from: T; readonly rule: R }>[] => {
+  let remaining: Tagged<T>[] = [...region];
+  const allowed: Tagged<{ readonly from: T; readonly rule: R }>[] = [];
+  for (const r of rules) {
+    if (remaining.length === 0) break;
+    const next: Tagged<T>[] = [];
+    for (const t of remaining) {
+      const hit = intersectBox(t.box, r.box);
+      if (!hit) {
+        next.push(t);
+        continue;
+      }
+      if (r.allow) allowed.push({ box: hit, tag: { from: t.tag, rule: r.rule } });
+      for (const rest of subtractBox(t.box, r.box)) next.push({ box: rest, tag: t.tag });
+    }
+    remaining = next;
+  }
+  return allowed;
+};
+
+/** Port intervals a region spans, merged. */
+export const portsOf = (region: readonly Tagged<unknown>[]): IntervalSet =>
+  normalize(region.map((t) => t.box.p));
+
+/** Address intervals a region spans, merged. */
+export const addressesOf = (region: readonly Tagged<unknown>[]): IntervalSet =>
+  normalize(region.map((t) => t.box.a));
+
+/** '80, 443, 8000-8080', or '全ポート' for 0-65535. */
+export const formatPorts = (ports: IntervalSet): string =>
+  ports.length === 1 && ports[0]!.lo === 0 && ports[0]!.hi === 65535
+    ? '全ポート'
+    : ports.map((i) => (i.lo === i.hi ? `${i.lo}` : `${i.lo}-${i.hi}`)).join(', ');
