@@ -1,0 +1,62 @@
+import { type ExposurePath, exposureModel, type Hop } from '../../evaluate/exposure/paths.ts';
+import { defineCheck, type Violation } from '../define.ts';
+
+/** How a hop reads in the message: 'prod-private-rt (rtb-…) (0.0.0.0/0)'. */
+export const hopText = (hop: Hop): string => (hop.note ? `${hop.label} (${hop.note})` : hop.label);
+
+const toViolation = (path: ExposurePath, doors: ReturnType<typeof exposureModel>['doors']): Violation => {
+  const route = path.hops.map(hopText).join(' → ');
+  const unknown = path.unknown
+    ? `判定できない条件（${path.unknown}）があるため、到達可能とみなしています。`
+    : '';
+  return {
+    resource: path.entry.resource,
+    message: `インターネットから CloudFront を経由せずに ${path.workload.label} へ到達できます（${path.ports}）。${unknown}経路: ${route}`,
+    expected: 'インターネットからの経路は意図した CloudFront ディストリビューション経由のみ',
+    actual: `${path.entry.label} → ${path.workload.label}（${path.ports}）`,
+    fact: `${path.entry.kind}:${path.workload.id}:${path.ports}`,
+    details: {
+      entry: { kind: path.entry.kind, ...path.entry.resource, label: path.entry.label },
+      workload: path.workload,
+      hops: path.hops,
+      ports: path.ports,
+      ...(path.unknown ? { unknown: path.unknown } : {}),
+      intendedDoors: doors,
+    },
+  };
+};
+
+export const exposureUnintendedEntry = defineCheck({
+  id: 'exposure.unintended-entry',
+  principle: 'P1',
+  severity: 'critical',
+  resourceType: 'the entry resource',
+  // Every slice a hop is read from. A path through a hop whose slice failed would be unknown, not safe;
+  // listing them here makes the engine skip the check and report audit.incomplete instead of a pass.
+  // CloudFront is not listed: it is the intended door and never makes a direct path safe (it is read
+  // only to draw the door).
+  needs: [
+    'ec2.vpcs',
+    'ec2.subnets',
+    'ec2.routeTables',
+    'ec2.internetGateways',
+    'ec2.networkAcls',
+    'ec2.securityGroups',
+    'ec2.networkInterfaces',
+    'elbv2.loadBalancers',
+    'elbv2.listeners',
+    'elbv2.targetGroups',
+    'apigateway.restApis',
+    'apigateway.vpcLinks',
+  ],
+  title: 'CloudFront を経由せずにインターネットからワークロードへ到達できる経路があります',
+  explanation:
+    'この設計では、インターネットからの入口を意図した CloudFront ディストリビューションだけに限定します。インターネットゲートウェイへのルート・ネットワーク ACL・セキュリティグループを通ってパブリック IP のワークロードに届く経路や、internet-facing のロードバランサー、API キー不要の REST API を通る経路があると、CloudFront・WAF・API キーによる防御を迂回されます。検出結果は経路のホップを順にすべて示します。',
+  impact: 'CloudFront と WAF を迂回して、ワークロードがインターネットから直接攻撃を受ける恐れがあります。',
+  remediation:
+    '経路上のいずれかのホップを閉じてください。たとえばワークロードのパブリック IP を外す、セキュリティグループの 0.0.0.0/0 などの CIDR ソースを CloudFront のマネージドプレフィックスリストやセキュリティグループ参照に置き換える、ロードバランサーを internal にして VPC オリジン経由にする、REST API のメソッドで API キーを必須にする、などです。設計上意図した入口であれば、意図ファイルの exposure.intendedEntries に理由とともに記載してください。',
+  evaluate: ({ inventory, intent }) => {
+    const model = exposureModel(inventory, intent);
+    return model.paths.filter((p) => !p.intended).map((p) => toViolation(p, model.doors));
+  },
+});
