@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ALL_PORTS,
+  firstMatch,
+  formatPorts,
+  ipv4Cidr,
+  parseIpv4,
+  portsOf,
+  publicPart,
+  subtractBox,
+} from '../../../evaluate/exposure/ranges.ts';
+
+const ip = (s: string) => parseIpv4(s)!;
+
+describe('exposure ranges', () => {
+  it('turns a CIDR into its inclusive address interval, aligning the base', () => {
+    expect(ipv4Cidr('10.0.1.7/16')).toEqual({ lo: ip('10.0.0.0'), hi: ip('10.0.255.255') });
+    expect(ipv4Cidr('0.0.0.0/0')).toEqual({ lo: 0, hi: 2 ** 32 - 1 });
+    expect(ipv4Cidr('::/0')).toBeUndefined();
+  });
+
+  it('keeps only the public part of a CIDR', () => {
+    expect(publicPart('10.0.0.0/8')).toEqual([]);
+    expect(publicPart('203.0.113.0/24')).toEqual([{ lo: ip('203.0.113.0'), hi: ip('203.0.113.255') }]);
+    const world = publicPart('0.0.0.0/0');
+    expect(world.some((i) => i.lo <= ip('192.168.1.1') && ip('192.168.1.1') <= i.hi)).toBe(false);
+    expect(world.some((i) => i.lo <= ip('8.8.8.8') && ip('8.8.8.8') <= i.hi)).toBe(true);
+  });
+
+  it('subtracts a box into at most four disjoint pieces covering the rest', () => {
+    const x = { a: { lo: 0, hi: 9 }, p: { lo: 0, hi: 9 } };
+    const pieces = subtractBox(x, { a: { lo: 3, hi: 5 }, p: { lo: 3, hi: 5 } });
+    const area = pieces.reduce((n, b) => n + (b.a.hi - b.a.lo + 1) * (b.p.hi - b.p.lo + 1), 0);
+    expect(pieces).toHaveLength(4);
+    expect(area).toBe(100 - 9);
+  });
+
+  it('decides each part of a region by the first rule that covers it', () => {
+    const region = [{ box: { a: { lo: 0, hi: 99 }, p: ALL_PORTS }, tag: 'src' }];
+    const allowed = firstMatch(region, [
+      { box: { a: { lo: 0, hi: 99 }, p: { lo: 22, hi: 22 } }, allow: false, rule: 90 },
+      { box: { a: { lo: 0, hi: 99 }, p: ALL_PORTS }, allow: true, rule: 100 },
+    ]);
+    expect(formatPorts(portsOf(allowed))).toBe('0-21, 23-65535');
+    expect(new Set(allowed.map((a) => a.tag.rule))).toEqual(new Set([100]));
+  });
+});
