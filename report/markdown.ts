@@ -143,7 +143,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
 
   const doors =
     options.exposure?.doors ??
-    report.findings
+    [...report.findings, ...report.suppressed]
       .flatMap((f) => pathOf(f)?.intendedDoors ?? [])
       .filter((d, i, all) => all.findIndex((x) => x.kind === d.kind && x.id === d.id) === i);
   const chart = exposureFlowchart(report.findings, doors);

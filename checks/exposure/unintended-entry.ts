@@ -4,24 +4,26 @@ import { defineCheck, type Violation } from '../define.ts';
 /** How a hop reads in the message: 'prod-private-rt (rtb-…) (0.0.0.0/0)'. */
 export const hopText = (hop: Hop): string => (hop.note ? `${hop.label} (${hop.note})` : hop.label);
 
-const toViolation = (path: ExposurePath, doors: ReturnType<typeof exposureModel>['doors']): Violation => {
+const toViolation = (path: ExposurePath, doors?: ReturnType<typeof exposureModel>['doors']): Violation => {
   const route = path.hops.map(hopText).join(' → ');
+  const what = path.methods ? `${path.ports}、${path.methods.join(', ')}` : path.ports;
   const unknown = path.unknown
     ? `判定できない条件（${path.unknown}）があるため、到達可能とみなしています。`
     : '';
   return {
     resource: path.entry.resource,
-    message: `インターネットから CloudFront を経由せずに ${path.workload.label} へ到達できます（${path.ports}）。${unknown}経路: ${route}`,
+    message: `インターネットから CloudFront を経由せずに ${path.workload.label} へ到達できます（${what}）。${unknown}経路: ${route}`,
     expected: 'インターネットからの経路は意図した CloudFront ディストリビューション経由のみ',
-    actual: `${path.entry.label} → ${path.workload.label}（${path.ports}）`,
+    actual: `${path.entry.label} → ${path.workload.label}（${what}）`,
     fact: `${path.entry.kind}:${path.workload.id}:${path.ports}`,
     details: {
       entry: { kind: path.entry.kind, ...path.entry.resource, label: path.entry.label },
       workload: path.workload,
       hops: path.hops,
       ports: path.ports,
+      ...(path.methods ? { methods: path.methods } : {}),
       ...(path.unknown ? { unknown: path.unknown } : {}),
-      intendedDoors: doors,
+      ...(doors ? { intendedDoors: doors } : {}),
     },
   };
 };
@@ -57,6 +59,10 @@ export const exposureUnintendedEntry = defineCheck({
     '経路上のいずれかのホップを閉じてください。たとえばワークロードのパブリック IP を外す、セキュリティグループの 0.0.0.0/0 などの CIDR ソースを CloudFront のマネージドプレフィックスリストやセキュリティグループ参照に置き換える、ロードバランサーを internal にして VPC オリジン経由にする、REST API のメソッドで API キーを必須にする、などです。設計上意図した入口であれば、意図ファイルの exposure.intendedEntries に理由とともに記載してください。',
   evaluate: ({ inventory, intent }) => {
     const model = exposureModel(inventory, intent);
-    return model.paths.filter((p) => !p.intended).map((p) => toViolation(p, model.doors));
+    // The intended doors ride on the first finding only (the renderer gathers them from any finding),
+    // so a report with many bypasses does not repeat the account's distributions in each one.
+    return model.paths
+      .filter((p) => !p.intended)
+      .map((p, i) => toViolation(p, i === 0 ? model.doors : undefined));
   },
 });

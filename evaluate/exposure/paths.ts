@@ -110,6 +110,8 @@ export interface ExposurePath {
   readonly hops: readonly Hop[];
   /** What gets through: 'tcp 8080' / 'tcp 80, 443; udp 53'. */
   readonly ports: string;
+  /** For API entries: the stage methods that open the path ('prod: GET /orders'). */
+  readonly methods?: readonly string[];
   /** Set when the intent accepts the path; the reason says why. */
   readonly intended?: string;
   /** Set when a hop could not be decided and the path is assumed open (never assumed closed). */
@@ -659,6 +661,8 @@ const restApiPaths = (m: Model): ExposurePath[] =>
         // The API key is the door key CloudFront carries (seed 000); a method without it is open to anyone.
         if (method.apiKeyRequired || method.connectionType.toUpperCase() !== 'VPC_LINK') continue;
         const link = method.connectionId ? m.vpcLinks.get(method.connectionId) : undefined;
+        // A failed or deleting VPC link forwards nothing; a pending one will, so it counts.
+        if (link && ['FAILED', 'DELETING'].includes(link.status.toUpperCase())) continue;
         const targets = method.integrationTarget ? [method.integrationTarget] : (link?.targetArns ?? []);
         const verdict = policyAdmits(m, api, stage.stageName, method);
         if (!verdict.open) continue;
@@ -721,7 +725,8 @@ const restApiPaths = (m: Model): ExposurePath[] =>
         ...(r.tg.vpcId ? { vpcId: r.tg.vpcId } : {}),
       },
       hops: r.hops,
-      ports: `tcp 443（${r.methods.join(', ')}）`,
+      ports: 'tcp 443',
+      methods: r.methods,
       ...(reason ? { intended: reason } : {}),
       ...(r.unknown ? { unknown: r.unknown } : {}),
     }));

@@ -231,7 +231,8 @@ describe('exposure.unintended-entry', () => {
       expect(v.message).toContain(
         `インターネット → legacy-api (${W.apiId}) (REGIONAL、execute-api エンドポイント有効、リソースポリシーなし) → ステージ prod (GET /orders は API キー不要) → legacy-link (${W.vpcLinkId}) (AVAILABLE) → legacy-nlb (NLB、internal) → legacy-app`,
       );
-      expect(v.details?.ports).toBe('tcp 443（prod: GET /orders）');
+      expect(v.message).toContain('（tcp 443、prod: GET /orders）');
+      expect(v.details?.methods).toEqual(['prod: GET /orders']);
     });
 
     const withMethod = (o: Parameters<typeof aMethod>[0]): RestApi => {
@@ -245,6 +246,19 @@ describe('exposure.unintended-entry', () => {
 
     it('is silent when the method requires an API key', () => {
       expect(run(exposureUnintendedEntry, anExposedApi(withMethod({ apiKeyRequired: true })))).toEqual([]);
+    });
+
+    it('is silent when the VPC link has failed', () => {
+      const inventory = anExposedApi();
+      const failed = {
+        ...inventory,
+        apigateway: {
+          ...inventory.apigateway,
+          vpcLinks: inventory.apigateway.vpcLinks.map((l) => ({ ...l, status: 'FAILED' })),
+        },
+      };
+      expect(run(exposureUnintendedEntry, anExposedApi())).toHaveLength(1);
+      expect(run(exposureUnintendedEntry, failed)).toEqual([]);
     });
 
     it('is silent for a private API', () => {
