@@ -112,7 +112,7 @@ export const collectApiGateway = async (
     for (const stage of stages) {
       const normalized = normalizeStage(stage);
       // Its own call site: a failed export leaves only this stage's deployedMethods unknown.
-      const deployed = await collectSlice(apiSite('GetExport'), async () => {
+      const deployed = await collectSlice(site('GetExport', 'apigateway.stageExports'), async () => {
         const output = await client.send(
           new GetExportCommand({
             restApiId,

@@ -7,7 +7,14 @@ import {
   internetRoutes,
   WORLD_CIDRS,
 } from '../inventory/derive.ts';
-import type { Inventory, RouteTable, SecurityGroup, SecurityGroupRule, Subnet } from '../inventory/types.ts';
+import type {
+  Inventory,
+  RouteTable,
+  SecurityGroup,
+  SecurityGroupRule,
+  SliceName,
+  Subnet,
+} from '../inventory/types.ts';
 import {
   associationsForm,
   behaviorsForm,
@@ -278,13 +285,20 @@ const recordBaseline = (inventory: Inventory, now: Date): BaselineInput => ({
 const ENDPOINT_TYPES = new Set(['PRIVATE', 'REGIONAL', 'EDGE']);
 
 /**
+ * Slices the baseline does not record: a failure there leaves the approved state fully known (the
+ * audit that follows still reports it as incomplete).
+ */
+const NOT_RECORDED: ReadonlySet<SliceName> = new Set(['apigateway.stageExports']);
+
+/**
  * Builds the intent of an approved account (pure apart from hashing in the engine). Throws when the
  * inventory has collection errors: what was not read cannot be approved, and a baseline missing it
  * would later report the unread resources as drift or, worse, never watch them.
  */
 export const buildBaseline = (inventory: Inventory, options: BaselineOptions): IntentInput => {
-  if (inventory.errors.length > 0) {
-    const names = inventory.errors.map((e) => `${e.service}:${e.operation} in ${e.region}: ${e.code}`);
+  const blocking = inventory.errors.filter((e) => e.slices.some((s) => !NOT_RECORDED.has(s)));
+  if (blocking.length > 0) {
+    const names = blocking.map((e) => `${e.service}:${e.operation} in ${e.region}: ${e.code}`);
     throw new Error(
       `refusing to write a baseline: it would be built from an incomplete inventory (${names.join('; ')}). Fix access and collect again.`,
     );

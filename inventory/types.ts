@@ -415,6 +415,8 @@ export const SLICES = [
   'cloudfront.vpcOrigins',
   'cloudfront.responseHeadersPolicies',
   'apigateway.restApis',
+  /** What each stage serves (GetExport); only apigw.stale-deployment reads it. */
+  'apigateway.stageExports',
   'apigateway.vpcLinks',
   'apigateway.usagePlans',
   'apigateway.apiKeys',

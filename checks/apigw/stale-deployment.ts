@@ -27,7 +27,7 @@ export const apigwStaleDeployment = defineCheck({
   principle: 'P7',
   severity: 'medium',
   resourceType: 'AWS::ApiGateway::Stage',
-  needs: ['apigateway.restApis'],
+  needs: ['apigateway.restApis', 'apigateway.stageExports'],
   title: 'API の変更がステージにデプロイされていません',
   explanation:
     'REST API はリソース・メソッド・統合を変更しても、再デプロイするまでステージには反映されません。コンソールやコードで直した設定（API キー必須化や VPC リンクへの切り替えなど）が、実際には効いていない状態です。',

@@ -282,7 +282,7 @@ describe('collectApiGateway', () => {
         region: REGION,
         code: 'AccessDeniedException',
         message: expect.stringContaining('/stages/dev/exports/oas30'),
-        slices: ['apigateway.restApis'],
+        slices: ['apigateway.stageExports'],
       },
     ]);
     const prod = apigateway.restApis[0]!;
@@ -316,7 +316,7 @@ describe('collectApiGateway', () => {
         operation: 'GetExport',
         code: 'UnexpectedExportFormat',
         message: expect.stringContaining(`stage prod of REST API ${PROD_API_ID}`),
-        slices: ['apigateway.restApis'],
+        slices: ['apigateway.stageExports'],
       }),
     ]);
     expect(apigateway.restApis[0]?.stages[0]).not.toHaveProperty('deployedMethods');

@@ -12,6 +12,20 @@ import type { Report } from '../../report/types.ts';
 import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
 import { type Moto, startMoto } from './moto.ts';
 
+/**
+ * moto 5.2.1's GetExport ignores exportType/extensions and returns a Swagger 2.0 outline without
+ * integrations, so what a stage serves cannot be read there. The collector rightly refuses it; the
+ * audit is then incomplete for apigw.stale-deployment alone. Real AWS returns the oas30 document.
+ */
+const isMotoExportGap = (e: { operation: string; code: string }) =>
+  e.operation === 'GetExport' && e.code === 'UnexpectedExportFormat';
+const withoutMotoGap = (report: Report) => ({
+  errors: report.errors.filter((e) => !isMotoExportGap(e)),
+  findings: report.findings.filter(
+    (f) => !(f.checkId === 'audit.incomplete' && f.message.includes('GetExport')),
+  ),
+});
+
 /** Runs the CLI in-process and captures its output. */
 const cli = async (...args: string[]) => {
   let out = '';
@@ -60,10 +74,8 @@ describe('arch-auditor against moto (real SDK wire protocol)', () => {
     expect((await cli('baseline', '--out', intent, '--region', REGION)).code).toBe(0);
     const result = await cli('audit', '--intent', intent, '--region', REGION, '--format', 'json');
     const report = JSON.parse(result.out) as Report;
-    expect(report.errors).toEqual([]);
-    expect(report.findings).toEqual([]);
-    expect(report.complete).toBe(true);
-    expect(result.code).toBe(0);
+    expect(withoutMotoGap(report)).toEqual({ errors: [], findings: [] });
+    expect(report.skippedChecks).toEqual(['apigw.stale-deployment']);
   });
 
   it('reports each drift on the right resource and nothing unrelated', async () => {
@@ -124,7 +136,7 @@ describe('arch-auditor against moto (real SDK wire protocol)', () => {
       'drift.route-table',
       'exposure.unintended-entry',
     ]);
-    expect(report.findings.filter((f) => !expected.has(f.checkId))).toEqual([]);
+    expect(withoutMotoGap(report).findings.filter((f) => !expected.has(f.checkId))).toEqual([]);
     expect(result.out).not.toContain(account.apiKeyValue);
   });
 });
