@@ -34,9 +34,10 @@ export const auditInventory = (
   });
 
 /** True when the report should fail a pipeline: incomplete, or a finding at or above the threshold. */
-export const failsThreshold = (report: Report, threshold: Severity): boolean =>
+export const failsThreshold = (report: Report, threshold: Severity | 'none'): boolean =>
   !report.complete ||
-  report.findings.some((f) => SEVERITY_ORDER.indexOf(f.severity) <= SEVERITY_ORDER.indexOf(threshold));
+  (threshold !== 'none' &&
+    report.findings.some((f) => SEVERITY_ORDER.indexOf(f.severity) <= SEVERITY_ORDER.indexOf(threshold)));
 
 /** Regions to audit: explicit ones, else the intent's, else the SDK's default region. */
 export const resolveRegions = (explicit: readonly string[], intent: ResolvedIntent): string[] => {

@@ -9,14 +9,16 @@ export const requireEnv = (key: string, env: NodeJS.ProcessEnv = process.env): s
 
 /** The Lambda's configuration, read once at cold start. */
 export interface LambdaConfig {
-  /** SNS topic for alerts. */
-  readonly alertTopicArn?: string;
+  /** SNS topic for alerts: its ARN, or its name in the function's own account and region. */
+  readonly alertTopic?: string;
   /** Where the intent comes from: 's3://bucket/key' or a path inside the deployment package; unset = defaults. */
   readonly intentLocation?: string;
   /** Regions audited when the event names none (comma-separated AUDIT_REGIONS). */
   readonly regions: readonly string[];
-  /** Alert state object: s3://bucket/key. */
+  /** Alert state object: s3://bucket/key, or a bucket prefix completed with account and region. */
+  readonly stateBucketPrefix?: string;
   readonly stateLocation?: string;
+  readonly stateKey: string;
   /** Hours between reminders about still-open findings. */
   readonly remindAfterHours: number;
 }
@@ -29,9 +31,13 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
     ]);
   }
   return {
-    ...(env.ALERT_TOPIC_ARN ? { alertTopicArn: env.ALERT_TOPIC_ARN } : {}),
+    ...((env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME)
+      ? { alertTopic: env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME }
+      : {}),
     ...(env.INTENT_LOCATION ? { intentLocation: env.INTENT_LOCATION } : {}),
     ...(env.STATE_LOCATION ? { stateLocation: env.STATE_LOCATION } : {}),
+    ...(env.STATE_BUCKET_PREFIX ? { stateBucketPrefix: env.STATE_BUCKET_PREFIX } : {}),
+    stateKey: env.STATE_KEY ?? 'arch-auditor/state.json',
     regions: (env.AUDIT_REGIONS ?? env.AWS_REGION ?? '')
       .split(',')
       .map((r) => r.trim())
@@ -44,4 +50,41 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
 export const parseS3Url = (url: string): { bucket: string; key: string } | undefined => {
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
   return match ? { bucket: match[1] as string, key: match[2] as string } : undefined;
+};
+
+/** Partition, region and account of a Lambda function ARN (`context.invokedFunctionArn`). */
+const functionArnParts = (functionArn: string) => {
+  const [, partition, , region, account] = functionArn.split(':');
+  if (!partition || !region || !account) {
+    throw new InputValidationError('context', [
+      { path: 'invokedFunctionArn', message: `is not a function ARN: ${functionArn}` },
+    ]);
+  }
+  return { partition, region, account };
+};
+
+/** Where the Lambda publishes and keeps its state, completed from its own function ARN. */
+export const deployedTargets = (
+  config: LambdaConfig,
+  functionArn: string,
+): { topicArn: string; state: { bucket: string; key: string } } => {
+  if (!config.alertTopic)
+    throw new InputValidationError('environment', [{ path: 'ALERT_TOPIC_NAME', message: 'is not set' }]);
+  const { partition, region, account } = functionArnParts(functionArn);
+  const topicArn = config.alertTopic.startsWith('arn:')
+    ? config.alertTopic
+    : `arn:${partition}:sns:${region}:${account}:${config.alertTopic}`;
+  const explicit = config.stateLocation ? parseS3Url(config.stateLocation) : undefined;
+  if (config.stateLocation && !explicit) {
+    throw new InputValidationError('environment', [
+      { path: 'STATE_LOCATION', message: 'must be s3://bucket/key' },
+    ]);
+  }
+  if (explicit) return { topicArn, state: explicit };
+  if (!config.stateBucketPrefix)
+    throw new InputValidationError('environment', [{ path: 'STATE_BUCKET_PREFIX', message: 'is not set' }]);
+  return {
+    topicArn,
+    state: { bucket: `${config.stateBucketPrefix}-${account}-${region}`, key: config.stateKey },
+  };
 };

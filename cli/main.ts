@@ -87,14 +87,19 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
   )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(
-      new Option('--fail-on <severity>', 'lowest severity that fails (exit 1)')
-        .choices(SEVERITIES)
+      new Option(
+        '--fail-on <severity>',
+        "lowest severity that fails (exit 1); 'none': only an incomplete audit fails",
+      )
+        .choices([...SEVERITIES, 'none'])
         .default('low'),
     )
     .option('--publish', 'send the alerts to the SNS topic in ALERT_TOPIC_ARN')
     .option('--state <file>', 'alert state file used with --publish', DEFAULT_STATE_PATH)
     .action(
-      async (o: SourceOptions & { format: string; failOn: Severity; publish?: boolean; state: string }) => {
+      async (
+        o: SourceOptions & { format: string; failOn: Severity | 'none'; publish?: boolean; state: string },
+      ) => {
         const startedAt = new Date();
         const intent = await loadIntent(o);
         const inventory = await loadInventory(o, intent);
@@ -130,6 +135,11 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
   ).action(async (o: SourceOptions & { out: string; profile: (typeof PROFILES)[number] }) => {
     const inventory = await loadInventory(o, defaultIntent());
     const intent = buildBaseline(inventory, { profile: o.profile, now: new Date() });
+    for (const e of inventory.errors) {
+      io.err(
+        `warning: ${e.service}:${e.operation} (${e.region}) failed: ${e.code}; audits will report it as incomplete\n`,
+      );
+    }
     await writeOut(o.out, baselineToYaml(intent));
     io.err(`baseline intent written to ${o.out}: review it, then audit with --intent ${o.out}\n`);
     setExit(EXIT.clean);

@@ -3,7 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
-import { parseS3Url, readLambdaConfig, requireEnv } from '../app/config.ts';
+import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import { InputValidationError } from '../errors.ts';
 import { sendAlerts } from '../notify/index.ts';
@@ -26,7 +26,7 @@ const s3Client = () => {
  * alerts; a failed publish rejects the invocation so Lambda's retries and the on-failure destination
  * catch it, and the alert state is only advanced after every publish succeeded.
  */
-export const auditHandler = async (event: AuditEvent, _context: Context): Promise<Report> => {
+export const auditHandler = async (event: AuditEvent, context: Context): Promise<Report> => {
   const startedAt = new Date();
   const intent = await loadIntentFrom(config.intentLocation, s3Client);
   const regions = event.regions ?? (config.regions.length > 0 ? config.regions : intent.regions);
@@ -44,16 +44,12 @@ export const auditHandler = async (event: AuditEvent, _context: Context): Promis
     ...(event.checks ? { onlyChecks: event.checks } : {}),
   });
   if (!event.dryRun) {
-    const state = parseS3Url(requireEnv('STATE_LOCATION'));
-    if (!state)
-      throw new InputValidationError('environment', [
-        { path: 'STATE_LOCATION', message: 'must be s3://bucket/key' },
-      ]);
+    const { topicArn, state } = deployedTargets(config, context.invokedFunctionArn);
     await sendAlerts({
       report,
       store: new S3StateStore(s3Client(), state.bucket, state.key),
       sns,
-      topicArn: requireEnv('ALERT_TOPIC_ARN'),
+      topicArn,
       now: new Date(),
       remindAfterHours: config.remindAfterHours,
       ...(event.checks ? { checksRun: event.checks } : {}),
