@@ -1,0 +1,177 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Check } from '../../checks/define.ts';
+import { CHECKS } from '../../checks/index.ts';
+import { SLICES } from '../../inventory/types.ts';
+
+/**
+ * The catalogue (../shared/CHECKS.md) is a contract: users route alerts, write exceptions and build
+ * dashboards on check ids, so the code must carry exactly its ids, resource types and severities.
+ */
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CATALOGUE_PATH = resolve(ROOT, '../shared/CHECKS.md');
+
+interface CatalogueRow {
+  readonly id: string;
+  readonly resourceType: string;
+  readonly severity: string;
+}
+
+/** Rows of the catalogue tables: `| \`id\` | finding when | resource type | default severity |`. */
+const readCatalogue = (): readonly CatalogueRow[] => {
+  if (!existsSync(CATALOGUE_PATH)) {
+    throw new Error(
+      `The check catalogue is missing at ${CATALOGUE_PATH}: the registry test compares the code with ../shared/CHECKS.md relative to the repository root.`,
+    );
+  }
+  return readFileSync(CATALOGUE_PATH, 'utf8')
+    .split('\n')
+    .filter((line) => /^\|\s*`[a-z0-9-]+\.[a-z0-9-]+`\s*\|/.test(line))
+    .map((line) => {
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
+      return {
+        id: cells[0]!.replaceAll('`', ''),
+        resourceType: cells[cells.length - 2]!,
+        severity: cells[cells.length - 1]!,
+      };
+    });
+};
+
+/** The catalogue states a resource type literally; a few rows name a choice or a role instead of one type. */
+const acceptedResourceTypes = (documented: string): ((check: Check) => boolean) => {
+  if (documented === 'AWS::EC2::NatGateway or AWS::EC2::RouteTable')
+    // vpc.nat-mode points at the NAT gateway (wrong mode, missing AZ) or at the route table (cross-AZ,
+    // no egress): the check's declared type is one of the two.
+    return (check) => ['AWS::EC2::NatGateway', 'AWS::EC2::RouteTable'].includes(check.resourceType);
+  // 'the excepted resource' / 'the entry resource': the type is decided per finding (the excepted
+  // check's type, the entry's type), so the check declares the role itself, word for word.
+  return (check) => check.resourceType === documented;
+};
+
+/** Every catalogue id, in catalogue order: changing this list is a deliberate, reviewed act. */
+const PINNED_IDS = [
+  'vpc.public-subnet',
+  'vpc.auto-public-ip',
+  'vpc.public-eni',
+  'vpc.db-tier-egress',
+  'vpc.nat-mode',
+  'vpc.cidr',
+  'vpc.igw-missing',
+  'sg.world-ingress',
+  'sg.cidr-source',
+  'sg.front-not-cloudfront-only',
+  'sg.chain-broken',
+  'sg.default-has-rules',
+  'elb.internet-facing',
+  'elb.outside-ingress-tier',
+  'cloudfront.origin-bypass',
+  'cloudfront.vpc-origin-target',
+  'cloudfront.s3-origin-access',
+  'cloudfront.api-key-header',
+  'cloudfront.api-stage-path',
+  'cloudfront.viewer-http',
+  'cloudfront.waf-missing',
+  'cloudfront.security-headers',
+  'apigw.endpoint-type',
+  'apigw.resource-policy',
+  'apigw.api-key-not-required',
+  'apigw.waf-missing',
+  'apigw.throttling-missing',
+  'apigw.integration-target',
+  'apigw.vpc-link-target',
+  'apigw.stale-deployment',
+  'exposure.unintended-entry',
+  'drift.security-group',
+  'drift.route-table',
+  'drift.load-balancer',
+  'drift.distribution',
+  'drift.rest-api',
+  'audit.incomplete',
+  'audit.exception-expired',
+] as const;
+
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
+const catalogue = readCatalogue();
+const byId = new Map(CHECKS.map((c) => [c.id, c]));
+
+describe('check registry', () => {
+  it('reads a catalogue of 38 ids from ../shared/CHECKS.md', () => {
+    expect(catalogue.map((r) => r.id)).toEqual([...PINNED_IDS]);
+  });
+
+  it('registers exactly the catalogue ids, in catalogue order', () => {
+    const missing = catalogue.map((r) => r.id).filter((id) => !byId.has(id));
+    const extra = CHECKS.map((c) => c.id).filter((id) => !catalogue.some((r) => r.id === id));
+    expect({ missing, extra }).toEqual({ missing: [], extra: [] });
+    expect(CHECKS.map((c) => c.id)).toEqual([...PINNED_IDS]);
+  });
+
+  it('registers every check any module under checks/ defines (none forgotten in a barrel)', async () => {
+    const groups = readdirSync(resolve(ROOT, 'checks'), { withFileTypes: true }).filter((d) =>
+      d.isDirectory(),
+    );
+    const unregistered: string[] = [];
+    for (const group of groups) {
+      for (const file of readdirSync(resolve(ROOT, 'checks', group.name)).filter((f) => f.endsWith('.ts'))) {
+        const module = (await import(resolve(ROOT, 'checks', group.name, file))) as Record<string, unknown>;
+        for (const [name, value] of Object.entries(module)) {
+          const looksLikeCheck =
+            typeof value === 'object' && value !== null && 'id' in value && 'evaluate' in value;
+          if (looksLikeCheck && !CHECKS.includes(value as Check))
+            unregistered.push(`checks/${group.name}/${file}: ${name}`);
+        }
+      }
+    }
+    expect(unregistered).toEqual([]);
+  });
+
+  it('registers every id once', () => {
+    const ids = CHECKS.map((c) => c.id);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  });
+
+  describe.each(catalogue.map((r) => [r.id, r] as const))('%s', (id, row) => {
+    const check = (): Check => {
+      const found = byId.get(id);
+      if (!found) throw new Error(`${id} is in CHECKS.md but not registered in checks/index.ts`);
+      return found;
+    };
+
+    it('has the catalogue default severity', () => {
+      expect(check().severity).toBe(row.severity);
+    });
+
+    it(`points at the catalogue resource type (${row.resourceType})`, () => {
+      expect(acceptedResourceTypes(row.resourceType)(check())).toBe(true);
+    });
+
+    it('is exported by the module named after its id', async () => {
+      const [group, name] = id.split('.') as [string, string];
+      const path = resolve(ROOT, 'checks', group, `${name}.ts`);
+      expect(existsSync(path), `checks/${group}/${name}.ts exists`).toBe(true);
+      const module = (await import(path)) as Record<string, unknown>;
+      expect(Object.values(module)).toContain(check());
+    });
+
+    it('explains itself in Japanese', () => {
+      const c = check();
+      for (const field of ['title', 'explanation', 'impact', 'remediation'] as const) {
+        expect(c[field].trim(), field).not.toBe('');
+        expect(c[field], field).toMatch(JAPANESE);
+      }
+      expect(c.title.length).toBeLessThanOrEqual(150);
+    });
+
+    it('reads only known slices and names one principle P1–P10', () => {
+      const c = check();
+      expect(c.needs.filter((s) => !(SLICES as readonly string[]).includes(s))).toEqual([]);
+      expect(c.principle).toMatch(/^P([1-9]|10)$/);
+    });
+  });
+});
