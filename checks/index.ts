@@ -4,6 +4,7 @@ import { CLOUDFRONT_CHECKS } from './cloudfront/index.ts';
 import type { Check } from './define.ts';
 import { DRIFT_CHECKS } from './drift/index.ts';
 import { ELB_CHECKS } from './elb/index.ts';
+import { EXPOSURE_CHECKS } from './exposure/index.ts';
 import { SG_CHECKS } from './sg/index.ts';
 import { VPC_CHECKS } from './vpc/index.ts';
 
@@ -17,6 +18,7 @@ export const CHECKS: readonly Check[] = [
   ...ELB_CHECKS,
   ...CLOUDFRONT_CHECKS,
   ...APIGW_CHECKS,
+  ...EXPOSURE_CHECKS,
   ...DRIFT_CHECKS,
   ...AUDIT_CHECKS,
 ];

@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { auditInventory, collectLive, failsThreshold, resolveRegions } from '../app/audit.ts';
 import { requireEnv } from '../app/config.ts';
 import { InputValidationError } from '../errors.ts';
+import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
 import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
 import { defaultIntent, loadIntentFile } from '../intent/load.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
@@ -14,6 +15,7 @@ import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { FileStateStore, renderPreview, sendAlerts } from '../notify/index.ts';
 import { DEFAULT_STATE_PATH } from '../notify/state.ts';
+import { renderMarkdown } from '../report/markdown.ts';
 import { renderText } from '../report/text.ts';
 import type { Report } from '../report/types.ts';
 
@@ -85,7 +87,9 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
       .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
   )
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+    )
     .addOption(
       new Option(
         '--fail-on <severity>',
@@ -104,7 +108,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
         const intent = await loadIntent(o);
         const inventory = await loadInventory(o, intent);
         const report = auditInventory(inventory, intent, { startedAt });
-        io.out(o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+        io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
         if (o.publish) await publishFromCli(report, o.state, io);
         setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
       },
@@ -161,6 +165,13 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     });
 
   return program;
+};
+
+/** The report in the chosen format; markdown draws the exposure paths, intended door included. */
+const renderReport = (report: Report, format: string, exposure: () => ExposureModel): string => {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'markdown') return renderMarkdown(report, { exposure: exposure() });
+  return renderText(report);
 };
 
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
