@@ -194,6 +194,20 @@ export const intentSchema = z.strictObject({
   disabledChecks: z.array(z.string()).default([]),
   exceptions: z.array(exceptionSchema).default([]),
   baseline: baselineSchema.optional(),
+  /**
+   * Multi-account runs: the accounts this intent is for, by account id, OU (or root) id, or tag. An
+   * account takes the most specific intent that names it (id, then deepest OU, then tag); an intent
+   * without `appliesTo` is the default for every other account.
+   */
+  appliesTo: z
+    .strictObject({
+      accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).default([]),
+      organizationalUnits: z
+        .array(z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'must be an OU or root id'))
+        .default([]),
+      tags: z.array(z.strictObject({ key: z.string().min(1), value: z.string() })).default([]),
+    })
+    .optional(),
   /** Exposure reasoning (P1): internet entries besides CloudFront that are part of the design. */
   exposure: z
     .strictObject({
