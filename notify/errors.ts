@@ -3,7 +3,7 @@
 /**
  * The alert state could not be read or written. On read, the caller alerts on every open finding
  * (and says so); on write after a successful publish, the invocation fails so the operator sees it,
- * and the next run re-sends at most what this run already sent.
+ * and the next run may re-send that one message (never more, never fewer).
  */
 export class StateStoreError extends Error {
   constructor(message: string, options?: ErrorOptions) {

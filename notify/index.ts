@@ -1,13 +1,20 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Report } from '../report/types.ts';
 import { StateStoreError } from './errors.ts';
-import { publishAlerts } from './publish.ts';
+import { publishAlert } from './publish.ts';
 import { type AlertMessage, type RenderOptions, renderAlerts } from './render.ts';
-import { type AlertDiff, type AlertState, diffAgainstState, type StateStore } from './state.ts';
+import {
+  type AlertDiff,
+  type AlertState,
+  advanceState,
+  diffAgainstState,
+  type StateStore,
+  stateBeforeAlerts,
+} from './state.ts';
 
 export { consoleUrl } from './console.ts';
 export { StateStoreError } from './errors.ts';
-export { publishAlerts } from './publish.ts';
+export { publishAlert, publishAlerts } from './publish.ts';
 export {
   type AlertMessage,
   CHATBOT_LIMITS,
@@ -20,11 +27,13 @@ export {
   type AlertDiff,
   type AlertState,
   type AlertStateEntry,
+  advanceState,
   alertStateSchema,
   diffAgainstState,
   FileStateStore,
   S3StateStore,
   type StateStore,
+  stateBeforeAlerts,
 } from './state.ts';
 
 export interface SendAlertsInput extends RenderOptions {
@@ -51,13 +60,15 @@ export interface SendAlertsResult {
 }
 
 /**
- * Load state → diff → render → publish every message → save the next state.
+ * Load state → diff → render → for each message: publish it, then save the state advanced by exactly
+ * the findings that message delivered.
  *
- * Order, and why: the state is saved only after every publish succeeded. If a publish fails,
- * PublishError propagates, the invocation fails, and the next run alerts the same findings again.
- * If the save fails after the alerts went out, StateStoreError propagates: the next run re-sends what
- * this one sent. Either way a retried run sends a finding at most one extra time; the other order
- * (save, then publish) could lose an alert for good, and a duplicate beats a lost alert.
+ * Why this order: a failed publish throws PublishError before its save, so the state still holds
+ * everything this run had not yet sent and the retried run sends exactly that: the messages already
+ * out are not repeated, the rest are not lost. Saving first and publishing second could lose an alert
+ * for good. A failed save after a successful publish throws StateStoreError and stops the run: the next
+ * run may then repeat that one message. That duplicate is the one we cannot avoid (SNS and the store
+ * share no transaction), and a duplicate beats a loss.
  * When the state cannot be read, we cannot tell old from new, so everything open is alerted and the
  * message says why (stateUnavailable), instead of staying silent.
  */
@@ -91,13 +102,27 @@ export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResu
       ...(input.maxParts !== undefined ? { maxParts: input.maxParts } : {}),
     },
   );
-  const messageIds = await publishAlerts({ sns: input.sns, topicArn: input.topicArn, messages });
 
-  try {
-    await store.save(diff.nextState);
-  } catch (error) {
-    if (error instanceof StateStoreError) throw error;
-    throw new StateStoreError('cannot save alert state after publishing alerts', { cause: error });
+  const save = async (state: AlertState): Promise<void> => {
+    try {
+      await store.save(state);
+    } catch (error) {
+      if (error instanceof StateStoreError) throw error;
+      throw new StateStoreError('cannot save alert state after publishing alerts', { cause: error });
+    }
+  };
+
+  const messageIds: string[] = [];
+  if (messages.length === 0) {
+    // Nothing to send, but the state still learns (exceptions that now cover a finding, new titles).
+    await save(diff.nextState);
+  } else {
+    let state = stateBeforeAlerts(diff, previous);
+    for (const message of messages) {
+      messageIds.push(await publishAlert(input.sns, input.topicArn, message));
+      state = advanceState(state, diff, message.covers);
+      await save(state);
+    }
   }
   return { messages, messageIds, stateUnavailable, diff };
 };

@@ -9,7 +9,7 @@ export interface PublishAlertsOptions {
 }
 
 /**
- * Publishes each message with MessageStructure 'json', so each protocol gets its own body:
+ * Publishes one message with MessageStructure 'json', so each protocol gets its own body:
  * - `https`: the Chatbot custom-notification JSON. Amazon Q Developer in chat applications (AWS Chatbot)
  *   subscribes to the topic as an HTTPS endpoint, so this is the key it reads. Any other HTTPS
  *   subscriber gets the same JSON, which is machine-readable anyway.
@@ -17,39 +17,49 @@ export interface PublishAlertsOptions {
  *   email, email-json, SQS, Lambda and SMS all get the plain text; we do not repeat it under `email`,
  *   which would double the bytes counted against the 256 KiB limit for no change in what is delivered.
  * The Subject (email only) is ASCII, since SNS rejects a Subject with other characters.
- *
- * Messages go out in order, one at a time: a failure stops the run before later messages, and the
- * caller must not save the alert state, so the next run re-sends them (at most one duplicate).
- * Returns the SNS message ids.
+ * Returns the SNS message id; rejects with PublishError.
+ */
+export const publishAlert = async (
+  sns: SNSClient,
+  topicArn: string,
+  message: AlertMessage,
+): Promise<string> => {
+  const body = snsEnvelope(message);
+  const bytes = Buffer.byteLength(body, 'utf8');
+  // render.ts sizes every message below the limit; this guards a caller that built one by hand.
+  if (bytes > MAX_SNS_MESSAGE_BYTES) {
+    throw new PublishError(
+      `alert message ${message.kind} ${message.part}/${message.parts} is ${bytes} bytes, over the SNS limit of ${MAX_SNS_MESSAGE_BYTES}`,
+    );
+  }
+  try {
+    const output = await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        MessageStructure: 'json',
+        Message: body,
+        ...(message.subject ? { Subject: message.subject } : {}),
+      }),
+    );
+    return output.MessageId ?? '';
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    throw new PublishError(
+      `SNS Publish to ${topicArn} failed for ${message.kind} ${message.part}/${message.parts}: ${name}`,
+      { cause: error },
+    );
+  }
+};
+
+/**
+ * Publishes the messages in order, one at a time (see publishAlert): a failure stops before later
+ * messages. sendAlerts publishes one message at a time itself, to save the state after each; this is
+ * for callers without state. Returns the SNS message ids.
  */
 export const publishAlerts = async (options: PublishAlertsOptions): Promise<string[]> => {
   const ids: string[] = [];
   for (const message of options.messages) {
-    const body = snsEnvelope(message);
-    const bytes = Buffer.byteLength(body, 'utf8');
-    // render.ts sizes every message below the limit; this guards a caller that built one by hand.
-    if (bytes > MAX_SNS_MESSAGE_BYTES) {
-      throw new PublishError(
-        `alert message ${message.kind} ${message.part}/${message.parts} is ${bytes} bytes, over the SNS limit of ${MAX_SNS_MESSAGE_BYTES}`,
-      );
-    }
-    try {
-      const output = await options.sns.send(
-        new PublishCommand({
-          TopicArn: options.topicArn,
-          MessageStructure: 'json',
-          Message: body,
-          ...(message.subject ? { Subject: message.subject } : {}),
-        }),
-      );
-      ids.push(output.MessageId ?? '');
-    } catch (error) {
-      const name = error instanceof Error ? error.name : 'Error';
-      throw new PublishError(
-        `SNS Publish to ${options.topicArn} failed for ${message.kind} ${message.part}/${message.parts}: ${name}`,
-        { cause: error },
-      );
-    }
+    ids.push(await publishAlert(options.sns, options.topicArn, message));
   }
   return ids;
 };

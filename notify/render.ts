@@ -78,6 +78,11 @@ export interface AlertMessage {
   readonly chatbot: ChatbotNotification;
   /** Fingerprints shown in detail in this message. */
   readonly fingerprints: readonly string[];
+  /**
+   * Fingerprints this message delivers: the ones shown in detail, plus, in a summary, the ones only
+   * counted. Once the message is published, the alert state advances for exactly these.
+   */
+  readonly covers: readonly string[];
   /** Findings of this kind in the whole run (the counts the message states). */
   readonly total: number;
   /** True when the run was too large to list: counts for all, details for the most severe only. */
@@ -561,6 +566,7 @@ const renderKind = (spec: KindSpec, ctx: RunContext, options: Required<RenderOpt
         text: buildText(spec, ctx, items, part, chunks.length, startedMidGroup, 0),
         chatbot: buildChatbot(spec, ctx, items, part, chunks.length, []),
         fingerprints: items.map((i) => i.fingerprint),
+        covers: items.map((i) => i.fingerprint),
         total: spec.items.length,
         summarized: false,
       };
@@ -608,6 +614,9 @@ const summarize = (
       text: buildText(summarySpec, ctx, items, 1, 1, false, spec.items.length - shown),
       chatbot: buildChatbot(spec, ctx, items, 1, 1, chatLead),
       fingerprints: items.map((i) => i.fingerprint),
+      // The summary counts every item and points to the report for the rest: they were told, and
+      // re-alerting the uncounted tail as new on every run would be spam.
+      covers: spec.items.map((i) => i.fingerprint),
       total: spec.items.length,
       summarized: true,
     };

@@ -143,6 +143,46 @@ export const diffAgainstState = (
   };
 };
 
+/**
+ * The state as if none of this run's alerts had gone out yet: what the run learned without telling
+ * anyone (still-open findings not due, entries an exception now covers) is taken from `nextState`,
+ * while every entry an alert is about keeps its previous value: a new finding stays absent, a changed
+ * or due one keeps its old severity and lastAlerted, a recovered one stays. Saving this after an
+ * alert failed makes the next run alert exactly those again. Pure.
+ */
+export const stateBeforeAlerts = (diff: AlertDiff, previous: AlertState | undefined): AlertState => {
+  const before = previous?.findings ?? {};
+  const findings: Record<string, AlertStateEntry> = { ...diff.nextState.findings };
+  const restore = (fingerprint: string): void => {
+    const old = before[fingerprint];
+    if (old) findings[fingerprint] = old;
+    else delete findings[fingerprint];
+  };
+  for (const finding of diff.newFindings) restore(finding.fingerprint);
+  for (const { finding } of diff.changed) restore(finding.fingerprint);
+  for (const finding of diff.reminders) restore(finding.fingerprint);
+  for (const { fingerprint, ...entry } of diff.recovered) findings[fingerprint] = entry;
+  return { ...diff.nextState, findings };
+};
+
+/**
+ * `state` once the alert for `fingerprints` has been published: each takes its value in
+ * `diff.nextState` (a recovered one leaves). Applying every message of a run yields `nextState`. Pure.
+ */
+export const advanceState = (
+  state: AlertState,
+  diff: Pick<AlertDiff, 'nextState'>,
+  fingerprints: readonly string[],
+): AlertState => {
+  const findings: Record<string, AlertStateEntry> = { ...state.findings };
+  for (const fingerprint of fingerprints) {
+    const next = diff.nextState.findings[fingerprint];
+    if (next) findings[fingerprint] = next;
+    else delete findings[fingerprint];
+  }
+  return { ...state, updatedAt: diff.nextState.updatedAt, findings };
+};
+
 /** Where the alert state lives between runs. */
 export interface StateStore {
   /** `undefined` on the first run (nothing stored yet). Throws StateStoreError when it cannot tell. */

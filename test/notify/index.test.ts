@@ -24,6 +24,7 @@ import {
   criticalFinding,
   highFinding,
   later,
+  manyFindings,
   NOW,
   TOPIC_ARN,
 } from './fixtures.ts';
@@ -61,6 +62,24 @@ class MemoryStore implements StateStore {
 }
 
 const base = { sns: new SNSClient({}), topicArn: TOPIC_ARN, remindAfterHours: 24 };
+
+const throttled = () =>
+  new SNSServiceException({
+    name: 'Throttling',
+    $fault: 'client',
+    message: 'Rate exceeded',
+    $metadata: { httpStatusCode: 400 },
+  });
+
+/** The finding ids in the plain text SNS actually accepted (every item ends with "（ID: …）"). */
+const publishedIds = (calls = snsMock.commandCalls(PublishCommand)) =>
+  calls.flatMap((call) => {
+    const body = JSON.parse(call.args[0].input.Message ?? '{}') as { default: string };
+    return [...body.default.matchAll(/（ID: ([0-9a-f]+)）/g)].map((m) => m[1]);
+  });
+
+/** 40 findings that render as 3 parts at this message size. */
+const threeParts = { report: aReport(manyFindings(40)), maxMessageBytes: 80_000 };
 
 describe('Function: sendAlerts', () => {
   beforeEach(() => {
@@ -147,6 +166,87 @@ describe('Function: sendAlerts', () => {
     });
     await expect(run).rejects.toBeInstanceOf(StateStoreError);
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('on a retry after part 2 of 3 failed, sends exactly the findings of parts 2 and 3, none twice', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    snsMock.on(PublishCommand).resolvesOnce(published).rejectsOnce(throttled()).resolves(published);
+    // Act
+    const first = sendAlerts({ ...base, ...threeParts, store, now: NOW });
+    // Assess
+    await expect(first).rejects.toBeInstanceOf(PublishError);
+    const [sent, failed] = snsMock.commandCalls(PublishCommand);
+    const delivered = publishedIds(sent ? [sent] : []);
+    const notDelivered = threeParts.report.findings
+      .map((f) => f.fingerprint)
+      .filter((fp) => !delivered.includes(fp));
+    expect(failed).toBeDefined();
+    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(store.saves).toBe(1);
+    expect(Object.keys(store.state?.findings ?? {}).sort()).toEqual([...delivered].sort());
+
+    // Act: the retry (Lambda's own retry, minutes later). reset, not resetHistory: the once-chain
+    // counts calls from the last reset.
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves(published);
+    const retry = await sendAlerts({ ...base, ...threeParts, store, now: later(0.1) });
+    // Assess
+    const resent = publishedIds();
+    expect(resent.sort()).toEqual([...notDelivered].sort());
+    expect(new Set(resent).size).toBe(resent.length);
+    expect(retry.messages.every((m) => m.kind === 'findings')).toBe(true);
+    expect(retry.messages[0]?.chatbot.content.title).toContain(`新しい検出 ${notDelivered.length} 件`);
+    expect(store.state).toEqual(retry.diff.nextState);
+  });
+
+  it('on a retry after the recovery message failed, sends only the recovery', async () => {
+    // Prepare: the subnet was alerted; now it is fixed and a new finding appears in the same run.
+    const store = new MemoryStore();
+    snsMock.on(PublishCommand).resolves(published);
+    await sendAlerts({ ...base, report: aReport([highFinding]), store, now: NOW });
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolvesOnce(published).rejectsOnce(throttled()).resolves(published);
+    // Act
+    const failing = sendAlerts({ ...base, report: aReport([criticalFinding]), store, now: later(1) });
+    await expect(failing).rejects.toBeInstanceOf(PublishError);
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves(published);
+    const retry = await sendAlerts({ ...base, report: aReport([criticalFinding]), store, now: later(1.1) });
+    // Assess
+    expect(retry.messages.map((m) => m.kind)).toEqual(['recovery']);
+    expect(publishedIds()).toEqual([highFinding.fingerprint]);
+    expect(Object.keys(store.state?.findings ?? {})).toEqual([criticalFinding.fingerprint]);
+  });
+
+  it('stops after the first message whose state cannot be saved, so at most that one repeats', async () => {
+    // Prepare
+    s3Mock.on(GetObjectCommand).rejects(noSuchKey());
+    s3Mock.on(PutObjectCommand).rejects(denied());
+    snsMock.on(PublishCommand).resolves(published);
+    // Act
+    const run = sendAlerts({
+      ...base,
+      ...threeParts,
+      store: new S3StateStore(new S3Client({}), bucket),
+      now: NOW,
+    });
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(StateStoreError);
+    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('saves after each message, ending with the full next state', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    snsMock.on(PublishCommand).resolves(published);
+    // Act
+    const result = await sendAlerts({ ...base, ...threeParts, store, now: NOW });
+    // Assess
+    expect(result.messages).toHaveLength(3);
+    expect(store.saves).toBe(3);
+    expect(store.state).toEqual(result.diff.nextState);
+    expect(publishedIds()).toHaveLength(40);
   });
 
   it('sends nothing for the same findings an hour later, a recovery once fixed, none while incomplete', async () => {

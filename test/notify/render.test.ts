@@ -295,6 +295,7 @@ describe('renderAlerts', () => {
       }
       const covered = messages.flatMap((m) => m.fingerprints);
       expect(covered).toHaveLength(400);
+      expect(messages.flatMap((m) => m.covers)).toEqual(covered);
       expect(new Set(covered)).toEqual(new Set(findings.map((f) => f.fingerprint)));
     });
 
@@ -316,6 +317,8 @@ describe('renderAlerts', () => {
         `ほか ${5000 - message.fingerprints.length} 件は件数が多いため省略しました`,
       );
       expect(message.fingerprints.length).toBeGreaterThan(0);
+      // Counted is told: the state advances for all 5000, so the tail is not re-alerted every run.
+      expect(new Set(message.covers)).toEqual(new Set(findings.map((f) => f.fingerprint)));
     });
 
     it('keeps recovery and reminder messages within the limit for thousands of entries', () => {

@@ -15,7 +15,14 @@ import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStoreError } from '../../notify/errors.ts';
-import { type AlertState, diffAgainstState, FileStateStore, S3StateStore } from '../../notify/state.ts';
+import {
+  type AlertState,
+  advanceState,
+  diffAgainstState,
+  FileStateStore,
+  S3StateStore,
+  stateBeforeAlerts,
+} from '../../notify/state.ts';
 import {
   anIncompleteReport,
   aReport,
@@ -240,6 +247,43 @@ describe('diffAgainstState', () => {
       ...DAY,
     });
     expect(diff.newFindings).toHaveLength(1);
+  });
+});
+
+describe('stateBeforeAlerts and advanceState', () => {
+  // One run with every kind of entry: the critical one is due for a reminder, the medium one became
+  // high, the high one is fixed (recovery), the low one is new.
+  const previous = stateAfterFirstRun();
+  const raised = { ...mediumFinding, severity: 'high' as const };
+  const diff = diffAgainstState(aReport([criticalFinding, raised, lowFinding]), previous, {
+    now: later(24),
+    ...DAY,
+  });
+
+  it('keeps every entry an alert is about as it was before the run', () => {
+    // Act
+    const before = stateBeforeAlerts(diff, previous);
+    // Assess
+    expect(diff.reminders).toEqual([criticalFinding]);
+    expect(diff.changed.map((c) => c.finding)).toEqual([raised]);
+    expect(diff.recovered.map((r) => r.fingerprint)).toEqual([highFinding.fingerprint]);
+    expect(diff.newFindings).toEqual([lowFinding]);
+    expect(before.findings).toEqual(previous.findings);
+  });
+
+  it('advances only the named fingerprints, and reaches the next state once all are applied', () => {
+    // Act
+    const afterRecovery = advanceState(stateBeforeAlerts(diff, previous), diff, [highFinding.fingerprint]);
+    const afterAll = advanceState(afterRecovery, diff, [
+      criticalFinding.fingerprint,
+      raised.fingerprint,
+      lowFinding.fingerprint,
+    ]);
+    // Assess
+    expect(afterRecovery.findings[highFinding.fingerprint]).toBeUndefined();
+    expect(afterRecovery.findings[raised.fingerprint]?.severity).toBe('medium');
+    expect(afterRecovery.findings[lowFinding.fingerprint]).toBeUndefined();
+    expect(afterAll).toEqual(diff.nextState);
   });
 });
 
