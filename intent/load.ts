@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { readFile, stat } from 'node:fs/promises';
+import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { IntentValidationError } from '../errors.ts';
 import { validate } from '../validate.ts';
 import { type ResolvedIntent, resolveIntent } from './resolve.ts';
@@ -32,15 +32,53 @@ export const parseIntent = (text: string, source = 'intent'): ResolvedIntent => 
     const offset = isNode(node) ? node.range?.[0] : undefined;
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
-  const intent: Intent = validate(intentSchema, doc.toJS({ maxAliasCount: 100 }), source, {
+  let json: unknown;
+  try {
+    json = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An unresolved alias or an alias bomb surfaces only when the document is turned into values;
+    // point at the first alias, which is where such a document goes wrong.
+    let line: number | undefined;
+    visit(doc, {
+      Alias: (_, node) => {
+        line = node.range ? lineCounter.linePos(node.range[0]).line : undefined;
+        return visit.BREAK;
+      },
+    });
+    throw new IntentValidationError(source, [{ path: '', message: (error as Error).message, line }], {
+      cause: error,
+    });
+  }
+  const intent: Intent = validate(intentSchema, json, source, {
     lineOf,
     errorClass: IntentValidationError,
   });
   return resolveIntent(intent);
 };
 
-export const loadIntentFile = async (file: string): Promise<ResolvedIntent> =>
-  parseIntent(await readFile(file, 'utf8'), file);
+/** Reads an intent file, refusing a missing, unreadable or oversized one (by its size, before reading it). */
+export const loadIntentFile = async (file: string): Promise<ResolvedIntent> => {
+  let text: string;
+  try {
+    const { size } = await stat(file);
+    if (size > MAX_INTENT_BYTES) {
+      throw new IntentValidationError(file, [
+        { path: '', message: `file is larger than ${MAX_INTENT_BYTES} bytes` },
+      ]);
+    }
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof IntentValidationError) throw error;
+    throw new IntentValidationError(
+      file,
+      [{ path: '', message: `cannot be read: ${(error as Error).message}` }],
+      {
+        cause: error,
+      },
+    );
+  }
+  return parseIntent(text, file);
+};
 
 /** The intent used when none is given: the private-backend principles with no recorded baseline. */
 export const defaultIntent = (): ResolvedIntent =>
