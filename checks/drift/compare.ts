@@ -1,5 +1,6 @@
 import { diffLists, diffText, isEmptyDiff } from '../../intent/canonical.ts';
-import type { Inventory } from '../../inventory/types.ts';
+import { byId, label, refOf } from '../../inventory/derive.ts';
+import type { Inventory, ResourceBase } from '../../inventory/types.ts';
 import type { ResourceRef, Violation } from '../define.ts';
 
 /**
@@ -15,6 +16,40 @@ import type { ResourceRef, Violation } from '../define.ts';
  */
 export const wasAudited = (inventory: Inventory, region: string | undefined): boolean =>
   region === undefined || region === 'global' || inventory.regions.includes(region);
+
+/**
+ * Walks the baselined entries of one resource kind: an entry whose resource is gone (in a region
+ * the audit looked at) is a deletion; a present one is handed to `compare` with its reference and
+ * the Japanese phrase naming it.
+ */
+export const compareBaselined = <
+  E extends { readonly region?: string; readonly name?: string },
+  L extends ResourceBase,
+>(options: {
+  readonly inventory: Inventory;
+  readonly type: string;
+  /** Japanese noun of the kind, e.g. 'セキュリティグループ'. */
+  readonly noun: string;
+  readonly recorded: Readonly<Record<string, E>>;
+  readonly live: readonly L[];
+  readonly compare: (
+    entry: E,
+    live: L,
+    resource: ResourceRef,
+    what: string,
+  ) => readonly (Violation | undefined)[];
+}): Violation[] => {
+  const { inventory, type, noun, recorded, compare } = options;
+  const live = byId(options.live);
+  return Object.entries(recorded).flatMap(([id, entry]) => {
+    const item = live.get(id);
+    if (item) return present(compare(entry, item, refOf(type, item), `${noun} ${label(item)} `));
+    if (!wasAudited(inventory, entry.region)) return [];
+    const name = entry.name ? { name: entry.name } : {};
+    const resource = { type, id, region: entry.region ?? 'unknown', ...name };
+    return [deletedViolation(resource, `${noun} ${label({ id, ...name })} `)];
+  });
+};
 
 /** A baselined resource that no longer exists. */
 export const deletedViolation = (resource: ResourceRef, what: string): Violation => ({

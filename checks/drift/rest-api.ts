@@ -5,9 +5,8 @@ import {
   policyStatements,
   stagesForm,
 } from '../../intent/canonical.ts';
-import { byId, label, refOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { deletedViolation, listDriftViolation, present, wasAudited } from './compare.ts';
+import { compareBaselined, listDriftViolation } from './compare.ts';
 
 const TYPE = 'AWS::ApiGateway::RestApi';
 
@@ -24,62 +23,54 @@ export const driftRestApi = defineCheck({
   remediation:
     '差分が意図した変更か確認してください。意図しない変更なら元に戻し（ポリシー変更後は再デプロイが必要です）、意図した変更なら baseline を再生成して承認し直してください。',
   evaluate: ({ inventory, intent }) => {
-    const recorded = intent.baseline?.restApis ?? {};
-    const live = byId(inventory.apigateway.restApis);
-    return Object.entries(recorded).flatMap(([id, entry]) => {
-      const api = live.get(id);
-      if (!api) {
-        if (!wasAudited(inventory, entry.region)) return [];
-        const resource = {
-          type: TYPE,
-          id,
-          region: entry.region ?? 'unknown',
-          ...(entry.name ? { name: entry.name } : {}),
-        };
-        return [deletedViolation(resource, `REST API ${label({ id, name: entry.name })} `)];
-      }
-      const resource = refOf(TYPE, api);
-      const what = `REST API ${label(api)} `;
-      // The recorded policy is canonicalized too, so a hand-edited (escaped, reordered) baseline
-      // compares by meaning; only a real difference is then shown statement by statement.
-      const recordedPolicy = policyForm({ policyText: entry.policy });
-      const livePolicy = policyForm(api);
-      return present([
-        listDriftViolation({
-          resource,
-          what,
-          field: 'endpointTypes',
-          fieldLabel: 'エンドポイントタイプ',
-          recorded: entry.endpointTypes,
-          live: endpointTypesForm(api),
-        }),
-        recordedPolicy === livePolicy
-          ? undefined
-          : listDriftViolation({
-              resource,
-              what,
-              field: 'policy',
-              fieldLabel: 'リソースポリシー',
-              recorded: policyStatements(recordedPolicy),
-              live: policyStatements(livePolicy),
-            }),
-        listDriftViolation({
-          resource,
-          what,
-          field: 'stages',
-          fieldLabel: 'ステージ',
-          recorded: entry.stages,
-          live: stagesForm(api),
-        }),
-        listDriftViolation({
-          resource,
-          what,
-          field: 'methods',
-          fieldLabel: 'メソッド',
-          recorded: entry.methods,
-          live: methodsForm(api),
-        }),
-      ]);
+    return compareBaselined({
+      inventory,
+      type: TYPE,
+      noun: 'REST API',
+      recorded: intent.baseline?.restApis ?? {},
+      live: inventory.apigateway.restApis,
+      compare: (entry, api, resource, what) => {
+        // The recorded policy is canonicalized too, so a hand-edited (escaped, reordered) baseline
+        // compares by meaning; only a real difference is then shown statement by statement.
+        const recordedPolicy = policyForm({ policyText: entry.policy });
+        const livePolicy = policyForm(api);
+        return [
+          listDriftViolation({
+            resource,
+            what,
+            field: 'endpointTypes',
+            fieldLabel: 'エンドポイントタイプ',
+            recorded: entry.endpointTypes,
+            live: endpointTypesForm(api),
+          }),
+          recordedPolicy === livePolicy
+            ? undefined
+            : listDriftViolation({
+                resource,
+                what,
+                field: 'policy',
+                fieldLabel: 'リソースポリシー',
+                recorded: policyStatements(recordedPolicy),
+                live: policyStatements(livePolicy),
+              }),
+          listDriftViolation({
+            resource,
+            what,
+            field: 'stages',
+            fieldLabel: 'ステージ',
+            recorded: entry.stages,
+            live: stagesForm(api),
+          }),
+          listDriftViolation({
+            resource,
+            what,
+            field: 'methods',
+            fieldLabel: 'メソッド',
+            recorded: entry.methods,
+            live: methodsForm(api),
+          }),
+        ];
+      },
     });
   },
 });

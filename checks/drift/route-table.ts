@@ -1,7 +1,6 @@
 import { associationsForm, routesForm } from '../../intent/canonical.ts';
-import { byId, label, refOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { deletedViolation, listDriftViolation, present, wasAudited } from './compare.ts';
+import { compareBaselined, listDriftViolation } from './compare.ts';
 
 const TYPE = 'AWS::EC2::RouteTable';
 
@@ -18,23 +17,13 @@ export const driftRouteTable = defineCheck({
   remediation:
     '差分のルート・関連付けが意図した変更か確認してください。意図しない変更なら元に戻し、意図した変更なら baseline を再生成して承認し直してください。',
   evaluate: ({ inventory, intent }) => {
-    const recorded = intent.baseline?.routeTables ?? {};
-    const live = byId(inventory.ec2.routeTables);
-    return Object.entries(recorded).flatMap(([id, entry]) => {
-      const table = live.get(id);
-      if (!table) {
-        if (!wasAudited(inventory, entry.region)) return [];
-        const resource = {
-          type: TYPE,
-          id,
-          region: entry.region ?? 'unknown',
-          ...(entry.name ? { name: entry.name } : {}),
-        };
-        return [deletedViolation(resource, `ルートテーブル ${label({ id, name: entry.name })} `)];
-      }
-      const resource = refOf(TYPE, table);
-      const what = `ルートテーブル ${label(table)} `;
-      return present([
+    return compareBaselined({
+      inventory,
+      type: TYPE,
+      noun: 'ルートテーブル',
+      recorded: intent.baseline?.routeTables ?? {},
+      live: inventory.ec2.routeTables,
+      compare: (entry, table, resource, what) => [
         listDriftViolation({
           resource,
           what,
@@ -51,7 +40,7 @@ export const driftRouteTable = defineCheck({
           recorded: entry.associations,
           live: associationsForm(table),
         }),
-      ]);
+      ],
     });
   },
 });

@@ -1,7 +1,6 @@
 import { sgRulesForm } from '../../intent/canonical.ts';
-import { byId, label, refOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { deletedViolation, listDriftViolation, present, wasAudited } from './compare.ts';
+import { compareBaselined, listDriftViolation } from './compare.ts';
 
 const TYPE = 'AWS::EC2::SecurityGroup';
 
@@ -17,31 +16,22 @@ export const driftSecurityGroup = defineCheck({
   impact: '承認されていない経路でワークロードに到達できるようになっている恐れがあります。',
   remediation:
     '差分のルールが意図した変更か確認してください。意図しない変更なら元に戻し、意図した変更なら baseline を再生成して承認し直してください。',
-  evaluate: ({ inventory, intent }) => {
-    const recorded = intent.baseline?.securityGroups ?? {};
-    const live = byId(inventory.ec2.securityGroups);
-    return Object.entries(recorded).flatMap(([id, entry]) => {
-      const group = live.get(id);
-      if (!group) {
-        if (!wasAudited(inventory, entry.region)) return [];
-        const resource = {
-          type: TYPE,
-          id,
-          region: entry.region ?? 'unknown',
-          ...(entry.name ? { name: entry.name } : {}),
-        };
-        return [deletedViolation(resource, `セキュリティグループ ${label({ id, name: entry.name })} `)];
-      }
-      return present([
+  evaluate: ({ inventory, intent }) =>
+    compareBaselined({
+      inventory,
+      type: TYPE,
+      noun: 'セキュリティグループ',
+      recorded: intent.baseline?.securityGroups ?? {},
+      live: inventory.ec2.securityGroups,
+      compare: (entry, group, resource, what) => [
         listDriftViolation({
-          resource: refOf(TYPE, group),
-          what: `セキュリティグループ ${label(group)} `,
+          resource,
+          what,
           field: 'rules',
           fieldLabel: 'ルール',
           recorded: entry.rules,
           live: sgRulesForm(group),
         }),
-      ]);
-    });
-  },
+      ],
+    }),
 });
