@@ -1,11 +1,17 @@
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { CHECKS } from '../checks/index.ts';
 import { createCloudFrontClient, createRegionalClients, createStsClient } from '../collect/clients.ts';
-import { collectInventory } from '../collect/index.ts';
+import { mapLimit } from '../collect/concurrency.ts';
+import { collectInventory, listEnabledRegions } from '../collect/index.ts';
+import type { Pacer } from '../collect/pacing.ts';
 import { evaluate } from '../evaluate/engine.ts';
+import { defaultIntent } from '../intent/load.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import type { Severity } from '../intent/schema.ts';
-import type { Inventory } from '../inventory/types.ts';
+import { type CollectionError, emptyInventory, type Inventory, SLICES } from '../inventory/types.ts';
 import { type Report, SEVERITY_ORDER } from '../report/types.ts';
+import { type AccountTarget, type AssumeRoleOptions, assumeRole, selectIntent } from './accounts.ts';
+import { mergeReports, slicesOf } from './merge.ts';
 
 /** Collects the live inventory of the given regions with SDK clients built the standard way. */
 export const collectLive = (regions: readonly string[]): Promise<Inventory> => {
@@ -45,4 +51,133 @@ export const resolveRegions = (explicit: readonly string[], intent: ResolvedInte
   if (explicit.length > 0) return [...new Set(explicit)];
   if (intent.regions.length > 0) return [...intent.regions];
   return fromEnv ? [fromEnv] : [];
+};
+
+/** The region STS, Organizations and DescribeRegions are asked in when the run names none. */
+export const bootstrapRegion = (): string =>
+  process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+
+export type RegionChoice = readonly string[] | 'all';
+
+export interface CollectAccountOptions {
+  /** The account to audit through its read-only role; omitted: the caller's own credentials. */
+  readonly account?: AccountTarget;
+  readonly role?: AssumeRoleOptions;
+  /** Explicit regions, or every region enabled in the account. */
+  readonly regions: RegionChoice;
+  /** Collect the regional services (default true). */
+  readonly regional?: boolean;
+  /** Collect CloudFront, which is global (default true). */
+  readonly global?: boolean;
+  readonly pacer?: Pacer;
+}
+
+const errorParts = (error: unknown) => {
+  const e = error as { name?: string; Code?: string; message?: string };
+  return { code: e?.Code ?? e?.name ?? 'UnknownError', message: e?.message ?? String(error) };
+};
+
+/**
+ * Collects one account. Never throws for an AWS error: a role that cannot be assumed or regions that
+ * cannot be listed become collection errors of this account only, so its audit says incomplete while
+ * the other accounts of the run are audited normally.
+ */
+export const collectAccount = async (options: CollectAccountOptions): Promise<Inventory> => {
+  const region0 = bootstrapRegion();
+  const now = new Date().toISOString();
+  const { account, role } = options;
+  let credentials: AwsCredentialIdentity | undefined;
+  if (account && role) {
+    try {
+      credentials = await assumeRole(account.id, { ...role, region: role.region ?? region0 });
+    } catch (error) {
+      return {
+        ...emptyInventory(account.id, options.regions === 'all' ? [] : options.regions, now),
+        errors: [
+          {
+            service: 'sts',
+            operation: 'AssumeRole',
+            region: 'global',
+            ...errorParts(error),
+            slices: [...SLICES],
+          },
+        ],
+      };
+    }
+  }
+  const clientOptions = {
+    ...(credentials ? { credentials } : {}),
+    ...(account ? { account: account.id } : {}),
+    ...(options.pacer ? { pacer: options.pacer } : {}),
+  };
+  const regional = options.regional ?? true;
+  const errors: CollectionError[] = [];
+  let regions: readonly string[] = [];
+  if (regional && options.regions === 'all') {
+    try {
+      regions = await listEnabledRegions(createRegionalClients(region0, clientOptions).ec2);
+    } catch (error) {
+      errors.push({
+        service: 'ec2',
+        operation: 'DescribeRegions',
+        region: region0,
+        ...errorParts(error),
+        slices: slicesOf('regional'),
+      });
+    }
+  } else if (regional) {
+    regions = options.regions as readonly string[];
+  }
+  const clients = new Map(regions.map((r) => [r, createRegionalClients(r, clientOptions)]));
+  const inventory = await collectInventory({
+    regions,
+    clientsFor: (region) => clients.get(region) ?? createRegionalClients(region, clientOptions),
+    ...((options.global ?? true) ? { cloudFront: createCloudFrontClient(clientOptions) } : {}),
+    sts: createStsClient(regions[0] ?? region0, clientOptions),
+  });
+  const known = inventory.account === 'unknown' && account ? { account: account.id } : {};
+  return { ...inventory, ...known, errors: [...errors, ...inventory.errors] };
+};
+
+export interface AuditAccountsOptions {
+  /** Accounts to audit through their role; empty: the caller's own account only. */
+  readonly accounts: readonly AccountTarget[];
+  readonly role?: AssumeRoleOptions;
+  readonly regions: RegionChoice;
+  /** Candidate intents; each account takes the most specific one (selectIntent). */
+  readonly intents: readonly ResolvedIntent[];
+  readonly onlyChecks?: readonly string[];
+  /** Accounts collected at once; their rate limits are separate, memory is not. */
+  readonly concurrency?: number;
+  readonly pacer?: Pacer;
+}
+
+/** Default number of accounts collected at once from one process. */
+export const ACCOUNT_CONCURRENCY = 4;
+
+/**
+ * Audits every account against its own intent and merges the reports into one (published once).
+ * An account no intent applies to is held to the built-in principles — visible, never skipped.
+ */
+export const auditAccounts = async (
+  options: AuditAccountsOptions,
+): Promise<{ report: Report; reports: Report[] }> => {
+  const targets: (AccountTarget | undefined)[] =
+    options.accounts.length > 0 ? [...options.accounts] : [undefined];
+  const fallback = defaultIntent();
+  const reports = await mapLimit(targets, options.concurrency ?? ACCOUNT_CONCURRENCY, async (account) => {
+    const startedAt = new Date();
+    const inventory = await collectAccount({
+      ...(account ? { account } : {}),
+      ...(options.role ? { role: options.role } : {}),
+      regions: options.regions,
+      ...(options.pacer ? { pacer: options.pacer } : {}),
+    });
+    const intent = (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback;
+    return auditInventory(inventory, intent, {
+      startedAt,
+      ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
+    });
+  });
+  return { report: mergeReports(reports), reports };
 };

@@ -1,4 +1,5 @@
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { type CollectionError, emptyInventory, type Inventory } from '../inventory/types.ts';
 import { collectApiGateway } from './apigateway.ts';
@@ -12,13 +13,14 @@ import { collectSlice } from './slice.ts';
 export interface CollectInventoryOptions {
   readonly regions: readonly string[];
   readonly clientsFor: (region: string) => RegionalClients;
-  readonly cloudFront: CloudFrontClient;
+  /** Omitted: CloudFront is not collected here (a fan-out item of one region leaves it to the global item). */
+  readonly cloudFront?: CloudFrontClient;
   readonly sts: STSClient;
   readonly now?: () => Date;
 }
 
 /** Concatenates each list of several regions' sections (the keys come from an empty section). */
-const mergeLists = <T extends object>(parts: readonly T[], empty: T): T =>
+export const mergeLists = <T extends object>(parts: readonly T[], empty: T): T =>
   Object.fromEntries(
     Object.keys(empty).map((key) => [key, parts.flatMap((p) => (p as Record<string, unknown[]>)[key] ?? [])]),
   ) as T;
@@ -48,7 +50,9 @@ export const collectInventory = async (options: CollectInventoryOptions): Promis
   });
   const [account, cloudfront, regional] = await Promise.all([
     identity,
-    collectCloudFront(options.cloudFront, fingerprint),
+    options.cloudFront
+      ? collectCloudFront(options.cloudFront, fingerprint)
+      : Promise.resolve({ cloudfront: emptyInventory('', [], '').cloudfront, errors: [] }),
     Promise.all(perRegion),
   ]);
 
@@ -76,3 +80,12 @@ export const collectInventory = async (options: CollectInventoryOptions): Promis
     errors,
   };
 };
+
+/**
+ * The regions enabled for the account (DescribeRegions without AllRegions: opted-in and default ones),
+ * sorted. An opt-in region the account never enabled holds no resources and refuses calls.
+ */
+export const listEnabledRegions = async (ec2: EC2Client): Promise<string[]> =>
+  ((await ec2.send(new DescribeRegionsCommand({}))).Regions ?? [])
+    .flatMap((r) => (r.RegionName ? [r.RegionName] : []))
+    .sort();

@@ -1,0 +1,134 @@
+import { mergeLists } from '../collect/index.ts';
+import {
+  type CollectionError,
+  emptyInventory,
+  type Inventory,
+  SLICES,
+  type SliceName,
+} from '../inventory/types.ts';
+import { type Finding, type Report, type ReportError, SEVERITY_ORDER } from '../report/types.ts';
+
+/** Where a fan-out item collects: one region's services, or the account's global ones (CloudFront). */
+export type ItemScope = 'regional' | 'global';
+export const GLOBAL_REGION = 'global';
+
+export const scopeOf = (region: string): ItemScope => (region === GLOBAL_REGION ? 'global' : 'regional');
+
+/** The slices a scope collects: what is unknown when that item failed. */
+export const slicesOf = (scope: ItemScope): SliceName[] =>
+  SLICES.filter((s) => (scope === 'global' ? s.startsWith('cloudfront.') : !s.startsWith('cloudfront.')));
+
+/**
+ * The inventory of an account whose data could not be read at all for a scope (AssumeRole refused, a
+ * fan-out item that failed after its retries): every slice of the scope is marked failed, so each
+ * check that needs them is skipped and the account's audit says incomplete — never a silent pass.
+ */
+export const failedInventory = (
+  account: string,
+  region: string,
+  error: { service: string; operation: string; code: string; message: string },
+  collectedAt = new Date().toISOString(),
+): Inventory => {
+  const failure: CollectionError = { ...error, region, slices: slicesOf(scopeOf(region)) };
+  return {
+    ...emptyInventory(account, region === GLOBAL_REGION ? [] : [region], collectedAt),
+    errors: [failure],
+  };
+};
+
+/**
+ * One account's inventory from the parts its fan-out items collected (one per region, one global).
+ * Checks must see the whole account at once: a CloudFront distribution's origin is a load balancer of
+ * some region, a security group chain spans the front door and the backend.
+ */
+export const mergeInventories = (parts: readonly Inventory[]): Inventory => {
+  const first = parts[0];
+  if (!first) throw new Error('mergeInventories needs at least one part');
+  const account = parts.find((p) => p.account !== 'unknown' && p.account !== '')?.account ?? first.account;
+  const regions = [...new Set(parts.flatMap((p) => p.regions))].sort();
+  const collectedAt = parts.map((p) => p.collectedAt).sort()[0] ?? first.collectedAt;
+  const base = emptyInventory(account, regions, collectedAt);
+  return {
+    ...base,
+    ec2: mergeLists(
+      parts.map((p) => p.ec2),
+      base.ec2,
+    ),
+    elbv2: mergeLists(
+      parts.map((p) => p.elbv2),
+      base.elbv2,
+    ),
+    cloudfront: mergeLists(
+      parts.map((p) => p.cloudfront),
+      base.cloudfront,
+    ),
+    apigateway: mergeLists(
+      parts.map((p) => p.apigateway),
+      base.apigateway,
+    ),
+    errors: parts.flatMap((p) => p.errors),
+  };
+};
+
+/** Few enough account ids to read in an alert header; beyond that, a count. */
+const MAX_NAMED_ACCOUNTS = 3;
+
+export const accountsLabel = (accounts: readonly string[]): string =>
+  accounts.length <= MAX_NAMED_ACCOUNTS
+    ? accounts.join(', ')
+    : `${accounts.slice(0, MAX_NAMED_ACCOUNTS).join(', ')} ほか ${accounts.length - MAX_NAMED_ACCOUNTS} アカウント`;
+
+const bySeverityThenId = (a: Finding, b: Finding): number =>
+  SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+  a.checkId.localeCompare(b.checkId) ||
+  a.resource.id.localeCompare(b.resource.id) ||
+  a.message.localeCompare(b.message);
+
+/** The finding with the account it belongs to, for readers of a merged report (fingerprint unchanged). */
+const withAccount = <F extends Finding>(finding: F, account: string): F => ({
+  ...finding,
+  details: { ...(finding.details ?? {}), account },
+});
+
+/**
+ * One report for a run over several accounts, published once. Each account was evaluated on its own
+ * (its own intent, its own exceptions); here the findings are pooled, each tagged with its account
+ * in `details.account`, and errors name their account. The run is complete only when every account's
+ * audit is. A single report is returned unchanged.
+ */
+export const mergeReports = (reports: readonly Report[]): Report => {
+  if (reports.length === 0) throw new Error('mergeReports needs at least one report');
+  if (reports.length === 1) return reports[0] as Report;
+  const accounts = [...new Set(reports.map((r) => r.account))].sort();
+  const findings = reports
+    .flatMap((r) => r.findings.map((f) => withAccount(f, r.account)))
+    .sort(bySeverityThenId);
+  const suppressed = reports
+    .flatMap((r) => r.suppressed.map((f) => withAccount(f, r.account)))
+    .sort(bySeverityThenId);
+  const errors: ReportError[] = reports.flatMap((r) =>
+    r.errors.map((e) => ({ ...e, message: `account ${r.account}: ${e.message}` })),
+  );
+  const bySeverity = Object.fromEntries(
+    SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+  ) as Report['summary']['bySeverity'];
+  return {
+    account: accountsLabel(accounts),
+    regions: [...new Set(reports.flatMap((r) => r.regions))].sort(),
+    profile: [...new Set(reports.map((r) => r.profile))].sort().join(', '),
+    startedAt: reports.map((r) => r.startedAt).sort()[0] as string,
+    finishedAt: reports
+      .map((r) => r.finishedAt)
+      .sort()
+      .at(-1) as string,
+    complete: reports.every((r) => r.complete),
+    errors,
+    findings,
+    suppressed,
+    skippedChecks: [...new Set(reports.flatMap((r) => r.skippedChecks))].sort(),
+    summary: {
+      checksRun: Math.max(...reports.map((r) => r.summary.checksRun)),
+      bySeverity,
+    },
+  };
+};
