@@ -1,3 +1,4 @@
+import { parsePolicyText } from '../inventory/policy-text.ts';
 /**
  * A pure, IAM-style evaluator for resource policies (written for API Gateway REST API policies).
  *
@@ -142,22 +143,9 @@ const parseStatement = (raw: unknown, index: number): PolicyStatement | string =
  * was encoded twice.
  */
 export const parsePolicy = (input: unknown): ParsePolicyResult => {
-  let value = input;
-  for (let depth = 0; typeof value === 'string' && depth < 3; depth++) {
-    const text = value.trim();
-    try {
-      value = JSON.parse(text);
-    } catch {
-      // GetRestApi returns the policy with its quotes backslash-escaped; unescape it as a JSON string body.
-      try {
-        const body = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
-        value = JSON.parse(`"${body}"`);
-      } catch {
-        return { ok: false, reason: 'policy is not valid JSON' };
-      }
-      if (value === text) return { ok: false, reason: 'policy is not valid JSON' };
-    }
-  }
+  // GetRestApi returns the policy with its quotes backslash-escaped; parsePolicyText reads both forms.
+  const value = typeof input === 'string' ? parsePolicyText(input) : input;
+  if (value === undefined) return { ok: false, reason: 'policy is not valid JSON' };
   if (!isRecord(value)) return { ok: false, reason: 'policy is not a JSON object' };
   const statementRaw = field(value, 'Statement');
   if (statementRaw === undefined) return { ok: false, reason: 'policy has no Statement' };

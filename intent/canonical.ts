@@ -1,3 +1,4 @@
+import { parsePolicyText } from '../inventory/policy-text.ts';
 import type {
   ApiStage,
   CacheBehavior,
@@ -164,28 +165,15 @@ const sortKeys = (value: unknown): unknown => {
   return value;
 };
 
-const tryJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-};
-
 /**
- * The policy document: the parsed one when the collector has it, else the raw text read either as
- * plain JSON or in the backslash-escaped form GetRestApi returns (`{\"Version\":…}`), which is the
- * body of a JSON string literal. Text that is neither stays as text, so a change to it still shows.
+ * The policy document: the parsed one when the collector has it, else the raw text in either form
+ * (plain or backslash-escaped). Text that is neither stays as text, so a change to it still shows.
  */
 const policyDocument = (api: Pick<RestApi, 'policy' | 'policyText'>): unknown => {
   if (api.policy !== undefined) return api.policy;
   const text = api.policyText?.trim();
   if (!text) return undefined;
-  const plain = tryJson(text);
-  if (plain !== null && typeof plain === 'object') return plain;
-  const unescaped = tryJson(`"${text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`);
-  const parsed = typeof unescaped === 'string' ? tryJson(unescaped) : undefined;
-  return parsed !== null && typeof parsed === 'object' ? parsed : text;
+  return parsePolicyText(text) ?? text;
 };
 
 /** The resource policy as canonical JSON (sorted keys), '' when the API has none. */
@@ -200,7 +188,7 @@ export const policyForm = (api: Pick<RestApi, 'policy' | 'policyText'>): string 
  */
 export const policyStatements = (policy: string): string[] => {
   if (policy === '') return [];
-  const doc = tryJson(policy);
+  const doc = parsePolicyText(policy);
   if (doc === null || typeof doc !== 'object' || !('Statement' in doc)) return [policy];
   const statement = (doc as { Statement: unknown }).Statement;
   const list = Array.isArray(statement) ? statement : [statement];

@@ -10,6 +10,7 @@ import type {
   Stage,
 } from '@aws-sdk/client-api-gateway';
 import { methodSignature } from '../../inventory/api-signature.ts';
+import { parsePolicyText } from '../../inventory/policy-text.ts';
 import type {
   ApiDeployment,
   ApiIntegration,
@@ -21,7 +22,6 @@ import type {
   UsagePlan,
   VpcLink,
 } from '../../inventory/types.ts';
-import { parsePolicyText } from '../policy-text.ts';
 import type { Fingerprinter } from '../secrets.ts';
 import { tagsOf } from '../slice.ts';
 

@@ -14,9 +14,9 @@ import {
   parseExportBody,
   restApiArn,
 } from '../../collect/normalize/apigateway.ts';
-import { parsePolicyText } from '../../collect/policy-text.ts';
 import { createFingerprinter } from '../../collect/secrets.ts';
 import { methodSignature } from '../../inventory/api-signature.ts';
+import { parsePolicyText } from '../../inventory/policy-text.ts';
 
 const fingerprint = createFingerprinter(Buffer.alloc(32, 5));
 const POLICY = {
