@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { InputValidationError } from '../errors.ts';
 import { validate } from '../validate.ts';
 import { inventorySchema } from './schema.ts';
@@ -25,11 +25,32 @@ export const parseSnapshot = (text: string, source: string): Inventory => {
       },
     );
   }
-  return validate(inventorySchema, json, source) as unknown as Inventory;
+  return validate(inventorySchema, json, source);
 };
 
-export const readSnapshot = async (file: string): Promise<Inventory> =>
-  parseSnapshot(await readFile(file, 'utf8'), file);
+/** Reads a snapshot file, refusing a missing, unreadable or oversized one (by its size, before reading it). */
+export const readSnapshot = async (file: string): Promise<Inventory> => {
+  let text: string;
+  try {
+    const { size } = await stat(file);
+    if (size > MAX_SNAPSHOT_BYTES) {
+      throw new InputValidationError(file, [
+        { path: '', message: `file is larger than ${MAX_SNAPSHOT_BYTES} bytes` },
+      ]);
+    }
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof InputValidationError) throw error;
+    throw new InputValidationError(
+      file,
+      [{ path: '', message: `cannot be read: ${(error as Error).message}` }],
+      {
+        cause: error,
+      },
+    );
+  }
+  return parseSnapshot(text, file);
+};
 
 /** Written atomically enough for a CLI: the whole text at once, after it has been fully built. */
 export const writeSnapshot = async (file: string, inventory: Inventory): Promise<void> =>
