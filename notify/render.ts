@@ -244,36 +244,40 @@ const contextLines = (ctx: RunContext): string[] => [
 const incompleteLines = (report: Report): string[] => {
   if (report.complete) return [];
   const lines = [
+    RULE,
     '⚠️ 監査が不完全です',
-    '次の API 呼び出しが失敗したため、一部のリソースを確認できていません。確認できなかった部分は「問題なし」ではなく「不明」です。今回の監査では「復旧」の判定もしていません。',
+    RULE,
+    '次の API 呼び出しに失敗したため、一部のリソースを確認できていません。確認できなかった部分は「問題なし」ではなく「未確認」です。',
     ...report.errors.map(
       (e) => `- ${e.service} ${e.operation}（${e.region}）: ${e.code} — ${cut(oneLine(e.message), 200)}`,
     ),
   ];
   if (report.skippedChecks.length > 0)
     lines.push(`実行できなかったチェック: ${report.skippedChecks.join(', ')}`);
+  lines.push('見えなかった検出を解消済みとは扱わないため、今回は復旧を判定していません。');
   return lines;
 };
 
 const incompleteChat = (report: Report): string[] => {
   if (report.complete) return [];
-  const failed = report.errors.map((e) => `${e.service}:${e.operation}（${e.region}）${e.code}`);
+  const failed = report.errors.map((e) => `${e.service}:${e.operation}（${e.region}・${e.code}）`);
   const shown = failed.slice(0, 3).join('、');
   const more = failed.length > 3 ? ` ほか ${failed.length - 3} 件` : '';
+  const what = shown ? `${chatEscape(shown)}${more}が失敗しました` : '一部のチェックを実行できませんでした';
   return [
-    `⚠️ *監査が不完全です* — ${chatEscape(shown || 'チェックの評価に失敗')}${more}。確認できなかった部分は「不明」です。`,
+    `⚠️ *監査が不完全です* — ${what}。確認できなかった部分は「問題なし」とは限りません。今回は復旧を判定していません。`,
   ];
 };
 
 const stateLines = (ctx: RunContext): string[] =>
   ctx.stateUnavailable
     ? [
-        `⚠️ 前回の通知状態を読み込めなかったため、通知済みかどうかを区別せず、現在のすべての検出を通知します。${ctx.stateError ? `（${cut(oneLine(ctx.stateError), 200)}）` : ''}`,
+        `⚠️ 前回の通知状態を読み込めませんでした${ctx.stateError ? `（原因: ${cut(oneLine(ctx.stateError), 200)}）` : ''}。通知済みかどうか判別できないため、現在の検出をすべて通知します。`,
       ]
     : [];
 
 const partNote = (part: number, parts: number): string[] =>
-  parts > 1 ? [`この通知は ${parts} 通に分かれています（${part} 通目）。`] : [];
+  parts > 1 ? [`件数が多いため ${parts} 通に分けて送っています（${part} 通目）。`] : [];
 
 // ------------------------------------------------------------------------------- Items
 
@@ -361,8 +365,10 @@ const recoveryItem = (entry: RecoveredFinding): Item => {
   const r = refOfEntry(entry);
   const url = consoleUrl(r);
   const title = entry.title ?? entry.checkId;
+  // The title states the problem as it was; the tag says it is over, so nobody reads it as a new alert.
+  const tag = `解消・${SEVERITY_LABEL[entry.severity]}`;
   const lines = [
-    `■ [${SEVERITY_LABEL[entry.severity]}] ${title}`,
+    `■ [${tag}] ${title}`,
     `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
     `初回検出: ${formatJst(entry.firstSeen)}`,
   ];
@@ -372,7 +378,7 @@ const recoveryItem = (entry: RecoveredFinding): Item => {
     fingerprint: entry.fingerprint,
     severity: entry.severity,
     text: lines.join('\n'),
-    chat: `• [${SEVERITY_LABEL[entry.severity]}] ${chatEscape(title)} — ${chatLink(url, resourceLabel(r))}（${r.region}）`,
+    chat: `• [${tag}] ${chatEscape(title)} — ${chatLink(url, resourceLabel(r))}（${r.region}）`,
     checkId: entry.checkId,
     title,
     related: r.id,
@@ -423,11 +429,13 @@ const buildText = (
     }
     body.push(item.text);
   }
+  // The incomplete-audit and unreadable-state banners come straight after the title: they change how
+  // to read everything below.
   const sections = [
     withPart(spec.title, part, parts),
-    [...partNote(part, parts), ...contextLines(ctx)].join('\n'),
     incompleteLines(ctx.report).join('\n'),
     stateLines(ctx).join('\n'),
+    [...partNote(part, parts), ...contextLines(ctx)].join('\n'),
     spec.lead.join('\n'),
     body.join('\n\n'),
     omitted > 0
@@ -448,10 +456,10 @@ const buildChatbot = (
 ): ChatbotNotification => {
   const { report } = ctx;
   const head = [
-    `*アカウント* ${report.account}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
     ...incompleteChat(report),
+    `*アカウント* ${report.account}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
     ...(ctx.stateUnavailable
-      ? ['⚠️ 前回の通知状態を読み込めなかったため、現在のすべての検出を通知しています。']
+      ? ['⚠️ 前回の通知状態を読み込めなかったため、現在の検出をすべて通知しています。']
       : []),
     ...(parts > 1 ? [`（${parts} 通中 ${part} 通目）`] : []),
     ...extraLead.map(chatEscape),
@@ -477,7 +485,9 @@ const buildChatbot = (
     shown += 1;
   }
   if (shown < items.length) {
-    lines.push(`\nほか ${items.length - shown} 件はメール通知で確認してください。`);
+    lines.push(
+      `\nほか ${items.length - shown} 件は省略しました（メール通知と監査レポートには全件あります）。`,
+    );
   }
   const description = cut([head, '', ...lines].join('\n'), max);
 
@@ -593,7 +603,7 @@ const summarize = (
     else byCheck.set(item.checkId, { title: item.title, severity: item.severity, count: 1 });
   }
   const countLines = [
-    `件数が多いため、チェックごとの件数と、重大度の高いものから一部の詳細のみを記載します（全 ${spec.items.length} 件）。`,
+    `件数が多いため、チェックごとの件数と、重大度の高いものから一部の詳細だけを載せます（全 ${spec.items.length} 件）。`,
     `重大度別: ${countsLabel(spec.items.map((i) => i.severity))}`,
     'チェック別:',
     ...bySeverity([...byCheck.entries()], ([, v]) => v.severity).map(
@@ -602,7 +612,7 @@ const summarize = (
   ];
   const summarySpec: KindSpec = { ...spec, lead: [...spec.lead, ...countLines] };
   const chatLead = [
-    `件数が多いため一部のみ表示しています（全 ${spec.items.length} 件: ${countsLabel(spec.items.map((i) => i.severity))}）。`,
+    `件数が多いため一部だけ表示しています（全 ${spec.items.length} 件: ${countsLabel(spec.items.map((i) => i.severity))}）。`,
   ];
   const build = (shown: number): AlertMessage => {
     const items = spec.items.slice(0, shown);
@@ -635,8 +645,8 @@ const summarize = (
 // ------------------------------------------------------------------------------------ API
 
 const FOOTER_FINDINGS = [
-  'arch-auditor による自動通知です。意図した構成との差分を検出しました。',
-  '意図的な設定であれば、インテントファイルの exceptions に理由と期限を書くと通知されなくなります。',
+  'arch-auditor による自動通知です（意図した構成との差分）。',
+  '意図した設定であれば、意図ファイルの exceptions に理由と期限を書いてください。期限までは通知しません。',
 ];
 
 /**
@@ -655,6 +665,7 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
     ...(input.stateError !== undefined ? { stateError: input.stateError } : {}),
   };
   const where = `${report.account} ${regionsShort(report.regions)}`.trim();
+  // An incomplete audit is named before the counts, which may be missing findings.
   const incompleteTitle = report.complete ? '' : '【監査不完全】';
   const incompleteSubject = report.complete ? '' : ' [INCOMPLETE]';
   const messages: AlertMessage[] = [];
@@ -672,8 +683,9 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
   );
   if (alerted.length > 0) {
     const severities = alerted.map((x) => x.finding.severity);
+    // Unreadable state: say up front that this repeats everything open, not that all of it is new.
     const what = ctx.stateUnavailable
-      ? [`未解決の検出 ${alerted.length} 件`]
+      ? [`【全件再通知】未解決の検出 ${alerted.length} 件`]
       : [
           ...(diff.newFindings.length > 0 ? [`新しい検出 ${diff.newFindings.length} 件`] : []),
           ...(diff.changed.length > 0 ? [`重大度の変更 ${diff.changed.length} 件`] : []),
@@ -689,8 +701,8 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
         {
           kind: 'findings',
           items: alerted.map((x) => findingItem(x.finding, x.tag)),
-          title: `${SEVERITY_EMOJI[worst(severities)]} [arch-auditor] ${what.join('・')}（${countsLabel(severities)}）${incompleteTitle}— ${where}`,
-          subject: `arch-auditor: ${whatAscii.join(', ')} (${countsAscii(severities)})${incompleteSubject} - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
+          title: `${SEVERITY_EMOJI[worst(severities)]} [arch-auditor] ${incompleteTitle}${what.join('・')}（${countsLabel(severities)}）— ${where}`,
+          subject: `arch-auditor${incompleteSubject}: ${whatAscii.join(', ')} (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
           lead: [],
           footer: FOOTER_FINDINGS,
           grouped: true,
@@ -712,7 +724,9 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
           items: recovered.map(recoveryItem),
           title: `✅ [arch-auditor] 復旧 ${recovered.length} 件（${countsLabel(recovered.map((r) => r.severity))}）— ${where}`,
           subject: `arch-auditor: ${recovered.length} recovered - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
-          lead: ['次の検出は今回の監査で見つからなくなりました（監査はすべて成功しています）。'],
+          lead: [
+            '次の検出は今回の監査で見つからなくなりました。監査はすべて成功しているため、解消したと判断しています。',
+          ],
           footer: ['arch-auditor による自動通知です。'],
           grouped: false,
           eventType: 'arch-auditor.recovery',
@@ -738,8 +752,8 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
           items: reminders.map((f) =>
             reminderItem(f, diff.nextState.findings[f.fingerprint], report.finishedAt),
           ),
-          title: `🔁 [arch-auditor] 未対応の検出 ${reminders.length} 件（${countsLabel(severities)}）${incompleteTitle}— ${where}`,
-          subject: `arch-auditor: ${reminders.length} still open (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
+          title: `🔁 [arch-auditor] ${incompleteTitle}未対応の検出 ${reminders.length} 件（${countsLabel(severities)}）— ${where}`,
+          subject: `arch-auditor${incompleteSubject}: ${reminders.length} still open (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
           lead: [`次の検出は${cadence}解消していません。`],
           footer: ['arch-auditor による自動通知です（未対応の検出の定期リマインド）。'],
           grouped: true,

@@ -149,7 +149,7 @@ describe('Function: sendAlerts', () => {
     });
     // Assess
     expect(result.stateUnavailable).toBe(true);
-    expect(result.messages[0]?.text).toContain('前回の通知状態を読み込めなかったため');
+    expect(result.messages[0]?.text).toContain('前回の通知状態を読み込めませんでした');
     expect(result.messages[0]?.text).toContain('AccessDenied');
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
   });

@@ -109,14 +109,21 @@ describe('renderAlerts', () => {
       // Act
       const message = onlyMessage(firstRun(anIncompleteReport([criticalFinding])));
       // Assess
-      expect(message.chatbot.content.title).toContain('【監査不完全】');
-      expect(message.subject).toContain('[INCOMPLETE]');
-      expect(message.chatbot.content.description).toContain(
-        '⚠️ *監査が不完全です* — ec2:DescribeRouteTables（ap-northeast-1）UnauthorizedOperation',
+      expect(message.chatbot.content.title).toBe(
+        '🔴 [arch-auditor] 【監査不完全】新しい検出 2 件（緊急 1・高 1）— 123456789012 ap-northeast-1',
       );
-      const banner = message.text.indexOf('⚠️ 監査が不完全です');
-      expect(banner).toBeGreaterThan(0);
-      expect(banner).toBeLessThan(message.text.indexOf('━━'));
+      expect(message.subject).toMatch(/^arch-auditor \[INCOMPLETE\]: /);
+      expect(message.chatbot.content.description).toMatch(
+        /^⚠️ \*監査が不完全です\* — ec2:DescribeRouteTables（ap-northeast-1・UnauthorizedOperation）が失敗しました。/,
+      );
+      // The banner is the first thing under the title, before the account and the findings.
+      expect(message.text.split('\n').slice(0, 4)).toEqual([
+        message.chatbot.content.title,
+        '',
+        '━━━━━━━━━━━━━━━━━━━━',
+        '⚠️ 監査が不完全です',
+      ]);
+      expect(message.text).toContain('今回は復旧を判定していません');
       expect(message.text).toMatchSnapshot();
     });
 
@@ -131,9 +138,9 @@ describe('renderAlerts', () => {
       );
       // Assess
       expect(message.chatbot.content.title).toBe(
-        '🔴 [arch-auditor] 未解決の検出 2 件（緊急 1・高 1）— 123456789012 ap-northeast-1',
+        '🔴 [arch-auditor] 【全件再通知】未解決の検出 2 件（緊急 1・高 1）— 123456789012 ap-northeast-1',
       );
-      expect(message.text).toContain('前回の通知状態を読み込めなかったため');
+      expect(message.text).toContain('通知済みかどうか判別できないため、現在の検出をすべて通知します。');
       expect(message.text).toContain('AccessDenied');
       expect(message.chatbot.content.description).toContain('前回の通知状態を読み込めなかった');
     });

@@ -41,7 +41,8 @@ interface SnsEnvelope {
 /**
  * The alert path end to end through moto's SNS, SQS and S3 over the real SDK wire protocol: sendAlerts
  * publishes to a topic, an SQS queue subscribed to it receives what any non-chat subscriber gets (the
- * `default` plain text), and the alert state lives in an S3 object between runs.
+ * `default` plain text), and the alert state lives in an S3 object between runs. The cases run in
+ * order against one topic, queue and state object, as consecutive scheduled runs would.
  */
 describe('alerts through SNS to an SQS subscriber (moto)', () => {
   let moto: Moto;
