@@ -15,7 +15,7 @@ export const auditIncomplete = defineCheck({
   evaluate: ({ inventory }) =>
     inventory.errors.map((e) => ({
       resource: { type: 'AWS::Account', id: inventory.account, region: e.region },
-      message: `${e.service} の ${e.operation}（${e.region}）が失敗しました: ${e.code}: ${e.message}。${e.slices.length > 0 ? `${e.slices.join(', ')} を確認できていません。` : ''}`,
+      message: `${e.service} の ${e.operation}（${e.region}）が失敗しました: ${e.code}: ${e.message.replace(/[。.]\s*$/, '')}。${e.slices.length > 0 ? `${e.slices.join(', ')} を確認できていません。` : ''}`,
       expected: `${e.service}:${e.operation} が成功すること`,
       actual: `${e.code}`,
       fact: `${e.service}:${e.operation}:${e.code}`,
