@@ -1,6 +1,7 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { InputValidationError } from '../errors.ts';
 import { validate } from '../validate.ts';
+import { writeFileAtomically } from '../write-file.ts';
 import { inventorySchema } from './schema.ts';
 import type { Inventory } from './types.ts';
 
@@ -52,6 +53,6 @@ export const readSnapshot = async (file: string): Promise<Inventory> => {
   return parseSnapshot(text, file);
 };
 
-/** Written atomically enough for a CLI: the whole text at once, after it has been fully built. */
+/** Written atomically: a failed write leaves no partial snapshot behind. */
 export const writeSnapshot = async (file: string, inventory: Inventory): Promise<void> =>
-  writeFile(file, `${JSON.stringify(inventory, null, 2)}\n`, 'utf8');
+  writeFileAtomically(file, `${JSON.stringify(inventory, null, 2)}\n`);
