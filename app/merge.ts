@@ -66,7 +66,14 @@ export const mergeInventories = (parts: readonly Inventory[]): Inventory => {
       parts.map((p) => p.apigateway),
       base.apigateway,
     ),
-    errors: parts.flatMap((p) => p.errors),
+    // The same failure seen by several items (a role refused in every region) is one error.
+    errors: [
+      ...new Map(
+        parts
+          .flatMap((p) => p.errors)
+          .map((e) => [`${e.service}|${e.operation}|${e.region}|${e.code}|${e.message}`, e]),
+      ).values(),
+    ],
   };
 };
 

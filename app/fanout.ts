@@ -1,0 +1,178 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { InputValidationError } from '../errors.ts';
+import type { Inventory } from '../inventory/types.ts';
+import type { AccountTarget } from './accounts.ts';
+import { failedInventory, GLOBAL_REGION, mergeInventories } from './merge.ts';
+
+/**
+ * The Step Functions fan-out: plan → Distributed Map over account × region items → summarize.
+ * Items and their inventories travel through S3, never through the state payloads (256 KiB limit):
+ * the plan writes the item list, each item writes its partial inventory, the summary reads them back.
+ */
+export const RUNS_PREFIX = 'arch-auditor/runs';
+
+/** Region of an item whose account's regions could not be listed: the item resolves them itself. */
+export const ALL_REGIONS = '*';
+
+export interface FanOutItem {
+  readonly runId: string;
+  readonly bucket: string;
+  /** The account audited through its role; undefined for the function's own account. */
+  readonly account?: AccountTarget;
+  /** A region, GLOBAL_REGION (CloudFront), or ALL_REGIONS. */
+  readonly region: string;
+}
+
+/** What the plan step returns and the state machine passes along to the summary. */
+export interface PlanOutput {
+  readonly runId: string;
+  readonly bucket: string;
+  readonly itemsKey: string;
+  readonly itemCount: number;
+  readonly accounts: number;
+  readonly dryRun: boolean;
+  readonly checks?: readonly string[];
+}
+
+export const itemsKey = (runId: string): string => `${RUNS_PREFIX}/${runId}/items.json`;
+export const reportKey = (runId: string): string => `${RUNS_PREFIX}/${runId}/report.json`;
+const accountKey = (account: AccountTarget | undefined) => account?.id ?? 'self';
+export const partKey = (item: Pick<FanOutItem, 'runId' | 'account' | 'region'>): string =>
+  `${RUNS_PREFIX}/${item.runId}/parts/${accountKey(item.account)}/${item.region === ALL_REGIONS ? 'all' : item.region}.json`;
+
+/** A run id usable in S3 keys and execution names: time first, so runs list in order. */
+export const newRunId = (now: Date, random: () => number = Math.random): string =>
+  `${now.toISOString().replace(/[:.]/g, '-')}-${Math.floor(random() * 0xffffff)
+    .toString(16)
+    .padStart(6, '0')}`;
+
+/**
+ * One item per account and region, plus one global item per account (CloudFront is global: read
+ * once per account, not once per region). Regions are per account: enabled regions differ.
+ */
+export const planItems = (
+  runId: string,
+  bucket: string,
+  targets: readonly { account?: AccountTarget; regions: readonly string[] }[],
+): FanOutItem[] =>
+  targets.flatMap(({ account, regions }) =>
+    [...new Set(regions), GLOBAL_REGION].map((region) => ({
+      runId,
+      bucket,
+      ...(account ? { account } : {}),
+      region,
+    })),
+  );
+
+const readJson = async <T>(s3: S3Client, bucket: string, key: string): Promise<T | undefined> => {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return JSON.parse((await object.Body?.transformToString('utf8')) ?? '') as T;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+};
+
+export const writeJson = (s3: S3Client, bucket: string, key: string, value: unknown) =>
+  s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: JSON.stringify(value),
+      ContentType: 'application/json',
+    }),
+  );
+
+export const readItems = async (s3: S3Client, plan: Pick<PlanOutput, 'bucket' | 'itemsKey'>) => {
+  const items = await readJson<FanOutItem[]>(s3, plan.bucket, plan.itemsKey);
+  if (!items) {
+    throw new InputValidationError('plan', [
+      { path: 'itemsKey', message: `s3://${plan.bucket}/${plan.itemsKey} is missing` },
+    ]);
+  }
+  return items;
+};
+
+/**
+ * Every account's inventory, one account at a time (memory holds one large account, not the whole
+ * organization). An item without its part failed after the state machine's retries: its scope is
+ * marked failed, so that account's audit is incomplete and every other account's is unaffected.
+ */
+export async function* accountInventories(
+  s3: S3Client,
+  items: readonly FanOutItem[],
+): AsyncGenerator<{ account?: AccountTarget; inventory: Inventory }> {
+  const byAccount = new Map<string, FanOutItem[]>();
+  for (const item of items) {
+    const key = accountKey(item.account);
+    byAccount.set(key, [...(byAccount.get(key) ?? []), item]);
+  }
+  for (const [key, accountItems] of byAccount) {
+    const parts = await Promise.all(
+      accountItems.map(
+        async (item) =>
+          (await readJson<Inventory>(s3, item.bucket, partKey(item))) ??
+          failedInventory(
+            key === 'self' ? 'unknown' : key,
+            item.region === ALL_REGIONS ? 'all' : item.region,
+            {
+              service: 'states',
+              operation: 'AuditItem',
+              code: 'ItemFailed',
+              message: `the fan-out item for ${item.region === GLOBAL_REGION ? 'the global services' : `region ${item.region}`} produced no inventory (failed after its retries)`,
+            },
+          ),
+      ),
+    );
+    const account = accountItems[0]?.account;
+    yield { ...(account ? { account } : {}), inventory: mergeInventories(parts) };
+  }
+}
+
+/** The multi-account settings of the deployed functions, read from their environment. */
+export interface FanOutConfig {
+  /** Explicit account ids; empty with `organization` false means the function's own account only. */
+  readonly accounts: readonly string[];
+  /** Audit the organization's accounts (AUDIT_ACCOUNTS=org). */
+  readonly organization: boolean;
+  readonly organizationalUnits: readonly string[];
+  readonly tags: readonly { key: string; value: string }[];
+  /** Explicit regions or every enabled one (AUDIT_REGIONS=all). */
+  readonly regions: readonly string[] | 'all';
+  readonly roleName?: string;
+  readonly externalId?: string;
+  /** Intent locations, most specific first (comma-separated INTENT_LOCATION). */
+  readonly intentLocations: readonly string[];
+}
+
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+export const readFanOutConfig = (env: NodeJS.ProcessEnv = process.env): FanOutConfig => {
+  const accounts = list(env.AUDIT_ACCOUNTS);
+  const organization = accounts.length === 1 && accounts[0] === 'org';
+  const regions = list(env.AUDIT_REGIONS ?? env.AWS_REGION);
+  const tags = list(env.AUDIT_ORG_TAGS).map((pair) => {
+    const [key = '', ...rest] = pair.split('=');
+    return { key, value: rest.join('=') };
+  });
+  if ((accounts.length > 0 || organization) && !env.AUDIT_ROLE_NAME) {
+    throw new InputValidationError('environment', [
+      { path: 'AUDIT_ROLE_NAME', message: 'must name the read-only role to assume in each audited account' },
+    ]);
+  }
+  return {
+    accounts: organization ? [] : accounts,
+    organization,
+    organizationalUnits: list(env.AUDIT_ORG_OUS),
+    tags,
+    regions: regions.length === 1 && regions[0] === 'all' ? 'all' : regions,
+    ...(env.AUDIT_ROLE_NAME ? { roleName: env.AUDIT_ROLE_NAME } : {}),
+    ...(env.AUDIT_EXTERNAL_ID ? { externalId: env.AUDIT_EXTERNAL_ID } : {}),
+    intentLocations: list(env.INTENT_LOCATION),
+  };
+};

@@ -1,0 +1,45 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { collectAccount } from '../app/audit.ts';
+import { ALL_REGIONS, type FanOutItem, partKey, readFanOutConfig, writeJson } from '../app/fanout.ts';
+import { GLOBAL_REGION } from '../app/merge.ts';
+import { itemEventSchema } from './fanout-events.ts';
+import { validateEvent } from './middleware/validate-event.ts';
+
+const fanOut = readFanOutConfig();
+const s3 = new S3Client({});
+
+export interface ItemResult {
+  readonly account: string;
+  readonly region: string;
+  readonly errors: number;
+}
+
+/**
+ * Step 2, once per Map item: the same collection code as the single Lambda, for one account and one
+ * region (or the account's global services). AWS errors are recorded in the part, never thrown; a
+ * throw here (S3 unavailable) is retried by the state machine and, past its retries, tolerated and
+ * reported by the summary as this account's incomplete audit.
+ */
+export const auditItemHandler = async (item: FanOutItem): Promise<ItemResult> => {
+  const role =
+    item.account && fanOut.roleName
+      ? { roleName: fanOut.roleName, ...(fanOut.externalId ? { externalId: fanOut.externalId } : {}) }
+      : undefined;
+  const scope =
+    item.region === GLOBAL_REGION
+      ? { regions: [] as string[], regional: false, global: true }
+      : { regions: item.region === ALL_REGIONS ? ('all' as const) : [item.region], global: false };
+  const inventory = await collectAccount({
+    ...(item.account ? { account: item.account } : {}),
+    ...(role ? { role } : {}),
+    ...scope,
+  });
+  await writeJson(s3, item.bucket, partKey(item), inventory);
+  return { account: inventory.account, region: item.region, errors: inventory.errors.length };
+};
+
+export const handler = middy<unknown, ItemResult, Error, Context>()
+  .use(validateEvent(itemEventSchema))
+  .handler(auditItemHandler as (event: unknown) => Promise<ItemResult>);

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ALL_REGIONS } from '../app/fanout.ts';
+import { GLOBAL_REGION } from '../app/merge.ts';
+
+const regionSchema = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region name such as ap-northeast-1');
+const accountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+
+/** Input of the state machine (and so of the plan step); every field defaults to the environment. */
+export const planEventSchema = z.strictObject({
+  /** Accounts to audit through their role; default AUDIT_ACCOUNTS. */
+  accounts: z.array(accountIdSchema).min(1).optional(),
+  /** Audit the organization's accounts (optionally under these OUs). */
+  organization: z.boolean().optional(),
+  organizationalUnits: z.array(z.string().min(1)).optional(),
+  /** Regions, or 'all' for every enabled one; default AUDIT_REGIONS. */
+  regions: z.union([z.array(regionSchema).min(1), z.literal('all')]).optional(),
+  checks: z
+    .array(z.string().regex(/^[a-z0-9]+\.[a-z0-9-]+$/, 'must be a check id such as sg.world-ingress'))
+    .min(1)
+    .optional(),
+  dryRun: z.boolean().default(false),
+  trigger: z.enum(['schedule', 'manual']).default('manual'),
+});
+export type PlanEvent = z.infer<typeof planEventSchema>;
+
+const accountTargetSchema = z.strictObject({
+  id: accountIdSchema,
+  name: z.string().optional(),
+  parents: z.array(z.string()),
+  tags: z.record(z.string(), z.string()),
+});
+
+/** One Map item: an account (or the function's own) and a region, 'global' or '*'. */
+export const itemEventSchema = z.strictObject({
+  runId: z.string().min(1),
+  bucket: z.string().min(3),
+  account: accountTargetSchema.optional(),
+  region: z.union([regionSchema, z.literal(GLOBAL_REGION), z.literal(ALL_REGIONS)]),
+});
+
+/** The summary step's input: the plan's output, carried through the Map (whose results go to S3). */
+export const summarizeEventSchema = z.object({
+  runId: z.string().min(1),
+  bucket: z.string().min(3),
+  itemsKey: z.string().min(1),
+  itemCount: z.number().int(),
+  accounts: z.number().int(),
+  dryRun: z.boolean(),
+  checks: z.array(z.string()).optional(),
+});

@@ -1,0 +1,115 @@
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import {
+  type AccountTarget,
+  assumeRole,
+  explicitAccounts,
+  organizationAccounts,
+  selectionNeeds,
+} from '../app/accounts.ts';
+import { bootstrapRegion } from '../app/audit.ts';
+import { deployedTargets, readLambdaConfig } from '../app/config.ts';
+import {
+  ALL_REGIONS,
+  type FanOutConfig,
+  itemsKey,
+  newRunId,
+  type PlanOutput,
+  planItems,
+  readFanOutConfig,
+  writeJson,
+} from '../app/fanout.ts';
+import { loadIntentFrom } from '../app/intent-source.ts';
+import { createRegionalClients } from '../collect/clients.ts';
+import { mapLimit } from '../collect/concurrency.ts';
+import { listEnabledRegions } from '../collect/index.ts';
+import { normalizeEvent } from './event.ts';
+import { type PlanEvent, planEventSchema } from './fanout-events.ts';
+import { validateEvent } from './middleware/validate-event.ts';
+
+const lambdaConfig = readLambdaConfig();
+const fanOut: FanOutConfig = readFanOutConfig();
+const s3 = new S3Client({});
+
+/** Accounts whose enabled regions are listed at once (one AssumeRole + DescribeRegions each). */
+const REGION_LOOKUP_CONCURRENCY = 8;
+
+const accountsOf = async (event: PlanEvent): Promise<AccountTarget[]> => {
+  if (event.accounts) return explicitAccounts(event.accounts);
+  const organization = event.organization ?? fanOut.organization;
+  if (!organization) return explicitAccounts(fanOut.accounts);
+  const intents = await Promise.all(
+    (fanOut.intentLocations.length > 0 ? fanOut.intentLocations : [undefined]).map((l) =>
+      loadIntentFrom(l, () => s3),
+    ),
+  );
+  const needs = selectionNeeds(intents);
+  return organizationAccounts(new OrganizationsClient({}), {
+    organizationalUnits: event.organizationalUnits ?? fanOut.organizationalUnits,
+    tags: fanOut.tags,
+    withParents: needs.parents,
+    withTags: needs.tags,
+  });
+};
+
+/** The account's enabled regions, or ALL_REGIONS when they cannot be listed (its item reports why). */
+const enabledRegions = async (account: AccountTarget | undefined): Promise<string[]> => {
+  try {
+    const credentials =
+      account && fanOut.roleName
+        ? await assumeRole(account.id, {
+            roleName: fanOut.roleName,
+            ...(fanOut.externalId ? { externalId: fanOut.externalId } : {}),
+          })
+        : undefined;
+    return await listEnabledRegions(
+      createRegionalClients(bootstrapRegion(), {
+        ...(credentials ? { credentials } : {}),
+        ...(account ? { account: account.id } : {}),
+      }).ec2,
+    );
+  } catch {
+    return [ALL_REGIONS];
+  }
+};
+
+/**
+ * Step 1 of the state machine: decide the account × region items and write them to S3 for the
+ * Distributed Map's ItemReader. Throws only when there is nothing sound to audit (the organization
+ * cannot be listed, no region at all): an empty plan would look like a clean run.
+ */
+export const planHandler = async (event: PlanEvent, context: Context): Promise<PlanOutput> => {
+  const { state } = deployedTargets(lambdaConfig, context.invokedFunctionArn);
+  const runId = newRunId(new Date());
+  const accounts = await accountsOf(event);
+  const regions = event.regions ?? fanOut.regions;
+  if (regions !== 'all' && regions.length === 0) {
+    throw new Error('no region: set AUDIT_REGIONS (a list or "all") or pass regions in the input');
+  }
+  const targets = await mapLimit(
+    accounts.length > 0 ? accounts : [undefined],
+    REGION_LOOKUP_CONCURRENCY,
+    async (account) => ({
+      ...(account ? { account } : {}),
+      regions: regions === 'all' ? await enabledRegions(account) : regions,
+    }),
+  );
+  const items = planItems(runId, state.bucket, targets);
+  const key = itemsKey(runId);
+  await writeJson(s3, state.bucket, key, items);
+  return {
+    runId,
+    bucket: state.bucket,
+    itemsKey: key,
+    itemCount: items.length,
+    accounts: targets.length,
+    dryRun: event.dryRun,
+    ...(event.checks ? { checks: event.checks } : {}),
+  };
+};
+
+export const handler = middy<unknown, PlanOutput, Error, Context>()
+  .use(validateEvent(planEventSchema, normalizeEvent))
+  .handler(planHandler as (event: unknown, context: Context) => Promise<PlanOutput>);

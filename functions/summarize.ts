@@ -1,0 +1,93 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { selectIntent } from '../app/accounts.ts';
+import { auditInventory } from '../app/audit.ts';
+import { deployedTargets, readLambdaConfig } from '../app/config.ts';
+import {
+  accountInventories,
+  type PlanOutput,
+  readFanOutConfig,
+  readItems,
+  reportKey,
+  writeJson,
+} from '../app/fanout.ts';
+import { loadIntentFrom } from '../app/intent-source.ts';
+import { mergeReports } from '../app/merge.ts';
+import { defaultIntent } from '../intent/load.ts';
+import { sendAlerts } from '../notify/index.ts';
+import { S3StateStore } from '../notify/state.ts';
+import type { Report } from '../report/types.ts';
+import { summarizeEventSchema } from './fanout-events.ts';
+import { validateEvent } from './middleware/validate-event.ts';
+
+const lambdaConfig = readLambdaConfig();
+const fanOut = readFanOutConfig();
+const s3 = new S3Client({});
+const sns = new SNSClient({});
+
+/** What the state machine's execution shows: small, the full report is in S3. */
+export interface RunSummary {
+  readonly runId: string;
+  readonly account: string;
+  readonly accounts: number;
+  readonly complete: boolean;
+  readonly findings: number;
+  readonly bySeverity: Report['summary']['bySeverity'];
+  readonly errors: number;
+  readonly reportKey: string;
+  readonly published: boolean;
+}
+
+/**
+ * Step 3: evaluate each account on its whole inventory (all its regions and CloudFront together, with
+ * its own intent), merge the reports and publish once — the same alerts, state and order as the single
+ * Lambda. The merged report is written to S3 next to the run's parts.
+ */
+export const summarizeHandler = async (plan: PlanOutput, context: Context): Promise<RunSummary> => {
+  const startedAt = new Date();
+  const items = await readItems(s3, plan);
+  const intents = await Promise.all(fanOut.intentLocations.map((l) => loadIntentFrom(l, () => s3)));
+  const fallback = intents.find((i) => !i.appliesTo) ?? defaultIntent();
+  const reports: Report[] = [];
+  for await (const { account, inventory } of accountInventories(s3, items)) {
+    const intent = (account ? selectIntent(intents, account) : undefined) ?? fallback;
+    reports.push(
+      auditInventory(inventory, intent, {
+        startedAt,
+        ...(plan.checks ? { onlyChecks: plan.checks } : {}),
+      }),
+    );
+  }
+  const report = mergeReports(reports);
+  const key = reportKey(plan.runId);
+  await writeJson(s3, plan.bucket, key, report);
+  if (!plan.dryRun) {
+    const { topicArn, state } = deployedTargets(lambdaConfig, context.invokedFunctionArn);
+    await sendAlerts({
+      report,
+      store: new S3StateStore(s3, state.bucket, state.key),
+      sns,
+      topicArn,
+      now: new Date(),
+      remindAfterHours: lambdaConfig.remindAfterHours,
+      ...(plan.checks ? { checksRun: plan.checks } : {}),
+    });
+  }
+  return {
+    runId: plan.runId,
+    account: report.account,
+    accounts: reports.length,
+    complete: report.complete,
+    findings: report.findings.length,
+    bySeverity: report.summary.bySeverity,
+    errors: report.errors.length,
+    reportKey: key,
+    published: !plan.dryRun,
+  };
+};
+
+export const handler = middy<unknown, RunSummary, Error, Context>()
+  .use(validateEvent(summarizeEventSchema))
+  .handler(summarizeHandler as (event: unknown, context: Context) => Promise<RunSummary>);
