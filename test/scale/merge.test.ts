@@ -1,0 +1,122 @@
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { auditInventory } from '../../app/audit.ts';
+import { accountInventories, type FanOutItem, partKey, planItems } from '../../app/fanout.ts';
+import { failedInventory, mergeInventories, mergeReports } from '../../app/merge.ts';
+import { defaultIntent } from '../../intent/load.ts';
+import { emptyInventory, type Inventory } from '../../inventory/types.ts';
+import { aDistribution, anInventory, aSecurityGroup } from '../fixtures/inventory.ts';
+import { aGroupWith, ECS_SG, seed001Groups, seed001Inventory, tcp } from '../fixtures/sg.ts';
+
+const PROD = { id: '111122223333', parents: ['r-ab12', 'ou-ab12-11111111'], tags: {} };
+const STG = { id: '444455556666', parents: ['r-ab12', 'ou-ab12-22222222'], tags: {} };
+
+const s3 = mockClient(S3Client);
+beforeEach(() => s3.reset());
+
+const body = (value: unknown) =>
+  ({ transformToString: async () => JSON.stringify(value) }) as unknown as never;
+
+describe('fan-out plan', () => {
+  it('makes one item per account and region plus one global item per account', () => {
+    const items = planItems('run-1', 'bucket', [
+      { account: PROD, regions: ['ap-northeast-1', 'us-east-1'] },
+      { account: STG, regions: ['ap-northeast-1', 'ap-northeast-1'] },
+    ]);
+    expect(items.map((i) => `${i.account?.id}/${i.region}`)).toEqual([
+      '111122223333/ap-northeast-1',
+      '111122223333/us-east-1',
+      '111122223333/global',
+      '444455556666/ap-northeast-1',
+      '444455556666/global',
+    ]);
+    expect(new Set(items.map(partKey)).size).toBe(items.length);
+  });
+});
+
+describe('merging', () => {
+  it("joins an account's regional and global parts into one inventory", () => {
+    const tokyo = anInventory({ ec2: { securityGroups: [aSecurityGroup()] } });
+    const global = {
+      ...emptyInventory(tokyo.account, [], tokyo.collectedAt),
+      cloudfront: { distributions: [aDistribution()], vpcOrigins: [], responseHeadersPolicies: [] },
+    };
+    const merged = mergeInventories([tokyo, global]);
+    expect(merged.regions).toEqual(['ap-northeast-1']);
+    expect(merged.ec2.securityGroups).toEqual(tokyo.ec2.securityGroups);
+    expect(merged.cloudfront.distributions).toHaveLength(1);
+  });
+
+  it('reports one failure seen by several items once', () => {
+    const error = {
+      service: 'sts',
+      operation: 'AssumeRole',
+      code: 'AccessDenied',
+      message: 'not authorized',
+    };
+    const merged = mergeInventories([
+      {
+        ...failedInventory(PROD.id, 'ap-northeast-1', error),
+        errors: [{ ...error, region: 'global', slices: [] }],
+      },
+      {
+        ...failedInventory(PROD.id, 'us-east-1', error),
+        errors: [{ ...error, region: 'global', slices: [] }],
+      },
+    ]);
+    expect(merged.errors).toHaveLength(1);
+  });
+
+  it("keeps one account's failure in that account: the run is incomplete, the other account's findings stand", () => {
+    const intent = defaultIntent();
+    const inventory = seed001Inventory(
+      seed001Groups({ ecs: aGroupWith(ECS_SG, 'prod-ecs-sg', [tcp(22, { cidrIpv4: '0.0.0.0/0' })]) }),
+    );
+    const healthy = auditInventory({ ...inventory, account: STG.id }, intent);
+    const failed = auditInventory(
+      failedInventory(PROD.id, 'ap-northeast-1', {
+        service: 'sts',
+        operation: 'AssumeRole',
+        code: 'AccessDenied',
+        message: 'denied',
+      }),
+      intent,
+    );
+    const report = mergeReports([failed, healthy]);
+    expect(report.complete).toBe(false);
+    expect(failed.complete).toBe(false);
+    // The healthy account is audited in full and keeps every finding, tagged with its account.
+    expect(healthy.complete).toBe(true);
+    expect(healthy.findings.length).toBeGreaterThan(0);
+    const merged = new Map(report.findings.map((f) => [f.fingerprint, f]));
+    for (const f of healthy.findings) expect(merged.get(f.fingerprint)?.details?.account).toBe(STG.id);
+    const incomplete = report.findings.filter((f) => f.checkId === 'audit.incomplete');
+    expect(incomplete.every((f) => f.details?.account === PROD.id)).toBe(true);
+    expect(report.errors[0]?.message).toContain(PROD.id);
+    expect(report.account).toBe(`${PROD.id}, ${STG.id}`);
+  });
+});
+
+describe('summary input', () => {
+  it("reads each account from its parts and marks a missing part as that account's failure", async () => {
+    const items: FanOutItem[] = planItems('run-1', 'bucket', [
+      { account: PROD, regions: ['ap-northeast-1'] },
+      { account: STG, regions: ['ap-northeast-1'] },
+    ]);
+    const tokyo = { ...anInventory(), account: PROD.id };
+    s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'missing', $metadata: {} }));
+    s3.on(GetObjectCommand, { Key: partKey(items[0] as FanOutItem) }).resolves({ Body: body(tokyo) });
+    s3.on(GetObjectCommand, { Key: partKey(items[1] as FanOutItem) }).resolves({
+      Body: body(emptyInventory(PROD.id, [], tokyo.collectedAt)),
+    });
+    const seen = [];
+    for await (const entry of accountInventories(new S3Client({}), items)) seen.push(entry);
+    expect(seen.map((s) => s.account?.id)).toEqual([PROD.id, STG.id]);
+    expect(seen[0]?.inventory.errors).toEqual([]);
+    expect(seen[1]?.inventory.errors.map((e) => `${e.operation}:${e.code}:${e.region}`).sort()).toEqual([
+      'AuditItem:ItemFailed:ap-northeast-1',
+      'AuditItem:ItemFailed:global',
+    ]);
+  });
+});
