@@ -1,9 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Command, CommanderError, Option } from 'commander';
-import { auditInventory, collectLive, failsThreshold, resolveRegions } from '../app/audit.ts';
+import { explicitAccounts, organizationAccounts, selectionNeeds } from '../app/accounts.ts';
+import {
+  auditAccounts,
+  auditInventory,
+  bootstrapRegion,
+  collectLive,
+  failsThreshold,
+  resolveRegions,
+} from '../app/audit.ts';
 import { requireEnv } from '../app/config.ts';
 import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
@@ -100,19 +109,29 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     )
     .option('--publish', 'send the alerts to the SNS topic in ALERT_TOPIC_ARN')
     .option('--state <file>', 'alert state file used with --publish', DEFAULT_STATE_PATH)
-    .action(
-      async (
-        o: SourceOptions & { format: string; failOn: Severity | 'none'; publish?: boolean; state: string },
-      ) => {
-        const startedAt = new Date();
-        const intent = await loadIntent(o);
-        const inventory = await loadInventory(o, intent);
-        const report = auditInventory(inventory, intent, { startedAt });
-        io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
-        if (o.publish) await publishFromCli(report, o.state, io);
-        setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
-      },
-    );
+    .option('--account <id...>', 'audit these accounts through --role-name (one report for all)')
+    .option('--org', "audit the organization's active accounts through --role-name")
+    .option('--org-ou <id...>', 'with --org: only accounts under these OUs (or roots)')
+    .option('--role-name <name>', 'read-only role assumed in each audited account')
+    .option('--external-id <id>', 'external id the role requires (sts:ExternalId)')
+    .option('--all-regions', 'audit every region enabled in the account')
+    .option(
+      '--intents <file...>',
+      'with --account/--org: intent files; each account takes the one whose appliesTo names it',
+    )
+    .action(async (o: AuditOptions) => {
+      if (o.account || o.org || o.allRegions) {
+        await auditMany(o, io, setExit);
+        return;
+      }
+      const startedAt = new Date();
+      const intent = await loadIntent(o);
+      const inventory = await loadInventory(o, intent);
+      const report = auditInventory(inventory, intent, { startedAt });
+      io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
+      if (o.publish) await publishFromCli(report, o.state, io);
+      setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
+    });
 
   sourceOptions(
     program
@@ -165,6 +184,73 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     });
 
   return program;
+};
+
+interface AuditOptions extends SourceOptions {
+  format: string;
+  failOn: Severity | 'none';
+  publish?: boolean;
+  state: string;
+  account?: string[];
+  org?: boolean;
+  orgOu?: string[];
+  roleName?: string;
+  externalId?: string;
+  allRegions?: boolean;
+  intents?: string[];
+}
+
+const usage = (path: string, message: string) =>
+  new InputValidationError('command line', [{ path, message }]);
+
+/**
+ * `audit --account ... | --org | --all-regions`: every account through its read-only role (or this
+ * account in all its regions), each against the intent that names it, merged into one report. One
+ * account that cannot be read is that account's incomplete audit; the others are audited in full.
+ */
+const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => void): Promise<void> => {
+  if (o.snapshot || o.demo)
+    throw usage('--snapshot', 'cannot be combined with --account, --org or --all-regions');
+  const multi = Boolean(o.account || o.org);
+  if (multi && !o.roleName) throw usage('--role-name', 'is required with --account or --org');
+  if (o.account && o.org) throw usage('--org', 'cannot be combined with --account');
+  const files = [...(o.intent ? [o.intent] : []), ...(o.intents ?? [])];
+  const intents =
+    files.length > 0 ? await Promise.all(files.map((f) => loadIntentFile(f))) : [defaultIntent()];
+  const needs = selectionNeeds(intents);
+  const accounts = o.org
+    ? await organizationAccounts(new OrganizationsClient({ region: bootstrapRegion() }), {
+        ...(o.orgOu ? { organizationalUnits: o.orgOu } : {}),
+        withParents: needs.parents,
+        withTags: needs.tags,
+      })
+    : explicitAccounts(o.account ?? []);
+  if (multi && accounts.length === 0) throw usage('--org', 'the organization has no active account to audit');
+  const regions = o.allRegions ? ('all' as const) : resolveRegions(o.region, intents[0] ?? defaultIntent());
+  if (regions !== 'all' && regions.length === 0) {
+    throw usage(
+      '--region',
+      'no region: pass --region or --all-regions, list regions in the intent file, or set AWS_REGION',
+    );
+  }
+  const { report } = await auditAccounts({
+    accounts,
+    ...(o.roleName
+      ? { role: { roleName: o.roleName, ...(o.externalId ? { externalId: o.externalId } : {}) } }
+      : {}),
+    regions,
+    intents,
+  });
+  // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
+  io.out(
+    o.format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : o.format === 'markdown'
+        ? renderMarkdown(report)
+        : renderText(report),
+  );
+  if (o.publish) await publishFromCli(report, o.state, io);
+  setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
 /** The report in the chosen format; markdown draws the exposure paths, intended door included. */
