@@ -34,14 +34,12 @@ describe('CLI: several accounts', () => {
   });
 
   it('reports an account whose role cannot be assumed as incomplete and exits 1', async () => {
-    sts
-      .on(AssumeRoleCommand)
-      .rejects(
-        Object.assign(new Error('not authorized to perform sts:AssumeRole'), {
-          name: 'AccessDenied',
-          $metadata: {},
-        }),
-      );
+    sts.on(AssumeRoleCommand).rejects(
+      Object.assign(new Error('not authorized to perform sts:AssumeRole'), {
+        name: 'AccessDenied',
+        $metadata: {},
+      }),
+    );
     const { code, out } = await cli(
       'audit',
       '--account',

@@ -5,7 +5,7 @@ import { auditInventory } from '../../app/audit.ts';
 import { accountInventories, type FanOutItem, partKey, planItems } from '../../app/fanout.ts';
 import { failedInventory, mergeInventories, mergeReports } from '../../app/merge.ts';
 import { defaultIntent } from '../../intent/load.ts';
-import { emptyInventory, type Inventory } from '../../inventory/types.ts';
+import { emptyInventory } from '../../inventory/types.ts';
 import { aDistribution, anInventory, aSecurityGroup } from '../fixtures/inventory.ts';
 import { aGroupWith, ECS_SG, seed001Groups, seed001Inventory, tcp } from '../fixtures/sg.ts';
 

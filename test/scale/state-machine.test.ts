@@ -30,6 +30,7 @@ type Definition = {
   States: Record<string, Record<string, unknown>>;
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: serverless.yml is read as untyped YAML
 let yml: Record<string, any>;
 let definition: Definition;
 
@@ -60,6 +61,7 @@ describe('the fan-out state machine', () => {
 
   it('plans, maps over the items in S3 with bounded concurrency and tolerated failures, then summarizes once', () => {
     expect(definition.StartAt).toBe('Plan');
+    // biome-ignore lint/suspicious/noExplicitAny: an ASL state is untyped JSON
     const map = definition.States.AuditItems as Record<string, any>;
     expect(map.Type).toBe('Map');
     expect(map.ItemProcessor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
@@ -75,6 +77,7 @@ describe('the fan-out state machine', () => {
   });
 
   it('retries each item and invokes the same functions serverless.yml defines', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: an ASL state is untyped JSON
     const item = (definition.States.AuditItems as any).ItemProcessor.States.AuditItem;
     expect(item.Retry[0].MaxAttempts).toBeGreaterThanOrEqual(1);
     expect(item.Parameters.FunctionName).toMatch(/:function:arch-auditor-prod-audititem$/);
@@ -88,6 +91,6 @@ describe('the fan-out state machine', () => {
 
   it('keeps the single-Lambda schedule for small setups', () => {
     expect(yml.functions.audit.events[0].schedule).toBeDefined();
-    expect(yml.resources.Resources.FanOutSchedule.Properties.State).toBe('${param:fanOutScheduleState}');
+    expect(yml.resources.Resources.FanOutSchedule.Properties.State).toBe(`\${param:fanOutScheduleState}`);
   });
 });
