@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, main } from '../../cli/main.ts';
-import { aliasBomb, mutate, mutations } from './mutate.ts';
+import { aliasBomb, mutate } from './mutate.ts';
 
 /**
  * Random command lines against `main(argv, io)`. Every inventory comes from --demo or --snapshot; in
