@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InputValidationError } from './errors.ts';
 
 /** Formats a zod issue path as `vpcs[0].natMode`. */
@@ -33,3 +33,12 @@ export const validate = <S extends z.ZodType>(
   });
   throw new (options.errorClass ?? InputValidationError)(source, issues);
 };
+
+/** Shared field schemas of the boundaries (invoke payloads, state machine input, CLI flags). */
+export const regionSchema = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region name such as ap-northeast-1');
+export const accountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+export const checkIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]+\.[a-z0-9-]+$/, 'must be a check id such as sg.world-ingress');

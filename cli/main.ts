@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { z } from 'zod';
 import { explicitAccounts, organizationAccounts, selectionNeeds } from '../app/accounts.ts';
 import {
   auditAccounts,
@@ -27,6 +27,8 @@ import { DEFAULT_STATE_PATH } from '../notify/state.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderText } from '../report/text.ts';
 import type { Report } from '../report/types.ts';
+import { accountIdSchema, regionSchema } from '../validate.ts';
+import { writeFileAtomically } from '../write-file.ts';
 
 /** Exit codes: 0 clean, 1 findings at/above the threshold or an incomplete audit, 2 usage or input error. */
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -35,7 +37,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const DEMO_SNAPSHOT = `${here}/../demo/snapshot.json`;
 export const DEMO_INTENT = `${here}/../demo/intent.yaml`;
 
-const collectRegion = (value: string, previous: string[]): string[] => [...previous, value];
+/** Repeatable flag parser that refuses a value the schema rejects (commander then exits as a usage error). */
+const collectValid =
+  (schema: z.ZodType<string>) =>
+  (value: string, previous: string[] = []): string[] => {
+    const result = schema.safeParse(value);
+    if (!result.success) throw new InvalidArgumentError(result.error.issues[0]?.message ?? 'invalid value');
+    return [...previous, value];
+  };
+const collectRegion = collectValid(regionSchema);
 
 interface SourceOptions {
   intent?: string;
@@ -64,11 +74,6 @@ const loadInventory = async (o: SourceOptions, intent: ResolvedIntent): Promise<
     ]);
   }
   return collectLive(regions);
-};
-
-const writeOut = async (file: string, text: string): Promise<void> => {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text, 'utf8');
 };
 
 /** Where the CLI writes; tests capture it. */
@@ -109,7 +114,11 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     )
     .option('--publish', 'send the alerts to the SNS topic in ALERT_TOPIC_ARN')
     .option('--state <file>', 'alert state file used with --publish', DEFAULT_STATE_PATH)
-    .option('--account <id...>', 'audit these accounts through --role-name (one report for all)')
+    .option(
+      '--account <id...>',
+      'audit these accounts through --role-name (one report for all)',
+      collectValid(accountIdSchema),
+    )
     .option('--org', "audit the organization's active accounts through --role-name")
     .option('--org-ou <id...>', 'with --org: only accounts under these OUs (or roots)')
     .option('--role-name <name>', 'read-only role assumed in each audited account')
@@ -163,7 +172,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
         `warning: ${e.service}:${e.operation} (${e.region}) failed: ${e.code}; audits will report it as incomplete\n`,
       );
     }
-    await writeOut(o.out, baselineToYaml(intent));
+    await writeFileAtomically(o.out, baselineToYaml(intent));
     io.err(`baseline intent written to ${o.out}: review it, then audit with --intent ${o.out}\n`);
     setExit(EXIT.clean);
   });

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { ALL_REGIONS } from '../app/fanout.ts';
 import { GLOBAL_REGION } from '../app/merge.ts';
-
-const regionSchema = z
-  .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region name such as ap-northeast-1');
-const accountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+import { accountIdSchema, checkIdSchema, regionSchema } from '../validate.ts';
 
 /** Input of the state machine (and so of the plan step); every field defaults to the environment. */
 export const planEventSchema = z.strictObject({
@@ -16,10 +12,7 @@ export const planEventSchema = z.strictObject({
   organizationalUnits: z.array(z.string().min(1)).optional(),
   /** Regions, or 'all' for every enabled one; default AUDIT_REGIONS. */
   regions: z.union([z.array(regionSchema).min(1), z.literal('all')]).optional(),
-  checks: z
-    .array(z.string().regex(/^[a-z0-9]+\.[a-z0-9-]+$/, 'must be a check id such as sg.world-ingress'))
-    .min(1)
-    .optional(),
+  checks: z.array(checkIdSchema).min(1).optional(),
   dryRun: z.boolean().default(false),
   trigger: z.enum(['schedule', 'manual']).default('manual'),
 });

@@ -226,14 +226,14 @@ describe('fuzz: command lines', () => {
   });
 });
 
-describe('known bugs (cli/main.ts is being changed by another helper; remove `.fails` once fixed)', () => {
-  it.fails('baseline --out a directory exits 2 naming --out (today: exit 1 with a raw EISDIR)', async () => {
+describe('regressions found by fuzzing', () => {
+  it('baseline --out a directory exits 2 naming --out', async () => {
     const { code, err } = await cli(['baseline', '--snapshot', files.goodSnapshot as string, '--out', dir]);
     expect(code).toBe(EXIT.usage);
     expect(err).toContain('--out');
   });
 
-  it.fails('a --region that is not a region name exits 2 naming --region (today: collected as-is)', async () => {
+  it('a --region that is not a region name exits 2 naming --region', async () => {
     const target = join(dir, 'never.json');
     const { code, err } = await cli(['snapshot', '--region', 'ap-northeast-1; echo', '--out', target]);
     expect(code).toBe(EXIT.usage);
