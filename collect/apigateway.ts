@@ -20,6 +20,7 @@ import type {
 } from '../inventory/types.ts';
 import { mapLimit } from './concurrency.ts';
 import {
+  APIGATEWAY_REQUIRED,
   deployedMethodSignatures,
   hasUnreadablePolicy,
   isFaithfulExport,
@@ -33,7 +34,15 @@ import {
   parseExportBody,
 } from './normalize/apigateway.ts';
 import type { Fingerprinter } from './secrets.ts';
-import { type CallSite, collectSlice, drain, type SliceResult } from './slice.ts';
+import {
+  type CallSite,
+  type CollectContext,
+  callOptions,
+  collectSlice,
+  drain,
+  pagingGuard,
+  type SliceResult,
+} from './slice.ts';
 
 /**
  * API Gateway's control plane has low per-account limits (GetResources: 5 calls per 2 seconds), so
@@ -50,8 +59,10 @@ export const collectApiGateway = async (
   client: APIGatewayClient,
   region: string,
   fingerprint: Fingerprinter,
+  context: CollectContext = {},
 ): Promise<{ apigateway: ApiGatewayInventory; errors: CollectionError[] }> => {
   const errors: CollectionError[] = [];
+  const call = callOptions(context);
   const site = (operation: string, slice: SliceName): CallSite => ({
     service: 'apigateway',
     operation,
@@ -59,22 +70,28 @@ export const collectApiGateway = async (
     slices: [slice],
   });
   const keep = <T>(result: SliceResult<T>, fallback: T): T => {
-    if (result.ok) return result.items;
-    errors.push(result.error);
-    return fallback;
+    if (result.error) errors.push(result.error);
+    return result.ok ? result.items : fallback;
   };
 
   const restApis = async (): Promise<RestApi[]> => {
     const apis = keep(
-      await collectSlice(site('GetRestApis', 'apigateway.restApis'), () =>
-        drain(paginateGetRestApis({ client }, { limit: PAGE }), (p) => p.items),
+      await collectSlice(
+        site('GetRestApis', 'apigateway.restApis'),
+        async (s) =>
+          s.wellFormed(
+            await drain(paginateGetRestApis(pagingGuard({ client }), { limit: PAGE }, call), (p) => p.items),
+            APIGATEWAY_REQUIRED.GetRestApis,
+          ),
+        context,
       ),
       [],
     );
-    return mapLimit(apis, API_CONCURRENCY, (api) => collectRestApi(api));
+    const collected = await mapLimit(apis, API_CONCURRENCY, (api) => collectRestApi(api));
+    return collected.flatMap((api) => api ?? []);
   };
 
-  const collectRestApi = async (api: SdkRestApi): Promise<RestApi> => {
+  const collectRestApi = async (api: SdkRestApi): Promise<RestApi | undefined> => {
     const restApiId = api.id;
     const apiSite = (operation: string) => site(operation, 'apigateway.restApis');
     if (hasUnreadablePolicy(api)) {
@@ -86,11 +103,22 @@ export const collectApiGateway = async (
       });
     }
     const resources = keep(
-      await collectSlice(apiSite('GetResources'), () =>
-        drain(
-          paginateGetResources({ client }, { restApiId, embed: ['methods'], limit: PAGE }),
-          (p) => p.items,
-        ),
+      await collectSlice(
+        apiSite('GetResources'),
+        async (s) =>
+          s.wellFormed(
+            await drain(
+              paginateGetResources(
+                pagingGuard({ client }),
+                { restApiId, embed: ['methods'], limit: PAGE },
+                call,
+              ),
+              (p) => p.items,
+            ),
+            APIGATEWAY_REQUIRED.GetResources,
+            normalizeResource,
+          ),
+        context,
       ),
       [],
     );
@@ -98,13 +126,28 @@ export const collectApiGateway = async (
     const stages = keep(
       await collectSlice(
         apiSite('GetStages'),
-        async () => (await client.send(new GetStagesCommand({ restApiId }))).item ?? [],
+        async (s) =>
+          s.wellFormed(
+            (await client.send(new GetStagesCommand({ restApiId }), call)).item,
+            APIGATEWAY_REQUIRED.GetStages,
+          ),
+        context,
       ),
       [],
     );
     const deployments = keep(
-      await collectSlice(apiSite('GetDeployments'), () =>
-        drain(paginateGetDeployments({ client }, { restApiId, limit: PAGE }), (p) => p.items),
+      await collectSlice(
+        apiSite('GetDeployments'),
+        async (s) =>
+          s.wellFormed(
+            await drain(
+              paginateGetDeployments(pagingGuard({ client }), { restApiId, limit: PAGE }, call),
+              (p) => p.items,
+            ),
+            APIGATEWAY_REQUIRED.GetDeployments,
+            normalizeDeployment,
+          ),
+        context,
       ),
       [],
     );
@@ -112,27 +155,32 @@ export const collectApiGateway = async (
     for (const stage of stages) {
       const normalized = normalizeStage(stage);
       // Its own call site: a failed export leaves only this stage's deployedMethods unknown.
-      const deployed = await collectSlice(site('GetExport', 'apigateway.stageExports'), async () => {
-        const output = await client.send(
-          new GetExportCommand({
-            restApiId,
-            stageName: stage.stageName,
-            exportType: 'oas30',
-            parameters: { extensions: 'apigateway' },
-            accepts: 'application/json',
-          }),
-        );
-        const document = parseExportBody(output.body);
-        if (!isFaithfulExport(document)) {
-          throw Object.assign(
-            new Error(
-              `GetExport for stage ${stage.stageName} of REST API ${restApiId} did not return an oas30 document with the apigateway extensions`,
-            ),
-            { name: 'UnexpectedExportFormat' },
+      const deployed = await collectSlice(
+        site('GetExport', 'apigateway.stageExports'),
+        async () => {
+          const output = await client.send(
+            new GetExportCommand({
+              restApiId,
+              stageName: stage.stageName,
+              exportType: 'oas30',
+              parameters: { extensions: 'apigateway' },
+              accepts: 'application/json',
+            }),
+            call,
           );
-        }
-        return deployedMethodSignatures(document);
-      });
+          const document = parseExportBody(output.body);
+          if (!isFaithfulExport(document)) {
+            throw Object.assign(
+              new Error(
+                `GetExport for stage ${stage.stageName} of REST API ${restApiId} did not return an oas30 document with the apigateway extensions`,
+              ),
+              { name: 'UnexpectedExportFormat' },
+            );
+          }
+          return deployedMethodSignatures(document);
+        },
+        context,
+      );
       if (deployed.ok) {
         normalizedStages.push({ ...normalized, deployedMethods: deployed.items });
       } else {
@@ -140,32 +188,63 @@ export const collectApiGateway = async (
         normalizedStages.push(normalized);
       }
     }
-    return normalizeRestApi(api, region, {
-      resources: resources.map(normalizeResource),
-      stages: normalizedStages,
-      deployments: deployments.map(normalizeDeployment),
-    });
+    // Pure, but an API shaped unlike any we know must drop that API loudly, not the run.
+    return keep(
+      await collectSlice(apiSite('GetRestApis'), async () =>
+        normalizeRestApi(api, region, { resources, stages: normalizedStages, deployments }),
+      ),
+      undefined,
+    );
   };
 
   const vpcLinks = async () =>
     keep(
-      await collectSlice(site('GetVpcLinks', 'apigateway.vpcLinks'), () =>
-        drain(paginateGetVpcLinks({ client }, { limit: PAGE }), (p) => p.items),
+      await collectSlice(
+        site('GetVpcLinks', 'apigateway.vpcLinks'),
+        async (s) =>
+          s.wellFormed(
+            await drain(paginateGetVpcLinks(pagingGuard({ client }), { limit: PAGE }, call), (p) => p.items),
+            APIGATEWAY_REQUIRED.GetVpcLinks,
+            (link) => normalizeVpcLink(link, region),
+          ),
+        context,
       ),
       [],
-    ).map((link) => normalizeVpcLink(link, region));
+    );
 
   const usagePlans = async () => {
     const plans = keep(
-      await collectSlice(site('GetUsagePlans', 'apigateway.usagePlans'), () =>
-        drain(paginateGetUsagePlans({ client }, { limit: PAGE }), (p) => p.items),
+      await collectSlice(
+        site('GetUsagePlans', 'apigateway.usagePlans'),
+        async (s) =>
+          s.wellFormed(
+            await drain(
+              paginateGetUsagePlans(pagingGuard({ client }), { limit: PAGE }, call),
+              (p) => p.items,
+            ),
+            APIGATEWAY_REQUIRED.GetUsagePlans,
+          ),
+        context,
       ),
       [],
     );
     return mapLimit(plans, PLAN_CONCURRENCY, async (plan) => {
       const keys = keep(
-        await collectSlice(site('GetUsagePlanKeys', 'apigateway.usagePlans'), () =>
-          drain(paginateGetUsagePlanKeys({ client }, { usagePlanId: plan.id, limit: PAGE }), (p) => p.items),
+        await collectSlice(
+          site('GetUsagePlanKeys', 'apigateway.usagePlans'),
+          async (s) =>
+            s.wellFormed(
+              await drain(
+                paginateGetUsagePlanKeys(
+                  pagingGuard({ client }),
+                  { usagePlanId: plan.id, limit: PAGE },
+                  call,
+                ),
+                (p) => p.items,
+              ),
+              APIGATEWAY_REQUIRED.GetUsagePlanKeys,
+            ),
+          context,
         ),
         [],
       );
@@ -180,10 +259,17 @@ export const collectApiGateway = async (
   // Each page is reduced to fingerprints as it arrives, so no key value outlives its page.
   const apiKeys = async () =>
     keep(
-      await collectSlice(site('GetApiKeys', 'apigateway.apiKeys'), () =>
-        drain(paginateGetApiKeys({ client }, { includeValues: true, limit: PAGE }), (p) =>
-          p.items?.map((key) => normalizeApiKey(key, region, fingerprint)),
-        ),
+      await collectSlice(
+        site('GetApiKeys', 'apigateway.apiKeys'),
+        (s) =>
+          drain(
+            paginateGetApiKeys(pagingGuard({ client }), { includeValues: true, limit: PAGE }, call),
+            (p) =>
+              s.wellFormed(p.items, APIGATEWAY_REQUIRED.GetApiKeys, (key) =>
+                normalizeApiKey(key, region, fingerprint),
+              ),
+          ),
+        context,
       ),
       [],
     );

@@ -6,14 +6,10 @@ import {
   GetVpcOriginCommand,
   paginateListDistributions,
 } from '@aws-sdk/client-cloudfront';
-import type {
-  CloudFrontInventory,
-  CollectionError,
-  ResponseHeadersPolicy,
-  VpcOrigin,
-} from '../inventory/types.ts';
+import type { CloudFrontInventory, CollectionError, Distribution, SliceName } from '../inventory/types.ts';
 import { mapLimit } from './concurrency.ts';
 import {
+  CLOUDFRONT_REQUIRED,
   normalizeDistribution,
   normalizeResponseHeadersPolicy,
   normalizeVpcOrigin,
@@ -22,7 +18,15 @@ import {
   summaryLacksOrigins,
 } from './normalize/cloudfront.ts';
 import type { Fingerprinter } from './secrets.ts';
-import { collectSlice, drain, type SliceResult } from './slice.ts';
+import {
+  type CollectContext,
+  callOptions,
+  collectSlice,
+  drain,
+  malformed,
+  pagingGuard,
+  type SliceResult,
+} from './slice.ts';
 
 /** CloudFront's control-plane Get* calls are rate limited per account; a few at a time is plenty. */
 const GET_CONCURRENCY = 3;
@@ -35,27 +39,36 @@ const REGION = 'global';
 export const collectCloudFront = async (
   client: CloudFrontClient,
   fingerprint: Fingerprinter,
+  context: CollectContext = {},
 ): Promise<{ cloudfront: CloudFrontInventory; errors: CollectionError[] }> => {
   const site = { service: 'cloudfront', region: REGION };
+  const call = callOptions(context);
   const errors: CollectionError[] = [];
   const keep = <T>(result: SliceResult<T>): T | undefined => {
-    if (result.ok) return result.items;
-    errors.push(result.error);
-    return undefined;
+    if (result.error) errors.push(result.error);
+    return result.ok ? result.items : undefined;
   };
+  const distributionSlices: readonly SliceName[] = [
+    'cloudfront.distributions',
+    'cloudfront.vpcOrigins',
+    'cloudfront.responseHeadersPolicies',
+  ];
 
   // Which VPC origins and policies to fetch is read off the distributions, so a failed listing
   // leaves those slices unknown too.
   const summaries =
     keep(
       await collectSlice(
-        {
-          ...site,
-          operation: 'ListDistributions',
-          slices: ['cloudfront.distributions', 'cloudfront.vpcOrigins', 'cloudfront.responseHeadersPolicies'],
-        },
-        () =>
-          drain(paginateListDistributions({ client }, { MaxItems: 1000 }), (p) => p.DistributionList?.Items),
+        { ...site, operation: 'ListDistributions', slices: distributionSlices },
+        async (s) =>
+          s.wellFormed(
+            await drain(
+              paginateListDistributions(pagingGuard({ client }), { MaxItems: 1000 }, call),
+              (p) => p.DistributionList?.Items,
+            ),
+            CLOUDFRONT_REQUIRED.ListDistributions,
+          ),
+        context,
       ),
     ) ?? [];
 
@@ -66,46 +79,64 @@ export const collectCloudFront = async (
     if (summaryLacksOrigins(summary)) {
       config = keep(
         await collectSlice(
-          {
-            ...site,
-            operation: 'GetDistributionConfig',
-            slices: [
-              'cloudfront.distributions',
-              'cloudfront.vpcOrigins',
-              'cloudfront.responseHeadersPolicies',
-            ],
+          { ...site, operation: 'GetDistributionConfig', slices: distributionSlices },
+          async () => {
+            const output = await client.send(new GetDistributionConfigCommand({ Id: summary.Id }), call);
+            if (!output.DistributionConfig) {
+              throw malformed(`GetDistributionConfig for ${summary.Id} returned no DistributionConfig`);
+            }
+            return output.DistributionConfig;
           },
-          async () =>
-            (await client.send(new GetDistributionConfigCommand({ Id: summary.Id }))).DistributionConfig,
+          context,
         ),
       );
     }
-    return normalizeDistribution(summary, fingerprint, config);
+    // Pure, but a summary shaped unlike any we know must drop that distribution loudly, not the run.
+    return keep(
+      await collectSlice(
+        {
+          ...site,
+          operation: config ? 'GetDistributionConfig' : 'ListDistributions',
+          slices: distributionSlices,
+        },
+        async () => normalizeDistribution(summary, fingerprint, config),
+      ),
+    );
   });
+  const found = distributions.filter((d): d is Distribution => d !== undefined);
 
   // There is no cheap listing of only the referenced items, and most accounts reference few, so each
   // is fetched by id. An account without VPC origins makes no GetVpcOrigin call at all.
   const [vpcOrigins, responseHeadersPolicies] = await Promise.all([
-    mapLimit(referencedVpcOriginIds(distributions), GET_CONCURRENCY, async (id) =>
+    mapLimit(referencedVpcOriginIds(found), GET_CONCURRENCY, async (id) =>
       keep(
         await collectSlice(
           { ...site, operation: 'GetVpcOrigin', slices: ['cloudfront.vpcOrigins'] },
-          async () => {
-            const vo = (await client.send(new GetVpcOriginCommand({ Id: id }))).VpcOrigin;
-            return vo ? normalizeVpcOrigin(vo) : undefined;
+          async (s) => {
+            const vo = (await client.send(new GetVpcOriginCommand({ Id: id }), call)).VpcOrigin;
+            if (!vo) throw malformed(`GetVpcOrigin for ${id} returned no VpcOrigin`);
+            return s.wellFormed([vo], CLOUDFRONT_REQUIRED.GetVpcOrigin, normalizeVpcOrigin);
           },
+          context,
         ),
       ),
     ),
-    mapLimit(referencedResponseHeadersPolicyIds(distributions), GET_CONCURRENCY, async (id) =>
+    mapLimit(referencedResponseHeadersPolicyIds(found), GET_CONCURRENCY, async (id) =>
       keep(
         await collectSlice(
           { ...site, operation: 'GetResponseHeadersPolicy', slices: ['cloudfront.responseHeadersPolicies'] },
-          async () => {
-            const policy = (await client.send(new GetResponseHeadersPolicyCommand({ Id: id })))
+          async (s) => {
+            const policy = (await client.send(new GetResponseHeadersPolicyCommand({ Id: id }), call))
               .ResponseHeadersPolicy;
-            return policy ? normalizeResponseHeadersPolicy(policy) : undefined;
+            if (!policy)
+              throw malformed(`GetResponseHeadersPolicy for ${id} returned no ResponseHeadersPolicy`);
+            return s.wellFormed(
+              [policy],
+              CLOUDFRONT_REQUIRED.GetResponseHeadersPolicy,
+              normalizeResponseHeadersPolicy,
+            );
           },
+          context,
         ),
       ),
     ),
@@ -113,11 +144,9 @@ export const collectCloudFront = async (
 
   return {
     cloudfront: {
-      distributions,
-      vpcOrigins: vpcOrigins.filter((v): v is VpcOrigin => v !== undefined),
-      responseHeadersPolicies: responseHeadersPolicies.filter(
-        (p): p is ResponseHeadersPolicy => p !== undefined,
-      ),
+      distributions: found,
+      vpcOrigins: vpcOrigins.flatMap((v) => v ?? []),
+      responseHeadersPolicies: responseHeadersPolicies.flatMap((p) => p ?? []),
     },
     errors,
   };

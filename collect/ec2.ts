@@ -14,8 +14,17 @@ import {
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
 import type { CollectionError, Ec2Inventory, SliceName } from '../inventory/types.ts';
-import { normalizeEc2 } from './normalize/ec2.ts';
-import { type CallSite, collectSlice, drain, type SliceResult } from './slice.ts';
+import { EC2_REQUIRED, emptyEc2Raw, normalizeEc2 } from './normalize/ec2.ts';
+import {
+  type CallSite,
+  type CollectContext,
+  callOptions,
+  collectSlice,
+  drain,
+  errorsOf,
+  pagingGuard,
+  type SliceResult,
+} from './slice.ts';
 
 /**
  * The largest page each Describe* call accepts (EC2 API reference, MaxResults "Valid Range"), so a
@@ -41,6 +50,21 @@ type Ec2Operation = keyof typeof EC2_PAGE_SIZES;
 
 const items = <T>(result: SliceResult<T[]>): T[] => (result.ok ? result.items : []);
 
+/** Every slice of the EC2 inventory: a failure of the normalizer leaves them all unknown. */
+const EC2_SLICES: readonly SliceName[] = [
+  'ec2.vpcs',
+  'ec2.subnets',
+  'ec2.routeTables',
+  'ec2.internetGateways',
+  'ec2.egressOnlyInternetGateways',
+  'ec2.natGateways',
+  'ec2.networkAcls',
+  'ec2.securityGroups',
+  'ec2.prefixLists',
+  'ec2.vpcEndpoints',
+  'ec2.networkInterfaces',
+];
+
 /**
  * Collects one region's EC2 inventory: every Describe* list once, all pages, concurrently, then joins
  * in memory. A failed call empties only its own slice and is reported in `errors`; every other slice
@@ -49,6 +73,7 @@ const items = <T>(result: SliceResult<T[]>): T[] => (result.ok ? result.items : 
 export const collectEc2 = async (
   client: EC2Client,
   region: string,
+  context: CollectContext = {},
 ): Promise<{ ec2: Ec2Inventory; errors: CollectionError[] }> => {
   const site = (operation: Ec2Operation, slices: readonly SliceName[]): CallSite => ({
     service: 'ec2',
@@ -56,8 +81,16 @@ export const collectEc2 = async (
     region,
     slices,
   });
-  // Each call below gets its own input `{}`: the SDK paginator writes NextToken into that object.
-  const paging = (operation: Ec2Operation) => ({ client, pageSize: EC2_PAGE_SIZES[operation] });
+  // Each call below gets its own input `{}` (the SDK paginator writes NextToken into that object) and
+  // its own loop guard.
+  const paging = (operation: Ec2Operation) => pagingGuard({ client, pageSize: EC2_PAGE_SIZES[operation] });
+  const call = callOptions(context);
+  const list = <Item extends object>(
+    operation: Ec2Operation,
+    slices: readonly SliceName[],
+    pages: () => Promise<readonly (Item | null | undefined)[]>,
+    required: readonly (keyof Item & string)[],
+  ) => collectSlice(site(operation, slices), async (s) => s.wellFormed(await pages(), required), context);
 
   const [
     vpcs,
@@ -73,59 +106,105 @@ export const collectEc2 = async (
     vpcEndpoints,
     networkInterfaces,
   ] = await Promise.all([
-    collectSlice(site('DescribeVpcs', ['ec2.vpcs']), () =>
-      drain(paginateDescribeVpcs(paging('DescribeVpcs'), {}), (p) => p.Vpcs),
+    list(
+      'DescribeVpcs',
+      ['ec2.vpcs'],
+      () => drain(paginateDescribeVpcs(paging('DescribeVpcs'), {}, call), (p) => p.Vpcs),
+      EC2_REQUIRED.DescribeVpcs,
     ),
-    collectSlice(site('DescribeSubnets', ['ec2.subnets']), () =>
-      drain(paginateDescribeSubnets(paging('DescribeSubnets'), {}), (p) => p.Subnets),
+    list(
+      'DescribeSubnets',
+      ['ec2.subnets'],
+      () => drain(paginateDescribeSubnets(paging('DescribeSubnets'), {}, call), (p) => p.Subnets),
+      EC2_REQUIRED.DescribeSubnets,
     ),
-    collectSlice(site('DescribeRouteTables', ['ec2.routeTables']), () =>
-      drain(paginateDescribeRouteTables(paging('DescribeRouteTables'), {}), (p) => p.RouteTables),
+    list(
+      'DescribeRouteTables',
+      ['ec2.routeTables'],
+      () => drain(paginateDescribeRouteTables(paging('DescribeRouteTables'), {}, call), (p) => p.RouteTables),
+      EC2_REQUIRED.DescribeRouteTables,
     ),
-    collectSlice(site('DescribeInternetGateways', ['ec2.internetGateways']), () =>
-      drain(
-        paginateDescribeInternetGateways(paging('DescribeInternetGateways'), {}),
-        (p) => p.InternetGateways,
-      ),
+    list(
+      'DescribeInternetGateways',
+      ['ec2.internetGateways'],
+      () =>
+        drain(
+          paginateDescribeInternetGateways(paging('DescribeInternetGateways'), {}, call),
+          (p) => p.InternetGateways,
+        ),
+      EC2_REQUIRED.DescribeInternetGateways,
     ),
-    collectSlice(site('DescribeEgressOnlyInternetGateways', ['ec2.egressOnlyInternetGateways']), () =>
-      drain(
-        paginateDescribeEgressOnlyInternetGateways(paging('DescribeEgressOnlyInternetGateways'), {}),
-        (p) => p.EgressOnlyInternetGateways,
-      ),
+    list(
+      'DescribeEgressOnlyInternetGateways',
+      ['ec2.egressOnlyInternetGateways'],
+      () =>
+        drain(
+          paginateDescribeEgressOnlyInternetGateways(paging('DescribeEgressOnlyInternetGateways'), {}, call),
+          (p) => p.EgressOnlyInternetGateways,
+        ),
+      EC2_REQUIRED.DescribeEgressOnlyInternetGateways,
     ),
-    collectSlice(site('DescribeNatGateways', ['ec2.natGateways']), () =>
-      drain(paginateDescribeNatGateways(paging('DescribeNatGateways'), {}), (p) => p.NatGateways),
+    list(
+      'DescribeNatGateways',
+      ['ec2.natGateways'],
+      () => drain(paginateDescribeNatGateways(paging('DescribeNatGateways'), {}, call), (p) => p.NatGateways),
+      EC2_REQUIRED.DescribeNatGateways,
     ),
-    collectSlice(site('DescribeNetworkAcls', ['ec2.networkAcls']), () =>
-      drain(paginateDescribeNetworkAcls(paging('DescribeNetworkAcls'), {}), (p) => p.NetworkAcls),
+    list(
+      'DescribeNetworkAcls',
+      ['ec2.networkAcls'],
+      () => drain(paginateDescribeNetworkAcls(paging('DescribeNetworkAcls'), {}, call), (p) => p.NetworkAcls),
+      EC2_REQUIRED.DescribeNetworkAcls,
     ),
     // Groups and their rules are two calls; the slice is whole only when both succeed.
-    collectSlice(site('DescribeSecurityGroups', ['ec2.securityGroups']), () =>
-      drain(paginateDescribeSecurityGroups(paging('DescribeSecurityGroups'), {}), (p) => p.SecurityGroups),
+    list(
+      'DescribeSecurityGroups',
+      ['ec2.securityGroups'],
+      () =>
+        drain(
+          paginateDescribeSecurityGroups(paging('DescribeSecurityGroups'), {}, call),
+          (p) => p.SecurityGroups,
+        ),
+      EC2_REQUIRED.DescribeSecurityGroups,
     ),
-    collectSlice(site('DescribeSecurityGroupRules', ['ec2.securityGroups']), () =>
-      drain(
-        paginateDescribeSecurityGroupRules(paging('DescribeSecurityGroupRules'), {}),
-        (p) => p.SecurityGroupRules,
-      ),
+    list(
+      'DescribeSecurityGroupRules',
+      ['ec2.securityGroups'],
+      () =>
+        drain(
+          paginateDescribeSecurityGroupRules(paging('DescribeSecurityGroupRules'), {}, call),
+          (p) => p.SecurityGroupRules,
+        ),
+      EC2_REQUIRED.DescribeSecurityGroupRules,
     ),
     // No owner filter: the AWS-managed lists (e.g. the CloudFront origin-facing one, whose id differs
     // per region) must be found by name.
-    collectSlice(site('DescribeManagedPrefixLists', ['ec2.prefixLists']), () =>
-      drain(
-        paginateDescribeManagedPrefixLists(paging('DescribeManagedPrefixLists'), {}),
-        (p) => p.PrefixLists,
-      ),
+    list(
+      'DescribeManagedPrefixLists',
+      ['ec2.prefixLists'],
+      () =>
+        drain(
+          paginateDescribeManagedPrefixLists(paging('DescribeManagedPrefixLists'), {}, call),
+          (p) => p.PrefixLists,
+        ),
+      EC2_REQUIRED.DescribeManagedPrefixLists,
     ),
-    collectSlice(site('DescribeVpcEndpoints', ['ec2.vpcEndpoints']), () =>
-      drain(paginateDescribeVpcEndpoints(paging('DescribeVpcEndpoints'), {}), (p) => p.VpcEndpoints),
+    list(
+      'DescribeVpcEndpoints',
+      ['ec2.vpcEndpoints'],
+      () =>
+        drain(paginateDescribeVpcEndpoints(paging('DescribeVpcEndpoints'), {}, call), (p) => p.VpcEndpoints),
+      EC2_REQUIRED.DescribeVpcEndpoints,
     ),
-    collectSlice(site('DescribeNetworkInterfaces', ['ec2.networkInterfaces']), () =>
-      drain(
-        paginateDescribeNetworkInterfaces(paging('DescribeNetworkInterfaces'), {}),
-        (p) => p.NetworkInterfaces,
-      ),
+    list(
+      'DescribeNetworkInterfaces',
+      ['ec2.networkInterfaces'],
+      () =>
+        drain(
+          paginateDescribeNetworkInterfaces(paging('DescribeNetworkInterfaces'), {}, call),
+          (p) => p.NetworkInterfaces,
+        ),
+      EC2_REQUIRED.DescribeNetworkInterfaces,
     ),
   ]);
 
@@ -143,26 +222,35 @@ export const collectEc2 = async (
     vpcEndpoints,
     networkInterfaces,
   ];
-  const errors = results.flatMap((r) => (r.ok ? [] : [r.error]));
+  const errors = errorsOf(results);
   // Groups without their rules would look like groups that admit nothing: report neither.
   const groupsComplete = securityGroups.ok && securityGroupRules.ok;
 
-  const ec2 = normalizeEc2(
-    {
-      vpcs: items(vpcs),
-      subnets: items(subnets),
-      routeTables: items(routeTables),
-      internetGateways: items(internetGateways),
-      egressOnlyInternetGateways: items(egressOnlyInternetGateways),
-      natGateways: items(natGateways),
-      networkAcls: items(networkAcls),
-      securityGroups: groupsComplete ? items(securityGroups) : [],
-      securityGroupRules: groupsComplete ? items(securityGroupRules) : [],
-      prefixLists: items(prefixLists),
-      vpcEndpoints: items(vpcEndpoints),
-      networkInterfaces: items(networkInterfaces),
-    },
-    region,
+  // The join is pure, but a response shaped unlike any we know (a null deep inside an item) must not
+  // crash the run: the whole region's EC2 data is then reported unknown instead.
+  const normalized = await collectSlice(
+    { service: 'ec2', operation: 'normalize', region, slices: EC2_SLICES },
+    async () =>
+      normalizeEc2(
+        {
+          vpcs: items(vpcs),
+          subnets: items(subnets),
+          routeTables: items(routeTables),
+          internetGateways: items(internetGateways),
+          egressOnlyInternetGateways: items(egressOnlyInternetGateways),
+          natGateways: items(natGateways),
+          networkAcls: items(networkAcls),
+          securityGroups: groupsComplete ? items(securityGroups) : [],
+          securityGroupRules: groupsComplete ? items(securityGroupRules) : [],
+          prefixLists: items(prefixLists),
+          vpcEndpoints: items(vpcEndpoints),
+          networkInterfaces: items(networkInterfaces),
+        },
+        region,
+      ),
   );
-  return { ec2, errors };
+  if (!normalized.ok) {
+    return { ec2: normalizeEc2(emptyEc2Raw(), region), errors: [...errors, normalized.error] };
+  }
+  return { ec2: normalized.items, errors };
 };

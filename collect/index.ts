@@ -8,7 +8,7 @@ import { collectCloudFront } from './cloudfront.ts';
 import { collectEc2 } from './ec2.ts';
 import { collectElbv2 } from './elbv2.ts';
 import { createFingerprinter } from './secrets.ts';
-import { collectSlice } from './slice.ts';
+import { COLLECT_CODES, type CollectContext, callOptions, collectSlice, malformed } from './slice.ts';
 
 export interface CollectInventoryOptions {
   readonly regions: readonly string[];
@@ -17,7 +17,38 @@ export interface CollectInventoryOptions {
   readonly cloudFront?: CloudFrontClient;
   readonly sts: STSClient;
   readonly now?: () => Date;
+  /** Aborted at the run's deadline: collection stops and reports what it could not finish. */
+  readonly signal?: AbortSignal;
 }
+
+/**
+ * At the deadline every call not finished fails at once, often many of one operation (one per API or
+ * load balancer): one error per service, operation and region says the same, counted.
+ */
+export const collapseDeadlineErrors = (errors: readonly CollectionError[]): CollectionError[] => {
+  const seen = new Map<string, { error: CollectionError; count: number }>();
+  const out: (CollectionError | string)[] = [];
+  for (const error of errors) {
+    if (error.code !== COLLECT_CODES.deadline) {
+      out.push(error);
+      continue;
+    }
+    const key = `${error.service}|${error.operation}|${error.region}`;
+    const entry = seen.get(key);
+    if (entry) {
+      entry.count += 1;
+      entry.error = { ...entry.error, slices: [...new Set([...entry.error.slices, ...error.slices])] };
+    } else {
+      seen.set(key, { error, count: 1 });
+      out.push(key);
+    }
+  }
+  return out.map((e) => {
+    if (typeof e !== 'string') return e;
+    const { error, count } = seen.get(e) as { error: CollectionError; count: number };
+    return count === 1 ? error : { ...error, message: `${error.message} (${count} calls)` };
+  });
+};
 
 /** Concatenates each list of several regions' sections (the keys come from an empty section). */
 export const mergeLists = <T extends object>(parts: readonly T[], empty: T): T =>
@@ -34,33 +65,40 @@ export const collectInventory = async (options: CollectInventoryOptions): Promis
   const collectedAt = now().toISOString();
   // One random key per run: fingerprints compare equal within this inventory and reveal nothing.
   const fingerprint = createFingerprinter();
+  const context: CollectContext = options.signal ? { signal: options.signal } : {};
 
   const identity = collectSlice(
     { service: 'sts', operation: 'GetCallerIdentity', region: options.regions[0] ?? 'global', slices: [] },
-    async () => (await options.sts.send(new GetCallerIdentityCommand({}))).Account ?? 'unknown',
+    async () => {
+      const account = (await options.sts.send(new GetCallerIdentityCommand({}), callOptions(context)))
+        .Account;
+      if (!account) throw malformed('GetCallerIdentity returned no Account');
+      return account;
+    },
+    context,
   );
   const perRegion = options.regions.map(async (region) => {
     const clients = options.clientsFor(region);
     const [ec2, elbv2, apigateway] = await Promise.all([
-      collectEc2(clients.ec2, region),
-      collectElbv2(clients.elbv2, region),
-      collectApiGateway(clients.apigateway, region, fingerprint),
+      collectEc2(clients.ec2, region, context),
+      collectElbv2(clients.elbv2, region, context),
+      collectApiGateway(clients.apigateway, region, fingerprint, context),
     ]);
     return { ec2, elbv2, apigateway };
   });
   const [account, cloudfront, regional] = await Promise.all([
     identity,
     options.cloudFront
-      ? collectCloudFront(options.cloudFront, fingerprint)
+      ? collectCloudFront(options.cloudFront, fingerprint, context)
       : Promise.resolve({ cloudfront: emptyInventory('', [], '').cloudfront, errors: [] }),
     Promise.all(perRegion),
   ]);
 
-  const errors: CollectionError[] = [
+  const errors = collapseDeadlineErrors([
     ...(account.ok ? [] : [account.error]),
     ...cloudfront.errors,
     ...regional.flatMap((r) => [...r.ec2.errors, ...r.elbv2.errors, ...r.apigateway.errors]),
-  ];
+  ]);
   const base = emptyInventory(account.ok ? account.items : 'unknown', options.regions, collectedAt);
   return {
     ...base,

@@ -8,6 +8,7 @@ import type {
   UsagePlan as SdkUsagePlan,
   VpcLink as SdkVpcLink,
   Stage,
+  UsagePlanKey,
 } from '@aws-sdk/client-api-gateway';
 import { methodSignature } from '../../inventory/api-signature.ts';
 import { parsePolicyText } from '../../inventory/policy-text.ts';
@@ -26,6 +27,30 @@ import type { Fingerprinter } from '../secrets.ts';
 import { tagsOf } from '../slice.ts';
 
 /** Pure API Gateway (REST, v1) normalization. API key values are reduced to fingerprints here. */
+
+/**
+ * Fields without which an item cannot be normalized without guessing (ids, a resource's path, a
+ * stage's name). Dropped items make the slice partial (MalformedResponse), never silently short.
+ */
+export const APIGATEWAY_REQUIRED = {
+  GetRestApis: ['id'],
+  GetResources: ['id', 'path'],
+  GetStages: ['stageName'],
+  GetDeployments: ['id'],
+  GetVpcLinks: ['id'],
+  GetUsagePlans: ['id'],
+  GetUsagePlanKeys: ['id'],
+  GetApiKeys: ['id'],
+} as const satisfies {
+  GetRestApis: readonly (keyof SdkRestApi)[];
+  GetResources: readonly (keyof Resource)[];
+  GetStages: readonly (keyof Stage)[];
+  GetDeployments: readonly (keyof Deployment)[];
+  GetVpcLinks: readonly (keyof SdkVpcLink)[];
+  GetUsagePlans: readonly (keyof SdkUsagePlan)[];
+  GetUsagePlanKeys: readonly (keyof UsagePlanKey)[];
+  GetApiKeys: readonly (keyof SdkApiKey)[];
+};
 
 /**
  * SDK dates are Date objects; recorded responses may carry ISO strings or the wire format's epoch

@@ -22,6 +22,21 @@ import type { Fingerprinter } from '../secrets.ts';
  * go nowhere else: the returned shapes hold header names and fingerprints only.
  */
 
+/**
+ * Fields without which an item cannot be normalized without guessing (its id; a policy's or VPC
+ * origin's id). Dropped items make the slice partial (MalformedResponse). A Get* answer without its
+ * object at all is refused by the collector the same way.
+ */
+export const CLOUDFRONT_REQUIRED = {
+  ListDistributions: ['Id', 'DomainName'],
+  GetVpcOrigin: ['Id'],
+  GetResponseHeadersPolicy: ['Id'],
+} as const satisfies {
+  ListDistributions: readonly (keyof DistributionSummary)[];
+  GetVpcOrigin: readonly (keyof SdkVpcOrigin)[];
+  GetResponseHeadersPolicy: readonly (keyof SdkResponseHeadersPolicy)[];
+};
+
 const GLOBAL = 'global';
 
 // REST endpoints of S3: bucket.s3.amazonaws.com, bucket.s3.<region>.amazonaws.com and the legacy

@@ -59,6 +59,39 @@ export interface Ec2Raw {
   readonly networkInterfaces: readonly AwsNetworkInterface[];
 }
 
+/**
+ * Fields without which an item of each Describe* call cannot be normalized without guessing: its id,
+ * the VPC it belongs to, a rule's direction. An item lacking one (or a null in the list) is dropped
+ * and the slice reported partial (MalformedResponse), never defaulted to '' or silently skipped.
+ */
+export const EC2_REQUIRED = {
+  DescribeVpcs: ['VpcId'],
+  DescribeSubnets: ['SubnetId', 'VpcId'],
+  DescribeRouteTables: ['RouteTableId', 'VpcId'],
+  DescribeInternetGateways: ['InternetGatewayId'],
+  DescribeEgressOnlyInternetGateways: ['EgressOnlyInternetGatewayId'],
+  DescribeNatGateways: ['NatGatewayId', 'VpcId'],
+  DescribeNetworkAcls: ['NetworkAclId', 'VpcId'],
+  DescribeSecurityGroups: ['GroupId', 'VpcId'],
+  DescribeSecurityGroupRules: ['SecurityGroupRuleId', 'GroupId', 'IsEgress'],
+  DescribeManagedPrefixLists: ['PrefixListId'],
+  DescribeVpcEndpoints: ['VpcEndpointId', 'VpcId'],
+  DescribeNetworkInterfaces: ['NetworkInterfaceId', 'VpcId'],
+} as const satisfies {
+  DescribeVpcs: readonly (keyof AwsVpc)[];
+  DescribeSubnets: readonly (keyof AwsSubnet)[];
+  DescribeRouteTables: readonly (keyof AwsRouteTable)[];
+  DescribeInternetGateways: readonly (keyof AwsInternetGateway)[];
+  DescribeEgressOnlyInternetGateways: readonly (keyof AwsEgressOnlyInternetGateway)[];
+  DescribeNatGateways: readonly (keyof AwsNatGateway)[];
+  DescribeNetworkAcls: readonly (keyof AwsNetworkAcl)[];
+  DescribeSecurityGroups: readonly (keyof AwsSecurityGroup)[];
+  DescribeSecurityGroupRules: readonly (keyof AwsSecurityGroupRule)[];
+  DescribeManagedPrefixLists: readonly (keyof AwsManagedPrefixList)[];
+  DescribeVpcEndpoints: readonly (keyof AwsVpcEndpoint)[];
+  DescribeNetworkInterfaces: readonly (keyof AwsNetworkInterface)[];
+};
+
 /** Drops keys whose value is undefined, so the inventory stays clean JSON (no `"arn": undefined`). */
 const compact = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

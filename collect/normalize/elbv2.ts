@@ -11,6 +11,21 @@ import type { Listener, LoadBalancer, TargetGroup } from '../../inventory/types.
  * DescribeLoadBalancers/DescribeTargetGroups do not return them and no check reads them.
  */
 
+/**
+ * Fields without which an item cannot be normalized without guessing. A load balancer without its
+ * Scheme would otherwise be guessed internet-facing (or internal): either guess can hide or invent a
+ * finding, so the item is dropped and the slice reported partial (MalformedResponse).
+ */
+export const ELBV2_REQUIRED = {
+  DescribeLoadBalancers: ['LoadBalancerArn', 'Scheme', 'Type'],
+  DescribeListeners: ['ListenerArn', 'LoadBalancerArn'],
+  DescribeTargetGroups: ['TargetGroupArn'],
+} as const satisfies {
+  DescribeLoadBalancers: readonly (keyof SdkLoadBalancer)[];
+  DescribeListeners: readonly (keyof SdkListener)[];
+  DescribeTargetGroups: readonly (keyof SdkTargetGroup)[];
+};
+
 const LB_TYPES = new Set<LoadBalancer['type']>(['application', 'network', 'gateway']);
 
 export const normalizeLoadBalancer = (lb: SdkLoadBalancer, region: string): LoadBalancer => {
