@@ -4,6 +4,7 @@ import { createCloudFrontClient, createRegionalClients, createStsClient } from '
 import { mapLimit } from '../collect/concurrency.ts';
 import { collectInventory, listEnabledRegions } from '../collect/index.ts';
 import type { Pacer } from '../collect/pacing.ts';
+import { toCollectionError } from '../collect/slice.ts';
 import { evaluate } from '../evaluate/engine.ts';
 import { defaultIntent } from '../intent/load.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
@@ -72,11 +73,6 @@ export interface CollectAccountOptions {
   readonly pacer?: Pacer;
 }
 
-const errorParts = (error: unknown) => {
-  const e = error as { name?: string; Code?: string; message?: string };
-  return { code: e?.Code ?? e?.name ?? 'UnknownError', message: e?.message ?? String(error) };
-};
-
 /**
  * Collects one account. Never throws for an AWS error: a role that cannot be assumed or regions that
  * cannot be listed become collection errors of this account only, so its audit says incomplete while
@@ -94,13 +90,10 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
       return {
         ...emptyInventory(account.id, options.regions === 'all' ? [] : options.regions, now),
         errors: [
-          {
-            service: 'sts',
-            operation: 'AssumeRole',
-            region: 'global',
-            ...errorParts(error),
-            slices: [...SLICES],
-          },
+          toCollectionError(
+            { service: 'sts', operation: 'AssumeRole', region: 'global', slices: [...SLICES] },
+            error,
+          ),
         ],
       };
     }
@@ -117,13 +110,12 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
     try {
       regions = await listEnabledRegions(createRegionalClients(region0, clientOptions).ec2);
     } catch (error) {
-      errors.push({
-        service: 'ec2',
-        operation: 'DescribeRegions',
-        region: region0,
-        ...errorParts(error),
-        slices: slicesOf('regional'),
-      });
+      errors.push(
+        toCollectionError(
+          { service: 'ec2', operation: 'DescribeRegions', region: region0, slices: slicesOf('regional') },
+          error,
+        ),
+      );
     }
   } else if (regional) {
     regions = options.regions as readonly string[];

@@ -34,9 +34,17 @@ const retryConfig = () => ({
   ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 6 }),
 });
 
+/**
+ * The SDK sets no socket timeout by default, so a connection that stalls would wait for the Lambda's
+ * own timeout. A stalled call instead fails as TimeoutError, is retried within the retry budget, and
+ * past it becomes that operation's incomplete audit.
+ */
+export const HTTP_TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 } as const;
+
 const baseConfig = (region: string, options: ClientOptions) => ({
   region,
   ...retryConfig(),
+  requestHandler: { ...HTTP_TIMEOUTS },
   ...(options.credentials ? { credentials: options.credentials } : {}),
 });
 

@@ -123,7 +123,10 @@ export const collectInventory = async (options: CollectInventoryOptions): Promis
  * The regions enabled for the account (DescribeRegions without AllRegions: opted-in and default ones),
  * sorted. An opt-in region the account never enabled holds no resources and refuses calls.
  */
-export const listEnabledRegions = async (ec2: EC2Client): Promise<string[]> =>
-  ((await ec2.send(new DescribeRegionsCommand({}))).Regions ?? [])
-    .flatMap((r) => (r.RegionName ? [r.RegionName] : []))
-    .sort();
+export const listEnabledRegions = async (ec2: EC2Client, context: CollectContext = {}): Promise<string[]> => {
+  const regions = (await ec2.send(new DescribeRegionsCommand({}), callOptions(context))).Regions ?? [];
+  // A region we cannot name is a region we would silently not audit.
+  if (regions.some((r) => !r?.RegionName))
+    throw malformed('DescribeRegions returned a region without RegionName');
+  return regions.map((r) => r.RegionName as string).sort();
+};

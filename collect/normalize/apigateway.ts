@@ -240,7 +240,10 @@ export const parseExportBody = (body: Uint8Array | undefined): unknown => {
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new Error('GetExport returned a body that is not JSON', { cause });
+    // Same code as a document that is JSON but not the oas30 export we asked for: unreadable either way.
+    throw Object.assign(new Error('GetExport returned a body that is not JSON', { cause }), {
+      name: 'UnexpectedExportFormat',
+    });
   }
 };
 
