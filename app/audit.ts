@@ -15,13 +15,17 @@ import { type AccountTarget, type AssumeRoleOptions, assumeRole, selectIntent } 
 import { mergeReports, slicesOf } from './merge.ts';
 
 /** Collects the live inventory of the given regions with SDK clients built the standard way. */
-export const collectLive = (regions: readonly string[]): Promise<Inventory> => {
+export const collectLive = (
+  regions: readonly string[],
+  options: { signal?: AbortSignal } = {},
+): Promise<Inventory> => {
   const clients = new Map(regions.map((r) => [r, createRegionalClients(r)]));
   return collectInventory({
     regions,
     clientsFor: (region) => clients.get(region) ?? createRegionalClients(region),
     cloudFront: createCloudFrontClient(),
     sts: createStsClient(regions[0] ?? 'us-east-1'),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 };
 
@@ -71,6 +75,8 @@ export interface CollectAccountOptions {
   /** Collect CloudFront, which is global (default true). */
   readonly global?: boolean;
   readonly pacer?: Pacer;
+  /** Aborted at the run's deadline: collection stops and the calls not finished are reported. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -108,7 +114,10 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
   let regions: readonly string[] = [];
   if (regional && options.regions === 'all') {
     try {
-      regions = await listEnabledRegions(createRegionalClients(region0, clientOptions).ec2);
+      regions = await listEnabledRegions(
+        createRegionalClients(region0, clientOptions).ec2,
+        options.signal ? { signal: options.signal } : {},
+      );
     } catch (error) {
       errors.push(
         toCollectionError(
@@ -126,6 +135,7 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
     clientsFor: (region) => clients.get(region) ?? createRegionalClients(region, clientOptions),
     ...((options.global ?? true) ? { cloudFront: createCloudFrontClient(clientOptions) } : {}),
     sts: createStsClient(regions[0] ?? region0, clientOptions),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const known = inventory.account === 'unknown' && account ? { account: account.id } : {};
   return { ...inventory, ...known, errors: [...errors, ...inventory.errors] };

@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { collectAccount } from '../app/audit.ts';
+import { deadlineOption } from '../app/deadline.ts';
 import { ALL_REGIONS, type FanOutItem, partKey, readFanOutConfig, writeJson } from '../app/fanout.ts';
 import { GLOBAL_REGION } from '../app/merge.ts';
 import { itemEventSchema } from './fanout-events.ts';
@@ -22,7 +23,7 @@ export interface ItemResult {
  * throw here (S3 unavailable) is retried by the state machine and, past its retries, tolerated and
  * reported by the summary as this account's incomplete audit.
  */
-export const auditItemHandler = async (item: FanOutItem): Promise<ItemResult> => {
+export const auditItemHandler = async (item: FanOutItem, context?: Context): Promise<ItemResult> => {
   const role =
     item.account && fanOut.roleName
       ? { roleName: fanOut.roleName, ...(fanOut.externalId ? { externalId: fanOut.externalId } : {}) }
@@ -35,6 +36,8 @@ export const auditItemHandler = async (item: FanOutItem): Promise<ItemResult> =>
     ...(item.account ? { account: item.account } : {}),
     ...(role ? { role } : {}),
     ...scope,
+    // Stop in time to write the part: the summary then reports the calls not finished.
+    ...deadlineOption(context),
   });
   await writeJson(s3, item.bucket, partKey(item), inventory);
   return { account: inventory.account, region: item.region, errors: inventory.errors.length };
@@ -42,4 +45,4 @@ export const auditItemHandler = async (item: FanOutItem): Promise<ItemResult> =>
 
 export const handler = middy<unknown, ItemResult, Error, Context>()
   .use(validateEvent(itemEventSchema))
-  .handler(auditItemHandler as (event: unknown) => Promise<ItemResult>);
+  .handler(auditItemHandler as (event: unknown, context: Context) => Promise<ItemResult>);

@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
+import { deadlineOption } from '../app/deadline.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import { InputValidationError } from '../errors.ts';
 import { sendAlerts } from '../notify/index.ts';
@@ -38,7 +39,8 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       },
     ]);
   }
-  const inventory = await collectLive(regions);
+  // Stop collecting while there is still time to evaluate and publish what was collected.
+  const inventory = await collectLive(regions, deadlineOption(context));
   const report = auditInventory(inventory, intent, {
     startedAt,
     ...(event.checks ? { onlyChecks: event.checks } : {}),
