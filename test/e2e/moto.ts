@@ -39,7 +39,15 @@ const waitUntilUp = async (endpoint: string, child: ChildProcess): Promise<void>
   throw new Error('moto_server did not start within 30 s');
 };
 
-export const startMoto = async (): Promise<Moto> => {
+export interface MotoOptions {
+  /**
+   * Extra environment for moto_server, e.g. INITIAL_NO_AUTH_ACTION_COUNT: moto lets that many requests
+   * through unauthenticated, then checks every request's signature and the caller's IAM policies.
+   */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export const startMoto = async (options: MotoOptions = {}): Promise<Moto> => {
   const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) {
     throw new Error(
@@ -48,7 +56,10 @@ export const startMoto = async (): Promise<Moto> => {
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: 'ignore',
+    env: { ...process.env, ...options.env },
+  });
   await waitUntilUp(endpoint, child);
   return {
     endpoint,
