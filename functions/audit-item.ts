@@ -1,13 +1,17 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { collectAccount } from '../app/audit.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { ALL_REGIONS, type FanOutItem, partKey, readFanOutConfig, writeJson } from '../app/fanout.ts';
+import { createLogger, inventoryCounts, logCollectionErrors, phase, sliceCounts } from '../app/log.ts';
 import { GLOBAL_REGION } from '../app/merge.ts';
 import { itemEventSchema } from './fanout-events.ts';
+import { logErrors } from './middleware/log-errors.ts';
 import { validateEvent } from './middleware/validate-event.ts';
 
+const logger = createLogger('audit-item');
 const fanOut = readFanOutConfig();
 const s3 = new S3Client({});
 
@@ -24,6 +28,7 @@ export interface ItemResult {
  * reported by the summary as this account's incomplete audit.
  */
 export const auditItemHandler = async (item: FanOutItem, context?: Context): Promise<ItemResult> => {
+  logger.appendKeys({ runId: item.runId, account: item.account?.id ?? 'self', region: item.region });
   const role =
     item.account && fanOut.roleName
       ? { roleName: fanOut.roleName, ...(fanOut.externalId ? { externalId: fanOut.externalId } : {}) }
@@ -32,17 +37,27 @@ export const auditItemHandler = async (item: FanOutItem, context?: Context): Pro
     item.region === GLOBAL_REGION
       ? { regions: [] as string[], regional: false, global: true }
       : { regions: item.region === ALL_REGIONS ? ('all' as const) : [item.region], global: false };
-  const inventory = await collectAccount({
-    ...(item.account ? { account: item.account } : {}),
-    ...(role ? { role } : {}),
-    ...scope,
-    // Stop in time to write the part: the summary then reports the calls not finished.
-    ...deadlineOption(context),
-  });
-  await writeJson(s3, item.bucket, partKey(item), inventory);
+  const inventory = await phase(
+    logger,
+    'collect',
+    () =>
+      collectAccount({
+        ...(item.account ? { account: item.account } : {}),
+        ...(role ? { role } : {}),
+        ...scope,
+        // Stop in time to write the part: the summary then reports the calls not finished.
+        ...deadlineOption(context),
+      }),
+    inventoryCounts,
+  );
+  logger.debug('inventory collected', { counts: sliceCounts(inventory) });
+  logCollectionErrors(logger, inventory);
+  await phase(logger, 'write', () => writeJson(s3, item.bucket, partKey(item), inventory));
   return { account: inventory.account, region: item.region, errors: inventory.errors.length };
 };
 
 export const handler = middy<unknown, ItemResult, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logErrors(logger))
   .use(validateEvent(itemEventSchema))
   .handler(auditItemHandler as (event: unknown, context: Context) => Promise<ItemResult>);

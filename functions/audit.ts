@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
@@ -6,14 +7,24 @@ import { auditInventory, collectLive } from '../app/audit.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
+import {
+  createLogger,
+  inventoryCounts,
+  logCollectionErrors,
+  phase,
+  reportCounts,
+  sliceCounts,
+} from '../app/log.ts';
 import { InputValidationError } from '../errors.ts';
 import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
+import { logErrors } from './middleware/log-errors.ts';
 import { validateEvent } from './middleware/validate-event.ts';
 
 // Built once per container and reused across invocations (cold start only).
+const logger = createLogger('audit');
 const config = readLambdaConfig();
 const sns = new SNSClient({});
 let s3: S3Client | undefined;
@@ -29,6 +40,7 @@ const s3Client = () => {
  */
 export const auditHandler = async (event: AuditEvent, context: Context): Promise<Report> => {
   const startedAt = new Date();
+  logger.appendKeys({ runId: context.awsRequestId });
   const intent = await loadIntentFrom(config.intentLocation, s3Client);
   const regions = event.regions ?? (config.regions.length > 0 ? config.regions : intent.regions);
   if (regions.length === 0) {
@@ -40,26 +52,47 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     ]);
   }
   // Stop collecting while there is still time to evaluate and publish what was collected.
-  const inventory = await collectLive(regions, deadlineOption(context));
-  const report = auditInventory(inventory, intent, {
-    startedAt,
-    ...(event.checks ? { onlyChecks: event.checks } : {}),
-  });
+  const inventory = await phase(
+    logger,
+    'collect',
+    () => collectLive(regions, deadlineOption(context)),
+    inventoryCounts,
+  );
+  logger.debug('inventory collected', { counts: sliceCounts(inventory) });
+  logCollectionErrors(logger, inventory);
+  const report = await phase(
+    logger,
+    'evaluate',
+    async () =>
+      auditInventory(inventory, intent, {
+        startedAt,
+        ...(event.checks ? { onlyChecks: event.checks } : {}),
+      }),
+    reportCounts,
+  );
   if (!event.dryRun) {
     const { topicArn, state } = deployedTargets(config, context.invokedFunctionArn);
-    await sendAlerts({
-      report,
-      store: new S3StateStore(s3Client(), state.bucket, state.key),
-      sns,
-      topicArn,
-      now: new Date(),
-      remindAfterHours: config.remindAfterHours,
-      ...(event.checks ? { checksRun: event.checks } : {}),
-    });
+    await phase(
+      logger,
+      'notify',
+      () =>
+        sendAlerts({
+          report,
+          store: new S3StateStore(s3Client(), state.bucket, state.key),
+          sns,
+          topicArn,
+          now: new Date(),
+          remindAfterHours: config.remindAfterHours,
+          ...(event.checks ? { checksRun: event.checks } : {}),
+        }),
+      (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
+    );
   }
   return report;
 };
 
 export const handler = middy<unknown, Report, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logErrors(logger))
   .use(validateEvent(auditEventSchema, normalizeEvent))
   .handler(auditHandler as (event: unknown, context: Context) => Promise<Report>);

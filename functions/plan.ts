@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
@@ -22,13 +23,16 @@ import {
   writeJson,
 } from '../app/fanout.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
+import { createLogger } from '../app/log.ts';
 import { createRegionalClients } from '../collect/clients.ts';
 import { mapLimit } from '../collect/concurrency.ts';
 import { listEnabledRegions } from '../collect/index.ts';
 import { normalizeEvent } from './event.ts';
 import { type PlanEvent, planEventSchema } from './fanout-events.ts';
+import { logErrors } from './middleware/log-errors.ts';
 import { validateEvent } from './middleware/validate-event.ts';
 
+const logger = createLogger('plan');
 const lambdaConfig = readLambdaConfig();
 const fanOut: FanOutConfig = readFanOutConfig();
 const s3 = new S3Client({});
@@ -82,7 +86,9 @@ const enabledRegions = async (account: AccountTarget | undefined): Promise<strin
  */
 export const planHandler = async (event: PlanEvent, context: Context): Promise<PlanOutput> => {
   const { state } = deployedTargets(lambdaConfig, context.invokedFunctionArn);
+  const started = Date.now();
   const runId = newRunId(new Date());
+  logger.appendKeys({ runId });
   const accounts = await accountsOf(event);
   const regions = event.regions ?? fanOut.regions;
   if (regions !== 'all' && regions.length === 0) {
@@ -99,6 +105,12 @@ export const planHandler = async (event: PlanEvent, context: Context): Promise<P
   const items = planItems(runId, state.bucket, targets);
   const key = itemsKey(runId);
   await writeJson(s3, state.bucket, key, items);
+  logger.info('plan done', {
+    phase: 'plan',
+    durationMs: Date.now() - started,
+    accounts: targets.length,
+    items: items.length,
+  });
   return {
     runId,
     bucket: state.bucket,
@@ -111,5 +123,7 @@ export const planHandler = async (event: PlanEvent, context: Context): Promise<P
 };
 
 export const handler = middy<unknown, PlanOutput, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logErrors(logger))
   .use(validateEvent(planEventSchema, normalizeEvent))
   .handler(planHandler as (event: unknown, context: Context) => Promise<PlanOutput>);

@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
@@ -14,14 +15,17 @@ import {
   writeJson,
 } from '../app/fanout.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
+import { createLogger, phase, reportCounts } from '../app/log.ts';
 import { mergeReports } from '../app/merge.ts';
 import { defaultIntent } from '../intent/load.ts';
 import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { summarizeEventSchema } from './fanout-events.ts';
+import { logErrors } from './middleware/log-errors.ts';
 import { validateEvent } from './middleware/validate-event.ts';
 
+const logger = createLogger('summarize');
 const lambdaConfig = readLambdaConfig();
 const fanOut = readFanOutConfig();
 const s3 = new S3Client({});
@@ -47,6 +51,7 @@ export interface RunSummary {
  */
 export const summarizeHandler = async (plan: PlanOutput, context: Context): Promise<RunSummary> => {
   const startedAt = new Date();
+  logger.appendKeys({ runId: plan.runId });
   const items = await readItems(s3, plan);
   const intents = await Promise.all(fanOut.intentLocations.map((l) => loadIntentFrom(l, () => s3)));
   const fallback = intents.find((i) => !i.appliesTo) ?? defaultIntent();
@@ -61,19 +66,31 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
     );
   }
   const report = mergeReports(reports);
+  logger.info('evaluate done', {
+    phase: 'evaluate',
+    durationMs: Date.now() - startedAt.getTime(),
+    accounts: reports.length,
+    ...reportCounts(report),
+  });
   const key = reportKey(plan.runId);
   await writeJson(s3, plan.bucket, key, report);
   if (!plan.dryRun) {
     const { topicArn, state } = deployedTargets(lambdaConfig, context.invokedFunctionArn);
-    await sendAlerts({
-      report,
-      store: new S3StateStore(s3, state.bucket, state.key),
-      sns,
-      topicArn,
-      now: new Date(),
-      remindAfterHours: lambdaConfig.remindAfterHours,
-      ...(plan.checks ? { checksRun: plan.checks } : {}),
-    });
+    await phase(
+      logger,
+      'notify',
+      () =>
+        sendAlerts({
+          report,
+          store: new S3StateStore(s3, state.bucket, state.key),
+          sns,
+          topicArn,
+          now: new Date(),
+          remindAfterHours: lambdaConfig.remindAfterHours,
+          ...(plan.checks ? { checksRun: plan.checks } : {}),
+        }),
+      (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
+    );
   }
   return {
     runId: plan.runId,
@@ -89,5 +106,7 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
 };
 
 export const handler = middy<unknown, RunSummary, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logErrors(logger))
   .use(validateEvent(summarizeEventSchema))
   .handler(summarizeHandler as (event: unknown, context: Context) => Promise<RunSummary>);

@@ -331,6 +331,12 @@ describe('secrets never leave the collector', () => {
       getRemainingTimeInMillis: () => 300_000,
     } as unknown as Context);
     const s3Bodies = s3.commandCalls(PutObjectCommand).map((c) => String(c.args[0].input.Body));
+    // The Lambda's structured logs were captured at DEBUG, the most verbose level it has.
+    const logged = console_.join('\n');
+    for (const line of ['collect done', 'inventory collected', 'evaluate done', 'notify done']) {
+      expect(logged).toContain(line);
+    }
+    expect(logged).toMatch(/"level":\s*"DEBUG"/);
     const lambdaPublished = sns.commandCalls(PublishCommand).map((c) => JSON.stringify(c.args[0].input));
     expect(s3Bodies.length).toBeGreaterThan(0);
 

@@ -1,0 +1,101 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Inventory } from '../inventory/types.ts';
+import type { Report } from '../report/types.ts';
+
+/**
+ * Structured logs of the Lambda functions: one JSON line per phase (collect, evaluate, notify) with
+ * counts and its duration, each collection error with its service, operation, region and code, and a
+ * failed phase with its error and cause. Every line carries the run id (the invocation's request id,
+ * or the fan-out run id) and, through injectLambdaContext, the function's name and request id.
+ *
+ * What is logged is chosen here, field by field: counts, ids of AWS calls and error codes, never an
+ * inventory item, a report message or an event payload. Custom header and API key values never reach
+ * the inventory in clear; this keeps anything else the inventory holds out of the logs too.
+ * POWERTOOLS_LOG_LEVEL sets the level (INFO by default).
+ */
+export const createLogger = (name: string): Logger =>
+  new Logger({ serviceName: 'arch-auditor', persistentKeys: { function: name } });
+
+export type Phase = 'plan' | 'collect' | 'evaluate' | 'notify' | 'write';
+
+/**
+ * Runs one phase and logs it: `{ phase, durationMs, ...counts }` at INFO when it completes, or
+ * `{ phase, durationMs, error }` at ERROR (the error with its cause) when it throws, then rethrows.
+ */
+export const phase = async <T>(
+  logger: Logger,
+  name: Phase,
+  work: () => Promise<T>,
+  counts: (result: T) => Record<string, unknown> = () => ({}),
+): Promise<T> => {
+  const started = performance.now();
+  try {
+    const result = await work();
+    logger.info(`${name} done`, {
+      phase: name,
+      durationMs: Math.round(performance.now() - started),
+      ...counts(result),
+    });
+    return result;
+  } catch (error) {
+    logger.error(`${name} failed`, {
+      phase: name,
+      durationMs: Math.round(performance.now() - started),
+      error: error as Error,
+    });
+    throw error;
+  }
+};
+
+/** What the collect line says: how much of each service was read, and how many calls failed. */
+export const inventoryCounts = (inventory: Inventory): Record<string, unknown> => ({
+  account: inventory.account,
+  regions: inventory.regions,
+  vpcs: inventory.ec2.vpcs.length,
+  subnets: inventory.ec2.subnets.length,
+  securityGroups: inventory.ec2.securityGroups.length,
+  loadBalancers: inventory.elbv2.loadBalancers.length,
+  distributions: inventory.cloudfront.distributions.length,
+  restApis: inventory.apigateway.restApis.length,
+  collectionErrors: inventory.errors.length,
+});
+
+/** Every list of the inventory, counted (the DEBUG view of what was collected). */
+export const sliceCounts = (inventory: Inventory): Record<string, number> =>
+  Object.fromEntries(
+    (['ec2', 'elbv2', 'cloudfront', 'apigateway'] as const).flatMap((service) =>
+      Object.entries(inventory[service]).map(([list, items]) => [
+        `${service}.${list}`,
+        (items as unknown[]).length,
+      ]),
+    ),
+  );
+
+/** One WARN line per failed call (the audit is incomplete because of it); the AWS message at DEBUG. */
+export const logCollectionErrors = (logger: Logger, inventory: Inventory): void => {
+  for (const e of inventory.errors) {
+    // `service` is the logger's own key (arch-auditor): the AWS service goes in `awsService`.
+    logger.warn('collection error', {
+      awsService: e.service,
+      operation: e.operation,
+      region: e.region,
+      code: e.code,
+      slices: e.slices,
+    });
+    logger.debug('collection error detail', {
+      service: e.service,
+      operation: e.operation,
+      message: e.message,
+    });
+  }
+};
+
+/** What the evaluate line says. */
+export const reportCounts = (report: Report): Record<string, unknown> => ({
+  complete: report.complete,
+  findings: report.findings.length,
+  bySeverity: report.summary.bySeverity,
+  suppressed: report.suppressed.length,
+  checksRun: report.summary.checksRun,
+  skippedChecks: report.skippedChecks.length,
+});

@@ -1,0 +1,136 @@
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Report } from '../../report/types.ts';
+import { installAccount, REGION, serviceError } from '../faults/account.ts';
+
+/** The audit Lambda's structured logs: JSON lines, the run id on each, one line per phase, errors with cause. */
+
+const sns = mockClient(SNSClient);
+const s3 = mockClient(S3Client);
+const REQUEST_ID = '5f0c2a7e-3b1d-4c8e-9a6f-0d2e4b6c8a1f';
+const context = {
+  functionName: 'arch-auditor-prod-audit',
+  functionVersion: '$LATEST',
+  memoryLimitInMB: '1024',
+  invokedFunctionArn: `arn:aws:lambda:${REGION}:123456789012:function:arch-auditor-prod-audit`,
+  awsRequestId: REQUEST_ID,
+  getRemainingTimeInMillis: () => 300_000,
+} as unknown as Context;
+
+type Handler = (event: unknown, context: Context) => Promise<Report>;
+let handler: Handler;
+let lines: string[] = [];
+const saved = { ...process.env };
+
+/** Every JSON log line written so far, parsed. */
+const logs = (): Record<string, unknown>[] =>
+  lines
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+beforeAll(async () => {
+  delete process.env.POWERTOOLS_DEV;
+  Object.assign(process.env, {
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    ALERT_TOPIC_NAME: 'arch-auditor-prod-alerts',
+    STATE_BUCKET_PREFIX: 'arch-auditor-prod-state',
+    AUDIT_REGIONS: REGION,
+    AWS_REGION: REGION,
+  });
+  delete process.env.INTENT_LOCATION;
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    });
+  }
+  ({ handler } = (await import('../../functions/audit.ts')) as unknown as { handler: Handler });
+});
+
+afterAll(() => {
+  vi.restoreAllMocks();
+  process.env = saved;
+});
+
+beforeEach(() => {
+  lines = [];
+  installAccount();
+  sns.reset();
+  s3.reset();
+  s3.on(GetObjectCommand).rejects(
+    new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
+  );
+  s3.on(PutObjectCommand).resolves({});
+  sns.on(PublishCommand).resolves({ MessageId: 'b1e7a1f4-0000-4000-8000-000000000001' });
+});
+
+describe('structured logs of the audit Lambda', () => {
+  it('writes one JSON line per phase with counts and duration, each carrying the run id', async () => {
+    await handler({ trigger: 'schedule' }, context);
+    const phases = logs().filter((l) => l.phase);
+    expect(phases.map((l) => l.phase)).toEqual(['collect', 'evaluate', 'notify']);
+    for (const line of phases) {
+      expect(line).toMatchObject({
+        level: 'INFO',
+        service: 'arch-auditor',
+        function: 'audit',
+        runId: REQUEST_ID,
+        function_request_id: REQUEST_ID,
+        durationMs: expect.any(Number),
+      });
+      expect(typeof line.timestamp).toBe('string');
+    }
+    expect(phases[0]).toMatchObject({ account: '123456789012', vpcs: 1, collectionErrors: 0 });
+    expect(phases[1]).toMatchObject({
+      complete: true,
+      findings: expect.any(Number),
+      checksRun: expect.any(Number),
+    });
+    expect(phases[2]).toMatchObject({ messages: expect.any(Number), stateUnavailable: false });
+  });
+
+  it('logs each failed call as a warning naming it', async () => {
+    installAccount({
+      DescribeNatGateways: () => Promise.reject(serviceError('ec2', 'UnauthorizedOperation', 403, 'denied')),
+    });
+    await handler({ trigger: 'schedule' }, context);
+    expect(logs().filter((l) => l.level === 'WARN')).toEqual([
+      expect.objectContaining({
+        message: 'collection error',
+        runId: REQUEST_ID,
+        awsService: 'ec2',
+        operation: 'DescribeNatGateways',
+        region: REGION,
+        code: 'UnauthorizedOperation',
+      }),
+    ]);
+  });
+
+  it('logs a failed phase and the failed invocation with the error and its cause', async () => {
+    sns
+      .on(PublishCommand)
+      .rejects(
+        Object.assign(new Error('Topic does not exist'), { name: 'NotFoundException', $metadata: {} }),
+      );
+    await expect(handler({ trigger: 'schedule' }, context)).rejects.toThrow();
+    const errors = logs().filter((l) => l.level === 'ERROR');
+    expect(errors.map((l) => l.message)).toEqual(['notify failed', 'invocation failed']);
+    for (const line of errors) {
+      expect(line).toMatchObject({
+        runId: REQUEST_ID,
+        error: { name: 'PublishError', cause: expect.objectContaining({ name: 'NotFoundException' }) },
+      });
+    }
+  });
+
+  it('logs a refused payload with the request id', async () => {
+    await expect(handler({ dryrun: true }, context)).rejects.toThrow();
+    expect(logs().filter((l) => l.level === 'ERROR')).toEqual([
+      expect.objectContaining({ message: 'invocation failed', function_request_id: REQUEST_ID }),
+    ]);
+  });
+});
