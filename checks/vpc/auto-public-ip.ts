@@ -23,12 +23,13 @@ export const vpcAutoPublicIp = defineCheck({
   severity: 'medium',
   resourceType: 'AWS::EC2::Subnet',
   needs: ['ec2.vpcs', 'ec2.subnets'],
-  title: 'サブネットでパブリック IP の自動割り当てが有効になっています',
+  title: 'サブネットでパブリック IP の自動割り当てが有効です',
   explanation:
-    'パブリックサブネットを持たない設計では、サブネットで起動したインスタンスやタスクにパブリック IPv4・IPv6 アドレスを自動で付けません。自動割り当てが有効だと、ルートが一つ変わっただけでワークロードがインターネットから直接到達可能になります。',
-  impact: 'ルートテーブルの変更一つで、CloudFront を経由しない経路でワークロードが露出する恐れがあります。',
+    'パブリックサブネットを持たない設計では、サブネットで起動したインスタンスやタスクにパブリック IPv4・IPv6 アドレスを自動で割り当てません。自動割り当てが有効だと、ルートが一つ変わるだけでワークロードにインターネットから直接到達できるようになります。',
+  impact:
+    'ルートテーブルの変更一つで、CloudFront を経由しない経路からワークロードに到達できるようになる恐れがあります。',
   remediation:
-    'サブネットの設定で「パブリック IPv4 アドレスを自動割り当て」（MapPublicIpOnLaunch）と「IPv6 アドレスを自動割り当て」（AssignIpv6AddressOnCreation）を無効にしてください。既存のネットワークインターフェイスに付いたアドレスは外れないため、vpc.public-eni の結果もあわせて確認してください。',
+    'サブネットの設定で「パブリック IPv4 アドレスの自動割り当て」（MapPublicIpOnLaunch）と「IPv6 アドレスの自動割り当て」（AssignIpv6AddressOnCreation）を無効にしてください。割り当て済みのアドレスは無効にしても外れないため、vpc.public-eni の検出結果もあわせて確認してください。',
   evaluate: ({ inventory, intent }) => {
     if (intent.switches.allowPublicSubnets) return [];
     const inScope = vpcsInScope(inventory, intent);
@@ -37,7 +38,7 @@ export const vpcAutoPublicIp = defineCheck({
       .flatMap((subnet) =>
         ATTRIBUTES.filter((a) => a.isOn(subnet)).map((a) => ({
           resource: refOf('AWS::EC2::Subnet', subnet),
-          message: `サブネット ${label(subnet)} で${a.what}（${a.name}）が有効になっています。`,
+          message: `サブネット ${label(subnet)} で、${a.what}（${a.name}）が有効になっています。`,
           expected: `${a.name}: false`,
           actual: `${a.name}: true`,
           fact: a.name,

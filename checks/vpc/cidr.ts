@@ -43,8 +43,8 @@ export const vpcCidr = defineCheck({
   needs: ['ec2.vpcs'],
   title: 'VPC の CIDR が意図と異なるか、他の VPC と重複しています',
   explanation:
-    'VPC の CIDR は VPC ピアリングや Transit Gateway での接続を見越して、環境間で重複しないように設計します。CIDR が重複した VPC 同士は後から接続できず、VPC の作り直しが必要になります。',
-  impact: '将来の VPC 間接続ができず、VPC の作り直しを迫られる恐れがあります。',
+    'VPC の CIDR は、VPC ピアリングや Transit Gateway での接続を見越して環境間で重複しないように設計します。CIDR が重複した VPC 同士は後から接続できず、作り直しが必要になります。',
+  impact: '将来 VPC 同士を接続できず、VPC の作り直しを迫られる恐れがあります。',
   remediation:
     '意図ファイルの CIDR が正しいか確認してください。重複している場合は、接続する可能性のある VPC のどちらかを重複しない CIDR で作り直す計画を立ててください（VPC のプライマリ CIDR は後から変更できません）。',
   evaluate: ({ inventory, intent }) => {
@@ -60,7 +60,7 @@ export const vpcCidr = defineCheck({
       return [
         {
           resource: refOf('AWS::EC2::VPC', vpc),
-          message: `VPC ${label(vpc)} の CIDR は ${vpc.cidrBlocks.join(', ')} で、意図した ${wanted.cidr} ではありません。`,
+          message: `VPC ${label(vpc)} の CIDR が ${vpc.cidrBlocks.join(', ')} で、意図した ${wanted.cidr} と異なります。`,
           expected: wanted.cidr,
           actual: vpc.cidrBlocks.join(', '),
           fact: `cidr:${wanted.cidr}`,

@@ -4,7 +4,7 @@ import { defineCheck } from '../define.ts';
 const TARGET_NAMES: Readonly<Record<string, string>> = {
   'internet-gateway': 'インターネットゲートウェイ',
   'egress-only-internet-gateway': 'Egress-only インターネットゲートウェイ',
-  'nat-gateway': 'NAT Gateway',
+  'nat-gateway': 'NAT ゲートウェイ',
   instance: 'NAT インスタンス',
   'network-interface': 'ネットワークインターフェイス（NAT インスタンス等）',
 };
@@ -15,12 +15,12 @@ export const vpcDbTierEgress = defineCheck({
   severity: 'high',
   resourceType: 'AWS::EC2::Subnet',
   needs: ['ec2.subnets', 'ec2.routeTables'],
-  title: '閉域であるべき層（DB 層）のサブネットにインターネットへのルートがあります',
+  title: '閉域であるべき層（DB 層など）のサブネットにインターネットへのルートがあります',
   explanation:
-    'DB 層のような閉域の層は、インターネットゲートウェイ・NAT Gateway・NAT インスタンス・Egress-only インターネットゲートウェイのいずれへのルートも持ちません。AWS サービスへの通信は VPC エンドポイント経由にします。外向きのルートがあると、侵害時にデータを外部へ持ち出す経路になります。',
+    'DB 層のような閉域の層は、インターネットゲートウェイ・NAT ゲートウェイ・NAT インスタンス・Egress-only インターネットゲートウェイのいずれへのルートも持ちません。AWS サービスへの通信は VPC エンドポイントを経由させます。外向きのルートがあると、侵害されたときにデータを外部へ持ち出す経路になります。',
   impact: 'データベースなどからインターネットへデータを持ち出せる経路が残ります。',
   remediation:
-    'このサブネットを、VPC 内（local）と VPC エンドポイント向けのルートだけを持つ専用のルートテーブルに明示的に関連付けてください。関連付けがなくメインルートテーブルを継承している場合は、メインルートテーブルにもインターネット向けのルートを置かないでください。',
+    'このサブネットを、VPC 内（local）と VPC エンドポイント向けのルートだけを持つ専用のルートテーブルに明示的に関連付けてください。明示的な関連付けがなくメインルートテーブルを使っている場合は、メインルートテーブルからもインターネット向けのルートを削除してください。',
   evaluate: ({ inventory, intent }) => {
     const tables = effectiveRouteTables(inventory);
     return intent.vpcs.flatMap((vpc) =>

@@ -10,8 +10,8 @@ export const vpcIgwMissing = defineCheck({
   needs: ['ec2.vpcs', 'ec2.internetGateways', 'elbv2.loadBalancers', 'cloudfront.vpcOrigins'],
   title: 'CloudFront VPC オリジンのある VPC にインターネットゲートウェイがアタッチされていません',
   explanation:
-    'CloudFront VPC オリジンは、パブリックサブネットがなくても、ターゲットのある VPC にインターネットゲートウェイがアタッチされていることを前提にしています（VPC がインターネットからのトラフィックを受け取れることを示すため）。インターネットゲートウェイを外すと、VPC オリジン経由の通信ができなくなります。',
-  impact: 'CloudFront からオリジンへ到達できず、サイトがエラーを返します。',
+    'CloudFront VPC オリジンは、ターゲットのある VPC にインターネットゲートウェイがアタッチされていることを前提にしています（VPC がインターネットからのトラフィックを受け取れることを示すためで、パブリックサブネットは不要です）。インターネットゲートウェイをデタッチすると、VPC オリジン経由の通信が届かなくなります。',
+  impact: 'CloudFront からオリジンに到達できず、サイトがエラーを返します。',
   remediation:
     'VPC にインターネットゲートウェイをアタッチしてください。0.0.0.0/0 をインターネットゲートウェイへ向けるルートは不要で、パブリックサブネットを作る必要もありません。',
   evaluate: ({ inventory, intent }) => {

@@ -6,8 +6,8 @@ import { defineCheck, type Violation } from '../define.ts';
 type NatMode = NonNullable<VpcIntent['natMode']>;
 
 const MODE_NAMES: Readonly<Record<NatMode, string>> = {
-  regional: 'リージョナル NAT Gateway',
-  zonal: 'ゾーン NAT Gateway（AZ ごと）',
+  regional: 'リージョナル NAT ゲートウェイ',
+  zonal: 'ゾーン NAT ゲートウェイ（AZ ごと）',
   instance: 'NAT インスタンス',
   none: 'NAT なし',
   any: '指定なし',
@@ -70,10 +70,10 @@ const modeMismatches = (mode: NatMode, view: View): Violation[] => {
     .filter((nat) => mode === 'instance' || mode === 'none' || nat.availabilityMode !== mode)
     .map((nat) => {
       const az = nat.availabilityMode === 'zonal' ? (view.natAz(nat) ?? 'AZ 不明') : undefined;
-      const what = az ? `${az} のゾーン NAT Gateway` : 'リージョナル NAT Gateway';
+      const what = az ? `ゾーン NAT ゲートウェイ（${az}）` : 'リージョナル NAT ゲートウェイ';
       return {
         resource: refOf('AWS::EC2::NatGateway', nat),
-        message: `NAT Gateway ${label(nat)} は${what}ですが、VPC ${nat.vpcId} で意図した NAT の方式は「${MODE_NAMES[mode]}」です。`,
+        message: `NAT ゲートウェイ ${label(nat)} は${what}ですが、VPC ${nat.vpcId} で意図した NAT の方式は「${MODE_NAMES[mode]}」です。`,
         expected,
         actual: az ? `zonal (${nat.id}, ${az})` : `regional (${nat.id})`,
         fact: `mode:${nat.availabilityMode}`,
@@ -178,9 +178,9 @@ const zonalPlacement = (
       return [
         {
           resource: refOf('AWS::EC2::RouteTable', table),
-          message: `ルートテーブル ${label(table)} を使う ${az} のサブネット ${subnetList(served)} がありますが、${az} にゾーン NAT Gateway がありません。${now}`,
-          expected: `${az} のゾーン NAT Gateway`,
-          actual: `${az} に NAT Gateway なし`,
+          message: `ルートテーブル ${label(table)} を使う ${az} のサブネット ${subnetList(served)} がありますが、${az} にゾーン NAT ゲートウェイがありません。${now}`,
+          expected: `${az} のゾーン NAT ゲートウェイ`,
+          actual: `${az} に NAT ゲートウェイなし`,
           fact: `zonal-missing:${az}`,
         },
       ];
@@ -189,8 +189,8 @@ const zonalPlacement = (
     return [
       {
         resource: refOf('AWS::EC2::RouteTable', table),
-        message: `ルートテーブル ${label(table)} は ${az} のサブネット ${subnetList(served)} の 0.0.0.0/0 を、別の AZ（${targetAz}）の NAT Gateway ${label(target)} に向けています。${targetAz} の障害で ${az} の外向き通信も止まり、AZ 間の通信料金もかかります。`,
-        expected: `0.0.0.0/0 → ${az} の NAT Gateway`,
+        message: `ルートテーブル ${label(table)} は ${az} のサブネット ${subnetList(served)} の 0.0.0.0/0 を、別の AZ（${targetAz}）の NAT ゲートウェイ ${label(target)} に向けています。${targetAz} の障害で ${az} の外向き通信も止まり、AZ 間のデータ転送料金も発生します。`,
+        expected: `0.0.0.0/0 → ${az} の NAT ゲートウェイ`,
         actual: `0.0.0.0/0 → ${target.id} (${targetAz})`,
         fact: `cross-az:${az}:${target.id}`,
       },
@@ -223,7 +223,7 @@ const evaluateVpc = (inventory: Inventory, vpcIntent: VpcIntent, tables: Readonl
       ? [
           {
             resource: refOf('AWS::EC2::RouteTable', view.mainTable),
-            message: `VPC ${vpcIntent.id} には NAT Gateway も NAT インスタンスへのルートもありませんが、意図した NAT の方式は「${MODE_NAMES[mode]}」です。`,
+            message: `VPC ${vpcIntent.id} には NAT ゲートウェイも NAT インスタンスへのルートもありませんが、意図した NAT の方式は「${MODE_NAMES[mode]}」です。`,
             expected: `natMode: ${mode}`,
             actual: 'NAT なし',
             fact: 'mode:none',
@@ -241,11 +241,11 @@ export const vpcNatMode = defineCheck({
   needs: ['ec2.vpcs', 'ec2.subnets', 'ec2.routeTables', 'ec2.natGateways'],
   title: 'NAT の構成が意図した方式と異なります',
   explanation:
-    '外向き通信の経路は意図した方式に揃えます。本番はリージョナル NAT Gateway（パブリックサブネット不要）、ゾーン NAT Gateway の場合は AZ ごとに置き各プライベートルートテーブルを同じ AZ の NAT に向ける、検証環境は NAT インスタンス、外向き通信が不要なら NAT なし、といった方式です。方式が混在したり AZ をまたいだりすると、想定外のパブリックサブネット・AZ 障害時の通信断・余計なコストにつながります。',
+    '外向き通信の経路は意図した方式に揃えます。本番はリージョナル NAT ゲートウェイ（パブリックサブネット不要）、ゾーン NAT ゲートウェイなら AZ ごとに置いて各プライベートルートテーブルを同じ AZ の NAT に向ける、検証環境は NAT インスタンス、外向き通信が不要なら NAT なし、といった方式です。方式が混在したり AZ をまたいだりすると、想定外のパブリックサブネット、AZ 障害時の通信断、余計なコストにつながります。',
   impact:
-    '外向き通信が AZ 障害で止まる、想定外のコストやパブリックサブネットが生じる、必要な外向き通信ができない、といった問題が起こり得ます。',
+    '外向き通信が AZ 障害で止まる、必要な外向き通信ができない、想定外のコストやパブリックサブネットが生じる、といった問題が起こり得ます。',
   remediation:
-    '意図ファイルの natMode に合わせて NAT を作り直し、ルートテーブルの 0.0.0.0/0 を正しい NAT に向けてください。ゾーン NAT Gateway では AZ ごとに NAT Gateway とルートテーブルを用意します。外向き通信を行う層（egress: true）のルートテーブルには NAT への 0.0.0.0/0 ルートが必要です。',
+    '意図ファイルの natMode に合わせて NAT を構成し直し、ルートテーブルの 0.0.0.0/0 を正しい NAT に向けてください。ゾーン NAT ゲートウェイでは AZ ごとに NAT ゲートウェイとルートテーブルを用意します。外向き通信を行う層（egress: true）のルートテーブルには、NAT への 0.0.0.0/0 ルートが必要です。',
   evaluate: ({ inventory, intent }) => {
     const tables = effectiveRouteTables(inventory);
     return intent.vpcs.flatMap((vpcIntent) => evaluateVpc(inventory, vpcIntent, tables));

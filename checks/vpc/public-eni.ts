@@ -47,12 +47,12 @@ export const vpcPublicEni = defineCheck({
   severity: 'high',
   resourceType: 'AWS::EC2::NetworkInterface',
   needs: ['ec2.vpcs', 'ec2.networkInterfaces', 'ec2.natGateways'],
-  title: 'ワークロードのネットワークインターフェイスがパブリック IP を持っています',
+  title: 'ワークロードのネットワークインターフェイスにパブリック IP が付いています',
   explanation:
-    'インターネットからの入口を CloudFront に限定する設計では、EC2 インスタンスや ECS タスクなどのワークロードはパブリック IPv4 アドレスも Elastic IP も持ちません。パブリック IP があると、ルートとセキュリティグループ次第でワークロードへ直接到達できてしまいます。',
-  impact: 'CloudFront・WAF を経由せずにワークロードへ到達される入口になり得ます。',
+    'インターネットからの入口を CloudFront に限定する設計では、EC2 インスタンスや ECS タスクなどのワークロードにパブリック IPv4 アドレスも Elastic IP も付けません。パブリック IP があると、ルートとセキュリティグループの設定次第でワークロードに直接到達できてしまいます。',
+  impact: 'CloudFront と WAF を経由せずにワークロードへ到達できる入口になり得ます。',
   remediation:
-    'Elastic IP であれば関連付けを解除してください。自動割り当てのパブリック IP であれば、ECS サービスの assignPublicIp を DISABLED にする、起動テンプレートの AssociatePublicIpAddress を false にするなどして再作成し、外向き通信は NAT Gateway 経由にしてください。',
+    'Elastic IP なら関連付けを解除してください。自動割り当てのパブリック IP なら、ECS サービスの assignPublicIp を DISABLED にする、起動テンプレートの AssociatePublicIpAddress を false にするなどしてワークロードを作り直し、外向き通信は NAT ゲートウェイ経由にしてください。',
   evaluate: ({ inventory, intent }) => {
     if (intent.switches.allowPublicIps) return [];
     const inScope = vpcsInScope(inventory, intent);
@@ -72,7 +72,7 @@ export const vpcPublicEni = defineCheck({
         const kind = eni.allocationId ? 'Elastic IP' : 'パブリック IPv4 アドレス';
         return {
           resource: refOf('AWS::EC2::NetworkInterface', eni),
-          message: `ネットワークインターフェイス ${label(eni)}（${ownerOf(eni)}、サブネット ${eni.subnetId}）に${kind} ${eni.publicIp} が付いています。`,
+          message: `ネットワークインターフェイス ${label(eni)}（${ownerOf(eni)}、サブネット ${eni.subnetId}）に、${kind} ${eni.publicIp} が付いています。`,
           expected: 'パブリック IP なし',
           actual: eni.allocationId ? `${eni.publicIp} (${eni.allocationId})` : `${eni.publicIp}`,
           // The auto-assigned address changes on every restart; what it is (EIP or not) does not.

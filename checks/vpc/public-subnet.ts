@@ -13,12 +13,12 @@ export const vpcPublicSubnet = defineCheck({
   severity: 'high',
   resourceType: 'AWS::EC2::Subnet',
   needs: ['ec2.vpcs', 'ec2.subnets', 'ec2.routeTables'],
-  title: 'サブネットがインターネットゲートウェイへのデフォルトルートを持っています（パブリックサブネット化）',
+  title: 'サブネットのデフォルトルートがインターネットゲートウェイに向いています（パブリックサブネット）',
   explanation:
-    'パブリックサブネットを持たない設計では、どのサブネットも 0.0.0.0/0・::/0 をインターネットゲートウェイへ向けません。このルートがあると、公開 IP を持つリソースがインターネットから直接到達可能になります。',
-  impact: 'CloudFront を経由しない経路でワークロードがインターネットに露出する恐れがあります。',
+    'パブリックサブネットを持たない設計では、どのサブネットも 0.0.0.0/0・::/0 をインターネットゲートウェイに向けません。このルートがあると、パブリック IP を持つリソースにインターネットから直接到達できるようになります。',
+  impact: 'CloudFront を経由しない経路で、ワークロードがインターネットに露出する恐れがあります。',
   remediation:
-    'ルートテーブルからインターネットゲートウェイ（igw-）宛てのデフォルトルートを削除し、外向き通信は NAT Gateway 経由にしてください。メインルートテーブルを継承しているサブネットはメインルートテーブルも確認してください。',
+    'ルートテーブルからインターネットゲートウェイ（igw-）宛てのデフォルトルートを削除し、外向き通信は NAT ゲートウェイ経由にしてください。明示的な関連付けのないサブネットはメインルートテーブルを使うため、メインルートテーブルも確認してください。',
   evaluate: ({ inventory, intent }) => {
     if (intent.switches.allowPublicSubnets) return [];
     const inScope = vpcsInScope(inventory, intent);
@@ -32,7 +32,7 @@ export const vpcPublicSubnet = defineCheck({
           : 'メインルートテーブル（暗黙の関連付け）';
         return {
           resource: refOf('AWS::EC2::Subnet', subnet),
-          message: `サブネット ${label(subnet)} は${via} ${label(table)} で ${route.destination} を ${route.targetId} に向けています。`,
+          message: `サブネット ${label(subnet)} は、${via} ${label(table)} で ${route.destination} を ${route.targetId} に向けています。`,
           expected: `${route.destination} のインターネットゲートウェイ宛てルートなし`,
           actual: `${table.id}: ${route.destination} → ${route.targetId}`,
           fact: `${table.id}:${route.destination}:${route.targetId}`,

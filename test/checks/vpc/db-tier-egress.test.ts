@@ -41,7 +41,7 @@ describe('vpc.db-tier-egress', () => {
       fact: `${SEED_001.dbTableId}:0.0.0.0/0:${SEED_001.natId}`,
     });
     expect(violations[0]?.message).toContain('「db」');
-    expect(violations[0]?.message).toContain('NAT Gateway');
+    expect(violations[0]?.message).toContain('NAT ゲートウェイ');
   });
 
   it('passes the twin DB table that keeps only local and the S3 gateway endpoint', () => {

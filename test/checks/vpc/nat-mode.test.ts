@@ -43,7 +43,7 @@ describe('vpc.nat-mode', () => {
         fact: 'mode:zonal',
       });
       expect(violations[0]?.expected).toContain('regional');
-      expect(violations[0]?.message).toContain('リージョナル NAT Gateway');
+      expect(violations[0]?.message).toContain('リージョナル NAT ゲートウェイ');
     });
 
     it('passes the twin Regional NAT Gateway with its own route table to the IGW', () => {
