@@ -40,6 +40,7 @@ import {
   callOptions,
   collectSlice,
   drain,
+  normalizing,
   pagingGuard,
   type SliceResult,
 } from './slice.ts';
@@ -191,7 +192,9 @@ export const collectApiGateway = async (
     // Pure, but an API shaped unlike any we know must drop that API loudly, not the run.
     return keep(
       await collectSlice(apiSite('GetRestApis'), async () =>
-        normalizeRestApi(api, region, { resources, stages: normalizedStages, deployments }),
+        normalizing(`Normalizing REST API ${restApiId} failed`, () =>
+          normalizeRestApi(api, region, { resources, stages: normalizedStages, deployments }),
+        ),
       ),
       undefined,
     );

@@ -24,6 +24,7 @@ import {
   collectSlice,
   drain,
   malformed,
+  normalizing,
   pagingGuard,
   type SliceResult,
 } from './slice.ts';
@@ -99,7 +100,10 @@ export const collectCloudFront = async (
           operation: config ? 'GetDistributionConfig' : 'ListDistributions',
           slices: distributionSlices,
         },
-        async () => normalizeDistribution(summary, fingerprint, config),
+        async () =>
+          normalizing(`Normalizing distribution ${summary.Id} failed`, () =>
+            normalizeDistribution(summary, fingerprint, config),
+          ),
       ),
     );
   });

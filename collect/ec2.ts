@@ -22,6 +22,7 @@ import {
   collectSlice,
   drain,
   errorsOf,
+  normalizing,
   pagingGuard,
   type SliceResult,
 } from './slice.ts';
@@ -231,22 +232,24 @@ export const collectEc2 = async (
   const normalized = await collectSlice(
     { service: 'ec2', operation: 'normalize', region, slices: EC2_SLICES },
     async () =>
-      normalizeEc2(
-        {
-          vpcs: items(vpcs),
-          subnets: items(subnets),
-          routeTables: items(routeTables),
-          internetGateways: items(internetGateways),
-          egressOnlyInternetGateways: items(egressOnlyInternetGateways),
-          natGateways: items(natGateways),
-          networkAcls: items(networkAcls),
-          securityGroups: groupsComplete ? items(securityGroups) : [],
-          securityGroupRules: groupsComplete ? items(securityGroupRules) : [],
-          prefixLists: items(prefixLists),
-          vpcEndpoints: items(vpcEndpoints),
-          networkInterfaces: items(networkInterfaces),
-        },
-        region,
+      normalizing("Normalizing the region's EC2 responses failed", () =>
+        normalizeEc2(
+          {
+            vpcs: items(vpcs),
+            subnets: items(subnets),
+            routeTables: items(routeTables),
+            internetGateways: items(internetGateways),
+            egressOnlyInternetGateways: items(egressOnlyInternetGateways),
+            natGateways: items(natGateways),
+            networkAcls: items(networkAcls),
+            securityGroups: groupsComplete ? items(securityGroups) : [],
+            securityGroupRules: groupsComplete ? items(securityGroupRules) : [],
+            prefixLists: items(prefixLists),
+            vpcEndpoints: items(vpcEndpoints),
+            networkInterfaces: items(networkInterfaces),
+          },
+          region,
+        ),
       ),
   );
   if (!normalized.ok) {

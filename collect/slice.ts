@@ -165,6 +165,18 @@ export const collectSlice = async <T>(
   }
 };
 
+/**
+ * Runs a pure normalizer on data shaped unlike any response we know (a null deep inside an item): its
+ * TypeError becomes MalformedResponse, so the slice is reported unreadable instead of the run crashing.
+ */
+export const normalizing = <T>(what: string, normalize: () => T): T => {
+  try {
+    return normalize();
+  } catch (error) {
+    throw malformed(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+};
+
 /** Errors of several slice results, partial ones included. */
 export const errorsOf = (results: readonly SliceResult<unknown>[]): CollectionError[] =>
   results.flatMap((r) => (r.error ? [r.error] : []));

@@ -162,6 +162,45 @@ describe('fault matrix', () => {
     }
   });
 
+  it.each([
+    // The join of the region's EC2 lists meets a null route: the region's EC2 data is reported unreadable.
+    [
+      'DescribeRouteTables',
+      'ec2',
+      'normalize',
+      (page: object) => {
+        const p = page as { RouteTables: { Routes?: unknown[] }[] };
+        return { ...p, RouteTables: p.RouteTables.map((t, i) => (i === 0 ? { ...t, Routes: [null] } : t)) };
+      },
+    ],
+    // One load balancer's normalizer meets a null zone: that load balancer is dropped, loudly.
+    [
+      'DescribeLoadBalancers',
+      'elbv2',
+      'DescribeLoadBalancers',
+      (page: object) => {
+        const p = page as { LoadBalancers?: object[] };
+        return {
+          ...p,
+          LoadBalancers: (p.LoadBalancers ?? []).map((lb) => ({ ...lb, AvailabilityZones: [null] })),
+        };
+      },
+    ],
+  ] as const)(
+    'a normalizer that throws on %s is reported as MalformedResponse, not a crash',
+    async (operation, service, named, mangle) => {
+      const spec = OPERATIONS.find((s) => s.operation === operation) as OperationSpec;
+      installAccount({ [operation]: (input) => mangle(spec.respond(input)) });
+      const { code, report, err } = await audit();
+      expect(code, err).toBe(1);
+      expect(report.errors).toContainEqual(
+        expect.objectContaining({ service, operation: named, region: REGION, code: 'MalformedResponse' }),
+      );
+      expect(report.findings.some((f) => serviceOf(f) === 'cloudfront')).toBe(true);
+      expect(renderPreview(report, 'slack')).toContain('監査が不完全');
+    },
+  );
+
   describe.each(OPERATIONS.map((spec) => [`${spec.service}:${spec.operation}`, spec] as const))(
     '%s',
     (_, spec) => {
