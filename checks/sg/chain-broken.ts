@@ -2,7 +2,7 @@ import { byId, cloudFrontPrefixListIds, label, refOf } from '../../inventory/der
 import type { Violation } from '../define.ts';
 import { defineCheck } from '../define.ts';
 import { resolveSource, ruleFrom } from './chain.ts';
-import { admitsOnlyTcpPorts, admitsTcpPort, describeIngress, ingressRules } from './rules.ts';
+import { admitsOnlyTcpPorts, admitsTcpPort, describeIngress, ingressRules, ingressText } from './rules.ts';
 
 const TYPE = 'AWS::EC2::SecurityGroup';
 
@@ -14,10 +14,10 @@ export const sgChainBroken = defineCheck({
   needs: ['ec2.securityGroups', 'ec2.prefixLists'],
   title: 'セキュリティグループのチェーンが意図と異なります（余分な経路または欠けたリンク）',
   explanation:
-    '意図ファイルのチェーン（例: CloudFront → ALB SG:443 → ECS SG:アプリポート → DB SG:5432）では、各セキュリティグループは直前のリンクから意図したポートだけを受け付けます。余分なインバウンドルールは迂回経路になり、欠けたルールはサービスの停止につながります。',
+    '意図ファイルのチェーン（例: CloudFront → ALB:443 → ECS:アプリのポート → DB:5432）では、各リンクのセキュリティグループは直前のリンクから意図したポートへの通信だけを受け付けます。余分なインバウンドルールは前段を迂回する経路になり、欠けたルールは通信断につながります。',
   impact: '余分な経路があれば前段を迂回して到達でき、リンクが欠けていれば正規の通信が届きません。',
   remediation:
-    '各セキュリティグループのインバウンドルールを、意図ファイルの from（前段のセキュリティグループ、CloudFront プレフィックスリスト、cidr:）と ports の組み合わせと一致させてください。余分なルールは削除し、欠けているルールは前段のセキュリティグループ参照で追加してください。',
+    '各セキュリティグループのインバウンドルールを、意図ファイルのチェーンの from（前段のセキュリティグループ、CloudFront プレフィックスリスト、cidr:）と ports の組み合わせに一致させてください。余分なルールは削除し、欠けているルールは前段のセキュリティグループを参照する形で追加してください。',
   evaluate: ({ inventory, intent }) => {
     const chain = intent.securityGroups.chain;
     if (chain.length === 0) return [];
@@ -61,9 +61,9 @@ export const sgChainBroken = defineCheck({
             .map(
               (rule): Violation => ({
                 resource: refOf(TYPE, sg),
-                message: `チェーン ${link.name} のセキュリティグループ ${label(sg)} に意図していない経路があります: インバウンドルール ${rule.id} が ${describeIngress(rule)} を許可しています。`,
+                message: `チェーン ${link.name} のセキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が、意図していない ${ingressText(rule)} への通信を許可しています。`,
                 expected: `${link.from.join(', ')} から tcp/${link.ports.join(', ')} のみ`,
-                actual: describeIngress(rule),
+                actual: ingressText(rule),
                 fact: `extra:${describeIngress(rule)}`,
               }),
             );

@@ -112,6 +112,6 @@ export const frontGroups = (inventory: Inventory, intent: ResolvedIntent): reado
   return [...byGroup].map(([groupId, e]) => ({
     groupId,
     ports: e.ports,
-    via: `CloudFront のオリジンである ${e.lbs.join(', ')}`,
+    via: `CloudFront のオリジンであるロードバランサー ${e.lbs.join(', ')}`,
   }));
 };

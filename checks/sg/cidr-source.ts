@@ -13,11 +13,11 @@ export const sgCidrSource = defineCheck({
   needs: ['ec2.vpcs', 'ec2.securityGroups'],
   title: 'セキュリティグループが CIDR を送信元として許可しています',
   explanation:
-    'この設計ではインバウンドの送信元をセキュリティグループ参照か CloudFront のプレフィックスリストに限定します。CIDR（VPC 全体やサブネット範囲など）で許可すると、その範囲にある別のリソースからも到達でき、ALB などを迂回した経路が生まれます。',
+    'この設計では、インバウンドの送信元をセキュリティグループ参照か CloudFront プレフィックスリストに限定します。CIDR（VPC 全体やサブネットの範囲など）で許可すると、その範囲にある別のリソースからも到達でき、ALB などを迂回する経路が生まれます。',
   impact:
     '意図した経路（CloudFront → ALB → ECS → DB）を迂回して、同じ CIDR 内の任意のリソースから到達できてしまいます。',
   remediation:
-    'CIDR のルールを削除し、通信元のセキュリティグループを参照するルールに置き換えてください。NLB や PrivateLink のように SG を参照できない経路は、意図ファイルのチェーンの from に cidr:<CIDR> として明示してください。',
+    'CIDR のルールを削除し、通信元のセキュリティグループを参照するルールに置き換えてください。NLB や PrivateLink のようにセキュリティグループを参照できない経路は、意図ファイルのチェーンの from に cidr:<CIDR> として明記してください。',
   evaluate: ({ inventory, intent }) => {
     if (!intent.switches.requireSgReferences) return [];
     const inScope = vpcsInScope(inventory, intent);
@@ -43,7 +43,7 @@ export const sgCidrSource = defineCheck({
             resource: refOf('AWS::EC2::SecurityGroup', sg),
             message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が CIDR ${cidr} から ${ports} への通信を許可しています。`,
             expected: '送信元はセキュリティグループ参照またはプレフィックスリスト',
-            actual: `${ports} from ${cidr}`,
+            actual: `${cidr} から ${ports}`,
             fact: `${ports} from ${cidr}`,
           },
         ];

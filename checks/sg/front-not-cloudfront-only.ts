@@ -6,7 +6,7 @@ import {
   describeIngress,
   describePorts,
   ingressRules,
-  peerOf,
+  ingressText,
   protocolOf,
 } from './rules.ts';
 
@@ -29,11 +29,11 @@ export const sgFrontNotCloudfrontOnly = defineCheck({
   title:
     'CloudFront の背後にあるロードバランサーのセキュリティグループが CloudFront 以外からの通信を許可しています',
   explanation:
-    'CloudFront のオリジンとなる ALB・NLB のセキュリティグループは、CloudFront のオリジン向けマネージドプレフィックスリスト（com.amazonaws.global.cloudfront.origin-facing）から、意図したポートへの通信だけを許可します。それ以外の送信元やポートを許可すると、CloudFront と WAF を通らずにロードバランサーへ到達できます。',
+    'CloudFront のオリジンとなる ALB・NLB のセキュリティグループは、CloudFront のマネージドプレフィックスリスト（com.amazonaws.global.cloudfront.origin-facing）から意図したポートへの通信だけを許可します。それ以外の送信元やポートを許可すると、CloudFront と WAF を通らずにロードバランサーへ到達できます。',
   impact:
     'CloudFront の WAF・キャッシュ・ヘッダー付与を迂回して、ロードバランサーへ直接アクセスされる恐れがあります。',
   remediation:
-    'フロントのセキュリティグループのインバウンドルールを、CloudFront のマネージドプレフィックスリストを送信元とする意図したポート（通常は 443）のルールだけにしてください。それ以外のルールは削除してください。',
+    'ロードバランサーのセキュリティグループのインバウンドルールを、CloudFront のマネージドプレフィックスリストを送信元として意図したポート（通常は 443）だけを許可するルールにし、それ以外のルールは削除してください。',
   evaluate: ({ inventory, intent }) => {
     const groups = byId(inventory.ec2.securityGroups);
     const cloudFrontLists = cloudFrontPrefixListIds(inventory);
@@ -49,14 +49,14 @@ export const sgFrontNotCloudfrontOnly = defineCheck({
         const portOk = front.ports ? admitsOnlyTcpPorts(rule, front.ports) : protocolOf(rule) === 'tcp';
         if (fromCloudFront && portOk) return [];
         const why = fromCloudFront
-          ? `意図していない ${describePorts(rule)} を許可しています`
-          : `CloudFront 以外の送信元 ${peerOf(rule)} から ${describePorts(rule)} を許可しています`;
+          ? `意図していないポート ${describePorts(rule)} への通信を許可しています`
+          : `CloudFront 以外の送信元 ${ingressText(rule)} への通信を許可しています`;
         return [
           {
             resource: refOf('AWS::EC2::SecurityGroup', sg),
-            message: `フロントのセキュリティグループ ${label(sg)}（${front.via}）のインバウンドルール ${rule.id} が${why}。`,
+            message: `フロントのセキュリティグループ ${label(sg)}（${front.via}）のインバウンドルール ${rule.id} が、${why}。`,
             expected: intended,
-            actual: describeIngress(rule),
+            actual: ingressText(rule),
             fact: describeIngress(rule),
           },
         ];

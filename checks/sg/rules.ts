@@ -83,6 +83,9 @@ export const cidrOf = (rule: SecurityGroupRule): string | undefined => rule.cidr
 export const describeIngress = (rule: SecurityGroupRule): string =>
   `${describePorts(rule)} from ${peerOf(rule)}`;
 
+/** How a Japanese message or `actual` reads one ingress rule: '0.0.0.0/0 から tcp/22'. Facts keep describeIngress. */
+export const ingressText = (rule: SecurityGroupRule): string => `${peerOf(rule)} から ${describePorts(rule)}`;
+
 /** Ingress rules only: the sg.* checks reason about what reaches a group. */
 export const ingressRules = (rules: readonly SecurityGroupRule[]): readonly SecurityGroupRule[] =>
   rules.filter((r) => !r.egress);

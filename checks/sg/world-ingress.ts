@@ -55,7 +55,7 @@ export const sgWorldIngress = defineCheck({
   impact:
     'インターネットから直接ワークロードやデータベースへ接続され、不正アクセスや情報漏えいにつながる恐れがあります。',
   remediation:
-    'インバウンドルールの送信元を 0.0.0.0/0・::/0 から、通信元のセキュリティグループ参照または CloudFront のマネージドプレフィックスリスト（com.amazonaws.global.cloudfront.origin-facing）に置き換えてください。運用者のアクセスは SSM Session Manager を使い、SSH・RDP のポートは開けないでください。',
+    'インバウンドルールの送信元を 0.0.0.0/0・::/0 から、通信元のセキュリティグループ参照または CloudFront のマネージドプレフィックスリスト（com.amazonaws.global.cloudfront.origin-facing）に置き換えてください。運用時のログインには Systems Manager Session Manager を使い、SSH・RDP のポートは開けないでください。',
   evaluate: ({ inventory, intent }) => {
     const inScope = vpcsInScope(inventory, intent);
     const publicLbGroups = intendedPublicLbGroups(inventory, intent);
@@ -78,7 +78,7 @@ export const sgWorldIngress = defineCheck({
             resource: refOf('AWS::EC2::SecurityGroup', sg),
             message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が ${cidr} から ${ports} への通信を許可しています${why}。`,
             expected: '送信元はセキュリティグループ参照または CloudFront プレフィックスリスト',
-            actual: `${ports} from ${cidr}`,
+            actual: `${cidr} から ${ports}`,
             ...(critical ? { severity: 'critical' as const } : {}),
             fact: `${ports} from ${cidr}`,
           },

@@ -40,7 +40,7 @@ describe('sg.world-ingress', () => {
     const violations = run(sgWorldIngress, withRule(tcp(8080, { cidrIpv6: '::/0' })));
     expect(violations).toHaveLength(1);
     expect(violations[0]?.severity).toBeUndefined();
-    expect(violations[0]?.actual).toBe('tcp/8080 from ::/0');
+    expect(violations[0]?.actual).toBe('::/0 から tcp/8080');
   });
 
   it('reports all traffic (protocol -1) open to the world as critical', () => {
