@@ -27,7 +27,7 @@ export const elbInternetFacing = defineCheck({
       return [
         {
           resource: refOf('AWS::ElasticLoadBalancingV2::LoadBalancer', lb),
-          message: `ロードバランサー ${label(lb)}（${lb.type}）のスキームが internet-facing で、${lb.dnsName} としてインターネットに公開されています。`,
+          message: `ロードバランサー ${label(lb)}（${lb.type}）のスキームが internet-facing で、DNS 名 ${lb.dnsName} でインターネットに公開されています。`,
           expected: 'internal',
           actual: 'internet-facing',
           fact: 'scheme:internet-facing',

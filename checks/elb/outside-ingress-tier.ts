@@ -9,10 +9,10 @@ export const elbOutsideIngressTier = defineCheck({
   needs: ['ec2.subnets', 'elbv2.loadBalancers'],
   title: 'ロードバランサーが意図したイングレス層以外のサブネットに配置されています',
   explanation:
-    'ロードバランサーは意図ファイルの loadBalancers.ingressTier で指定した層（例: Private Subnet (Ingress)）のサブネットにだけ置きます。コンテナ層や DB 層のサブネットに置くと、層ごとのルートテーブル・ネットワーク ACL による分離が崩れます。',
+    'ロードバランサーは、意図ファイルの loadBalancers.ingressTier で指定した層（例: Private Subnet (Ingress)）のサブネットにだけ置きます。コンテナ層や DB 層のサブネットに置くと、層ごとのルートテーブルとネットワーク ACL による分離が崩れます。',
   impact: '層ごとに分けたルーティングとネットワーク ACL の前提が崩れ、想定外の経路が生まれる恐れがあります。',
   remediation:
-    'ロードバランサーのサブネット設定を、イングレス層のサブネットだけに変更してください（ALB はサブネットを入れ替えられます。NLB はサブネットの削除ができないため作り直しが必要です）。',
+    'ロードバランサーのサブネットを、イングレス層のサブネットだけに変更してください（ALB はサブネットを入れ替えられます。NLB はサブネットを削除できないため、作り直しが必要です）。',
   evaluate: ({ inventory, intent }) => {
     const tierName = intent.loadBalancers.ingressTier;
     if (tierName === undefined) return [];
