@@ -52,9 +52,9 @@ const explain = (r: Rejection, onStage: string): string => {
     case 'disabled':
       return `ヘッダーの値は無効化された API キー ${names(r.keys)} の値です`;
     case 'no-plan':
-      return `${onStage}に紐づく使用量プランがありません`;
+      return `${onStage}を対象とする使用量プランがありません`;
     case 'not-in-plan':
-      return `ヘッダーの値の API キー ${names(r.keys)} は、${onStage}に紐づく使用量プランに関連付けられていません`;
+      return `ヘッダーの値の API キー ${names(r.keys)} は、${onStage}を対象とする使用量プランに関連付けられていません`;
   }
 };
 
@@ -66,10 +66,10 @@ export const cloudfrontApiKeyHeader = defineCheck({
   needs: ['cloudfront.distributions', 'apigateway.restApis', 'apigateway.usagePlans', 'apigateway.apiKeys'],
   title: 'API オリジンのカスタムヘッダーに有効な API キーが設定されていません',
   explanation:
-    'API キーを CloudFront のカスタムオリジンヘッダーで付与し、利用者にはキーを渡さず、CloudFront を経由しない直接アクセスを API キーで拒否する設計です。ヘッダーがない、またはその値が対象ステージの使用量プランに関連付けられた有効な API キーでないと、API Gateway は CloudFront からのリクエストを 403 で拒否します。キーのローテーション後に古いキーを無効化・切り離したときに起きやすい障害です。',
+    'API キーを CloudFront のカスタムオリジンヘッダーで付与し、利用者にはキーを渡さず、CloudFront を経由しない直接アクセスを API キーで拒否する設計です。ヘッダーがない、またはその値が対象ステージの使用量プランに関連付けられた有効な API キーでないと、API Gateway は CloudFront からのリクエストを 403 で拒否します。キーのローテーション後、古いキーを無効化したり使用量プランから外したりしたときに起きやすい障害です。',
   impact: 'CloudFront 経由の API リクエストがすべて 403 Forbidden になり、サービスが停止します。',
   remediation:
-    'オリジンのカスタムヘッダー（既定 x-api-key）に、対象ステージの使用量プランに関連付けられた有効な API キーの値を設定してください。キーをローテーションするときは、新しいキーを使用量プランに追加してヘッダーを更新し、デプロイ完了を確認してから古いキーを無効化してください。',
+    'オリジンのカスタムヘッダー（既定は x-api-key）に、対象ステージの使用量プランに関連付けられた有効な API キーの値を設定してください。キーをローテーションするときは、新しいキーを使用量プランに追加してヘッダーを更新し、デプロイ完了を確認してから古いキーを無効化してください。',
   evaluate: ({ inventory, intent }) => {
     const headerName = intent.cloudfront.apiKeyHeader.toLowerCase();
     return frontDoors(inventory, intent).flatMap((d) =>

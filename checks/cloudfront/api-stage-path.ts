@@ -17,7 +17,7 @@ export const cloudfrontApiStagePath = defineCheck({
   severity: 'medium',
   resourceType: 'AWS::CloudFront::Distribution',
   needs: ['cloudfront.distributions', 'apigateway.restApis'],
-  title: 'API へのビヘイビアが存在しないステージにリクエストを送っています',
+  title: 'ビヘイビアが API Gateway の存在しないステージにリクエストを送っています',
   explanation:
     'CloudFront はオリジンパスの後ろにリクエストパスをそのまま付けて API Gateway に転送し、API Gateway はその先頭のセグメントをステージ名として扱います。オリジンパスとパスパターンの組み合わせがステージ名と一致しないと、そのビヘイビアへのリクエストはすべてエラーになります。',
   impact: 'そのパスへの API リクエストがすべて 403/404 エラーになります。',
@@ -38,7 +38,7 @@ export const cloudfrontApiStagePath = defineCheck({
           return [
             {
               resource: distributionRef(d),
-              message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} はオリジン ${origin.id}（オリジンパス ${origin.originPath || 'なし'}）経由で ${resolvedPath(origin, b)} を要求しますが、API ${label(api)} にステージ ${stage} はありません。`,
+              message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} のリクエストはオリジン ${origin.id}（${origin.originPath ? `オリジンパス ${origin.originPath}` : 'オリジンパスなし'}）経由で ${resolvedPath(origin, b)} に転送されますが、API ${label(api)} にステージ ${stage} はありません。`,
               expected: `API ${api.id} のステージ（${[...stages].join(', ') || 'なし'}）`,
               actual: `ステージ ${stage}（${resolvedPath(origin, b)}）`,
               fact: `${b.pathPattern}:${origin.id}:${stage}`,

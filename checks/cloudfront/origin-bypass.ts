@@ -48,12 +48,12 @@ export const cloudfrontOriginBypass = defineCheck({
   // elbv2.loadBalancers only names the load balancer in the message; the DNS patterns decide, so a failed
   // ELB read must not stop this check.
   needs: ['cloudfront.distributions'],
-  title: 'CloudFront のオリジンがパブリックな DNS 名・IP でロードバランサーやインスタンスに接続しています',
+  title: 'CloudFront のオリジンがロードバランサーやインスタンスにパブリックな DNS 名・IP で接続しています',
   explanation:
-    'ALB やインスタンスを CloudFront のオリジンにするときは VPC オリジンを使い、ロードバランサーを internal にする設計です。パブリックな DNS 名や IP で接続するオリジンは、同じ DNS 名・IP でインターネットから直接到達できることを意味し、CloudFront と WAF を迂回されます。',
-  impact: 'CloudFront・WAF を経由しない経路で、バックエンドがインターネットに直接さらされます。',
+    'ALB やインスタンスを CloudFront のオリジンにするときは VPC オリジンを使い、ロードバランサーを internal にする設計です。パブリックな DNS 名や IP で接続できるなら、インターネットからも同じ DNS 名・IP で直接到達でき、CloudFront と WAF を迂回されます。',
+  impact: 'CloudFront と WAF を経由しない経路で、バックエンドがインターネットに直接さらされます。',
   remediation:
-    'ロードバランサーを internal にして CloudFront の VPC オリジン経由で接続してください。API Gateway 経由の構成なら execute-api ドメインをオリジンにしてください。',
+    'ロードバランサーを internal にして、CloudFront の VPC オリジン経由で接続してください。API Gateway を挟む構成なら、execute-api のドメインをオリジンにしてください。',
   evaluate: ({ inventory, intent }) =>
     frontDoors(inventory, intent).flatMap((d) =>
       d.origins.flatMap((origin) => {
@@ -64,7 +64,7 @@ export const cloudfrontOriginBypass = defineCheck({
         return [
           {
             resource: distributionRef(d),
-            message: `ディストリビューション ${distributionLabel(d)} のオリジン ${origin.id} は${what} ${origin.domainName} に VPC オリジンを使わずに接続しています。`,
+            message: `ディストリビューション ${distributionLabel(d)} のオリジン ${origin.id} は、VPC オリジンを使わず、${what} ${origin.domainName} に直接接続しています。`,
             expected: 'VPC オリジン経由の接続',
             actual: `カスタムオリジン: ${origin.domainName}`,
             fact: `${origin.id}:${normalizeHost(origin.domainName)}`,

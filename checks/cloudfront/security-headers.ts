@@ -20,10 +20,10 @@ export const cloudfrontSecurityHeaders = defineCheck({
   needs: ['cloudfront.distributions', 'cloudfront.responseHeadersPolicies'],
   title: 'キャッシュビヘイビアのレスポンスにセキュリティヘッダーが付与されていません',
   explanation:
-    'HSTS・X-Content-Type-Options・Referrer-Policy・Content-Security-Policy は、ダウングレード攻撃、MIME スニッフィング、リファラーからの情報漏えい、XSS をブラウザー側で防ぎます。CloudFront のレスポンスヘッダーポリシーで一元的に付与する設計です。なお AWS マネージドの SecurityHeadersPolicy には CSP が含まれません。',
+    'HSTS・X-Content-Type-Options・Referrer-Policy・Content-Security-Policy は、ダウングレード攻撃、MIME スニッフィング、リファラーからの情報漏えい、XSS をブラウザー側で防ぎます。CloudFront のレスポンスヘッダーポリシーで一元的に付与する設計です。なお、AWS マネージドの SecurityHeadersPolicy には CSP が含まれません。',
   impact: 'ブラウザー側の防御が働かず、XSS や情報漏えいの被害が広がりやすくなります。',
   remediation:
-    '4 つのヘッダーをすべて設定したカスタムのレスポンスヘッダーポリシーを作成し、各ビヘイビアに関連付けてください（CSP はアプリに合わせて定義します）。',
+    '4 つのヘッダーをすべて設定したカスタムのレスポンスヘッダーポリシーを作成し、各ビヘイビアに関連付けてください（CSP はアプリケーションに合わせて定義します）。',
   evaluate: ({ inventory, intent }) => {
     if (!intent.cloudfront.requireSecurityHeaders) return [];
     const policies = byId(inventory.cloudfront.responseHeadersPolicies);
@@ -34,7 +34,7 @@ export const cloudfrontSecurityHeaders = defineCheck({
           return [
             {
               resource: distributionRef(d),
-              message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} にはレスポンスヘッダーポリシーがありません。`,
+              message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} に、レスポンスヘッダーポリシーが関連付けられていません。`,
               expected: REQUIRED.map((h) => h.name).join(', '),
               actual: 'レスポンスヘッダーポリシーなし',
               fact: `${b.pathPattern}:no-policy`,
@@ -50,7 +50,7 @@ export const cloudfrontSecurityHeaders = defineCheck({
         return [
           {
             resource: distributionRef(d),
-            message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} のレスポンスヘッダーポリシー ${policy.name} (${policy.id}) は ${missing.join(', ')} を付与しません。`,
+            message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} のレスポンスヘッダーポリシー ${policy.name} (${policy.id}) は ${missing.join(', ')} を付与していません。`,
             expected: REQUIRED.map((h) => h.name).join(', '),
             actual: `${policy.name}: ${missing.join(', ')} なし`,
             fact: `${b.pathPattern}:${policy.id}:${missing.join(',')}`,

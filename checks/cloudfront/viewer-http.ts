@@ -7,10 +7,10 @@ export const cloudfrontViewerHttp = defineCheck({
   severity: 'medium',
   resourceType: 'AWS::CloudFront::Distribution',
   needs: ['cloudfront.distributions'],
-  title: 'キャッシュビヘイビアが HTTP での閲覧を許可しています',
+  title: 'キャッシュビヘイビアが暗号化されていない HTTP でのアクセスを許可しています',
   explanation:
     'ビューワープロトコルポリシーが allow-all のビヘイビアは、平文の HTTP リクエストにもそのまま応答します。通信内容や Cookie が経路上で盗聴・改ざんされる恐れがあります。',
-  impact: '利用者とのあいだの通信が暗号化されず、セッション情報などが漏えいする恐れがあります。',
+  impact: '利用者との通信が暗号化されず、セッション情報などが漏えいする恐れがあります。',
   remediation:
     'ビヘイビアのビューワープロトコルポリシーを redirect-to-https（または https-only）に変更してください。',
   evaluate: ({ inventory, intent }) =>
@@ -19,7 +19,7 @@ export const cloudfrontViewerHttp = defineCheck({
         .filter((b) => b.viewerProtocolPolicy === 'allow-all')
         .map((b) => ({
           resource: distributionRef(d),
-          message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} は HTTP での閲覧を許可しています（allow-all）。`,
+          message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} は、ビューワープロトコルポリシーが allow-all で HTTP でのアクセスを許可しています。`,
           expected: 'redirect-to-https または https-only',
           actual: `${b.pathPattern}: allow-all`,
           fact: `${b.pathPattern}:allow-all`,

@@ -13,7 +13,7 @@ export const cloudfrontVpcOriginTarget = defineCheck({
   needs: ['cloudfront.distributions', 'cloudfront.vpcOrigins', 'elbv2.loadBalancers'],
   title: 'VPC オリジンのターゲットのロードバランサーが存在しないか、internet-facing です',
   explanation:
-    'VPC オリジンは internal のロードバランサーに CloudFront からプライベートに接続するための仕組みです。ターゲットが internet-facing だとインターネットから直接到達でき、VPC オリジンを使う意味がありません。ターゲットが削除されていれば、そのオリジンへのリクエストはすべて失敗します。',
+    'VPC オリジンは、internal のロードバランサーに CloudFront からプライベートに接続するための仕組みです。ターゲットが internet-facing だとインターネットから直接到達でき、VPC オリジンを使う意味がありません。ターゲットが削除されていれば、そのオリジンへのリクエストはすべて失敗します。',
   impact: 'CloudFront を迂回した直接アクセスを許すか、オリジンに到達できずサービスが停止します。',
   remediation:
     'VPC オリジンのターゲットを、イングレス層のプライベートサブネットにある internal の ALB/NLB に向け直してください。',

@@ -20,7 +20,7 @@ export const cloudfrontWafMissing = defineCheck({
       .map((d) => ({
         resource: distributionRef(d),
         message: `ディストリビューション ${distributionLabel(d)} に WAF の Web ACL が関連付けられていません。`,
-        expected: 'WAF Web ACL が関連付けられていること',
+        expected: 'WAF の Web ACL が関連付けられている',
         actual: 'Web ACL なし',
         fact: 'no-web-acl',
       }));

@@ -76,7 +76,9 @@ describe('cloudfront.api-key-header', () => {
     });
     const violations = run(cloudfrontApiKeyHeader, inventory);
     expect(violations).toHaveLength(1);
-    expect(violations[0]?.message).toContain('ステージ prod に紐づく使用量プランに関連付けられていません');
+    expect(violations[0]?.message).toContain(
+      'ステージ prod を対象とする使用量プランに関連付けられていません',
+    );
     expect(violations[0]?.fact).toBe('api-gateway:prod:not-in-plan:key0001');
     expect(noSecrets(violations)).toBe(true);
   });
