@@ -18,7 +18,7 @@ export const apigwApiKeyNotRequired = defineCheck({
   needs: ['apigateway.restApis', 'cloudfront.distributions'],
   title: 'CloudFront 経由の API に API キーを必須としないメソッドがあります',
   explanation:
-    'CloudFront がカスタムヘッダーで API キーを付与する構成では、API キーの要求が「CloudFront を経由した呼び出しだけを受け付ける」ための仕組みです。API キーを必須としないメソッドは、execute-api のエンドポイントを直接呼び出すだけで CloudFront と WAF を迂回して実行できます。',
+    'CloudFront がカスタムヘッダーで API キーを付与する構成では、API キーを必須にすることが「CloudFront を経由した呼び出しだけを受け付ける」仕組みになります。API キーを必須としないメソッドは、execute-api のエンドポイントを直接呼び出すだけで、CloudFront と WAF を迂回して実行できます。',
   impact:
     'CloudFront を経由しない直接呼び出しでバックエンドが実行され、使用量プランのスロットリングも効きません。',
   remediation:

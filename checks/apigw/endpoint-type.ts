@@ -13,7 +13,7 @@ export const apigwEndpointType = defineCheck({
     'エンドポイントタイプは API に到達できる経路を決めます。PRIVATE のつもりの API が REGIONAL や EDGE だと、VPC エンドポイントを経由せずインターネットから直接呼び出せます。逆に PRIVATE にすると CloudFront からは到達できなくなります。',
   impact: '意図しない経路から API を呼び出せる、または意図した経路から呼び出せなくなります。',
   remediation:
-    'API のエンドポイント設定（EndpointConfiguration.Types）を intent の apiGateway.endpointTypes に合わせて変更してください。PRIVATE にする場合はリソースポリシーと VPC エンドポイントも用意してください。',
+    'API のエンドポイント設定（EndpointConfiguration.Types）を、意図ファイルの apiGateway.endpointTypes に合わせて変更してください。PRIVATE にする場合は、リソースポリシーと VPC エンドポイントも用意してください。',
   evaluate: ({ inventory, intent }) => {
     const wanted = intent.apiGateway.endpointTypes;
     return inventory.apigateway.restApis.flatMap((api) => {
@@ -22,11 +22,15 @@ export const apigwEndpointType = defineCheck({
       if (expected === undefined) return [];
       const actual = api.endpointTypes.map((t) => t.toUpperCase());
       if (actual.length === 1 && actual[0] === expected) return [];
-      const actualText = actual.length > 0 ? actual.join(', ') : '（なし）';
+      const actualText = actual.length > 0 ? actual.join(', ') : 'なし';
+      const now =
+        actual.length > 0
+          ? `エンドポイントタイプは ${actualText} ですが`
+          : 'エンドポイントタイプが設定されていませんが';
       return [
         {
           resource: restApiRef(api),
-          message: `REST API ${label(api)} のエンドポイントタイプは ${actualText} ですが、意図は ${expected} です。`,
+          message: `REST API ${label(api)} の${now}、意図したタイプは ${expected} です。`,
           expected,
           actual: actualText,
           fact: `endpoint-type:${actual.join(',')}`,

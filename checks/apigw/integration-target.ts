@@ -17,11 +17,11 @@ export const apigwIntegrationTarget = defineCheck({
   needs: ['apigateway.restApis', 'apigateway.vpcLinks'],
   title: 'API の統合が意図したプライベート経路を通っていません',
   explanation:
-    'HTTP 統合の接続タイプが INTERNET だと、API Gateway はバックエンドをインターネット経由で呼び出します。バックエンドがインターネットに公開されている必要があり、VPC リンクと内部 NLB による閉じた経路が迂回されます。意図しない VPC リンクへの統合も、想定外のバックエンドに到達します。',
+    'HTTP 統合の接続タイプが INTERNET だと、API Gateway はバックエンドをインターネット経由で呼び出します。バックエンドをインターネットに公開する必要があり、VPC リンクと internal の NLB による閉じた経路を迂回します。意図しない VPC リンクへの統合も、想定外のバックエンドに到達します。',
   impact:
     'バックエンドがインターネットに露出し、API Gateway を経由しない直接アクセスも受けられる状態になります。',
   remediation:
-    '統合の接続タイプを VPC_LINK にし、intent で許可した VPC リンク（内部 NLB 宛て）を指定してから API を再デプロイしてください。',
+    '統合の接続タイプを VPC_LINK にして意図ファイルで許可した VPC リンク（internal の NLB 宛て）を指定し、API を再デプロイしてください。',
   evaluate: ({ inventory, intent }) => {
     const allowed = intent.apiGateway.vpcLinkIds;
     return inventory.apigateway.restApis.flatMap((api) => {
@@ -50,7 +50,7 @@ export const apigwIntegrationTarget = defineCheck({
         if (connection !== 'VPC_LINK' || !id || id.includes('${')) return [];
         const problem =
           allowed.length > 0 && !allowed.includes(id)
-            ? `intent で許可されていない VPC リンク ${id}`
+            ? `意図ファイルで許可されていない VPC リンク ${id}`
             : !links.has(id)
               ? `存在しない VPC リンク ${id}`
               : undefined;

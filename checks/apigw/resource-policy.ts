@@ -327,7 +327,7 @@ const describePolicyViolation = (
   );
   if (admitted.length === 0 && undecided.length === 0) return undefined;
   const intendedText =
-    intended.length > 0 ? intended.join(', ') : '未定義（intent にも API の設定にもありません）';
+    intended.length > 0 ? intended.join(', ') : '未定義（意図ファイルにも API の設定にもありません）';
   const expected =
     intended.length > 0
       ? `${intended.join(', ')} 経由の呼び出しのみ許可`
@@ -388,7 +388,7 @@ export const apigwResourcePolicy = defineCheck({
     'プライベート REST API には、どのアカウントの execute-api VPC エンドポイントからでも到達できます。呼び出し元を意図した VPC エンドポイントに限定するのはリソースポリシーだけです。条件のない Allow や、StringNotEquals で条件を逆向きに書いた Allow は、締め出すつもりの呼び出し元をすべて通してしまいます。',
   impact: '他の VPC や他の AWS アカウントから、プライベートのはずの API を呼び出せる恐れがあります。',
   remediation:
-    '「aws:SourceVpce が意図したエンドポイント ID と StringNotEquals なら Deny」の文と、execute-api:/* への Allow の文を組み合わせたリソースポリシーにしてください。エンドポイント ID が正しいことを確認し、ポリシーを変更したら API を再デプロイしてください。',
+    '「aws:SourceVpce が意図した VPC エンドポイント ID と一致しなければ Deny（StringNotEquals）」の文と、execute-api:/* への Allow の文を組み合わせたリソースポリシーにしてください。VPC エンドポイント ID が正しいことを確認し、ポリシーを変更したら API を再デプロイしてください。',
   evaluate: ({ inventory, intent }) =>
     inventory.apigateway.restApis.filter(isPrivate).flatMap((api): Violation[] => {
       const intended = intendedEndpoints(intent, api);

@@ -11,7 +11,7 @@ const list = (items: readonly string[]): string =>
     ? items.join(', ')
     : `${items.slice(0, MAX_LISTED).join(', ')} ほか ${items.length - MAX_LISTED} 件`;
 
-const show = (items: readonly string[]): string => (items.length > 0 ? list(items) : '（なし）');
+const show = (items: readonly string[]): string => (items.length > 0 ? list(items) : 'なし');
 
 /**
  * API Gateway serves a stage from a frozen deployment: changes to resources, methods or integrations

@@ -16,13 +16,13 @@ export const apigwVpcLinkTarget = defineCheck({
   severity: 'high',
   resourceType: 'AWS::ApiGateway::VpcLink',
   needs: ['apigateway.vpcLinks', 'elbv2.loadBalancers'],
-  title: 'VPC リンクが利用できないか、ターゲットの NLB が存在しないかインターネット向けです',
+  title: 'VPC リンクが利用できないか、ターゲットの NLB が存在しないか internet-facing です',
   explanation:
-    'REST API のプライベート統合は VPC リンクを通じて内部 NLB に到達します。VPC リンクが AVAILABLE でないと統合は失敗し、ターゲットの NLB が削除されていると呼び出しは届きません。NLB がインターネット向けだと、バックエンドがインターネットに公開されます。',
+    'REST API のプライベート統合は、VPC リンクを通じて internal の NLB に到達します。VPC リンクが AVAILABLE でないと統合は失敗し、ターゲットの NLB が削除されていると呼び出しは届きません。NLB が internet-facing だと、バックエンドがインターネットに公開されます。',
   impact:
     'API の呼び出しが失敗するか、プライベートのはずのバックエンドがインターネットから到達可能になります。',
   remediation:
-    'VPC リンクの状態とエラーメッセージを確認し、ターゲットを存在する内部（internal）NLB にして VPC リンクを作り直してください。',
+    'VPC リンクの状態とエラーメッセージを確認し、ターゲットを既存の internal の NLB にして VPC リンクを作り直してください。',
   evaluate: ({ inventory }) => {
     const lbs = new Map(inventory.elbv2.loadBalancers.map((lb) => [lb.arn ?? lb.id, lb]));
     const collected = new Set(inventory.regions);
@@ -46,14 +46,14 @@ export const apigwVpcLinkTarget = defineCheck({
           out.push({
             resource,
             message: `VPC リンク ${label(link)} のターゲット ${arn} は存在しません。`,
-            expected: '存在する内部 NLB',
+            expected: '存在する internal の NLB',
             actual: `存在しない: ${arn}`,
             fact: `missing:${arn}`,
           });
         } else if (lb.scheme === 'internet-facing') {
           out.push({
             resource,
-            message: `VPC リンク ${label(link)} のターゲット ${lb.loadBalancerName} はインターネット向け（internet-facing）のロードバランサーです。`,
+            message: `VPC リンク ${label(link)} のターゲット ${lb.loadBalancerName} は internet-facing のロードバランサーです。`,
             expected: 'internal の NLB',
             actual: `internet-facing: ${lb.loadBalancerName}`,
             fact: `internet-facing:${arn}`,

@@ -19,7 +19,7 @@ export const apigwWafMissing = defineCheck({
   impact:
     'SQL インジェクションやボットなどの不正なリクエストが、WAF の検査を受けずにバックエンドへ届きます。',
   remediation:
-    'リージョンの AWS WAF で Web ACL を作成し（マネージドルールの Core rule set など）、API のステージに関連付けてください。',
+    'API と同じリージョンに REGIONAL スコープの Web ACL を作成し（AWS マネージドルールの Core rule set など）、API のステージに関連付けてください。',
   evaluate: ({ inventory, intent }) => {
     if (!intent.apiGateway.requireWaf) return [];
     return inventory.apigateway.restApis
@@ -30,7 +30,7 @@ export const apigwWafMissing = defineCheck({
           .map((stage) => ({
             resource: stageRef(api, stage),
             message: `${stageLabel(api, stage)} に WAF の Web ACL が関連付けられていません。`,
-            expected: 'WAF の Web ACL を関連付け',
+            expected: 'WAF の Web ACL が関連付けられている',
             actual: 'Web ACL なし',
             fact: 'no-web-acl',
           })),

@@ -75,7 +75,7 @@ describe('apigw.stale-deployment', () => {
       },
     });
     expect(run(apigwStaleDeployment, inventory).map((v) => [v.resource.id, v.fact, v.actual])).toEqual([
-      ['a1b2c3d4e5/dev', '+GET /data', '公開中: （なし）'],
+      ['a1b2c3d4e5/dev', '+GET /data', '公開中: なし'],
     ]);
   });
 });

@@ -31,7 +31,7 @@ describe('apigw.vpc-link-target', () => {
       resource: { type: 'AWS::ApiGateway::VpcLink', id: 'abc123', name: 'prod-vpc-link' },
       fact: `internet-facing:${NLB_ARN}`,
     });
-    expect(violations[0]?.message).toContain('prod-nlb はインターネット向け');
+    expect(violations[0]?.message).toContain('prod-nlb は internet-facing');
   });
 
   it('passes the twin whose NLB is internal', () => {
