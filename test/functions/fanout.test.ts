@@ -1,0 +1,164 @@
+import { Readable } from 'node:stream';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import {
+  DescribeSecurityGroupRulesCommand,
+  type DescribeSecurityGroupRulesCommandOutput,
+  DescribeSecurityGroupsCommand,
+  type DescribeSecurityGroupsCommandOutput,
+  DescribeVpcsCommand,
+  type DescribeVpcsCommandOutput,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FanOutItem, PlanOutput } from '../../app/fanout.ts';
+import type { Report } from '../../report/types.ts';
+
+const ec2 = mockClient(EC2Client);
+const elbv2 = mockClient(ElasticLoadBalancingV2Client);
+const apigw = mockClient(APIGatewayClient);
+const cloudfront = mockClient(CloudFrontClient);
+const sts = mockClient(STSClient);
+const sns = mockClient(SNSClient);
+const s3 = mockClient(S3Client);
+
+const ACCOUNT = '123456789012';
+const context = (name: string) =>
+  ({
+    functionName: `arch-auditor-prod-${name}`,
+    invokedFunctionArn: `arn:aws:lambda:ap-northeast-1:${ACCOUNT}:function:arch-auditor-prod-${name}`,
+    awsRequestId: '0d9b1c2e-3f40-4a5b-8c6d-7e8f90a1b2c3',
+    getRemainingTimeInMillis: () => 600_000,
+  }) as unknown as Context;
+
+type Handler<I, O> = (event: I, context: Context) => Promise<O>;
+interface RunSummary {
+  readonly complete: boolean;
+  readonly findings: number;
+  readonly published: boolean;
+  readonly reportKey: string;
+}
+let plan: Handler<unknown, PlanOutput>;
+let auditItem: Handler<unknown, unknown>;
+let summarize: Handler<unknown, RunSummary>;
+
+/** The state bucket, as S3 would keep it: the steps hand each other items and parts through it. */
+const bucket = new Map<string, string>();
+const json = <T>(key: string): T => JSON.parse(bucket.get(key) as string) as T;
+
+beforeAll(async () => {
+  process.env.ALERT_TOPIC_NAME = 'arch-auditor-prod-alerts';
+  process.env.STATE_BUCKET_PREFIX = 'arch-auditor-prod-state';
+  process.env.AUDIT_REGIONS = 'ap-northeast-1';
+  for (const key of ['INTENT_LOCATION', 'AUDIT_ACCOUNTS', 'AUDIT_ROLE_NAME']) delete process.env[key];
+  ({ handler: plan } = (await import('../../functions/plan.ts')) as never);
+  ({ handler: auditItem } = (await import('../../functions/audit-item.ts')) as never);
+  ({ handler: summarize } = (await import('../../functions/summarize.ts')) as never);
+});
+
+beforeEach(() => {
+  bucket.clear();
+  for (const mock of [ec2, elbv2, apigw, cloudfront, sts, sns, s3]) mock.reset();
+  ec2.onAnyCommand().resolves({});
+  elbv2.onAnyCommand().resolves({});
+  apigw.onAnyCommand().resolves({});
+  cloudfront.onAnyCommand().resolves({});
+  // One drift in the account: SSH open to the world on a security group of a non-default VPC.
+  ec2.on(DescribeVpcsCommand).resolves({
+    Vpcs: [
+      { VpcId: 'vpc-0a1b2c3d4e5f60001', CidrBlock: '10.0.0.0/16', IsDefault: false, State: 'available' },
+    ],
+  } satisfies Partial<DescribeVpcsCommandOutput>);
+  ec2.on(DescribeSecurityGroupsCommand).resolves({
+    SecurityGroups: [
+      {
+        GroupId: 'sg-0a1b2c3d4e5f60002',
+        GroupName: 'prod-ecs-sg',
+        Description: 'ECS',
+        VpcId: 'vpc-0a1b2c3d4e5f60001',
+      },
+    ],
+  } satisfies Partial<DescribeSecurityGroupsCommandOutput>);
+  ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+    SecurityGroupRules: [
+      {
+        SecurityGroupRuleId: 'sgr-0a1b2c3d4e5f60022',
+        GroupId: 'sg-0a1b2c3d4e5f60002',
+        IsEgress: false,
+        IpProtocol: 'tcp',
+        FromPort: 22,
+        ToPort: 22,
+        CidrIpv4: '0.0.0.0/0',
+      },
+    ],
+  } satisfies Partial<DescribeSecurityGroupRulesCommandOutput>);
+  sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
+  s3.on(PutObjectCommand).callsFake(async (input: { Key: string; Body: string }) => {
+    bucket.set(input.Key, String(input.Body));
+    return {};
+  });
+  s3.on(GetObjectCommand).callsFake(async (input: { Key: string }) => {
+    const body = bucket.get(input.Key);
+    if (body === undefined)
+      throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} });
+    return { Body: sdkStreamMixin(Readable.from([Buffer.from(body)])) };
+  });
+  sns.on(PublishCommand).resolves({ MessageId: '5b6c7d8e-0000-4000-8000-000000000001' });
+});
+
+/** Runs the state machine's three steps in order, the Map step item by item. */
+const runFanOut = async (input: unknown, options: { skip?: (item: FanOutItem) => boolean } = {}) => {
+  const planned = await plan(input, context('plan'));
+  const items = json<FanOutItem[]>(planned.itemsKey);
+  for (const item of items) if (!options.skip?.(item)) await auditItem(item, context('audit-item'));
+  const summary = await summarize(planned, context('summarize'));
+  return { planned, items, summary, report: json<Report>(summary.reportKey) };
+};
+
+describe('Functions: plan → audit-item → summarize', () => {
+  it('plans one item per region plus one global item, and publishes the merged report once', async () => {
+    // Act
+    const { planned, items, summary, report } = await runFanOut({ trigger: 'schedule' });
+    // Assess
+    expect(planned.itemCount).toBe(2);
+    expect(items.map((i) => i.region).sort()).toEqual(['ap-northeast-1', 'global']);
+    expect(summary).toMatchObject({ complete: true, published: true });
+    expect(report.findings.map((f) => [f.checkId, f.resource.id])).toContainEqual([
+      'sg.world-ingress',
+      'sg-0a1b2c3d4e5f60002',
+    ]);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('does not publish on a dry run, but still writes the report', async () => {
+    const { summary, report } = await runFanOut({ dryRun: true });
+    expect(summary.published).toBe(false);
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('reports an item that produced no inventory as that account incomplete, keeping the other findings', async () => {
+    const { summary, report } = await runFanOut(
+      { dryRun: true },
+      { skip: (item) => item.region === 'global' },
+    );
+    expect(summary.complete).toBe(false);
+    expect(report.errors).toContainEqual(
+      expect.objectContaining({ operation: 'AuditItem', code: 'ItemFailed' }),
+    );
+    expect(report.findings.map((f) => f.checkId)).toEqual(
+      expect.arrayContaining(['audit.incomplete', 'sg.world-ingress']),
+    );
+  });
+
+  it('refuses a plan input with an unknown field, naming it', async () => {
+    await expect(plan({ region: ['ap-northeast-1'] }, context('plan'))).rejects.toThrow(/region/);
+  });
+});
