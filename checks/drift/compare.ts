@@ -54,8 +54,8 @@ export const compareBaselined = <
 /** A baselined resource that no longer exists. */
 export const deletedViolation = (resource: ResourceRef, what: string): Violation => ({
   resource,
-  message: `baseline に記録された${what}が存在しません（削除されたか、作り直されて ID が変わっています）。`,
-  expected: 'baseline に記録されたリソースが存在すること',
+  message: `ベースラインに記録された${what}が存在しません（削除されたか、作り直されて ID が変わっています）。`,
+  expected: 'ベースラインに記録されたリソースが存在する',
   actual: '存在しない',
   fact: 'deleted',
 });
@@ -84,7 +84,7 @@ export const listDriftViolation = (options: {
     if (!reordered) return undefined;
     return {
       resource,
-      message: `${what}の${fieldLabel}の順序が baseline から変わっています（先に一致したものが使われるため、動作が変わります）。`,
+      message: `${what}の${fieldLabel}の順序がベースラインから変わっています（先に一致したものが使われるため、動作が変わります）。`,
       expected: recorded.join(' | '),
       actual: live.join(' | '),
       fact: `${field}:order:${live.join('|')}`,
@@ -93,8 +93,8 @@ export const listDriftViolation = (options: {
   const text = diffText(diff);
   return {
     resource,
-    message: `${what}の${fieldLabel}が baseline から変わっています（追加 ${diff.added.length} 件・削除 ${diff.removed.length} 件）: ${text}`,
-    expected: `baseline どおりの${fieldLabel}（${recorded.length} 件）`,
+    message: `${what}の${fieldLabel}がベースラインから変わっています（追加 ${diff.added.length} 件・削除 ${diff.removed.length} 件）: ${text}`,
+    expected: `ベースラインどおりの${fieldLabel}（${recorded.length} 件）`,
     actual: text,
     fact: `${field}:${text}`,
   };
@@ -111,10 +111,10 @@ export const valueDriftViolation = (options: {
 }): Violation | undefined => {
   const { resource, what, field, fieldLabel, recorded, live } = options;
   if (recorded === live) return undefined;
-  const show = (v: string): string => (v === '' ? '（なし）' : v);
+  const show = (v: string): string => (v === '' ? 'なし' : v);
   return {
     resource,
-    message: `${what}の${fieldLabel}が baseline から変わっています: ${show(recorded)} → ${show(live)}`,
+    message: `${what}の${fieldLabel}がベースラインから変わっています: ${show(recorded)} → ${show(live)}`,
     expected: show(recorded),
     actual: show(live),
     fact: `${field}:${recorded}->${live}`,

@@ -11,13 +11,13 @@ export const driftDistribution = defineCheck({
   severity: 'medium',
   resourceType: TYPE,
   needs: ['cloudfront.distributions'],
-  title: 'CloudFront ディストリビューションの構成が baseline から変わっています',
+  title: 'CloudFront ディストリビューションの構成がベースラインから変わっています',
   explanation:
-    '承認時（baseline）に記録したオリジン、ビヘイビア（パスパターン・ビューワープロトコル・レスポンスヘッダーポリシー）、WAF のいずれかが変わっています。オリジンやビヘイビアの変更は、どのリクエストがどこへどの保護付きで届くかを変えます。',
+    '承認時にベースラインへ記録したオリジン、ビヘイビア（パスパターン・ビューワープロトコルポリシー・レスポンスヘッダーポリシー）、WAF のいずれかが変わっています。オリジンやビヘイビアが変わると、どのリクエストがどの保護を受けてどこへ届くかが変わります。',
   impact:
     '承認されていないオリジンへの転送や、保護（HTTPS・WAF・セキュリティヘッダー）の欠落が起きている恐れがあります。',
   remediation:
-    '差分が意図した変更か確認してください。意図しない変更なら元に戻し、意図した変更なら baseline を再生成して承認し直してください。',
+    '差分が意図した変更か確認してください。意図しない変更なら元に戻し、意図した変更ならベースラインを再生成（arch-auditor baseline）して承認し直してください。',
   evaluate: ({ inventory, intent }) => {
     const recorded = intent.baseline?.distributions ?? {};
     const live = byId(inventory.cloudfront.distributions);
@@ -51,7 +51,7 @@ export const driftDistribution = defineCheck({
           resource,
           what,
           field: 'webAcl',
-          fieldLabel: 'WAF Web ACL',
+          fieldLabel: 'WAF の Web ACL',
           recorded: entry.webAclId,
           live: distribution.webAclId,
         }),

@@ -11,12 +11,12 @@ export const driftLoadBalancer = defineCheck({
   severity: 'medium',
   resourceType: TYPE,
   needs: ['elbv2.loadBalancers'],
-  title: 'ロードバランサーの構成が baseline から変わっています',
+  title: 'ロードバランサーの構成がベースラインから変わっています',
   explanation:
-    '承認時（baseline）に記録したロードバランサーが削除されたか、スキーム・サブネット・セキュリティグループが変わったか、記録にないロードバランサーが作られています。internet-facing の LB が 1 台増えるだけで、CloudFront を通らない入口ができます。',
+    '承認時にベースラインへ記録したロードバランサーが削除されたか、スキーム・サブネット・セキュリティグループが変わったか、記録にないロードバランサーが作られています。internet-facing のロードバランサーが 1 台増えるだけで、CloudFront を通らない入口ができます。',
   impact: '承認されていない入口や配置でトラフィックを受けている恐れがあります。',
   remediation:
-    '差分が意図した変更か確認してください。意図しない変更なら元に戻し（不要な LB は削除し）、意図した変更なら baseline を再生成して承認し直してください。',
+    '差分が意図した変更か確認してください。意図しない変更なら元に戻し（不要なロードバランサーは削除し）、意図した変更ならベースラインを再生成（arch-auditor baseline）して承認し直してください。',
   evaluate: ({ inventory, intent }) => {
     const baseline = intent.baseline;
     if (!baseline) return [];
@@ -87,8 +87,8 @@ export const driftLoadBalancer = defineCheck({
           .map(
             (lb): Violation => ({
               resource: refOf(TYPE, lb),
-              message: `ロードバランサー ${label(lb)}（${lb.scheme}）は baseline に記録されていません（承認後に作成されています）。`,
-              expected: 'baseline に記録されたロードバランサーのみ',
+              message: `ロードバランサー ${label(lb)}（${lb.scheme}）はベースラインに記録されていません（承認後に作成されています）。`,
+              expected: 'ベースラインに記録されたロードバランサーのみ',
               actual: `+ ${lb.loadBalancerName} ${lb.scheme}`,
               fact: 'appeared',
             }),

@@ -16,12 +16,12 @@ export const driftRestApi = defineCheck({
   severity: 'medium',
   resourceType: TYPE,
   needs: ['apigateway.restApis'],
-  title: 'REST API の構成が baseline から変わっています',
+  title: 'REST API の構成がベースラインから変わっています',
   explanation:
-    '承認時（baseline）に記録した REST API のエンドポイントタイプ、リソースポリシー、ステージ（WAF・スロットリングの有無）、メソッド（API キー要否・認可）のいずれかが変わっています。ポリシーの条件 1 つやエンドポイントタイプの変更で、非公開だった API が外から呼べるようになります。',
+    '承認時にベースラインへ記録した REST API のエンドポイントタイプ、リソースポリシー、ステージ（WAF・スロットリングの有無）、メソッド（API キー要否・認可）のいずれかが変わっています。ポリシーの条件 1 つやエンドポイントタイプの変更だけで、非公開だった API を外部から呼び出せるようになります。',
   impact: '承認されていない呼び出し元から API を呼べるようになっている恐れがあります。',
   remediation:
-    '差分が意図した変更か確認してください。意図しない変更なら元に戻し（ポリシー変更後は再デプロイが必要です）、意図した変更なら baseline を再生成して承認し直してください。',
+    '差分が意図した変更か確認してください。意図しない変更なら元に戻し（ポリシーを戻したら再デプロイが必要です）、意図した変更ならベースラインを再生成（arch-auditor baseline）して承認し直してください。',
   evaluate: ({ inventory, intent }) => {
     return compareBaselined({
       inventory,

@@ -10,12 +10,12 @@ export const driftSecurityGroup = defineCheck({
   severity: 'medium',
   resourceType: TYPE,
   needs: ['ec2.securityGroups'],
-  title: 'セキュリティグループのルールが baseline から変わっています',
+  title: 'セキュリティグループのルールがベースラインから変わっています',
   explanation:
-    '承認時（baseline）に記録したセキュリティグループのルールが追加・削除されています。意図しないルール追加は、チェーン外からの到達経路を黙って開きます。',
+    '承認時にベースラインへ記録したセキュリティグループのルールが追加・削除されています。意図しないルールが 1 つ追加されるだけで、チェーンの外から到達できる経路が気付かないうちに開きます。',
   impact: '承認されていない経路でワークロードに到達できるようになっている恐れがあります。',
   remediation:
-    '差分のルールが意図した変更か確認してください。意図しない変更なら元に戻し、意図した変更なら baseline を再生成して承認し直してください。',
+    '差分のルールが意図した変更か確認してください。意図しない変更なら元に戻し、意図した変更ならベースラインを再生成（arch-auditor baseline）して承認し直してください。',
   evaluate: ({ inventory, intent }) =>
     compareBaselined({
       inventory,

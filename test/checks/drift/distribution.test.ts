@@ -94,7 +94,7 @@ describe('drift.distribution', () => {
   it('reports a WAF web ACL removed from the distribution', () => {
     const violations = run(driftDistribution, withDistribution({ webAclId: '' }), intent);
     expect(violations).toEqual([
-      expect.objectContaining({ expected: WAF, actual: '（なし）', fact: `webAcl:${WAF}->` }),
+      expect.objectContaining({ expected: WAF, actual: 'なし', fact: `webAcl:${WAF}->` }),
     ]);
   });
 
