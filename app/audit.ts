@@ -16,18 +16,9 @@ import { mergeReports, slicesOf } from './merge.ts';
 
 /** Collects the live inventory of the given regions with SDK clients built the standard way. */
 export const collectLive = (
-  regions: readonly string[],
+  regions: RegionChoice,
   options: { signal?: AbortSignal } = {},
-): Promise<Inventory> => {
-  const clients = new Map(regions.map((r) => [r, createRegionalClients(r)]));
-  return collectInventory({
-    regions,
-    clientsFor: (region) => clients.get(region) ?? createRegionalClients(region),
-    cloudFront: createCloudFrontClient(),
-    sts: createStsClient(regions[0] ?? 'us-east-1'),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-};
+): Promise<Inventory> => collectAccount({ regions, ...options });
 
 /** Evaluates an inventory against the intent with the full check catalogue. */
 export const auditInventory = (

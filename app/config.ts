@@ -1,4 +1,5 @@
 import { InputValidationError } from '../errors.ts';
+import type { RegionChoice } from './audit.ts';
 
 /** Reads an environment variable or throws naming it. */
 export const requireEnv = (key: string, env: NodeJS.ProcessEnv = process.env): string => {
@@ -13,8 +14,8 @@ export interface LambdaConfig {
   readonly alertTopic?: string;
   /** Where the intent comes from: 's3://bucket/key' or a path inside the deployment package; unset = defaults. */
   readonly intentLocation?: string;
-  /** Regions audited when the event names none (comma-separated AUDIT_REGIONS). */
-  readonly regions: readonly string[];
+  /** Regions audited when the event names none (comma-separated AUDIT_REGIONS, or 'all' enabled ones). */
+  readonly regions: RegionChoice;
   /** Alert state object: s3://bucket/key, or a bucket prefix completed with account and region. */
   readonly stateBucketPrefix?: string;
   readonly stateLocation?: string;
@@ -22,6 +23,15 @@ export interface LambdaConfig {
   /** Hours between reminders about still-open findings. */
   readonly remindAfterHours: number;
 }
+
+/** 'all' or a comma-separated list of region names. */
+const regionChoice = (value: string): RegionChoice => {
+  const regions = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  return regions.length === 1 && regions[0] === 'all' ? 'all' : regions;
+};
 
 export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaConfig => {
   const remind = Number(env.REMIND_AFTER_HOURS ?? '24');
@@ -38,10 +48,7 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
     ...(env.STATE_LOCATION ? { stateLocation: env.STATE_LOCATION } : {}),
     ...(env.STATE_BUCKET_PREFIX ? { stateBucketPrefix: env.STATE_BUCKET_PREFIX } : {}),
     stateKey: env.STATE_KEY ?? 'arch-auditor/state.json',
-    regions: (env.AUDIT_REGIONS ?? env.AWS_REGION ?? '')
-      .split(',')
-      .map((r) => r.trim())
-      .filter(Boolean),
+    regions: regionChoice(env.AUDIT_REGIONS ?? env.AWS_REGION ?? ''),
     remindAfterHours: remind,
   };
 };

@@ -42,8 +42,9 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
   const startedAt = new Date();
   logger.appendKeys({ runId: context.awsRequestId });
   const intent = await loadIntentFrom(config.intentLocation, s3Client);
-  const regions = event.regions ?? (config.regions.length > 0 ? config.regions : intent.regions);
-  if (regions.length === 0) {
+  const configured = config.regions === 'all' || config.regions.length > 0 ? config.regions : undefined;
+  const regions = event.regions ?? configured ?? intent.regions;
+  if (regions !== 'all' && regions.length === 0) {
     throw new InputValidationError('configuration', [
       {
         path: 'regions',
