@@ -8,7 +8,7 @@ export const auditExceptionExpired = defineCheck({
   resourceType: 'the excepted resource',
   needs: [],
   title: '例外設定の有効期限が切れています',
-  explanation: 'インテントファイルの例外が期限切れになったため、対象の検出結果は再び通知されます。',
+  explanation: '意図ファイルの例外が期限切れになったため、対象の検出結果が再び通知されます。',
   impact: '一時的に許容していた設定が、期限後もそのまま残っている可能性があります。',
   remediation: '設定を意図した状態に戻すか、理由を見直したうえで例外の expires を更新してください。',
   evaluate: ({ intent, now, checks }) =>
@@ -20,9 +20,9 @@ export const auditExceptionExpired = defineCheck({
           id: e.resource,
           region: 'global',
         },
-        message: `${e.check} に対する ${e.resource} の例外（理由: ${e.reason}）は ${e.expires} に期限切れになりました。`,
-        expected: `${e.expires} まで有効な例外`,
-        actual: '期限切れ',
+        message: `${e.resource} に対する ${e.check} の例外（理由: ${e.reason.replace(/[。.]\s*$/, '')}）は ${e.expires} に期限が切れました。`,
+        expected: '有効期限内の例外、または意図どおりの設定',
+        actual: `${e.expires} に期限切れ`,
         fact: `${e.check}:${e.resource}:${e.expires}`,
       })),
 });

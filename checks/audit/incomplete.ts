@@ -16,7 +16,7 @@ export const auditIncomplete = defineCheck({
     inventory.errors.map((e) => ({
       resource: { type: 'AWS::Account', id: inventory.account, region: e.region },
       message: `${e.service} の ${e.operation}（${e.region}）が失敗しました: ${e.code}: ${e.message.replace(/[。.]\s*$/, '')}。${e.slices.length > 0 ? `${e.slices.join(', ')} を確認できていません。` : ''}`,
-      expected: `${e.service}:${e.operation} が成功すること`,
+      expected: `${e.service}:${e.operation} の成功`,
       actual: `${e.code}`,
       fact: `${e.service}:${e.operation}:${e.code}`,
     })),
