@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { label } from '../../inventory/derive.ts';
 import type { CloudFrontOrigin, LoadBalancer } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
 import { distributionLabel, distributionRef, frontDoors, normalizeHost } from './distribution.ts';
@@ -36,7 +35,7 @@ const publicEndpointOf = (
   const host = normalizeHost(origin.domainName).replace(/^\[(.*)\]$/, '$1');
   if (isIP(host) !== 0) return 'IP アドレス';
   const lb = loadBalancerByDns(loadBalancers, host);
-  if (lb) return `ロードバランサー ${label(lb)}（${lb.scheme}）の DNS 名`;
+  if (lb) return `ロードバランサー ${lb.loadBalancerName}（${lb.scheme}）の DNS 名`;
   return PUBLIC_ENDPOINTS.find((p) => p.pattern.test(host))?.what;
 };
 

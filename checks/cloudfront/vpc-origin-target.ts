@@ -48,7 +48,7 @@ export const cloudfrontVpcOriginTarget = defineCheck({
         return [
           {
             ...base,
-            message: `${where}のターゲット ${label(lb)} は internet-facing です。`,
+            message: `${where}のターゲット ${lb.loadBalancerName} は internet-facing です。`,
             actual: `${lb.loadBalancerName}: internet-facing`,
             fact: `${origin.id}:${vpcOrigin.targetArn}:internet-facing`,
           },

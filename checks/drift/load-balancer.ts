@@ -1,5 +1,5 @@
 import { loadBalancerForm, regionOfArn } from '../../intent/canonical.ts';
-import { label, refOf } from '../../inventory/derive.ts';
+import { refOf } from '../../inventory/derive.ts';
 import { defineCheck, type Violation } from '../define.ts';
 import { deletedViolation, listDriftViolation, present, valueDriftViolation, wasAudited } from './compare.ts';
 
@@ -44,7 +44,7 @@ export const driftLoadBalancer = defineCheck({
       }
       const form = loadBalancerForm(lb);
       const resource = refOf(TYPE, lb);
-      const what = `ロードバランサー ${label(lb)} `;
+      const what = `ロードバランサー ${lb.loadBalancerName} `;
       return present([
         valueDriftViolation({
           resource,
@@ -87,7 +87,7 @@ export const driftLoadBalancer = defineCheck({
           .map(
             (lb): Violation => ({
               resource: refOf(TYPE, lb),
-              message: `ロードバランサー ${label(lb)}（${lb.scheme}）はベースラインに記録されていません（承認後に作成されています）。`,
+              message: `ロードバランサー ${lb.loadBalancerName}（${lb.scheme}）はベースラインに記録されていません（承認後に作成されています）。`,
               expected: 'ベースラインに記録されたロードバランサーのみ',
               actual: `+ ${lb.loadBalancerName} ${lb.scheme}`,
               fact: 'appeared',

@@ -1,4 +1,4 @@
-import { label, refOf, vpcsInScope } from '../../inventory/derive.ts';
+import { refOf, vpcsInScope } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 import { isAllowlistedInternetFacing } from './intent.ts';
 
@@ -27,7 +27,7 @@ export const elbInternetFacing = defineCheck({
       return [
         {
           resource: refOf('AWS::ElasticLoadBalancingV2::LoadBalancer', lb),
-          message: `ロードバランサー ${label(lb)}（${lb.type}）のスキームが internet-facing で、DNS 名 ${lb.dnsName} でインターネットに公開されています。`,
+          message: `ロードバランサー ${lb.loadBalancerName}（${lb.type}）のスキームが internet-facing で、DNS 名 ${lb.dnsName} でインターネットに公開されています。`,
           expected: 'internal',
           actual: 'internet-facing',
           fact: 'scheme:internet-facing',

@@ -36,7 +36,7 @@ export const elbOutsideIngressTier = defineCheck({
       return [
         {
           resource: refOf('AWS::ElasticLoadBalancingV2::LoadBalancer', lb),
-          message: `ロードバランサー ${label(lb)} が、イングレス層 ${tierName} 以外のサブネット ${named.join(', ')} に配置されています。`,
+          message: `ロードバランサー ${lb.loadBalancerName} が、イングレス層 ${tierName} 以外のサブネット ${named.join(', ')} に配置されています。`,
           expected: `${tierName} 層のサブネットのみ`,
           actual: outside.join(', '),
           fact: `outside:${[...outside].sort().join(',')}`,
