@@ -97,9 +97,9 @@ const renderFinding = (f: Finding, severity: Severity): string[] => {
     `#### [${SEVERITY_LABEL[severity]}] \`${f.checkId}\` ${md(f.title)}`,
     '',
     `- 対象: ${md(f.resource.type)} ${md(resourceLabel(f.resource))} (${md(f.resource.region)})`,
-    `- 内容: ${md(f.message)}`,
-    ...(f.expected !== undefined ? [`- 期待: ${md(f.expected)}`] : []),
-    ...(f.actual !== undefined ? [`- 実際: ${md(f.actual)}`] : []),
+    `- 検出内容: ${md(f.message)}`,
+    ...(f.expected !== undefined ? [`- 期待する状態: ${md(f.expected)}`] : []),
+    ...(f.actual !== undefined ? [`- 現在の状態: ${md(f.actual)}`] : []),
     ...(f.remediation ? [`- 対処: ${md(f.remediation)}`] : []),
     ...(path
       ? [
@@ -116,7 +116,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
   const lines: string[] = [];
   const total = report.findings.length;
   lines.push('# arch-auditor 監査結果', '');
-  lines.push('| アカウント | リージョン | プロファイル | 実行 |', '| --- | --- | --- | --- |');
+  lines.push('| アカウント | リージョン | プロファイル | 実行日時 |', '| --- | --- | --- | --- |');
   lines.push(
     `| ${report.account} | ${report.regions.join(', ')} | ${report.profile} | ${report.startedAt} 〜 ${report.finishedAt} |`,
     '',
@@ -165,11 +165,11 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
   for (const severity of SEVERITY_ORDER) {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
-    lines.push(`## ${SEVERITY_LABEL[severity]} (${group.length} 件)`, '');
+    lines.push(`## ${SEVERITY_LABEL[severity]}（${group.length} 件）`, '');
     for (const f of group) lines.push(...renderFinding(f, severity));
   }
   if (report.suppressed.length > 0) {
-    lines.push(`## 例外により抑止 (${report.suppressed.length} 件)`, '');
+    lines.push(`## 例外で抑止した検出（${report.suppressed.length} 件）`, '');
     for (const s of report.suppressed)
       lines.push(
         `- \`${s.checkId}\` ${md(resourceLabel(s.resource))}: ${md(s.exception.reason)}${s.exception.expires ? `（期限 ${s.exception.expires}）` : ''}`,

@@ -7,9 +7,9 @@ export const renderText = (report: Report): string => {
   const lines: string[] = [];
   const total = report.findings.length;
   lines.push(
-    `arch-auditor 監査結果  アカウント ${report.account}  リージョン ${report.regions.join(', ')}  プロファイル ${report.profile}`,
+    `arch-auditor 監査結果: アカウント ${report.account} / リージョン ${report.regions.join(', ')} / プロファイル ${report.profile}`,
   );
-  lines.push(`実行: ${report.startedAt} 〜 ${report.finishedAt}`);
+  lines.push(`実行日時: ${report.startedAt} 〜 ${report.finishedAt}`);
   lines.push(
     total === 0
       ? '検出なし: 意図したアーキテクチャからの逸脱は見つかりませんでした。'
@@ -30,11 +30,11 @@ export const renderText = (report: Report): string => {
   for (const severity of SEVERITY_ORDER) {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
-    lines.push('', `■ ${SEVERITY_LABEL[severity]} (${group.length} 件)`);
+    lines.push('', `■ ${SEVERITY_LABEL[severity]}（${group.length} 件）`);
     for (const finding of group) lines.push(...renderFinding(finding, severity));
   }
   if (report.suppressed.length > 0) {
-    lines.push('', `■ 例外により抑止 (${report.suppressed.length} 件)`);
+    lines.push('', `■ 例外で抑止した検出（${report.suppressed.length} 件）`);
     for (const s of report.suppressed) {
       lines.push(
         `  - [${s.checkId}] ${resourceLabel(s.resource)}: ${s.exception.reason}${s.exception.expires ? `（期限 ${s.exception.expires}）` : ''}`,
@@ -46,10 +46,10 @@ export const renderText = (report: Report): string => {
 
 const renderFinding = (f: Finding, severity: Severity): string[] => [
   '',
-  `  [${SEVERITY_LABEL[severity]}] ${f.checkId}  ${f.title}`,
+  `  [${SEVERITY_LABEL[severity]}] ${f.checkId}: ${f.title}`,
   `    対象: ${f.resource.type} ${resourceLabel(f.resource)} (${f.resource.region})`,
-  `    内容: ${f.message}`,
-  ...(f.expected !== undefined ? [`    期待: ${f.expected}`] : []),
-  ...(f.actual !== undefined ? [`    実際: ${f.actual}`] : []),
+  `    検出内容: ${f.message}`,
+  ...(f.expected !== undefined ? [`    期待する状態: ${f.expected}`] : []),
+  ...(f.actual !== undefined ? [`    現在の状態: ${f.actual}`] : []),
   ...(f.remediation ? [`    対処: ${f.remediation}`] : []),
 ];
