@@ -27,7 +27,7 @@ export const sgFrontNotCloudfrontOnly = defineCheck({
     'cloudfront.vpcOrigins',
   ],
   title:
-    'CloudFront の背後にあるロードバランサーのセキュリティグループが CloudFront 以外からの通信を許可しています',
+    'CloudFront 配下のロードバランサーのセキュリティグループが CloudFront 以外からの通信を許可しています',
   explanation:
     'CloudFront のオリジンとなる ALB・NLB のセキュリティグループは、CloudFront のマネージドプレフィックスリスト（com.amazonaws.global.cloudfront.origin-facing）から意図したポートへの通信だけを許可します。それ以外の送信元やポートを許可すると、CloudFront と WAF を通らずにロードバランサーへ到達できます。',
   impact:
