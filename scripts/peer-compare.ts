@@ -290,8 +290,11 @@ export const comparableCases = (cases: readonly PeerCase[]): readonly PeerCase[]
 // ------------------------------------------------------------------------------------ explanations
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
-/** The source CIDR of a sg.* violation, read from its `actual` ('tcp/80 from 0.0.0.0/0'). */
-const sourceOf = (v: Violation): string | undefined => v.actual?.split(' from ')[1];
+/**
+ * The source CIDR of a sg.* violation, read from its `fact` ('tcp/80 from 0.0.0.0/0'): the fact is the
+ * stable form (it feeds fingerprints), while `actual` is Japanese display text that may be reworded.
+ */
+const sourceOf = (v: Violation): string | undefined => v.fact?.split(' from ')[1];
 
 export interface Explanation {
   readonly key: string;

@@ -2,7 +2,14 @@ import { byId, cloudFrontPrefixListIds, label, refOf } from '../../inventory/der
 import type { Violation } from '../define.ts';
 import { defineCheck } from '../define.ts';
 import { resolveSource, ruleFrom } from './chain.ts';
-import { admitsOnlyTcpPorts, admitsTcpPort, describeIngress, ingressRules, ingressText } from './rules.ts';
+import {
+  admitsOnlyTcpPorts,
+  admitsTcpPort,
+  describeIngress,
+  ingressRules,
+  ingressText,
+  trafficText,
+} from './rules.ts';
 
 const TYPE = 'AWS::EC2::SecurityGroup';
 
@@ -61,7 +68,7 @@ export const sgChainBroken = defineCheck({
             .map(
               (rule): Violation => ({
                 resource: refOf(TYPE, sg),
-                message: `チェーン ${link.name} のセキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が、意図していない ${ingressText(rule)} への通信を許可しています。`,
+                message: `チェーン ${link.name} のセキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が、意図していない ${trafficText(rule)}を許可しています。`,
                 expected: `${link.from.join(', ')} から tcp/${link.ports.join(', ')} のみ`,
                 actual: ingressText(rule),
                 fact: `extra:${describeIngress(rule)}`,

@@ -1,6 +1,6 @@
 import { label, refOf, vpcsInScope, WORLD_CIDRS } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { cidrOf, describePorts, ingressRules } from './rules.ts';
+import { cidrOf, describePorts, ingressRules, ingressText, trafficText } from './rules.ts';
 
 /** Prefix of a chain source that names a CIDR the intent admits (PrivateLink / an NLB without SGs). */
 export const CIDR_SOURCE_PREFIX = 'cidr:';
@@ -41,9 +41,9 @@ export const sgCidrSource = defineCheck({
         return [
           {
             resource: refOf('AWS::EC2::SecurityGroup', sg),
-            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が CIDR ${cidr} から ${ports} への通信を許可しています。`,
+            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が CIDR ${trafficText(rule)}を許可しています。`,
             expected: '送信元はセキュリティグループ参照またはプレフィックスリスト',
-            actual: `${cidr} から ${ports}`,
+            actual: ingressText(rule),
             fact: `${ports} from ${cidr}`,
           },
         ];

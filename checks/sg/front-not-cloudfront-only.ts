@@ -8,6 +8,7 @@ import {
   ingressRules,
   ingressText,
   protocolOf,
+  trafficText,
 } from './rules.ts';
 
 const portList = (ports: ReadonlySet<number>): string => [...ports].sort((a, b) => a - b).join(', ');
@@ -49,8 +50,8 @@ export const sgFrontNotCloudfrontOnly = defineCheck({
         const portOk = front.ports ? admitsOnlyTcpPorts(rule, front.ports) : protocolOf(rule) === 'tcp';
         if (fromCloudFront && portOk) return [];
         const why = fromCloudFront
-          ? `意図していないポート ${describePorts(rule)} への通信を許可しています`
-          : `CloudFront 以外の送信元 ${ingressText(rule)} への通信を許可しています`;
+          ? `CloudFront から意図していない ${describePorts(rule) === 'all' ? 'すべてのトラフィック' : `${describePorts(rule)} への通信`}を許可しています`
+          : `CloudFront 以外の送信元 ${trafficText(rule)}を許可しています`;
         return [
           {
             resource: refOf('AWS::EC2::SecurityGroup', sg),

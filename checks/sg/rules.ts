@@ -83,8 +83,25 @@ export const cidrOf = (rule: SecurityGroupRule): string | undefined => rule.cidr
 export const describeIngress = (rule: SecurityGroupRule): string =>
   `${describePorts(rule)} from ${peerOf(rule)}`;
 
-/** How a Japanese message or `actual` reads one ingress rule: '0.0.0.0/0 から tcp/22'. Facts keep describeIngress. */
-export const ingressText = (rule: SecurityGroupRule): string => `${peerOf(rule)} から ${describePorts(rule)}`;
+/**
+ * How an `actual` value reads one ingress rule, in Japanese: '0.0.0.0/0 から tcp/22', or
+ * '0.0.0.0/0 から全トラフィック' for protocol -1. Facts keep describeIngress, which is stable.
+ */
+export const ingressText = (rule: SecurityGroupRule): string => {
+  const ports = describePorts(rule);
+  return ports === 'all' ? `${peerOf(rule)} から全トラフィック` : `${peerOf(rule)} から ${ports}`;
+};
+
+/**
+ * The traffic one ingress rule admits, as the object of 「〜を許可しています」 in a message:
+ * '0.0.0.0/0 から tcp/22 への通信', or '0.0.0.0/0 からのすべてのトラフィック' for protocol -1.
+ */
+export const trafficText = (rule: SecurityGroupRule): string => {
+  const ports = describePorts(rule);
+  return ports === 'all'
+    ? `${peerOf(rule)} からのすべてのトラフィック`
+    : `${peerOf(rule)} から ${ports} への通信`;
+};
 
 /** Ingress rules only: the sg.* checks reason about what reaches a group. */
 export const ingressRules = (rules: readonly SecurityGroupRule[]): readonly SecurityGroupRule[] =>

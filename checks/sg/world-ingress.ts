@@ -3,7 +3,16 @@ import { label, refOf, vpcsInScope, WORLD_CIDRS } from '../../inventory/derive.t
 import type { Inventory, SecurityGroupRule } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
 import { internetFacingIntended } from '../elb/intent.ts';
-import { cidrOf, coversAllPorts, coversPort, describePorts, ingressRules, protocolOf } from './rules.ts';
+import {
+  cidrOf,
+  coversAllPorts,
+  coversPort,
+  describePorts,
+  ingressRules,
+  ingressText,
+  protocolOf,
+  trafficText,
+} from './rules.ts';
 
 /** Remote administration and database ports: open to the world they are attacked within minutes. */
 export const ADMIN_PORTS: readonly number[] = [22, 1433, 3306, 3389, 5432, 6379, 27017];
@@ -68,17 +77,20 @@ export const sgWorldIngress = defineCheck({
         const ports = describePorts(rule);
         const critical = isCritical(rule);
         const adminPorts = ADMIN_PORTS.filter((port) => coversPort(rule, port));
+        // 'all' traffic already says every port in trafficText; a TCP/UDP 0-65535 range needs saying.
         const why = coversAllPorts(rule)
-          ? '（全ポート）'
+          ? ports === 'all'
+            ? ''
+            : '（全ポート）'
           : adminPorts.length > 0
             ? `（管理用・データベースのポート ${adminPorts.join(', ')} を含みます）`
             : '';
         return [
           {
             resource: refOf('AWS::EC2::SecurityGroup', sg),
-            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が ${cidr} から ${ports} への通信を許可しています${why}。`,
+            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が ${trafficText(rule)}を許可しています${why}。`,
             expected: '送信元はセキュリティグループ参照または CloudFront プレフィックスリスト',
-            actual: `${cidr} から ${ports}`,
+            actual: ingressText(rule),
             ...(critical ? { severity: 'critical' as const } : {}),
             fact: `${ports} from ${cidr}`,
           },

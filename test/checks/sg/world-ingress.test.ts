@@ -49,7 +49,7 @@ describe('sg.world-ingress', () => {
       withRule({ protocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: '0.0.0.0/0' }),
     );
     expect(violations[0]?.severity).toBe('critical');
-    expect(violations[0]?.message).toContain('全ポート');
+    expect(violations[0]?.message).toContain('0.0.0.0/0 からのすべてのトラフィック');
   });
 
   it('reports a port range that covers 3306 as critical', () => {
