@@ -1,4 +1,9 @@
-import type { ExposureModel, Hop, IntendedDoor } from '../evaluate/exposure/paths.ts';
+import {
+  type ExposureModel,
+  entryToWorkload,
+  type Hop,
+  type IntendedDoor,
+} from '../evaluate/exposure/paths.ts';
 import type { Severity } from '../intent/schema.ts';
 import { resourceLabel, SEVERITY_LABEL } from './labels.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
@@ -66,7 +71,7 @@ export const exposureFlowchart = (findings: readonly Finding[], doors: readonly 
   paths.forEach((path, i) => {
     // The first hop is the internet itself: every path starts from the one shared node.
     const hops = path.hops.filter((h) => h.kind !== 'internet');
-    const title = `迂回経路 ${i + 1}: ${path.entry?.label ?? hops[0]?.label ?? ''} → ${path.workload?.label ?? ''}`;
+    const title = `迂回経路 ${i + 1}: ${entryToWorkload(path.entry ?? hops[0], path.workload)}`;
     lines.push(`  subgraph bypass${i}["${text(title)}"]`, '    direction LR');
     hops.forEach((hop, j) => {
       lines.push(`    ${node(`p${i}_${j}`, hop)}`);

@@ -12,7 +12,7 @@ export const elbOutsideIngressTier = defineCheck({
     'ロードバランサーは、意図ファイルの loadBalancers.ingressTier で指定した層（例: Private Subnet (Ingress)）のサブネットにだけ置きます。コンテナ層や DB 層のサブネットに置くと、層ごとのルートテーブルとネットワーク ACL による分離が崩れます。',
   impact: '層ごとに分けたルーティングとネットワーク ACL の前提が崩れ、想定外の経路が生まれる恐れがあります。',
   remediation:
-    'ロードバランサーのサブネットを、イングレス層のサブネットだけに変更してください（ALB はサブネットを入れ替えられます。NLB はサブネットを削除できないため、作り直しが必要です）。',
+    'ロードバランサーのサブネット（アベイラビリティーゾーンの設定）を、イングレス層のサブネットだけに変更してください。ALB・NLB ともに SetSubnets（コンソールの「ネットワークマッピング」）で変更できます。',
   evaluate: ({ inventory, intent }) => {
     const tierName = intent.loadBalancers.ingressTier;
     if (tierName === undefined) return [];

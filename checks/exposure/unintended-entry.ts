@@ -1,4 +1,9 @@
-import { type ExposurePath, exposureModel, type Hop } from '../../evaluate/exposure/paths.ts';
+import {
+  type ExposurePath,
+  entryToWorkload,
+  exposureModel,
+  type Hop,
+} from '../../evaluate/exposure/paths.ts';
 import { defineCheck, type Violation } from '../define.ts';
 
 /** How a hop reads in the message: 'prod-private-rt (rtb-…) (0.0.0.0/0)'. */
@@ -14,7 +19,7 @@ const toViolation = (path: ExposurePath, doors?: ReturnType<typeof exposureModel
     resource: path.entry.resource,
     message: `インターネットから CloudFront を経由せずに ${path.workload.label} へ到達できます（${what}）。${unknown}経路: ${route}`,
     expected: 'インターネットからの経路は意図した CloudFront ディストリビューション経由のみ',
-    actual: `${path.entry.label} → ${path.workload.label}（${what}）`,
+    actual: `${entryToWorkload(path.entry, path.workload)}（${what}）`,
     fact: `${path.entry.kind}:${path.workload.id}:${path.ports}`,
     details: {
       entry: { kind: path.entry.kind, ...path.entry.resource, label: path.entry.label },

@@ -102,6 +102,15 @@ export interface ExposureWorkload {
   readonly vpcId?: string;
 }
 
+/** 'entry → workload', or the workload alone when it is its own entry (a public IP on its ENI). */
+export const entryToWorkload = (
+  entry: { readonly label: string } | undefined,
+  workload: { readonly label: string } | undefined,
+): string => {
+  const to = workload?.label ?? '';
+  return !entry || to.startsWith(entry.label) ? to : `${entry.label} → ${to}`;
+};
+
 /** A path from the internet to a workload. */
 export interface ExposurePath {
   readonly entry: ExposureEntry;
