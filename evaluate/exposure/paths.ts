@@ -104,11 +104,12 @@ export interface ExposureWorkload {
 
 /** 'entry → workload', or the workload alone when it is its own entry (a public IP on its ENI). */
 export const entryToWorkload = (
-  entry: { readonly label: string } | undefined,
-  workload: { readonly label: string } | undefined,
+  entry: { readonly label?: string } | undefined,
+  workload: { readonly label?: string } | undefined,
 ): string => {
+  const from = entry?.label ?? '';
   const to = workload?.label ?? '';
-  return !entry || to.startsWith(entry.label) ? to : `${entry.label} → ${to}`;
+  return to.startsWith(from) ? to : `${from} → ${to}`;
 };
 
 /** A path from the internet to a workload. */
