@@ -26,27 +26,18 @@ export interface CollectInventoryOptions {
  * load balancer): one error per service, operation and region says the same, counted.
  */
 export const collapseDeadlineErrors = (errors: readonly CollectionError[]): CollectionError[] => {
-  const seen = new Map<string, { error: CollectionError; count: number }>();
-  const out: (CollectionError | string)[] = [];
-  for (const error of errors) {
-    if (error.code !== COLLECT_CODES.deadline) {
-      out.push(error);
-      continue;
-    }
-    const key = `${error.service}|${error.operation}|${error.region}`;
-    const entry = seen.get(key);
-    if (entry) {
-      entry.count += 1;
-      entry.error = { ...entry.error, slices: [...new Set([...entry.error.slices, ...error.slices])] };
-    } else {
-      seen.set(key, { error, count: 1 });
-      out.push(key);
-    }
-  }
-  return out.map((e) => {
-    if (typeof e !== 'string') return e;
-    const { error, count } = seen.get(e) as { error: CollectionError; count: number };
-    return count === 1 ? error : { ...error, message: `${error.message} (${count} calls)` };
+  // Insertion order keeps the errors where they first occurred; other errors get a key of their own.
+  const groups = new Map<string, CollectionError[]>();
+  errors.forEach((error, i) => {
+    const key =
+      error.code === COLLECT_CODES.deadline ? `${error.service}|${error.operation}|${error.region}` : `#${i}`;
+    groups.set(key, [...(groups.get(key) ?? []), error]);
+  });
+  return [...groups.values()].map((group) => {
+    const first = group[0] as CollectionError;
+    if (group.length === 1) return first;
+    const slices = [...new Set(group.flatMap((e) => e.slices))];
+    return { ...first, slices, message: `${first.message} (${group.length} calls)` };
   });
 };
 
