@@ -56,7 +56,7 @@ const ready = await nextMessage<Ready>('ready');
 // credentials, no profile files, no instance metadata.
 Object.assign(process.env, {
   AWS_ENDPOINT_URL: `http://127.0.0.1:${ready.port}`,
-  AWS_ACCESS_KEY_ID: 'AKIABENCHCALLER00001',
+  AWS_ACCESS_KEY_ID: 'bench-caller',
   AWS_SECRET_ACCESS_KEY: 'bench-caller-secret',
   AWS_REGION: 'ap-northeast-1',
   AWS_EC2_METADATA_DISABLED: 'true',

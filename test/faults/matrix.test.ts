@@ -130,7 +130,7 @@ beforeAll(async () => {
   for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ENDPOINT_URL']) delete process.env[key];
   Object.assign(process.env, {
     AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'AKIAFAULTMATRIX00000',
+    AWS_ACCESS_KEY_ID: 'fault-matrix',
     AWS_SECRET_ACCESS_KEY: 'fault-matrix-not-a-secret',
   });
   installAccount();

@@ -27,7 +27,7 @@ beforeAll(() => {
     delete process.env[key];
   }
   Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'AKIARETRYBUDGET00000',
+    AWS_ACCESS_KEY_ID: 'retry-budget',
     AWS_SECRET_ACCESS_KEY: 'retry-budget-not-a-secret',
     // A short budget keeps the backoff (up to 20 s between attempts) out of the test's wall time, and
     // standard mode keeps adaptive mode's client-side slow-down after throttling out of it too.

@@ -15,7 +15,7 @@ import { aliasBomb, mutate } from './mutate.ts';
 const SAFE_ENV = {
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   AWS_MAX_ATTEMPTS: '1',
-  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_ACCESS_KEY_ID: 'fuzz-cli',
   AWS_SECRET_ACCESS_KEY: 'fuzz-not-a-secret',
   AWS_EC2_METADATA_DISABLED: 'true',
   AWS_REGION: 'ap-northeast-1',
