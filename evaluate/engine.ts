@@ -70,7 +70,9 @@ export const evaluate = (options: EvaluateOptions): Report => {
     }
     try {
       for (const v of check.evaluate({ inventory, intent, now, checks: options.checks })) {
-        raw.push(toFinding(check, v, v.severity ?? intent.severity[check.id] ?? check.severity));
+        // The intent's `severity:` entry is the user's explicit word and wins over everything; a
+        // violation's own severity (e.g. critical for SSH open to the world) refines only the default.
+        raw.push(toFinding(check, v, intent.severity[check.id] ?? v.severity ?? check.severity));
       }
     } catch (error) {
       if (!incompleteCheck) throw error;

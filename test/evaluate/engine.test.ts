@@ -5,7 +5,15 @@ import { vpcPublicSubnet } from '../../checks/vpc/public-subnet.ts';
 import { evaluate } from '../../evaluate/engine.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import { anIntent } from '../fixtures/intent.ts';
-import { anInventory, aRoute, aRouteTable, aSubnet, aVpc } from '../fixtures/inventory.ts';
+import {
+  anInventory,
+  aRoute,
+  aRouteTable,
+  aRule,
+  aSecurityGroup,
+  aSubnet,
+  aVpc,
+} from '../fixtures/inventory.ts';
 
 const publicSubnetInventory = anInventory({
   ec2: {
@@ -133,6 +141,45 @@ describe('evaluate', () => {
       now: NOW,
     });
     expect(report.findings[0]?.severity).toBe('low');
+  });
+
+  describe('severity of a check that sets its own per-violation severity (sg.world-ingress: SSH is critical)', () => {
+    const sshOpenToWorld = anInventory({
+      ec2: {
+        vpcs: [aVpc()],
+        securityGroups: [
+          aSecurityGroup({
+            id: 'sg-0bastion000000001',
+            rules: [
+              aRule({
+                id: 'sgr-0ssh0000000000001',
+                groupId: 'sg-0bastion000000001',
+                protocol: 'tcp',
+                fromPort: 22,
+                toPort: 22,
+                cidrIpv4: '0.0.0.0/0',
+              }),
+            ],
+          }),
+        ],
+      },
+    });
+    const severityOf = (intent: ReturnType<typeof anIntent>) =>
+      evaluate({
+        inventory: sshOpenToWorld,
+        intent,
+        checks: CHECKS,
+        now: NOW,
+        onlyChecks: ['sg.world-ingress'],
+      }).findings.find((f) => f.checkId === 'sg.world-ingress')?.severity;
+
+    it('keeps the per-violation severity when the intent says nothing about the check', () => {
+      expect(severityOf(anIntent())).toBe('critical');
+    });
+
+    it('lets an explicit intent override win over the per-violation severity', () => {
+      expect(severityOf(anIntent({ severity: { 'sg.world-ingress': 'medium' } }))).toBe('medium');
+    });
   });
 
   it('runs only the requested checks plus audit checks', () => {
