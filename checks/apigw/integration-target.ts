@@ -48,10 +48,13 @@ export const apigwIntegrationTarget = defineCheck({
         }
         const id = i.connectionId;
         if (connection !== 'VPC_LINK' || !id || id.includes('${')) return [];
+        // With integrationTarget set (an ALB/NLB ARN) the link is a VPC link v2, an API Gateway v2
+        // resource that GetVpcLinks does not list: its absence from `links` proves nothing.
+        const isV2 = i.integrationTarget !== undefined;
         const problem =
           allowed.length > 0 && !allowed.includes(id)
             ? `意図ファイルで許可されていない VPC リンク ${id}`
-            : !links.has(id)
+            : !isV2 && !links.has(id)
               ? `存在しない VPC リンク ${id}`
               : undefined;
         if (!problem) return [];

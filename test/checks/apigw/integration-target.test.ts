@@ -72,6 +72,34 @@ describe('apigw.integration-target', () => {
     ]);
   });
 
+  describe('VPC link v2 (REST API private integration to an ALB through integrationTarget)', () => {
+    const ALB_ARN =
+      'arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/prod-alb/50dc6c495c0c9188';
+    const viaV2 = (connectionId: string) =>
+      apiWithIntegration({
+        type: 'HTTP_PROXY',
+        uri: 'https://prod-alb.internal.example.com/data',
+        connectionType: 'VPC_LINK',
+        connectionId,
+        integrationTarget: ALB_ARN,
+      });
+
+    it('does not call a v2 link missing because GetVpcLinks (v1) does not list it', () => {
+      const inventory = anInventory({ apigateway: { restApis: [viaV2('7t9r2q')], vpcLinks: [aVpcLink()] } });
+      expect(run(apigwIntegrationTarget, inventory)).toEqual([]);
+    });
+
+    it('still reports a v2 link the intent does not list', () => {
+      const inventory = anInventory({ apigateway: { restApis: [viaV2('7t9r2q')], vpcLinks: [aVpcLink()] } });
+      const violations = run(
+        apigwIntegrationTarget,
+        inventory,
+        anIntent({ apiGateway: { vpcLinkIds: ['abc123'] } }),
+      );
+      expect(violations.map((v) => v.fact)).toEqual(['GET /data:vpc-link:7t9r2q']);
+    });
+  });
+
   it('does not judge a VPC link taken from a stage variable', () => {
     const api = apiWithIntegration({
       type: 'HTTP_PROXY',
