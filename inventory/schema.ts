@@ -209,6 +209,7 @@ const distribution = z.looseObject({
       responseHeadersPolicyId: str.optional(),
     }),
   ),
+  originGroups: z.array(z.looseObject({ id: str, originIds: strings })).optional(),
 });
 
 const vpcOrigin = z.looseObject({ ...base, targetArn: str, status: str });

@@ -271,6 +271,17 @@ export interface Distribution extends ResourceBase {
   readonly origins: readonly CloudFrontOrigin[];
   /** Default behavior first, then the ordered cache behaviors. */
   readonly behaviors: readonly CacheBehavior[];
+  /**
+   * Origin groups (failover): a behavior's targetOriginId may name a group, whose member origins then
+   * receive its requests (the secondary on failover). Absent in snapshots written before it was collected.
+   */
+  readonly originGroups?: readonly OriginGroup[];
+}
+
+export interface OriginGroup {
+  readonly id: string;
+  /** Member origin ids, primary first. */
+  readonly originIds: readonly string[];
 }
 
 export interface VpcOrigin extends ResourceBase {

@@ -39,9 +39,16 @@ export const distributionLabel = (d: Distribution): string => {
 export const behaviorLabel = (b: CacheBehavior): string =>
   b.pathPattern === '*' ? 'デフォルトビヘイビア (*)' : `ビヘイビア ${b.pathPattern}`;
 
-/** Behaviors that send requests to the given origin, in distribution order. */
-export const behaviorsTargeting = (d: Distribution, origin: CloudFrontOrigin): readonly CacheBehavior[] =>
-  d.behaviors.filter((b) => b.targetOriginId === origin.id);
+/**
+ * Behaviors that send requests to the given origin, in distribution order: directly, or through an
+ * origin group (failover) the origin is a member of.
+ */
+export const behaviorsTargeting = (d: Distribution, origin: CloudFrontOrigin): readonly CacheBehavior[] => {
+  const groups = new Set(
+    (d.originGroups ?? []).filter((g) => g.originIds.includes(origin.id)).map((g) => g.id),
+  );
+  return d.behaviors.filter((b) => b.targetOriginId === origin.id || groups.has(b.targetOriginId));
+};
 
 /** DNS names compare case-insensitively; CloudFront may also keep a trailing dot. */
 export const normalizeHost = (domainName: string): string =>

@@ -4,6 +4,7 @@ import type {
   DistributionSummary,
   Origin,
   CacheBehavior as SdkCacheBehavior,
+  OriginGroup as SdkOriginGroup,
   ResponseHeadersPolicy as SdkResponseHeadersPolicy,
   VpcOrigin as SdkVpcOrigin,
 } from '@aws-sdk/client-cloudfront';
@@ -11,6 +12,7 @@ import type {
   CacheBehavior,
   CloudFrontOrigin,
   Distribution,
+  OriginGroup,
   OriginKind,
   ResponseHeadersPolicy,
   VpcOrigin,
@@ -133,7 +135,22 @@ export const normalizeDistribution = (
     webAclId: src.WebACLId ?? summary.WebACLId ?? '',
     origins: (src.Origins?.Items ?? []).map((o) => normalizeOrigin(o, fingerprint)),
     behaviors: normalizeBehaviors(src.DefaultCacheBehavior, src.CacheBehaviors?.Items),
+    ...normalizeOriginGroups(src.OriginGroups?.Items),
   };
+};
+
+/**
+ * Origin groups, so checks can follow a behavior that targets a group to its member origins (the
+ * failover origin must be as correct as the primary). Left out when there are none.
+ */
+export const normalizeOriginGroups = (
+  groups: readonly SdkOriginGroup[] | undefined,
+): { originGroups?: OriginGroup[] } => {
+  const originGroups = (groups ?? []).map((g) => ({
+    id: g.Id ?? '',
+    originIds: (g.Members?.Items ?? []).flatMap((m) => (m.OriginId ? [m.OriginId] : [])),
+  }));
+  return originGroups.length > 0 ? { originGroups } : {};
 };
 
 /** VPC origin ids the distributions reference, each once. */

@@ -192,3 +192,41 @@ describe.skipIf(!existsSync(PEER_CORPUS))('CloudFront normalizers on the peer co
     }
   });
 });
+
+describe('normalizeDistribution origin groups', () => {
+  const summary = (originGroups?: DistributionSummary['OriginGroups']): DistributionSummary =>
+    ({
+      Id: 'E1A2B3C4D5E6F7',
+      DomainName: 'd2abcdefghijkl.cloudfront.net',
+      Origins: {
+        Quantity: 2,
+        Items: [
+          { Id: 'api-primary', DomainName: 'a1b2c3d4e5.execute-api.ap-northeast-1.amazonaws.com' },
+          { Id: 'api-secondary', DomainName: 'f6g7h8i9j0.execute-api.ap-northeast-3.amazonaws.com' },
+        ],
+      },
+      ...(originGroups ? { OriginGroups: originGroups } : {}),
+    }) as DistributionSummary;
+
+  it('keeps each group with its member origin ids, primary first', () => {
+    const d = normalizeDistribution(
+      summary({
+        Quantity: 1,
+        Items: [
+          {
+            Id: 'api-failover',
+            FailoverCriteria: { StatusCodes: { Quantity: 2, Items: [500, 503] } },
+            Members: { Quantity: 2, Items: [{ OriginId: 'api-primary' }, { OriginId: 'api-secondary' }] },
+          },
+        ],
+      }),
+      fingerprint,
+    );
+    expect(d.originGroups).toEqual([{ id: 'api-failover', originIds: ['api-primary', 'api-secondary'] }]);
+  });
+
+  it('leaves the field out when the distribution has no origin group', () => {
+    const d = normalizeDistribution(summary({ Quantity: 0 }), fingerprint);
+    expect(d).not.toHaveProperty('originGroups');
+  });
+});

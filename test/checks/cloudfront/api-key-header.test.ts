@@ -35,6 +35,34 @@ const noSecrets = (violations: ReturnType<typeof run>) =>
   violations.every((v) => !JSON.stringify(v).includes('hmac:'));
 
 describe('cloudfront.api-key-header', () => {
+  describe('API origins in an origin group (failover)', () => {
+    // The behavior targets the group; CloudFront sends its requests to the primary and, when the primary
+    // answers with a failover status, to the secondary: both must carry an accepted key.
+    const inGroup = (secondary: ReturnType<typeof anApiOrigin>) =>
+      aSeed000Distribution({
+        origins: [anS3Origin(), anApiOrigin(), secondary],
+        originGroups: [{ id: 'api-failover', originIds: ['api-gateway', 'api-gateway-secondary'] }],
+        behaviors: [
+          aBehavior({ targetOriginId: 's3-frontend' }),
+          anApiBehavior({ targetOriginId: 'api-failover' }),
+        ],
+      });
+
+    it('reports a secondary origin of the group that has no API-key header', () => {
+      const inventory = aSeed000Inventory(
+        inGroup(anApiOrigin({ id: 'api-gateway-secondary', customHeaders: [] })),
+      );
+      expect(run(cloudfrontApiKeyHeader, inventory).map((v) => v.fact)).toEqual([
+        'api-gateway-secondary:no-header',
+      ]);
+    });
+
+    it('passes the twin whose secondary origin carries the key too', () => {
+      const inventory = aSeed000Inventory(inGroup(anApiOrigin({ id: 'api-gateway-secondary' })));
+      expect(run(cloudfrontApiKeyHeader, inventory)).toEqual([]);
+    });
+  });
+
   it('passes a header carrying an enabled key of the usage plan on stage prod (seed 000)', () => {
     expect(run(cloudfrontApiKeyHeader, aSeed000Inventory())).toEqual([]);
   });
