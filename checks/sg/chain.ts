@@ -73,7 +73,14 @@ export const loadBalancersBehindCloudFront = (inventory: Inventory): readonly Lo
     for (const o of d.origins) {
       const target = o.vpcOriginId ? vpcOriginTargets.get(o.vpcOriginId) : undefined;
       if (target) targets.add(target);
-      domains.add(o.domainName.toLowerCase());
+      // ALBs also answer on `dualstack.<DNS name>` (the name CloudFront needs for IPv6 to the origin);
+      // DNS names may keep a trailing dot.
+      domains.add(
+        o.domainName
+          .toLowerCase()
+          .replace(/\.$/, '')
+          .replace(/^dualstack\./, ''),
+      );
     }
   }
   return inventory.elbv2.loadBalancers.filter(

@@ -139,6 +139,46 @@ describe('sg.front-not-cloudfront-only', () => {
       expect(run(sgFrontNotCloudfrontOnly, inventory)).toHaveLength(1);
     });
 
+    describe('a custom origin naming the dual-stack DNS name of the ALB', () => {
+      const dnsName = 'prod-alb-1234567890.ap-northeast-1.elb.amazonaws.com';
+      const withOrigin = (domainName: string) =>
+        anInventory({
+          ec2: {
+            vpcs: [aVpc()],
+            securityGroups: [aGroupWith(ALB_SG, 'prod-alb-sg', [tcp(443, { cidrIpv4: '0.0.0.0/0' })])],
+            prefixLists: [aCloudFrontPrefixList()],
+          },
+          elbv2: {
+            loadBalancers: [aLoadBalancer({ scheme: 'internet-facing', dnsName })],
+            listeners: [aListener()],
+          },
+          cloudfront: {
+            distributions: [
+              aDistribution({
+                origins: [
+                  anOrigin({
+                    kind: 'custom',
+                    domainName,
+                    vpcOriginId: undefined,
+                    originProtocolPolicy: 'https-only',
+                  }),
+                ],
+              }),
+            ],
+          },
+        });
+
+      it('finds the front through dualstack.<DNS name>', () => {
+        expect(run(sgFrontNotCloudfrontOnly, withOrigin(`dualstack.${dnsName}`)).map((v) => v.fact)).toEqual([
+          'tcp/443 from 0.0.0.0/0',
+        ]);
+      });
+
+      it('does not apply when the origin is another host', () => {
+        expect(run(sgFrontNotCloudfrontOnly, withOrigin('origin.example.jp'))).toEqual([]);
+      });
+    });
+
     it('does not apply to a load balancer no distribution reaches', () => {
       const base = withAlbRules([tcp(443, { cidrIpv4: '0.0.0.0/0' })]);
       const inventory = { ...base, cloudfront: { ...base.cloudfront, distributions: [] } };
