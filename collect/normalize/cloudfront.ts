@@ -45,12 +45,16 @@ const GLOBAL = 'global';
 // bucket.s3-<region>.amazonaws.com (plus the China partition's .amazonaws.com.cn).
 const S3_REST_DOMAIN = /\.s3([.-][a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/i;
 
+// Website endpoints: bucket.s3-website-<region>.amazonaws.com and bucket.s3-website.<region>.amazonaws.com.
+// Anchored on the host suffix: a bucket may itself be named e.g. 'acme-s3-website-assets'.
+const S3_WEBSITE_DOMAIN = /\.s3-website[.-][a-z0-9-]+\.amazonaws\.com(\.cn)?$/i;
+
 /** How CloudFront reaches an origin: a VPC origin, an S3 website endpoint, S3's REST API, or anything else. */
 export const originKind = (origin: Origin): OriginKind => {
   const domain = origin.DomainName ?? '';
   if (origin.VpcOriginConfig?.VpcOriginId) return 'vpc-origin';
   // Website endpoints are plain HTTP custom origins with no OAC/OAI support; tell them apart first.
-  if (/s3-website/i.test(domain)) return 's3-website';
+  if (S3_WEBSITE_DOMAIN.test(domain)) return 's3-website';
   if (origin.S3OriginConfig || S3_REST_DOMAIN.test(domain)) return 's3';
   return 'custom';
 };

@@ -23,6 +23,9 @@ describe('originKind', () => {
     ['prod-static.s3.cn-north-1.amazonaws.com.cn', 's3'],
     ['prod-static.s3-website-ap-northeast-1.amazonaws.com', 's3-website'],
     ['prod-static.s3-website.eu-west-1.amazonaws.com', 's3-website'],
+    // A bucket whose name contains "s3-website", reached through its REST endpoint (OAC-capable).
+    ['acme-s3-website-assets.s3.ap-northeast-1.amazonaws.com', 's3'],
+    ['acme-s3-website-assets.s3-website-ap-northeast-1.amazonaws.com', 's3-website'],
     ['internal-prod-alb-1234567890.ap-northeast-1.elb.amazonaws.com', 'custom'],
     ['a1b2c3d4e5.execute-api.ap-northeast-1.amazonaws.com', 'custom'],
     ['s3.example.jp', 'custom'],
