@@ -48,13 +48,19 @@ export const defaultRoutesToIgw = (table: RouteTable): readonly Route[] =>
     (r) => r.state === 'active' && r.targetKind === 'internet-gateway' && WORLD_CIDRS.has(r.destination),
   );
 
-/** Routes that lead to the internet in any way: IGW, egress-only IGW, NAT gateway or a NAT instance. */
+/**
+ * Routes that lead to the internet in any way: IGW, egress-only IGW, NAT gateway or a NAT instance.
+ * A prefix-list destination's entries are not collected; to an (egress-only) IGW it can only mean
+ * public addresses, while to a NAT or an appliance ENI it may well be on-premises ranges.
+ */
 export const internetRoutes = (table: RouteTable): readonly Route[] =>
   table.routes.filter(
     (r) =>
       r.state === 'active' &&
       r.targetKind !== 'local' &&
-      (r.destinationKind !== 'prefix-list' ? isPublicDestination(r.destination) : false) &&
+      (r.destinationKind !== 'prefix-list'
+        ? isPublicDestination(r.destination)
+        : r.targetKind === 'internet-gateway' || r.targetKind === 'egress-only-internet-gateway') &&
       [
         'internet-gateway',
         'egress-only-internet-gateway',

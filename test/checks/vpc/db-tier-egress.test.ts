@@ -60,6 +60,13 @@ describe('vpc.db-tier-egress', () => {
       'a NAT gateway, for one public block only',
       aDefaultRoute(SEED_001.natId, { destination: '8.8.8.0/24' }),
     ],
+    [
+      'an internet gateway, for a customer-managed prefix list',
+      aDefaultRoute('igw-0a1b2c3d4e5f60001', {
+        destination: 'pl-0a1b2c3d4e5f60077',
+        destinationKind: 'prefix-list',
+      }),
+    ],
   ])('reports a DB route to %s', (_, route) => {
     const violations = run(vpcDbTierEgress, withDbRoutes([aRoute(), route]), seed001Intent());
     expect(violations).toHaveLength(3);
@@ -69,6 +76,13 @@ describe('vpc.db-tier-egress', () => {
     ['a blackhole default route', aDefaultRoute(SEED_001.natId, { state: 'blackhole' })],
     ['a private block through the NAT', aDefaultRoute(SEED_001.natId, { destination: '192.168.0.0/16' })],
     ['a transit gateway route', aDefaultRoute('tgw-0a1b2c3d4e5f60001', { targetKind: 'transit-gateway' })],
+    [
+      'an on-premises prefix list through an appliance ENI',
+      aDefaultRoute('eni-0a1b2c3d4e5f60042', {
+        destination: 'pl-0a1b2c3d4e5f60078',
+        destinationKind: 'prefix-list',
+      }),
+    ],
   ])('passes %s, which reaches no internet from the DB tier', (_, route) => {
     expect(run(vpcDbTierEgress, withDbRoutes([aRoute(), route]), seed001Intent())).toEqual([]);
   });
