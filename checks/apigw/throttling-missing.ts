@@ -2,7 +2,18 @@ import { defineCheck } from '../define.ts';
 import { isCorsPreflight, methodsOf, stageLabel, stageRef } from './shared.ts';
 
 type Limits = { readonly rateLimit?: number; readonly burstLimit?: number } | undefined;
-const hasLimit = (t: Limits): boolean => t?.rateLimit !== undefined || t?.burstLimit !== undefined;
+
+/**
+ * API Gateway fills the stage's all-methods setting with the account-level defaults (rate 10000,
+ * burst 5000) as soon as any stage setting (logging, metrics) is saved, and -1 means "not set": neither
+ * is a limit of the API's own. A value counts only when it is non-negative and differs from that default.
+ */
+const ACCOUNT_DEFAULT = { rateLimit: 10_000, burstLimit: 5_000 } as const;
+const isOwnLimit = (value: number | undefined, accountDefault: number): boolean =>
+  value !== undefined && value >= 0 && value !== accountDefault;
+const hasLimit = (t: Limits): boolean =>
+  isOwnLimit(t?.rateLimit, ACCOUNT_DEFAULT.rateLimit) ||
+  isOwnLimit(t?.burstLimit, ACCOUNT_DEFAULT.burstLimit);
 
 /**
  * A stage is throttled by its own method settings, or by a usage plan bound to it. A usage plan
@@ -38,7 +49,9 @@ export const apigwThrottlingMissing = defineCheck({
               resource: stageRef(api, stage),
               message: `${stageLabel(api, stage)} には、ステージのスロットリングも、スロットリングを設定した使用量プランもありません。`,
               expected: 'ステージまたは使用量プランでレート・バーストを制限',
-              actual: 'スロットリングなし',
+              actual: stage.throttling
+                ? `アカウントの既定値のみ（レート ${stage.throttling.rateLimit ?? '-'}、バースト ${stage.throttling.burstLimit ?? '-'}）`
+                : 'スロットリングなし',
               fact: 'no-throttling',
             },
           ];

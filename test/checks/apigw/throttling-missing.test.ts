@@ -33,6 +33,23 @@ describe('apigw.throttling-missing', () => {
     expect(run(apigwThrottlingMissing, anInventory({ apigateway: { restApis: [api] } }))).toEqual([]);
   });
 
+  it('reports a stage whose all-methods setting holds only the account defaults API Gateway fills in', () => {
+    const api = aRestApi({ stages: [aStage({ throttling: { rateLimit: 10000, burstLimit: 5000 } })] });
+    const violations = run(apigwThrottlingMissing, anInventory({ apigateway: { restApis: [api] } }));
+    expect(violations.map((v) => v.fact)).toEqual(['no-throttling']);
+    expect(violations[0]?.actual).toBe('アカウントの既定値のみ（レート 10000、バースト 5000）');
+  });
+
+  it('passes the twin whose stage lowers the rate below the account default', () => {
+    const api = aRestApi({ stages: [aStage({ throttling: { rateLimit: 100, burstLimit: 5000 } })] });
+    expect(run(apigwThrottlingMissing, anInventory({ apigateway: { restApis: [api] } }))).toEqual([]);
+  });
+
+  it('reports a stage whose throttling values are -1 (unset)', () => {
+    const api = aRestApi({ stages: [aStage({ throttling: { rateLimit: -1, burstLimit: -1 } })] });
+    expect(run(apigwThrottlingMissing, anInventory({ apigateway: { restApis: [api] } }))).toHaveLength(1);
+  });
+
   it('passes a stage throttled by a usage plan when every method requires an API key', () => {
     const inventory = anInventory({ apigateway: { restApis: [unthrottled], usagePlans: [aUsagePlan()] } });
     expect(run(apigwThrottlingMissing, inventory)).toEqual([]);
