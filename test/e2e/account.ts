@@ -21,7 +21,12 @@ import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DescribeManagedPrefixListsCommand,
+  DescribeSecurityGroupsCommand,
   EC2Client,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import {
   CreateLoadBalancerCommand,
@@ -43,6 +48,11 @@ export interface BuiltAccount {
   readonly nlbArn: string;
   readonly apiId: string;
   readonly apiKeyValue: string;
+  readonly dataResourceId: string;
+  readonly vpcLinkId: string;
+  readonly apiKeyId: string;
+  readonly usagePlanId: string;
+  readonly distributionId: string;
 }
 
 /**
@@ -157,49 +167,51 @@ export const buildPrivateBackendAccount = async (): Promise<BuiltAccount> => {
   ).id as string;
   await apigw.send(new CreateUsagePlanKeyCommand({ usagePlanId: planId, keyId, keyType: 'API_KEY' }));
 
-  await cloudfront.send(
-    new CreateDistributionCommand({
-      DistributionConfig: {
-        CallerReference: `e2e-${apiId}`,
-        Comment: 'prod front door',
-        Enabled: true,
-        WebACLId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/prod-cf/a1b2c3d4',
-        Origins: {
-          Quantity: 1,
-          Items: [
-            {
-              Id: 'api',
-              DomainName: `${apiId}.execute-api.${REGION}.amazonaws.com`,
-              OriginPath: '',
-              CustomHeaders: {
-                Quantity: 1,
-                Items: [{ HeaderName: 'x-api-key', HeaderValue: API_KEY_VALUE }],
+  const distributionId = (
+    await cloudfront.send(
+      new CreateDistributionCommand({
+        DistributionConfig: {
+          CallerReference: `e2e-${apiId}`,
+          Comment: 'prod front door',
+          Enabled: true,
+          WebACLId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/prod-cf/a1b2c3d4',
+          Origins: {
+            Quantity: 1,
+            Items: [
+              {
+                Id: 'api',
+                DomainName: `${apiId}.execute-api.${REGION}.amazonaws.com`,
+                OriginPath: '',
+                CustomHeaders: {
+                  Quantity: 1,
+                  Items: [{ HeaderName: 'x-api-key', HeaderValue: API_KEY_VALUE }],
+                },
+                CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' },
               },
-              CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' },
-            },
-          ],
+            ],
+          },
+          DefaultCacheBehavior: {
+            TargetOriginId: 'api',
+            ViewerProtocolPolicy: 'redirect-to-https',
+            ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
+            MinTTL: 0,
+          },
+          CacheBehaviors: {
+            Quantity: 1,
+            Items: [
+              {
+                PathPattern: '/prod/data/*',
+                TargetOriginId: 'api',
+                ViewerProtocolPolicy: 'https-only',
+                ForwardedValues: { QueryString: true, Cookies: { Forward: 'none' } },
+                MinTTL: 0,
+              },
+            ],
+          },
         },
-        DefaultCacheBehavior: {
-          TargetOriginId: 'api',
-          ViewerProtocolPolicy: 'redirect-to-https',
-          ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
-          MinTTL: 0,
-        },
-        CacheBehaviors: {
-          Quantity: 1,
-          Items: [
-            {
-              PathPattern: '/prod/data/*',
-              TargetOriginId: 'api',
-              ViewerProtocolPolicy: 'https-only',
-              ForwardedValues: { QueryString: true, Cookies: { Forward: 'none' } },
-              MinTTL: 0,
-            },
-          ],
-        },
-      },
-    }),
-  );
+      }),
+    )
+  ).Distribution?.Id as string;
 
   return {
     vpcId,
@@ -212,5 +224,134 @@ export const buildPrivateBackendAccount = async (): Promise<BuiltAccount> => {
     nlbArn,
     apiId,
     apiKeyValue: API_KEY_VALUE,
+    dataResourceId: dataId,
+    vpcLinkId,
+    apiKeyId: keyId,
+    usagePlanId: planId,
+    distributionId,
   };
 };
+
+/** What the catalogue e2e tests refer to, on top of the seed-000 account. */
+export interface CatalogueAccount extends BuiltAccount {
+  readonly dbSubnetId: string;
+  readonly dbRouteTableId: string;
+  readonly defaultSgId: string;
+  readonly vpceId: string;
+  readonly privateApiId: string;
+}
+
+/**
+ * The seed-000 account hardened so that every check it can express passes on its own: a closed DB tier
+ * (Tier=db subnet with a local-only route table), the VPC's default security group emptied, the front
+ * SG admitting only the CloudFront origin-facing prefix list (so the SG chain CloudFront → ALB SG → ECS
+ * SG → DB SG is drawn from live rules), and a PRIVATE REST API whose resource policy admits only its
+ * execute-api VPC endpoint (seed 003). Checks that would still fire are those baseline turns into
+ * exceptions (no WAF on the stage: moto's GetStage has no web ACL to associate without WAFv2).
+ */
+export const buildCatalogueAccount = async (): Promise<CatalogueAccount> => {
+  const base = await buildPrivateBackendAccount();
+  const ec2 = new EC2Client({ region: REGION });
+  const apigw = new APIGatewayClient({ region: REGION });
+
+  const dbSubnetId = (
+    await ec2.send(
+      new CreateSubnetCommand({
+        VpcId: base.vpcId,
+        CidrBlock: '10.0.20.0/24',
+        AvailabilityZone: 'ap-northeast-1a',
+        TagSpecifications: [
+          {
+            ResourceType: 'subnet',
+            Tags: [
+              { Key: 'Tier', Value: 'db' },
+              { Key: 'Name', Value: 'prod-db-a' },
+            ],
+          },
+        ],
+      }),
+    )
+  ).Subnet?.SubnetId as string;
+  const dbRouteTableId = (await ec2.send(new CreateRouteTableCommand({ VpcId: base.vpcId }))).RouteTable
+    ?.RouteTableId as string;
+  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: dbRouteTableId, SubnetId: dbSubnetId }));
+
+  // CIS: the default group keeps no rule, so a resource created without a group cannot talk at all.
+  const defaultSg = (
+    await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [base.vpcId] },
+          { Name: 'group-name', Values: ['default'] },
+        ],
+      }),
+    )
+  ).SecurityGroups?.[0];
+  const defaultSgId = defaultSg?.GroupId as string;
+  if (defaultSg?.IpPermissions?.length) {
+    await ec2.send(
+      new RevokeSecurityGroupIngressCommand({ GroupId: defaultSgId, IpPermissions: defaultSg.IpPermissions }),
+    );
+  }
+  if (defaultSg?.IpPermissionsEgress?.length) {
+    await ec2.send(
+      new RevokeSecurityGroupEgressCommand({
+        GroupId: defaultSgId,
+        IpPermissions: defaultSg.IpPermissionsEgress,
+      }),
+    );
+  }
+
+  const cloudFrontList = (
+    await ec2.send(
+      new DescribeManagedPrefixListsCommand({
+        Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] }],
+      }),
+    )
+  ).PrefixLists?.[0]?.PrefixListId as string;
+  await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: base.albSgId,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: cloudFrontList }] },
+      ],
+    }),
+  );
+
+  const vpceId = (
+    await ec2.send(
+      new CreateVpcEndpointCommand({
+        VpcId: base.vpcId,
+        VpcEndpointType: 'Interface',
+        ServiceName: `com.amazonaws.${REGION}.execute-api`,
+        SubnetIds: [...base.subnetIds],
+        PrivateDnsEnabled: true,
+      }),
+    )
+  ).VpcEndpoint?.VpcEndpointId as string;
+  const privateApiId = (
+    await apigw.send(
+      new CreateRestApiCommand({
+        name: 'internal-api',
+        endpointConfiguration: { types: ['PRIVATE'], vpcEndpointIds: [vpceId] },
+        policy: JSON.stringify(privateApiPolicy('StringEquals', vpceId)),
+      }),
+    )
+  ).id as string;
+
+  return { ...base, dbSubnetId, dbRouteTableId, defaultSgId, vpceId, privateApiId };
+};
+
+/** A private API's resource policy: Allow execute-api:Invoke under one condition on aws:SourceVpce. */
+export const privateApiPolicy = (operator: 'StringEquals' | 'StringNotEquals', vpceId: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'execute-api:Invoke',
+      Resource: 'execute-api:/*',
+      Condition: { [operator]: { 'aws:SourceVpce': vpceId } },
+    },
+  ],
+});
