@@ -82,8 +82,12 @@ export const sgRulesForm = (group: Pick<SecurityGroup, 'rules'>): string[] =>
 export const routeForm = (route: Route): string =>
   `${route.destination} -> ${route.targetId}${route.state === 'blackhole' ? ' blackhole' : ''}`;
 
+/**
+ * Routes a VGW propagates (BGP from a VPN / Direct Connect) are left out: they change whenever the
+ * on-premises side advertises a prefix, which is not a change anyone approves in this table.
+ */
 export const routesForm = (table: Pick<RouteTable, 'routes'>): string[] =>
-  uniqueSorted(table.routes.map(routeForm));
+  uniqueSorted(table.routes.filter((r) => r.propagated !== true).map(routeForm));
 
 /** 'main' for the VPC's main table, 'subnet-…' per explicit association, 'gateway igw-…' per edge association. */
 export const associationsForm = (table: Pick<RouteTable, 'isMain' | 'subnetIds' | 'gatewayIds'>): string[] =>

@@ -38,6 +38,7 @@ const subnet = z.looseObject({
 const route = z.looseObject({
   destination: str,
   destinationKind: z.enum(['ipv4', 'ipv6', 'prefix-list']),
+  propagated: z.boolean().optional(),
   targetKind: z.enum([
     'local',
     'internet-gateway',

@@ -62,6 +62,8 @@ export interface Route {
   /** Id (or ARN for core networks) of the target; 'local' for the VPC-local route. */
   readonly targetId: string;
   readonly state: 'active' | 'blackhole';
+  /** True for a route a virtual private gateway propagates (BGP): it comes and goes with the VPN's advertisements. */
+  readonly propagated?: boolean;
 }
 
 export interface RouteTable extends ResourceBase {

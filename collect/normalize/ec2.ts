@@ -193,6 +193,7 @@ export const normalizeRoute = (route: AwsRoute): Route | undefined => {
     ...routeTarget(route),
     // A blackhole route's target is gone (deleted NAT, detached IGW): it drops traffic.
     state: route.State === 'blackhole' ? 'blackhole' : 'active',
+    ...(route.Origin === 'EnableVgwRoutePropagation' ? { propagated: true } : {}),
   };
 };
 

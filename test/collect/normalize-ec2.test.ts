@@ -230,6 +230,16 @@ describe('normalizeEc2', () => {
       });
     });
 
+    it('marks a route a VGW propagated over BGP, and only that one', () => {
+      const vgw = {
+        DestinationCidrBlock: '172.16.0.0/16',
+        GatewayId: 'vgw-0a1b2c3d4e5f60001',
+        State: 'active' as const,
+      };
+      expect(normalizeRoute({ ...vgw, Origin: 'EnableVgwRoutePropagation' })?.propagated).toBe(true);
+      expect(normalizeRoute({ ...vgw, Origin: 'CreateRoute' })).not.toHaveProperty('propagated');
+    });
+
     it('drops a route that has no destination', () => {
       expect(normalizeRoute({ GatewayId: IGW_ID, State: 'active' })).toBeUndefined();
     });

@@ -48,6 +48,32 @@ describe('drift.route-table', () => {
     });
   });
 
+  describe('routes a VPN propagates', () => {
+    const onPremises = aRoute({
+      destination: '172.16.8.0/22',
+      targetKind: 'virtual-private-gateway',
+      targetId: 'vgw-0a1b2c3d4e5f60001',
+    });
+
+    it('ignores a prefix the on-premises side started advertising over BGP', () => {
+      const inventory = anInventory({
+        ec2: {
+          routeTables: [table({ routes: [aRoute(), natDefault, { ...onPremises, propagated: true }] })],
+        },
+      });
+      expect(run(driftRouteTable, inventory, intent)).toEqual([]);
+    });
+
+    it('reports the twin route someone added by hand (CreateRoute)', () => {
+      const inventory = anInventory({
+        ec2: { routeTables: [table({ routes: [aRoute(), natDefault, onPremises] })] },
+      });
+      expect(run(driftRouteTable, inventory, intent)[0]?.actual).toBe(
+        '+ 172.16.8.0/22 -> vgw-0a1b2c3d4e5f60001',
+      );
+    });
+  });
+
   it('reports a route that became a blackhole because its NAT gateway is gone', () => {
     const inventory = anInventory({
       ec2: { routeTables: [table({ routes: [aRoute(), { ...natDefault, state: 'blackhole' }] })] },
