@@ -34,7 +34,7 @@ import {
   DeleteLoadBalancerCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { main } from '../../cli/main.ts';
 import type { IntentInput } from '../../intent/schema.ts';
@@ -63,6 +63,21 @@ import { type Moto, startMoto } from './moto.ts';
  * - apigw.waf-missing on a WAF-protected stage: no WAFv2 client in the project to associate a web ACL;
  *   covered here as a new stage deployed without WAF.
  */
+
+/**
+ * moto has no AWS rate limits, and the client-side pacing that mirrors them (collect/pacing.ts, unit
+ * tested there and exercised against moto by audit.e2e.test.ts) would spend most of this file's time
+ * waiting for API Gateway tokens across ~60 collections. The clients here draw from an unlimited pacer.
+ */
+vi.mock('../../collect/pacing.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../collect/pacing.ts')>();
+  const unlimited = new original.Pacer({});
+  return {
+    ...original,
+    pacingPlugin: (target: Parameters<typeof original.pacingPlugin>[0]) =>
+      original.pacingPlugin({ ...target, pacer: unlimited }),
+  };
+});
 
 /** The documented moto gap (see audit.e2e.test.ts): GetExport has no oas30 export. */
 const isMotoExportGap = (f: Report['findings'][number]) =>
