@@ -25,12 +25,17 @@ import {
   CreateNetworkInterfaceCommand,
   CreateRouteCommand,
   CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
   DescribeManagedPrefixListsCommand,
+  DescribeRouteTablesCommand,
+  DisassociateRouteTableCommand,
   EC2Client,
   ModifySubnetAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import {
+  CreateListenerCommand,
   CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
   DeleteLoadBalancerCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -62,6 +67,8 @@ import { type Moto, startMoto } from './moto.ts';
  *   collector refuses it (the audit.incomplete it raises is filtered out as the known moto gap).
  * - apigw.waf-missing on a WAF-protected stage: no WAFv2 client in the project to associate a web ACL;
  *   covered here as a new stage deployed without WAF.
+ * - exposure.unintended-entry through a public REST API without an API key: the path runs through the
+ *   method's VPC link, and moto does not store connectionId (the ENI and load balancer paths are here).
  */
 
 /**
@@ -242,6 +249,35 @@ describe('the check catalogue against moto, one drift at a time', () => {
     );
   });
 
+  it('vpc.db-tier-egress: the DB subnet falls back to a main route table that routes to the IGW', async () => {
+    const { account, intentPath } = await cleanAccount();
+    const tables = (
+      await ec2().send(
+        new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [account.vpcId] }] }),
+      )
+    ).RouteTables;
+    const main = tables?.find((t) => t.Associations?.some((a) => a.Main))?.RouteTableId as string;
+    const dbAssociation = tables
+      ?.find((t) => t.RouteTableId === account.dbRouteTableId)
+      ?.Associations?.find((a) => a.SubnetId === account.dbSubnetId)?.RouteTableAssociationId;
+    // Two innocent-looking changes: the explicit association goes, and the (unused) main table gets a route.
+    await ec2().send(new DisassociateRouteTableCommand({ AssociationId: dbAssociation }));
+    await ec2().send(
+      new CreateRouteCommand({
+        RouteTableId: main,
+        DestinationCidrBlock: '0.0.0.0/0',
+        GatewayId: account.igwId,
+      }),
+    );
+    expect(pairsOf(await audit(intentPath))).toEqual(
+      pairs({
+        'vpc.db-tier-egress': [account.dbSubnetId],
+        'vpc.public-subnet': [account.dbSubnetId],
+        'drift.route-table': [account.dbRouteTableId, main],
+      }),
+    );
+  });
+
   it('vpc.nat-mode: a zonal NAT gateway appears where the intent says none', async () => {
     const { account, intentPath } = await cleanAccount();
     const allocationId = (await ec2().send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId;
@@ -355,6 +391,18 @@ describe('the check catalogue against moto, one drift at a time', () => {
     );
     expect(pairsOf(await audit(intentPath))).toEqual(
       pairs({ 'sg.chain-broken': [account.dbSgId], 'drift.security-group': [account.dbSgId] }),
+    );
+  });
+
+  it('drift.security-group: a baselined chain group is deleted', async () => {
+    const { account, intentPath } = await cleanAccount();
+    await ec2().send(new DeleteSecurityGroupCommand({ GroupId: account.dbSgId }));
+    expect(pairsOf(await audit(intentPath))).toEqual(
+      pairs({
+        'drift.security-group': [account.dbSgId],
+        // The chain's DB link is gone: reported on the id the intent names.
+        'sg.chain-broken': [account.dbSgId],
+      }),
     );
   });
 
@@ -683,6 +731,71 @@ describe('the check catalogue against moto, one drift at a time', () => {
       }),
     );
     expect(report.findings.find((f) => f.checkId === 'exposure.unintended-entry')?.severity).toBe('critical');
+  });
+
+  it('exposure.unintended-entry: an internet-facing ALB with a listener, a world-open group and a route to the IGW', async () => {
+    const { account, intentPath } = await cleanAccount();
+    const albSg = (
+      await ec2().send(
+        new CreateSecurityGroupCommand({
+          GroupName: 'debug-alb-sg',
+          Description: 'debug',
+          VpcId: account.vpcId,
+        }),
+      )
+    ).GroupId as string;
+    await ec2().send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: albSg,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
+    const lb = (
+      await elbv2().send(
+        new CreateLoadBalancerCommand({
+          Name: 'debug-alb',
+          Scheme: 'internet-facing',
+          Subnets: [...account.subnetIds],
+          SecurityGroups: [albSg],
+        }),
+      )
+    ).LoadBalancers?.[0]?.LoadBalancerArn as string;
+    const tg = (
+      await elbv2().send(
+        new CreateTargetGroupCommand({
+          Name: 'debug-tg',
+          Protocol: 'HTTP',
+          Port: 8080,
+          VpcId: account.vpcId,
+          TargetType: 'ip',
+        }),
+      )
+    ).TargetGroups?.[0]?.TargetGroupArn;
+    await elbv2().send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb,
+        Protocol: 'HTTP',
+        Port: 80,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: tg }],
+      }),
+    );
+    await ec2().send(
+      new CreateRouteCommand({
+        RouteTableId: account.ingressRouteTableId,
+        DestinationCidrBlock: '0.0.0.0/0',
+        GatewayId: account.igwId,
+      }),
+    );
+    expect(pairsOf(await audit(intentPath))).toEqual(
+      pairs({
+        'exposure.unintended-entry': [lb],
+        'elb.internet-facing': [lb],
+        'drift.load-balancer': [lb],
+        'sg.world-ingress': [albSg],
+        'vpc.public-subnet': [...account.subnetIds],
+        'drift.route-table': [account.ingressRouteTableId],
+      }),
+    );
   });
 
   // ----------------------------------------------------------------------------------- The audit
