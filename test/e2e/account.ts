@@ -246,8 +246,9 @@ export interface CatalogueAccount extends BuiltAccount {
  * (Tier=db subnet with a local-only route table), the VPC's default security group emptied, the front
  * SG admitting only the CloudFront origin-facing prefix list (so the SG chain CloudFront → ALB SG → ECS
  * SG → DB SG is drawn from live rules), and a PRIVATE REST API whose resource policy admits only its
- * execute-api VPC endpoint (seed 003). Checks that would still fire are those baseline turns into
- * exceptions (no WAF on the stage: moto's GetStage has no web ACL to associate without WAFv2).
+ * execute-api VPC endpoint (seed 003). Two findings remain, which baseline turns into exceptions: no
+ * web ACL on the stage (associating one needs a WAFv2 client, which the project has none of) and no
+ * response headers policy on the behaviors (moto has no response headers policies).
  */
 export const buildCatalogueAccount = async (): Promise<CatalogueAccount> => {
   const base = await buildPrivateBackendAccount();
