@@ -2,27 +2,13 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
 import type { Report } from '../../report/types.ts';
-
-const cli = async (...args: string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'arch-auditor', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  });
-  return { code, out, err };
-};
+import { runCli } from '../fixtures/cli.ts';
 
 describe('CLI: arch-auditor', () => {
   describe('audit --demo', () => {
     it('prints Japanese findings of the drifted demo account and exits 1', async () => {
-      const { code, out } = await cli('audit', '--demo');
+      const { code, out } = await runCli('audit', '--demo');
       expect(code).toBe(1);
       expect(out).toContain('arch-auditor 監査結果');
       expect(out).toContain('■ 緊急');
@@ -30,7 +16,7 @@ describe('CLI: arch-auditor', () => {
     });
 
     it('prints the JSON report contract with --format json', async () => {
-      const { out } = await cli('audit', '--demo', '--format', 'json');
+      const { out } = await runCli('audit', '--demo', '--format', 'json');
       const report = JSON.parse(out) as Report;
       expect(report).toMatchObject({
         account: '210987654321',
@@ -50,8 +36,8 @@ describe('CLI: arch-auditor', () => {
     });
 
     it('exits 0 when no finding reaches --fail-on', async () => {
-      const { code: clean } = await cli('audit', '--demo', '--fail-on', 'critical');
-      const { out } = await cli('audit', '--demo', '--format', 'json');
+      const { code: clean } = await runCli('audit', '--demo', '--fail-on', 'critical');
+      const { out } = await runCli('audit', '--demo', '--format', 'json');
       const hasCritical = (JSON.parse(out) as Report).findings.some((f) => f.severity === 'critical');
       expect(clean).toBe(hasCritical ? 1 : 0);
     });
@@ -59,11 +45,11 @@ describe('CLI: arch-auditor', () => {
 
   describe('usage and input errors', () => {
     it('exits 2 on an unknown option', async () => {
-      expect((await cli('audit', '--nope')).code).toBe(2);
+      expect((await runCli('audit', '--nope')).code).toBe(2);
     });
 
     it('exits 2 on a format outside the choices', async () => {
-      const { code, err } = await cli('audit', '--demo', '--format', 'xml');
+      const { code, err } = await runCli('audit', '--demo', '--format', 'xml');
       expect(code).toBe(2);
       expect(err).toContain('--format');
     });
@@ -75,7 +61,7 @@ describe('CLI: arch-auditor', () => {
         file,
         'version: 1\nprofile: private-backend\nvpcs:\n  - id: vpc-0123\n    natmode: regional\n',
       );
-      const { code, err } = await cli('audit', '--intent', file, '--demo');
+      const { code, err } = await runCli('audit', '--intent', file, '--demo');
       expect(code).toBe(2);
       expect(err).toContain('vpcs[0].natmode');
       expect(err).toContain('line 5');
@@ -87,7 +73,7 @@ describe('CLI: arch-auditor', () => {
       const demo = JSON.parse(await readFile(new URL('../../demo/snapshot.json', import.meta.url), 'utf8'));
       demo.ec2.subnets = 'oops';
       await writeFile(file, JSON.stringify(demo));
-      const { code, err } = await cli('audit', '--snapshot', file);
+      const { code, err } = await runCli('audit', '--snapshot', file);
       expect(code).toBe(2);
       expect(err).toContain('ec2.subnets');
     });
@@ -97,7 +83,7 @@ describe('CLI: arch-auditor', () => {
       delete process.env.AWS_REGION;
       delete process.env.AWS_DEFAULT_REGION;
       try {
-        const { code, err } = await cli('snapshot', '--out', join(tmpdir(), 'never.json'));
+        const { code, err } = await runCli('snapshot', '--out', join(tmpdir(), 'never.json'));
         expect(code).toBe(2);
         expect(err).toContain('--region');
       } finally {

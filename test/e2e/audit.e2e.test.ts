@@ -7,8 +7,8 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
 import type { Report } from '../../report/types.ts';
+import { runCli } from '../fixtures/cli.ts';
 import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
 import { type Moto, startMoto } from './moto.ts';
 
@@ -25,21 +25,6 @@ const withoutMotoGap = (report: Report) => ({
     (f) => !(f.checkId === 'audit.incomplete' && f.message.includes('GetExport')),
   ),
 });
-
-/** Runs the CLI in-process and captures its output. */
-const cli = async (...args: string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'arch-auditor', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  });
-  return { code, out, err };
-};
 
 describe('arch-auditor against moto (real SDK wire protocol)', () => {
   let moto: Moto;
@@ -62,7 +47,7 @@ describe('arch-auditor against moto (real SDK wire protocol)', () => {
 
   it('writes a snapshot without the API key value in clear', async () => {
     const snapshot = join(dir, 'snapshot.json');
-    const result = await cli('snapshot', '--out', snapshot, '--region', REGION);
+    const result = await runCli('snapshot', '--out', snapshot, '--region', REGION);
     const text = await readFile(snapshot, 'utf8');
     expect(result.err).not.toContain(account.apiKeyValue);
     expect(text).not.toContain(account.apiKeyValue);
@@ -71,8 +56,8 @@ describe('arch-auditor against moto (real SDK wire protocol)', () => {
 
   it('audits the untouched account clean against the baseline generated from it', async () => {
     const intent = join(dir, 'intent.yaml');
-    expect((await cli('baseline', '--out', intent, '--region', REGION)).code).toBe(0);
-    const result = await cli('audit', '--intent', intent, '--region', REGION, '--format', 'json');
+    expect((await runCli('baseline', '--out', intent, '--region', REGION)).code).toBe(0);
+    const result = await runCli('audit', '--intent', intent, '--region', REGION, '--format', 'json');
     const report = JSON.parse(result.out) as Report;
     expect(withoutMotoGap(report)).toEqual({ errors: [], findings: [] });
     expect(report.skippedChecks).toEqual(['apigw.stale-deployment']);
@@ -103,7 +88,7 @@ describe('arch-auditor against moto (real SDK wire protocol)', () => {
       }),
     );
 
-    const result = await cli(
+    const result = await runCli(
       'audit',
       '--intent',
       join(dir, 'intent.yaml'),

@@ -41,9 +41,9 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { main } from '../../cli/main.ts';
 import type { IntentInput } from '../../intent/schema.ts';
 import type { Report } from '../../report/types.ts';
+import { runCli } from '../fixtures/cli.ts';
 import { buildCatalogueAccount, type CatalogueAccount, privateApiPolicy, REGION } from './account.ts';
 import { type Moto, startMoto } from './moto.ts';
 
@@ -90,21 +90,6 @@ vi.mock('../../collect/pacing.ts', async (importOriginal) => {
 const isMotoExportGap = (f: Report['findings'][number]) =>
   f.checkId === 'audit.incomplete' && f.message.includes('GetExport');
 
-/** Runs the CLI in-process and captures its output. */
-const cli = async (...args: string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'arch-auditor', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  });
-  return { code, out, err };
-};
-
 /** `checkId resourceId` for every finding but the moto gap, unique and sorted. */
 const pairsOf = (report: Report): string[] =>
   [
@@ -148,7 +133,7 @@ describe('the check catalogue against moto, one drift at a time', () => {
     await moto.reset();
     const account = await buildCatalogueAccount();
     const intentPath = join(dir, `intent-${++cases}.yaml`);
-    expect((await cli('baseline', '--out', intentPath, '--region', REGION)).code).toBe(0);
+    expect((await runCli('baseline', '--out', intentPath, '--region', REGION)).code).toBe(0);
     if (edit) {
       const intent = parse(await readFile(intentPath, 'utf8')) as IntentInput;
       edit(intent, account);
@@ -158,7 +143,7 @@ describe('the check catalogue against moto, one drift at a time', () => {
   };
 
   const audit = async (intentPath: string): Promise<Report> => {
-    const result = await cli('audit', '--intent', intentPath, '--region', REGION, '--format', 'json');
+    const result = await runCli('audit', '--intent', intentPath, '--region', REGION, '--format', 'json');
     expect(result.err).not.toContain('e2e-secret-api-key-value');
     expect(result.out).not.toContain('e2e-secret-api-key-value');
     return JSON.parse(result.out) as Report;

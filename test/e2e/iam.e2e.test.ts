@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { main } from '../../cli/main.ts';
 import type { Report } from '../../report/types.ts';
+import { runCli } from '../fixtures/cli.ts';
 import { buildPrivateBackendAccount, REGION } from './account.ts';
 import { type Moto, startMoto } from './moto.ts';
 
@@ -71,20 +71,6 @@ const forMoto = (s: Statement): Statement =>
     ? { Effect: s.Effect, Action: MOTO_APIGATEWAY_ACTIONS, Resource: '*' }
     : s;
 
-const cli = async (...args: string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'arch-auditor', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  });
-  return { code, out, err };
-};
-
 describe('arch-auditor against moto with IAM enforced (a role missing one permission)', () => {
   let moto: Moto;
   const savedEnv = { ...process.env };
@@ -143,7 +129,7 @@ describe('arch-auditor against moto with IAM enforced (a role missing one permis
   });
 
   it('reports exactly the denied operation as incomplete and still runs every other check', async () => {
-    const { code, out, err } = await cli(
+    const { code, out, err } = await runCli(
       'audit',
       '--region',
       REGION,

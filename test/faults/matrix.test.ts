@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
 import { renderPreview } from '../../notify/index.ts';
 import type { Finding, Report } from '../../report/types.ts';
+import { runCli } from '../fixtures/cli.ts';
 import {
   ACCESS_DENIED,
   type Answer,
@@ -85,23 +85,9 @@ const FAULTS: readonly Fault[] = [
   },
 ];
 
-const cli = async (...args: string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'arch-auditor', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  });
-  return { code, out, err };
-};
-
 /** `--all-regions` so DescribeRegions is called too; `--fail-on none` so only incompleteness fails. */
 const audit = async (): Promise<{ code: number; report: Report; err: string }> => {
-  const { code, out, err } = await cli('audit', '--all-regions', '--format', 'json', '--fail-on', 'none');
+  const { code, out, err } = await runCli('audit', '--all-regions', '--format', 'json', '--fail-on', 'none');
   let report: Report;
   try {
     report = JSON.parse(out) as Report;

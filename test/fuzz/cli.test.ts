@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT, main } from '../../cli/main.ts';
+import { EXIT } from '../../cli/main.ts';
+import { runCli } from '../fixtures/cli.ts';
 import { aliasBomb, mutate } from './mutate.ts';
 
 /**
@@ -68,19 +69,7 @@ afterAll(() => {
   }
 });
 
-const cli = async (argv: readonly string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'arch-auditor', ...argv], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  });
-  return { code, out, err };
-};
+const cli = (argv: readonly string[]) => runCli(...argv);
 
 type Arg = { readonly kind: 'file'; readonly name: string } | string;
 

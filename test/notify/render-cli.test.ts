@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT, main } from '../../cli/main.ts';
+import { EXIT } from '../../cli/main.ts';
+import { runCli } from '../fixtures/cli.ts';
 import { chatbotSchema } from './chatbot-schema.ts';
-
-/** Runs the CLI in-process and captures its output. */
-const cli = async (...args: string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'arch-auditor', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  });
-  return { code, out, err };
-};
 
 describe('arch-auditor render', () => {
   it('prints the Chatbot payload of the demo account as valid custom-notification JSON', async () => {
     // Act
-    const { code, out, err } = await cli('render', '--demo', '--format', 'slack');
+    const { code, out, err } = await runCli('render', '--demo', '--format', 'slack');
     // Assess
     expect({ code, err }).toEqual({ code: 0, err: '' });
     // One pretty-printed object per message, separated by a blank line (JSON never has one inside).
@@ -40,7 +26,7 @@ describe('arch-auditor render', () => {
 
   it('prints the email subject in ASCII and the body in Japanese', async () => {
     // Act
-    const { code, out, err } = await cli('render', '--demo', '--format', 'email');
+    const { code, out, err } = await runCli('render', '--demo', '--format', 'email');
     // Assess
     expect({ code, err }).toEqual({ code: 0, err: '' });
     const [subjectLine = '', blank, title, ...body] = out.split('\n');
@@ -68,7 +54,7 @@ describe('arch-auditor render', () => {
   });
 
   it('rejects a format it does not know as a usage error', async () => {
-    const { code } = await cli('render', '--demo', '--format', 'teams');
+    const { code } = await runCli('render', '--demo', '--format', 'teams');
     expect(code).toBe(EXIT.usage);
   });
 });

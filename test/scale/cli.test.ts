@@ -1,34 +1,21 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EXIT, main } from '../../cli/main.ts';
+import { EXIT } from '../../cli/main.ts';
+import { runCli } from '../fixtures/cli.ts';
 
 const sts = mockClient(STSClient);
 beforeEach(() => sts.reset());
 
-const cli = async (...argv: string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'arch-auditor', ...argv], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  });
-  return { code, out, err };
-};
-
 describe('CLI: several accounts', () => {
   it('exits 2 naming --role-name when accounts are given without a role', async () => {
-    const { code, err } = await cli('audit', '--account', '111122223333', '--region', 'ap-northeast-1');
+    const { code, err } = await runCli('audit', '--account', '111122223333', '--region', 'ap-northeast-1');
     expect(code).toBe(EXIT.usage);
     expect(err).toContain('--role-name');
   });
 
   it('exits 2 for an account id that is not 12 digits', async () => {
-    const { code, err } = await cli('audit', '--account', 'prod', '--role-name', 'arch-auditor-readonly');
+    const { code, err } = await runCli('audit', '--account', 'prod', '--role-name', 'arch-auditor-readonly');
     expect(code).toBe(EXIT.usage);
     expect(err).toContain('prod');
   });
@@ -40,7 +27,7 @@ describe('CLI: several accounts', () => {
         $metadata: {},
       }),
     );
-    const { code, out } = await cli(
+    const { code, out } = await runCli(
       'audit',
       '--account',
       '111122223333',
