@@ -5,6 +5,7 @@ import {
   cloudFrontPrefixListIds,
   effectiveRouteTables,
   internetRoutes,
+  subnetsOfTier,
   WORLD_CIDRS,
 } from '../inventory/derive.ts';
 import type {
@@ -154,6 +155,34 @@ const deriveVpcs = (inventory: Inventory): VpcInput[] => {
         tiers: deriveTiers(subnets, effective),
       };
     });
+};
+
+/**
+ * The tier that holds every load balancer's subnets, when one does: recording it lets
+ * elb.outside-ingress-tier notice a load balancer later placed elsewhere. None when the load
+ * balancers are spread over tiers (the reviewer decides).
+ */
+const deriveIngressTier = (inventory: Inventory, vpcs: readonly VpcInput[]): string | undefined => {
+  const lbs = inventory.elbv2.loadBalancers;
+  if (lbs.length === 0) return undefined;
+  const membersOf = (vpcId: string, name: string): ReadonlySet<string> | undefined => {
+    const tier = vpcs.find((v) => v.id === vpcId)?.tiers?.find((t) => t.name === name);
+    if (!tier) return undefined;
+    const parsed = {
+      subnetIds: tier.subnetIds ?? [],
+      ...(tier.tag ? { tag: tier.tag } : {}),
+      closed: false,
+      egress: false,
+    };
+    return new Set(subnetsOfTier(inventory, { name, ...parsed }).map((s) => s.id));
+  };
+  const names = uniqueSorted(vpcs.flatMap((v) => (v.tiers ?? []).map((t) => t.name)));
+  return names.find((name) =>
+    lbs.every((lb) => {
+      const members = membersOf(lb.vpcId, name);
+      return members !== undefined && lb.subnetIds.every((id) => members.has(id));
+    }),
+  );
 };
 
 const uniqueTables = (tables: readonly RouteTable[]): RouteTable[] => [
@@ -312,11 +341,14 @@ export const buildBaseline = (inventory: Inventory, options: BaselineOptions): I
     }),
   ) as Record<string, 'PRIVATE' | 'REGIONAL' | 'EDGE'>;
 
+  const vpcs = deriveVpcs(inventory);
+  const ingressTier = deriveIngressTier(inventory, vpcs);
   const draft: IntentInput = {
     version: 1,
     profile: options.profile ?? 'private-backend',
     regions: [...inventory.regions],
-    vpcs: deriveVpcs(inventory),
+    vpcs,
+    ...(ingressTier ? { loadBalancers: { ingressTier } } : {}),
     securityGroups: { chain: deriveChain(inventory) },
     cloudfront: { frontDoors: uniqueSorted(inventory.cloudfront.distributions.map((d) => d.id)) },
     apiGateway: {

@@ -52,6 +52,43 @@ describe('buildBaseline', () => {
     });
   });
 
+  describe('the ingress tier of the load balancers', () => {
+    it('records the tier that holds every load balancer, so a load balancer placed elsewhere is found', () => {
+      // Prepare
+      const inventory = seed001Account();
+      // Act
+      const intent = buildBaseline(inventory, { now: NOW });
+      // Assess
+      expect(intent.loadBalancers?.ingressTier).toBe('ingress');
+      const moved = {
+        ...inventory,
+        elbv2: {
+          ...inventory.elbv2,
+          loadBalancers: inventory.elbv2.loadBalancers.map((lb) => ({
+            ...lb,
+            subnetIds: [subnetId('container', 'a')],
+          })),
+        },
+      };
+      expect(audit(moved, intent).findings.map((f) => f.checkId)).toContain('elb.outside-ingress-tier');
+    });
+
+    it('records none when the load balancers sit in no single tier', () => {
+      const inventory = seed001Account();
+      const spread = {
+        ...inventory,
+        elbv2: {
+          ...inventory.elbv2,
+          loadBalancers: inventory.elbv2.loadBalancers.map((lb) => ({
+            ...lb,
+            subnetIds: [...lb.subnetIds, subnetId('container', 'a')],
+          })),
+        },
+      };
+      expect(buildBaseline(spread, { now: NOW }).loadBalancers?.ingressTier).toBeUndefined();
+    });
+  });
+
   it('turns what the checks find today into exceptions with the approval date, never audit.*', () => {
     const intent = buildBaseline(driftedAccount(), { now: NOW });
     expect(intent.exceptions).toEqual(
