@@ -196,7 +196,12 @@ export const policyStatements = (policy: string): string[] => {
   if (doc === null || typeof doc !== 'object' || !('Statement' in doc)) return [policy];
   const statement = (doc as { Statement: unknown }).Statement;
   const list = Array.isArray(statement) ? statement : [statement];
-  const rest = canonicalJson({ ...(doc as Record<string, unknown>), Statement: undefined });
+  // Version is the policy language's, not a grant: listing it would read as a removed statement.
+  const rest = canonicalJson({
+    ...(doc as Record<string, unknown>),
+    Statement: undefined,
+    Version: undefined,
+  });
   return uniqueSorted([...list.map(canonicalJson), ...(rest === '{}' ? [] : [rest])]);
 };
 
