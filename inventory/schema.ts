@@ -148,6 +148,7 @@ const networkInterface = z.looseObject({
   privateIps: strings,
   publicIp: str.optional(),
   allocationId: str.optional(),
+  ipv6Addresses: strings.optional(),
   securityGroupIds: strings,
 });
 

@@ -172,6 +172,8 @@ export interface NetworkInterface extends ResourceBase {
   readonly publicIp?: string;
   /** The Elastic IP allocation, when the public IP is an EIP. */
   readonly allocationId?: string;
+  /** IPv6 addresses assigned to the ENI (Ipv6Addresses[].Ipv6Address); absent when it has none. */
+  readonly ipv6Addresses?: readonly string[];
   readonly securityGroupIds: readonly string[];
 }
 

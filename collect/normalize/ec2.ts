@@ -412,6 +412,7 @@ export const normalizeNetworkInterface = (eni: AwsNetworkInterface, region: stri
   const association =
     (eni.Association?.PublicIp ? eni.Association : undefined) ??
     (eni.PrivateIpAddresses ?? []).find((p) => p.Association?.PublicIp)?.Association;
+  const ipv6 = unique((eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address));
   return compact({
     id: eni.NetworkInterfaceId ?? '',
     region,
@@ -431,6 +432,9 @@ export const normalizeNetworkInterface = (eni: AwsNetworkInterface, region: stri
     publicIp: association?.PublicIp,
     // Set only when the public IP is an Elastic IP; auto-assigned public IPs have no allocation.
     allocationId: association?.AllocationId,
+    // Every IPv6 address of a subnet with an IPv6 CIDR is globally unique and has no NAT in front of it;
+    // whether the internet can reach it is decided by routes, NACLs and SGs (evaluate/exposure).
+    ...(ipv6.length > 0 ? { ipv6Addresses: ipv6 } : {}),
     securityGroupIds: unique((eni.Groups ?? []).map((g) => g.GroupId)),
   } satisfies NetworkInterface);
 };

@@ -530,6 +530,32 @@ describe('normalizeEc2', () => {
       expect(eni).not.toHaveProperty('publicIp');
       expect(eni).not.toHaveProperty('allocationId');
     });
+
+    it('collects the IPv6 addresses of a dual-stack ENI', () => {
+      const eni = normalizeNetworkInterface(
+        {
+          NetworkInterfaceId: 'eni-0a1b2c3d4e5f6000c',
+          PrivateIpAddress: '10.0.11.6',
+          Ipv6Addresses: [
+            { Ipv6Address: '2406:da14:7f3:1a00:5c2b:91e4:aa10:3f2d', IsPrimaryIpv6: true },
+            { Ipv6Address: '2406:da14:7f3:1a00:8e1:4b7:c0de:12' },
+          ],
+        },
+        REGION,
+      );
+      expect(eni.ipv6Addresses).toEqual([
+        '2406:da14:7f3:1a00:5c2b:91e4:aa10:3f2d',
+        '2406:da14:7f3:1a00:8e1:4b7:c0de:12',
+      ]);
+    });
+
+    it('leaves ipv6Addresses unset for an IPv4-only ENI', () => {
+      const eni = normalizeNetworkInterface(
+        { NetworkInterfaceId: 'eni-0a1b2c3d4e5f6000d', PrivateIpAddress: '10.0.11.7', Ipv6Addresses: [] },
+        REGION,
+      );
+      expect(eni).not.toHaveProperty('ipv6Addresses');
+    });
   });
 
   it('turns an empty account into empty lists', () => {
