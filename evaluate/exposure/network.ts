@@ -4,8 +4,10 @@
  * hops compose by intersection and every surviving box still names the route and rules that admitted it.
  *
  * Model limits (stated once, here):
- * - IPv4 only. The inventory does not carry the IPv6 addresses of network interfaces, so `::/0` routes
- *   and IPv6 SG/ACL rules cannot be tied to a reachable address; they are not modelled.
+ * - IPv6 is one synthetic source, "the IPv6 internet" (ranges.ts IPV6_INTERNET): a route, ACL entry or SG
+ *   rule either admits it or not, never part of it. Allowing ranges admit it when they overlap global
+ *   unicast 2000::/3; blocking ones only when they cover all of it, so the coarseness can only show a path
+ *   open, never hide one. An egress-only IGW (`eigw-`) is not an internet gateway and admits nothing.
  * - TCP and UDP only; ICMP reaches no service.
  * - Security group sources that are prefix lists or other groups are not internet sources: a referenced
  *   group admits only members' private traffic, the CloudFront origin-facing list admits only CloudFront,
@@ -27,7 +29,10 @@ import {
   firstMatch,
   type Interval,
   type IntervalSet,
+  IPV6_INTERNET,
   ipv4Cidr,
+  ipv6CoversInternet,
+  ipv6ReachesInternet,
   normalize,
   PUBLIC_IPV4,
   prefixLength,
@@ -79,10 +84,29 @@ export const internetSources = (
     }
     covered = normalize([...covered, range]);
   }
-  // A prefix-list route to an IGW: its entries are not collected, so assume the worst and let it
-  // answer every public source no explicit route claims.
+  // IPv6, longest prefix first: the first route holding internet space decides. To the IGW, replies to
+  // (some of) the IPv6 internet leave through it; a more specific route elsewhere (egress-only IGW,
+  // blackhole, TGW) claims the IPv6 internet only when it covers all of 2000::/3.
+  let v6Decided = false;
+  const v6 = table.routes
+    .filter((r) => r.destinationKind === 'ipv6' && ipv6ReachesInternet(r.destination))
+    .sort((x, y) => prefixLength(y.destination) - prefixLength(x.destination));
+  for (const route of v6) {
+    if (toIgw(route)) {
+      out.push({ box: { a: IPV6_INTERNET, p: ALL_PORTS }, tag: route });
+      v6Decided = true;
+      break;
+    }
+    if (ipv6CoversInternet(route.destination)) {
+      v6Decided = true;
+      break;
+    }
+  }
+  // A prefix-list route to an IGW: its entries (nor its address family) are not collected, so assume the
+  // worst and let it answer every public source no explicit route claims, IPv4 and IPv6.
   for (const route of table.routes.filter((r) => r.destinationKind === 'prefix-list' && toIgw(r))) {
     for (const a of subtractSet(PUBLIC_IPV4, covered)) out.push({ box: { a, p: ALL_PORTS }, tag: route });
+    if (!v6Decided) out.push({ box: { a: IPV6_INTERNET, p: ALL_PORTS }, tag: route });
   }
   return out;
 };
@@ -95,12 +119,19 @@ export interface AclPass<T> {
   readonly outbound: NetworkAclEntry;
 }
 
+/** The source range of an ACL entry; an IPv6 entry holds the IPv6 internet per the asymmetry above. */
+const aclRange = (e: NetworkAclEntry): Interval | undefined =>
+  ipv4Cidr(e.cidr) ??
+  ((e.action === 'allow' ? ipv6ReachesInternet(e.cidr) : ipv6CoversInternet(e.cidr))
+    ? IPV6_INTERNET
+    : undefined);
+
 const aclRules = (acl: NetworkAcl, egress: boolean, proto: Proto) =>
   acl.entries
-    .filter((e) => e.egress === egress && coversProto(e.protocol, proto) && ipv4Cidr(e.cidr))
+    .filter((e) => e.egress === egress && coversProto(e.protocol, proto) && aclRange(e))
     .sort((x, y) => x.ruleNumber - y.ruleNumber)
     .map((e) => ({
-      box: { a: ipv4Cidr(e.cidr) as Interval, p: portRange(e.fromPort, e.toPort) } satisfies Box,
+      box: { a: aclRange(e) as Interval, p: portRange(e.fromPort, e.toPort) } satisfies Box,
       allow: e.action === 'allow',
       rule: e,
     }));
@@ -143,10 +174,16 @@ export interface SgPass {
   readonly rule: SecurityGroupRule;
 }
 
-/** Internet sources an SG admits for one protocol: public IPv4 CIDRs on the rule's ports. */
+/**
+ * Internet sources an SG admits for one protocol: public IPv4 CIDRs, and IPv6 CIDRs holding global
+ * unicast space (as the IPv6 internet), on the rule's ports.
+ */
 export const sgIngress = (group: SecurityGroup, proto: Proto): Tagged<SgPass>[] =>
   group.rules.flatMap((rule) => {
-    if (rule.egress || !rule.cidrIpv4 || !coversProto(rule.protocol, proto)) return [];
+    if (rule.egress || !coversProto(rule.protocol, proto)) return [];
     const p = portRange(rule.fromPort, rule.toPort);
-    return publicPart(rule.cidrIpv4).map((a) => ({ box: { a, p }, tag: { group, rule } }));
+    if (rule.cidrIpv4) return publicPart(rule.cidrIpv4).map((a) => ({ box: { a, p }, tag: { group, rule } }));
+    if (rule.cidrIpv6 && ipv6ReachesInternet(rule.cidrIpv6))
+      return [{ box: { a: IPV6_INTERNET, p }, tag: { group, rule } }];
+    return [];
   });

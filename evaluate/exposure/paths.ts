@@ -5,7 +5,8 @@
  * indexes by id — no all-pairs loops.
  *
  * Entries modelled:
- * 1. A workload network interface with a public IP / EIP: IGW → route → subnet → NACL → ENI → SG.
+ * 1. A workload network interface with a public IP / EIP, or a global IPv6 address:
+ *    IGW → route → subnet → NACL → ENI → SG.
  * 2. An internet-facing ALB/NLB: IGW → route → subnet → NACL → LB → SG (none for an NLB without one)
  *    → listener → target group.
  * 3. A REGIONAL/EDGE REST API whose served method needs no API key and whose resource policy admits
@@ -55,6 +56,8 @@ import {
   formatPorts,
   intersectRegions,
   ipv4Cidr,
+  isGlobalIpv6,
+  MAX_IPV4,
   PUBLIC_IPV4,
   portsOf,
   type Tagged,
@@ -180,7 +183,10 @@ const describeProtoPorts = (proto: Proto, box: Box): string => `${proto} ${forma
 
 /** 'tcp 8080 from 0.0.0.0/0': the SG rule as written (its own port range, not the narrowed one). */
 const sgRuleNote = (proto: Proto, pass: SgPass): string =>
-  `${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} from ${pass.rule.cidrIpv4 ?? '?'}`;
+  `${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} from ${pass.rule.cidrIpv4 ?? pass.rule.cidrIpv6 ?? '?'}`;
+
+/** A box of IPv6 sources (the synthetic IPv6-internet address sits just past the IPv4 space). */
+const isIpv6Box = (box: Box): boolean => box.a.lo > MAX_IPV4;
 
 /** 'tcp 22, 8080; udp 53' from per-protocol regions. */
 const portsSummary = (byProto: ReadonlyMap<Proto, readonly Tagged<unknown>[]>): string =>
@@ -368,13 +374,18 @@ class Model {
 
 const publicIpPaths = (m: Model): ExposurePath[] =>
   m.inventory.ec2.networkInterfaces.flatMap((eni): ExposurePath[] => {
-    // Without a public IP / EIP the IGW has nothing to translate to: the ENI is not addressable from outside.
-    if (!eni.publicIp || !m.inScope.has(eni.vpcId) || !isWorkloadInterface(eni)) return [];
+    // Over IPv4, without a public IP / EIP the IGW has nothing to translate to: the ENI is not addressable
+    // from outside. Over IPv6 there is no translation: a global unicast address is the internet address
+    // itself, while ULA (fc00::/7) and link-local (fe80::/10) addresses are never routed from the internet.
+    const globalIpv6 = (eni.ipv6Addresses ?? []).filter(isGlobalIpv6);
+    if (!eni.publicIp && globalIpv6.length === 0) return [];
+    if (!m.inScope.has(eni.vpcId) || !isWorkloadInterface(eni)) return [];
     const reach = m.subnetReach(eni.subnetId);
     if (!reach) return [];
+    const addressable = (box: Box) => (isIpv6Box(box) ? globalIpv6.length > 0 : eni.publicIp !== undefined);
     const byProto = new Map<Proto, Tagged<{ s: SubnetTag; g: SgPass }>[]>();
     for (const proto of PROTOCOLS) {
-      const inside = reach.byProto.get(proto) ?? [];
+      const inside = (reach.byProto.get(proto) ?? []).filter((t) => addressable(t.box));
       if (inside.length === 0) continue;
       const sgs = eni.securityGroupIds.flatMap((g) => m.sgRegion(g, proto));
       const through = intersectRegions(inside, sgs, (s, g) => ({ s, g }));
@@ -391,7 +402,11 @@ const publicIpPaths = (m: Model): ExposurePath[] =>
         kind: 'network-interface',
         id: eni.id,
         label: eniLabel,
-        note: eni.allocationId ? `EIP ${eni.publicIp}` : eni.publicIp,
+        note: isIpv6Box(t.box)
+          ? `IPv6 ${globalIpv6[0]}`
+          : eni.allocationId
+            ? `EIP ${eni.publicIp}`
+            : eni.publicIp,
       },
       {
         kind: 'security-group',
@@ -400,7 +415,7 @@ const publicIpPaths = (m: Model): ExposurePath[] =>
         note: sgRuleNote(proto, t.tag.g),
       },
     ];
-    const reason = m.declaredReason(eni.id, eni.instanceId, eni.publicIp);
+    const reason = m.declaredReason(eni.id, eni.instanceId, eni.publicIp, ...globalIpv6);
     return [
       {
         entry: { kind: 'public-ip', resource: ref, label: eniLabel },
@@ -449,6 +464,8 @@ const loadBalancerPaths = (m: Model): ExposurePath[] =>
     if (listeners.length === 0 || tgs.length === 0) return [];
     type Tag = { s: SubnetTag; g?: SgPass; l: Listener };
     // Try each subnet of the LB (one LB node per subnet); the first that lets anything through is drawn.
+    // The LB's IP address type (ipv4 / dualstack) is not collected, so its listeners are modelled over
+    // IPv4 only (ALL_ADDRESSES); the IPv6 side of a dualstack LB is not drawn separately.
     let found: { subnetId: string; reach: SubnetReach; byProto: Map<Proto, Tagged<Tag>[]> } | undefined;
     for (const subnetId of lb.subnetIds) {
       const reach = m.subnetReach(subnetId);

@@ -48,6 +48,52 @@ export const ipv4Cidr = (cidr: string): Interval | undefined => {
   return { lo, hi: lo + size - 1 };
 };
 
+// ------------------------------------------------------------------------------------------- IPv6
+
+/**
+ * IPv6 is modelled coarsely. 128-bit addresses do not fit the exact-double arithmetic above, so the whole
+ * IPv6 internet is ONE synthetic source address just past the IPv4 space: a range either admits "the IPv6
+ * internet" or it does not. What arrives from an IGW over IPv6 is global unicast (2000::/3); ULA
+ * (fc00::/7), link-local (fe80::/10) and multicast never do. So that the simplification can only make a
+ * path look open, never closed:
+ * - a range that lets traffic through (IGW route, NACL allow, SG rule) admits the point when it overlaps
+ *   2000::/3 at all (`::/0`, `2000::/3`, `2406:da14::/32` ...), i.e. "some internet sources get in";
+ * - a range that stops traffic (NACL deny, a more specific non-IGW route) removes the point only when it
+ *   covers all of 2000::/3 (`::/0`, `2000::/3`); denying one provider's prefix leaves the rest open.
+ */
+export const IPV6_INTERNET: Interval = { lo: MAX_IPV4 + 1, hi: MAX_IPV4 + 1 };
+/** Every source the model knows: all of IPv4 and the IPv6 internet. */
+export const ANY_SOURCE: Interval = { lo: 0, hi: IPV6_INTERNET.hi };
+
+/** The first 16 bits and the prefix length of an IPv6 address or CIDR; undefined when not IPv6. */
+const ipv6Head = (cidr: string): { head: number; prefix: number } | undefined => {
+  const [base = '', prefixText = '128', ...rest] = cidr.split('/');
+  const prefix = Number(prefixText);
+  if (rest.length > 0 || !base.includes(':') || !/^[0-9a-f:.]+$/i.test(base)) return undefined;
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 128) return undefined;
+  const first = base.startsWith('::') ? '0' : (base.split(':')[0] ?? '');
+  if (!/^[0-9a-f]{1,4}$/i.test(first)) return undefined;
+  return { head: Number.parseInt(first, 16), prefix };
+};
+
+/** True when an IPv6 CIDR covers all of global unicast 2000::/3 (`::/0`, `::/1`, `2000::/3`). */
+export const ipv6CoversInternet = (cidr: string): boolean => {
+  const h = ipv6Head(cidr);
+  if (!h || h.prefix > 3) return false;
+  const shift = 16 - h.prefix;
+  return Math.floor(h.head / 2 ** shift) === Math.floor(0x2000 / 2 ** shift);
+};
+
+/** True when an IPv6 CIDR (or address) holds some global unicast space, i.e. internet addresses. */
+export const ipv6ReachesInternet = (cidr: string): boolean => {
+  const h = ipv6Head(cidr);
+  if (!h) return false;
+  return ipv6CoversInternet(cidr) || (h.prefix >= 3 && h.head >>> 13 === 0b001);
+};
+
+/** A global unicast IPv6 address (2000::/3): reachable from the internet if routes and rules allow. */
+export const isGlobalIpv6 = (address: string): boolean => ipv6ReachesInternet(address.split('/')[0] ?? '');
+
 /** Prefix length of a CIDR (for longest-prefix match); -1 when unparseable. */
 export const prefixLength = (cidr: string): number => {
   const n = Number(cidr.split('/')[1] ?? (cidr.includes(':') ? 128 : 32));
