@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { vpcPublicEni } from '../../../checks/vpc/public-eni.ts';
+import type { Route } from '../../../inventory/types.ts';
 import { run } from '../../fixtures/evaluate.ts';
 import { anIntent } from '../../fixtures/intent.ts';
-import { aNatGateway, aNetworkInterface, anInventory, aVpc } from '../../fixtures/inventory.ts';
+import {
+  aNatGateway,
+  aNetworkInterface,
+  anInventory,
+  aRoute,
+  aRouteTable,
+  aSubnet,
+  aVpc,
+} from '../../fixtures/inventory.ts';
 import { seed002Inventory } from '../../fixtures/vpc.ts';
 
 const withEni = (o: Parameters<typeof aNetworkInterface>[0]) =>
@@ -129,5 +138,94 @@ describe('vpc.public-eni', () => {
       },
     });
     expect(run(vpcPublicEni, inventory)).toEqual([]);
+  });
+
+  describe('global IPv6 address', () => {
+    const SUBNET = 'subnet-0a1b2c3d4e5f60002';
+    const IPV6 = '2406:da14:7f3:1a01:9b3e:22c1:4d7a:e5f0';
+    const v6Route = (targetId: string, o: Partial<Route> = {}): Route =>
+      aRoute({
+        destination: '::/0',
+        destinationKind: 'ipv6',
+        targetId,
+        targetKind: targetId.startsWith('eigw-') ? 'egress-only-internet-gateway' : 'internet-gateway',
+        ...o,
+      });
+    const dualStack = (route: Route | undefined, eni: Parameters<typeof aNetworkInterface>[0] = {}) =>
+      anInventory({
+        ec2: {
+          vpcs: [aVpc({ ipv6CidrBlocks: ['2406:da14:7f3:1a00::/56'] })],
+          subnets: [aSubnet({ id: SUBNET, ipv6CidrBlocks: ['2406:da14:7f3:1a01::/64'] })],
+          routeTables: [
+            aRouteTable({
+              id: 'rtb-0a1b2c3d4e5f60002',
+              name: 'prod-app-rt',
+              subnetIds: [SUBNET],
+              routes: [
+                aRoute(),
+                aRoute({ destination: '2406:da14:7f3:1a00::/56', destinationKind: 'ipv6' }),
+                ...(route ? [route] : []),
+              ],
+            }),
+          ],
+          networkInterfaces: [aNetworkInterface({ ipv6Addresses: [IPV6], ...eni })],
+        },
+      });
+
+    it('reports an ENI with a global IPv6 address in a subnet routing ::/0 to an internet gateway', () => {
+      const violations = run(vpcPublicEni, dualStack(v6Route('igw-0a1b2c3d4e5f60001')));
+      expect(violations).toHaveLength(1);
+      expect(violations[0]).toMatchObject({
+        resource: { type: 'AWS::EC2::NetworkInterface', id: 'eni-0a1b2c3d4e5f60001' },
+        actual: `${IPV6}（::/0 → igw-0a1b2c3d4e5f60001）`,
+        fact: 'public-ipv6',
+      });
+      expect(violations[0]?.message).toContain('prod-app-rt (rtb-0a1b2c3d4e5f60002)');
+    });
+
+    it('passes the twin whose ::/0 goes to an egress-only internet gateway', () => {
+      expect(run(vpcPublicEni, dualStack(v6Route('eigw-0a1b2c3d4e5f60001')))).toEqual([]);
+    });
+
+    it('passes the twin whose subnet has no ::/0 route at all', () => {
+      expect(run(vpcPublicEni, dualStack(undefined))).toEqual([]);
+    });
+
+    it('passes the twin whose ::/0 route to the internet gateway is a blackhole', () => {
+      expect(run(vpcPublicEni, dualStack(v6Route('igw-0a1b2c3d4e5f60001', { state: 'blackhole' })))).toEqual(
+        [],
+      );
+    });
+
+    it('passes the twin ENI without an IPv6 address', () => {
+      expect(run(vpcPublicEni, dualStack(v6Route('igw-0a1b2c3d4e5f60001'), { ipv6Addresses: [] }))).toEqual(
+        [],
+      );
+    });
+
+    it('passes the twin ENI with only a unique local address (fc00::/7)', () => {
+      const inventory = dualStack(v6Route('igw-0a1b2c3d4e5f60001'), {
+        ipv6Addresses: ['fd12:3456:789a:1::15'],
+      });
+      expect(run(vpcPublicEni, inventory)).toEqual([]);
+    });
+
+    it('reports a public IPv4 address and a public IPv6 address of one ENI as two facts', () => {
+      const inventory = dualStack(v6Route('igw-0a1b2c3d4e5f60001'), { publicIp: '54.199.10.20' });
+      expect(run(vpcPublicEni, inventory).map((v) => v.fact)).toEqual(['public-ipv4', 'public-ipv6']);
+    });
+
+    it('skips the IPv6 address of an internet-facing ALB ENI', () => {
+      const inventory = dualStack(v6Route('igw-0a1b2c3d4e5f60001'), {
+        description: 'ELB app/prod-alb/50dc6c495c0c9188',
+        requesterId: 'amazon-elb',
+      });
+      expect(run(vpcPublicEni, inventory)).toEqual([]);
+    });
+
+    it('allows global IPv6 addresses under the classic profile', () => {
+      const inventory = dualStack(v6Route('igw-0a1b2c3d4e5f60001'));
+      expect(run(vpcPublicEni, inventory, anIntent({ profile: 'classic' }))).toEqual([]);
+    });
   });
 });
