@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { auditExceptionExpired } from '../../../checks/audit/exception-expired.ts';
+import { NOW, run } from '../../fixtures/evaluate.ts';
+import { anIntent } from '../../fixtures/intent.ts';
+import { anInventory } from '../../fixtures/inventory.ts';
+
+const exception = { check: 'sg.world-ingress', resource: 'sg-0a1b2c3d4e5f60002', reason: '移行作業中。' };
+
+describe('audit.exception-expired', () => {
+  it('reports an exception whose expiry day has passed, on the excepted resource with its check type', () => {
+    const violations = run(
+      auditExceptionExpired,
+      anInventory(),
+      anIntent({ exceptions: [{ ...exception, expires: '2026-11-20' }] }),
+    );
+    expect(violations).toHaveLength(1);
+    expect(violations[0]?.resource).toEqual({
+      type: 'AWS::EC2::SecurityGroup',
+      id: 'sg-0a1b2c3d4e5f60002',
+      region: 'global',
+    });
+    expect(violations[0]?.message).toContain('理由: 移行作業中）');
+  });
+
+  it('is silent on the expiry day itself (an exception lasts to the end of that day)', () => {
+    const today = NOW.toISOString().slice(0, 10);
+    expect(
+      run(auditExceptionExpired, anInventory(), anIntent({ exceptions: [{ ...exception, expires: today }] })),
+    ).toEqual([]);
+  });
+
+  it('is silent on an exception without expiry', () => {
+    expect(run(auditExceptionExpired, anInventory(), anIntent({ exceptions: [exception] }))).toEqual([]);
+  });
+});
