@@ -159,6 +159,14 @@ describe('check registry', () => {
       expect(Object.values(module)).toContain(check());
     });
 
+    it('has a test file of its own beside the others of its group', () => {
+      const [group, name] = id.split('.') as [string, string];
+      expect(
+        existsSync(resolve(ROOT, 'test', 'checks', group, `${name}.test.ts`)),
+        `test/checks/${group}/${name}.test.ts`,
+      ).toBe(true);
+    });
+
     it('explains itself in Japanese', () => {
       const c = check();
       for (const field of ['title', 'explanation', 'impact', 'remediation'] as const) {
