@@ -24,12 +24,16 @@ export interface LambdaConfig {
   readonly remindAfterHours: number;
 }
 
-/** 'all' or a comma-separated list of region names. */
-const regionChoice = (value: string): RegionChoice => {
-  const regions = value
+/** A comma-separated environment value as its non-empty, trimmed entries. */
+export const envList = (value: string | undefined): string[] =>
+  (value ?? '')
     .split(',')
-    .map((r) => r.trim())
+    .map((v) => v.trim())
     .filter(Boolean);
+
+/** 'all' or a comma-separated list of region names. */
+export const regionChoice = (value: string | undefined): RegionChoice => {
+  const regions = envList(value);
   return regions.length === 1 && regions[0] === 'all' ? 'all' : regions;
 };
 
@@ -48,7 +52,7 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
     ...(env.STATE_LOCATION ? { stateLocation: env.STATE_LOCATION } : {}),
     ...(env.STATE_BUCKET_PREFIX ? { stateBucketPrefix: env.STATE_BUCKET_PREFIX } : {}),
     stateKey: env.STATE_KEY ?? 'arch-auditor/state.json',
-    regions: regionChoice(env.AUDIT_REGIONS ?? env.AWS_REGION ?? ''),
+    regions: regionChoice(env.AUDIT_REGIONS ?? env.AWS_REGION),
     remindAfterHours: remind,
   };
 };

@@ -2,6 +2,8 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { InputValidationError } from '../errors.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { AccountTarget } from './accounts.ts';
+import type { RegionChoice } from './audit.ts';
+import { envList, regionChoice } from './config.ts';
 import { failedInventory, GLOBAL_REGION, mergeInventories } from './merge.ts';
 
 /**
@@ -139,24 +141,17 @@ export interface FanOutConfig {
   readonly organizationalUnits: readonly string[];
   readonly tags: readonly { key: string; value: string }[];
   /** Explicit regions or every enabled one (AUDIT_REGIONS=all). */
-  readonly regions: readonly string[] | 'all';
+  readonly regions: RegionChoice;
   readonly roleName?: string;
   readonly externalId?: string;
   /** Intent locations, most specific first (comma-separated INTENT_LOCATION). */
   readonly intentLocations: readonly string[];
 }
 
-const list = (value: string | undefined): string[] =>
-  (value ?? '')
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-
 export const readFanOutConfig = (env: NodeJS.ProcessEnv = process.env): FanOutConfig => {
-  const accounts = list(env.AUDIT_ACCOUNTS);
+  const accounts = envList(env.AUDIT_ACCOUNTS);
   const organization = accounts.length === 1 && accounts[0] === 'org';
-  const regions = list(env.AUDIT_REGIONS ?? env.AWS_REGION);
-  const tags = list(env.AUDIT_ORG_TAGS).map((pair) => {
+  const tags = envList(env.AUDIT_ORG_TAGS).map((pair) => {
     const [key = '', ...rest] = pair.split('=');
     return { key, value: rest.join('=') };
   });
@@ -168,11 +163,12 @@ export const readFanOutConfig = (env: NodeJS.ProcessEnv = process.env): FanOutCo
   return {
     accounts: organization ? [] : accounts,
     organization,
-    organizationalUnits: list(env.AUDIT_ORG_OUS),
+    organizationalUnits: envList(env.AUDIT_ORG_OUS),
     tags,
-    regions: regions.length === 1 && regions[0] === 'all' ? 'all' : regions,
+    regions: regionChoice(env.AUDIT_REGIONS ?? env.AWS_REGION),
     ...(env.AUDIT_ROLE_NAME ? { roleName: env.AUDIT_ROLE_NAME } : {}),
     ...(env.AUDIT_EXTERNAL_ID ? { externalId: env.AUDIT_EXTERNAL_ID } : {}),
-    intentLocations: list(env.INTENT_LOCATION),
+    intentLocations: envList(env.INTENT_LOCATION),
   };
 };
+
