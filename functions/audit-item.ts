@@ -4,7 +4,14 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { collectAccount } from '../app/audit.ts';
 import { deadlineOption } from '../app/deadline.ts';
-import { ALL_REGIONS, type FanOutItem, partKey, readFanOutConfig, writeJson } from '../app/fanout.ts';
+import {
+  ALL_REGIONS,
+  type FanOutItem,
+  fanOutRole,
+  partKey,
+  readFanOutConfig,
+  writeJson,
+} from '../app/fanout.ts';
 import { createLogger, inventoryCounts, logCollectionErrors, phase, sliceCounts } from '../app/log.ts';
 import { GLOBAL_REGION } from '../app/merge.ts';
 import { itemEventSchema } from './fanout-events.ts';
@@ -12,7 +19,7 @@ import { logErrors } from './middleware/log-errors.ts';
 import { validateEvent } from './middleware/validate-event.ts';
 
 const logger = createLogger('audit-item');
-const fanOut = readFanOutConfig();
+const role = fanOutRole(readFanOutConfig());
 const s3 = new S3Client({});
 
 export interface ItemResult {
@@ -29,10 +36,6 @@ export interface ItemResult {
  */
 export const auditItemHandler = async (item: FanOutItem, context?: Context): Promise<ItemResult> => {
   logger.appendKeys({ runId: item.runId, account: item.account?.id ?? 'self', region: item.region });
-  const role =
-    item.account && fanOut.roleName
-      ? { roleName: fanOut.roleName, ...(fanOut.externalId ? { externalId: fanOut.externalId } : {}) }
-      : undefined;
   const scope =
     item.region === GLOBAL_REGION
       ? { regions: [] as string[], regional: false, global: true }
@@ -43,7 +46,7 @@ export const auditItemHandler = async (item: FanOutItem, context?: Context): Pro
     () =>
       collectAccount({
         ...(item.account ? { account: item.account } : {}),
-        ...(role ? { role } : {}),
+        ...(item.account && role ? { role } : {}),
         ...scope,
         // Stop in time to write the part: the summary then reports the calls not finished.
         ...deadlineOption(context),

@@ -15,6 +15,7 @@ import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import {
   ALL_REGIONS,
   type FanOutConfig,
+  fanOutRole,
   itemsKey,
   newRunId,
   type PlanOutput,
@@ -35,6 +36,7 @@ import { validateEvent } from './middleware/validate-event.ts';
 const logger = createLogger('plan');
 const lambdaConfig = readLambdaConfig();
 const fanOut: FanOutConfig = readFanOutConfig();
+const role = fanOutRole(fanOut);
 const s3 = new S3Client({});
 
 /** Accounts whose enabled regions are listed at once (one AssumeRole + DescribeRegions each). */
@@ -61,13 +63,7 @@ const accountsOf = async (event: PlanEvent): Promise<AccountTarget[]> => {
 /** The account's enabled regions, or ALL_REGIONS when they cannot be listed (its item reports why). */
 const enabledRegions = async (account: AccountTarget | undefined): Promise<string[]> => {
   try {
-    const credentials =
-      account && fanOut.roleName
-        ? await assumeRole(account.id, {
-            roleName: fanOut.roleName,
-            ...(fanOut.externalId ? { externalId: fanOut.externalId } : {}),
-          })
-        : undefined;
+    const credentials = account && role ? await assumeRole(account.id, role) : undefined;
     return await listEnabledRegions(
       createRegionalClients(bootstrapRegion(), {
         ...(credentials ? { credentials } : {}),
