@@ -1,5 +1,6 @@
 import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
+import { SEVERITY_LABEL } from '../report/labels.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
 import { consoleUrl } from './console.ts';
 import type { AlertDiff, AlertStateEntry, RecoveredFinding } from './state.ts';
@@ -106,13 +107,6 @@ export interface RenderOptions {
 }
 
 // --------------------------------------------------------------------------------- Wording
-
-export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
-  critical: '緊急',
-  high: '高',
-  medium: '中',
-  low: '低',
-};
 
 const SEVERITY_EMOJI: Readonly<Record<Severity, string>> = {
   critical: '🔴',

@@ -7,7 +7,3 @@ export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
   medium: '中',
   low: '低',
 };
-
-/** "name (id)" or the id alone. */
-export const resourceLabel = (r: { readonly id: string; readonly name?: string }): string =>
-  r.name ? `${r.name} (${r.id})` : r.id;

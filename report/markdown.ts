@@ -5,7 +5,8 @@ import {
   type IntendedDoor,
 } from '../evaluate/exposure/paths.ts';
 import type { Severity } from '../intent/schema.ts';
-import { resourceLabel, SEVERITY_LABEL } from './labels.ts';
+import { label } from '../inventory/derive.ts';
+import { SEVERITY_LABEL } from './labels.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
 /**
@@ -101,7 +102,7 @@ const renderFinding = (f: Finding, severity: Severity): string[] => {
   return [
     `#### [${SEVERITY_LABEL[severity]}] \`${f.checkId}\` ${md(f.title)}`,
     '',
-    `- 対象: ${md(f.resource.type)} ${md(resourceLabel(f.resource))} (${md(f.resource.region)})`,
+    `- 対象: ${md(f.resource.type)} ${md(label(f.resource))} (${md(f.resource.region)})`,
     `- 検出内容: ${md(f.message)}`,
     ...(f.expected !== undefined ? [`- 期待する状態: ${md(f.expected)}`] : []),
     ...(f.actual !== undefined ? [`- 現在の状態: ${md(f.actual)}`] : []),
@@ -177,7 +178,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
     lines.push(`## 例外で抑止した検出（${report.suppressed.length} 件）`, '');
     for (const s of report.suppressed)
       lines.push(
-        `- \`${s.checkId}\` ${md(resourceLabel(s.resource))}: ${md(s.exception.reason)}${s.exception.expires ? `（期限 ${s.exception.expires}）` : ''}`,
+        `- \`${s.checkId}\` ${md(label(s.resource))}: ${md(s.exception.reason)}${s.exception.expires ? `（期限 ${s.exception.expires}）` : ''}`,
       );
     lines.push('');
   }

@@ -1,5 +1,6 @@
 import type { Severity } from '../intent/schema.ts';
-import { resourceLabel, SEVERITY_LABEL } from './labels.ts';
+import { label } from '../inventory/derive.ts';
+import { SEVERITY_LABEL } from './labels.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
 /** The readable Japanese report for a terminal, grouped by severity, most severe first. */
@@ -37,7 +38,7 @@ export const renderText = (report: Report): string => {
     lines.push('', `■ 例外で抑止した検出（${report.suppressed.length} 件）`);
     for (const s of report.suppressed) {
       lines.push(
-        `  - [${s.checkId}] ${resourceLabel(s.resource)}: ${s.exception.reason}${s.exception.expires ? `（期限 ${s.exception.expires}）` : ''}`,
+        `  - [${s.checkId}] ${label(s.resource)}: ${s.exception.reason}${s.exception.expires ? `（期限 ${s.exception.expires}）` : ''}`,
       );
     }
   }
@@ -47,7 +48,7 @@ export const renderText = (report: Report): string => {
 const renderFinding = (f: Finding, severity: Severity): string[] => [
   '',
   `  [${SEVERITY_LABEL[severity]}] ${f.checkId}: ${f.title}`,
-  `    対象: ${f.resource.type} ${resourceLabel(f.resource)} (${f.resource.region})`,
+  `    対象: ${f.resource.type} ${label(f.resource)} (${f.resource.region})`,
   `    検出内容: ${f.message}`,
   ...(f.expected !== undefined ? [`    期待する状態: ${f.expected}`] : []),
   ...(f.actual !== undefined ? [`    現在の状態: ${f.actual}`] : []),
