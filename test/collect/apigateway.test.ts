@@ -20,28 +20,16 @@ import { createFingerprinter } from '../../collect/secrets.ts';
 import { currentMethodSignatures } from '../../inventory/api-signature.ts';
 import {
   ADMIN_API_ID,
-  adminDeployments,
-  adminResources,
-  adminStages,
   apiKeys,
-  devExportDocument,
   ESCAPED_POLICY,
   exportOf,
+  mockApiGatewayAccount,
   NLB_ARN,
   PLAIN_POLICY,
   PROD_API_ID,
-  prodDeployments,
-  prodExportDocument,
-  prodResources,
-  prodStages,
   REGION,
-  restApisPage1,
   restApisPage2,
   SECRET_API_KEY_VALUE,
-  usagePlanKeysPage1,
-  usagePlanKeysPage2,
-  usagePlans,
-  vpcLinks,
 } from '../fixtures/apigateway-responses.ts';
 
 const apigw = mockClient(APIGatewayClient);
@@ -56,39 +44,7 @@ const accessDenied = (resource: string) =>
     message: `User: arn:aws:sts::123456789012:assumed-role/auditor/session is not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:ap-northeast-1::${resource}`,
   });
 
-const mockHappyAccount = () => {
-  apigw
-    .on(GetRestApisCommand)
-    .resolvesOnce(restApisPage1)
-    .resolvesOnce(restApisPage2)
-    .on(GetResourcesCommand, { restApiId: PROD_API_ID })
-    .resolves(prodResources)
-    .on(GetResourcesCommand, { restApiId: ADMIN_API_ID })
-    .resolves(adminResources)
-    .on(GetStagesCommand, { restApiId: PROD_API_ID })
-    .resolves(prodStages)
-    .on(GetStagesCommand, { restApiId: ADMIN_API_ID })
-    .resolves(adminStages)
-    .on(GetDeploymentsCommand, { restApiId: PROD_API_ID })
-    .resolves(prodDeployments)
-    .on(GetDeploymentsCommand, { restApiId: ADMIN_API_ID })
-    .resolves(adminDeployments)
-    .on(GetExportCommand, { restApiId: PROD_API_ID, stageName: 'prod' })
-    .resolves(exportOf(prodExportDocument))
-    .on(GetExportCommand, { restApiId: PROD_API_ID, stageName: 'dev' })
-    .resolves(exportOf(devExportDocument))
-    .on(GetExportCommand, { restApiId: ADMIN_API_ID })
-    .resolves(exportOf({ openapi: '3.0.1', paths: {} }))
-    .on(GetVpcLinksCommand)
-    .resolves(vpcLinks)
-    .on(GetUsagePlansCommand)
-    .resolves(usagePlans)
-    .on(GetUsagePlanKeysCommand)
-    .resolvesOnce(usagePlanKeysPage1)
-    .resolvesOnce(usagePlanKeysPage2)
-    .on(GetApiKeysCommand)
-    .resolves(apiKeys);
-};
+const mockHappyAccount = () => mockApiGatewayAccount(apigw);
 
 describe('collectApiGateway', () => {
   beforeEach(() => apigw.reset());

@@ -15,14 +15,12 @@ import {
   distributionsPage1,
   distributionsPage2,
   MANAGED_SECURITY_HEADERS_POLICY_ID,
-  managedSecurityHeadersPolicy,
+  mockCloudFrontAccount,
   motoDistributionConfig,
   motoSummary,
   SECRET_HEADER_VALUE,
   STATIC_POLICY_ID,
-  staticPolicy,
   VPC_ORIGIN_ID,
-  vpcOrigin,
   websiteDistribution,
 } from '../fixtures/cloudfront-responses.ts';
 
@@ -38,18 +36,7 @@ const accessDenied = (action: string) =>
     message: `User: arn:aws:sts::123456789012:assumed-role/auditor/session is not authorized to perform: cloudfront:${action}`,
   });
 
-const mockHappyAccount = () => {
-  cloudfront
-    .on(ListDistributionsCommand)
-    .resolvesOnce(distributionsPage1)
-    .resolvesOnce(distributionsPage2)
-    .on(GetVpcOriginCommand, { Id: VPC_ORIGIN_ID })
-    .resolves(vpcOrigin)
-    .on(GetResponseHeadersPolicyCommand, { Id: MANAGED_SECURITY_HEADERS_POLICY_ID })
-    .resolves(managedSecurityHeadersPolicy)
-    .on(GetResponseHeadersPolicyCommand, { Id: STATIC_POLICY_ID })
-    .resolves(staticPolicy);
-};
+const mockHappyAccount = () => mockCloudFrontAccount(cloudfront);
 
 describe('collectCloudFront', () => {
   beforeEach(() => cloudfront.reset());

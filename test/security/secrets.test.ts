@@ -1,27 +1,12 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  APIGatewayClient,
-  type ApiKeys,
-  GetApiKeysCommand,
-  GetDeploymentsCommand,
-  GetExportCommand,
-  GetResourcesCommand,
-  GetRestApisCommand,
-  GetStagesCommand,
-  GetUsagePlanKeysCommand,
-  GetUsagePlansCommand,
-  GetVpcLinksCommand,
-} from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, type ApiKeys } from '@aws-sdk/client-api-gateway';
 import {
   CloudFrontClient,
   type DistributionList,
   GetDistributionConfigCommand,
   type GetDistributionConfigResult,
-  GetResponseHeadersPolicyCommand,
-  GetVpcOriginCommand,
-  ListDistributionsCommand,
   type ListDistributionsResult,
 } from '@aws-sdk/client-cloudfront';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -43,39 +28,14 @@ import { FileStateStore, renderPreview, sendAlerts } from '../../notify/index.ts
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderText } from '../../report/text.ts';
 import type { Report } from '../../report/types.ts';
-import {
-  ADMIN_API_ID,
-  adminDeployments,
-  adminResources,
-  adminStages,
-  apiKeys,
-  devExportDocument,
-  exportOf,
-  PROD_API_ID,
-  prodDeployments,
-  prodExportDocument,
-  prodResources,
-  prodStages,
-  restApisPage1,
-  restApisPage2,
-  SECRET_API_KEY_VALUE,
-  usagePlanKeysPage1,
-  usagePlanKeysPage2,
-  usagePlans,
-  vpcLinks,
-} from '../fixtures/apigateway-responses.ts';
+import { apiKeys, mockApiGatewayAccount, SECRET_API_KEY_VALUE } from '../fixtures/apigateway-responses.ts';
 import {
   distributionsPage1,
   distributionsPage2,
-  MANAGED_SECURITY_HEADERS_POLICY_ID,
-  managedSecurityHeadersPolicy,
+  mockCloudFrontAccount,
   motoDistributionConfig,
   motoSummary,
   SECRET_HEADER_VALUE,
-  STATIC_POLICY_ID,
-  staticPolicy,
-  VPC_ORIGIN_ID,
-  vpcOrigin,
 } from '../fixtures/cloudfront-responses.ts';
 
 /**
@@ -173,49 +133,9 @@ const mockAccount = () => {
   ec2.onAnyCommand().resolves({});
   elbv2.onAnyCommand().resolves({});
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
-  cloudfront
-    .on(ListDistributionsCommand)
-    .resolvesOnce(cfPage1)
-    .resolvesOnce(cfPage2)
-    .on(GetDistributionConfigCommand)
-    .resolves(motoConfig)
-    .on(GetVpcOriginCommand, { Id: VPC_ORIGIN_ID })
-    .resolves(vpcOrigin)
-    .on(GetResponseHeadersPolicyCommand, { Id: MANAGED_SECURITY_HEADERS_POLICY_ID })
-    .resolves(managedSecurityHeadersPolicy)
-    .on(GetResponseHeadersPolicyCommand, { Id: STATIC_POLICY_ID })
-    .resolves(staticPolicy);
-  apigw
-    .on(GetRestApisCommand)
-    .resolvesOnce(restApisPage1)
-    .resolvesOnce(restApisPage2)
-    .on(GetResourcesCommand, { restApiId: PROD_API_ID })
-    .resolves(prodResources)
-    .on(GetResourcesCommand, { restApiId: ADMIN_API_ID })
-    .resolves(adminResources)
-    .on(GetStagesCommand, { restApiId: PROD_API_ID })
-    .resolves(prodStages)
-    .on(GetStagesCommand, { restApiId: ADMIN_API_ID })
-    .resolves(adminStages)
-    .on(GetDeploymentsCommand, { restApiId: PROD_API_ID })
-    .resolves(prodDeployments)
-    .on(GetDeploymentsCommand, { restApiId: ADMIN_API_ID })
-    .resolves(adminDeployments)
-    .on(GetExportCommand, { restApiId: PROD_API_ID, stageName: 'prod' })
-    .resolves(exportOf(prodExportDocument))
-    .on(GetExportCommand, { restApiId: PROD_API_ID, stageName: 'dev' })
-    .resolves(exportOf(devExportDocument))
-    .on(GetExportCommand, { restApiId: ADMIN_API_ID })
-    .resolves(exportOf({ openapi: '3.0.1', paths: {} }))
-    .on(GetVpcLinksCommand)
-    .resolves(vpcLinks)
-    .on(GetUsagePlansCommand)
-    .resolves(usagePlans)
-    .on(GetUsagePlanKeysCommand)
-    .resolvesOnce(usagePlanKeysPage1)
-    .resolvesOnce(usagePlanKeysPage2)
-    .on(GetApiKeysCommand)
-    .resolves(seededApiKeys);
+  mockCloudFrontAccount(cloudfront, [cfPage1, cfPage2]);
+  cloudfront.on(GetDistributionConfigCommand).resolves(motoConfig);
+  mockApiGatewayAccount(apigw, seededApiKeys);
   s3.on(GetObjectCommand).rejects(
     new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
   );
