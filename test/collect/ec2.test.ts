@@ -21,22 +21,12 @@ import {
   ALB_SG,
   APP_SUBNET_A,
   APP_SUBNET_C,
-  describeEgressOnlyInternetGateways,
-  describeInternetGateways,
-  describeManagedPrefixLists,
-  describeNatGateways,
-  describeNetworkAcls,
-  describeNetworkInterfaces,
-  describeRouteTables,
   describeSecurityGroupRulesPage1,
-  describeSecurityGroupRulesPage2,
-  describeSecurityGroups,
   describeSubnetsPage1,
   describeSubnetsPage2,
-  describeVpcEndpoints,
-  describeVpcs,
   ec2Error,
   INGRESS_SUBNET_A,
+  mockEc2Account,
   REGION,
   REGIONAL_NAT,
   VPC_ID,
@@ -45,24 +35,7 @@ import {
 
 const ec2Mock = mockClient(EC2Client);
 
-/** Every Describe* call answers with the fixture account; subnets and SG rules come in two pages. */
-const answerAll = () => {
-  ec2Mock.on(DescribeVpcsCommand).resolves(describeVpcs);
-  ec2Mock.on(DescribeSubnetsCommand).resolvesOnce(describeSubnetsPage1).resolves(describeSubnetsPage2);
-  ec2Mock.on(DescribeRouteTablesCommand).resolves(describeRouteTables);
-  ec2Mock.on(DescribeInternetGatewaysCommand).resolves(describeInternetGateways);
-  ec2Mock.on(DescribeEgressOnlyInternetGatewaysCommand).resolves(describeEgressOnlyInternetGateways);
-  ec2Mock.on(DescribeNatGatewaysCommand).resolves(describeNatGateways);
-  ec2Mock.on(DescribeNetworkAclsCommand).resolves(describeNetworkAcls);
-  ec2Mock.on(DescribeSecurityGroupsCommand).resolves(describeSecurityGroups);
-  ec2Mock
-    .on(DescribeSecurityGroupRulesCommand)
-    .resolvesOnce(describeSecurityGroupRulesPage1)
-    .resolves(describeSecurityGroupRulesPage2);
-  ec2Mock.on(DescribeManagedPrefixListsCommand).resolves(describeManagedPrefixLists);
-  ec2Mock.on(DescribeVpcEndpointsCommand).resolves(describeVpcEndpoints);
-  ec2Mock.on(DescribeNetworkInterfacesCommand).resolves(describeNetworkInterfaces);
-};
+const answerAll = () => mockEc2Account(ec2Mock);
 
 const client = () => new EC2Client({ region: REGION });
 

@@ -25,23 +25,12 @@ import {
   APP_SUBNET_C,
   CLOUDFRONT_PREFIX_LIST,
   DELETED_NAT,
-  describeEgressOnlyInternetGateways,
-  describeInternetGateways,
-  describeManagedPrefixLists,
   describeNatGateways,
-  describeNetworkAcls,
-  describeNetworkInterfaces,
-  describeRouteTables,
-  describeSecurityGroupRulesPage1,
-  describeSecurityGroupRulesPage2,
   describeSecurityGroups,
-  describeSubnetsPage1,
-  describeSubnetsPage2,
-  describeVpcEndpoints,
-  describeVpcs,
   EDGE_RTB,
   EIGW_ID,
   EXECUTE_API_ENDPOINT,
+  ec2AccountRaw,
   IGW_ID,
   INGRESS_SUBNET_A,
   MAIN_RTB,
@@ -54,25 +43,6 @@ import {
   ZONAL_NAT,
 } from '../fixtures/ec2-responses.ts';
 
-/** The fixture account as the collector would hand it over: every list drained. */
-const fullRaw = (): Ec2Raw => ({
-  vpcs: describeVpcs.Vpcs ?? [],
-  subnets: [...(describeSubnetsPage1.Subnets ?? []), ...(describeSubnetsPage2.Subnets ?? [])],
-  routeTables: describeRouteTables.RouteTables ?? [],
-  internetGateways: describeInternetGateways.InternetGateways ?? [],
-  egressOnlyInternetGateways: describeEgressOnlyInternetGateways.EgressOnlyInternetGateways ?? [],
-  natGateways: describeNatGateways.NatGateways ?? [],
-  networkAcls: describeNetworkAcls.NetworkAcls ?? [],
-  securityGroups: describeSecurityGroups.SecurityGroups ?? [],
-  securityGroupRules: [
-    ...(describeSecurityGroupRulesPage1.SecurityGroupRules ?? []),
-    ...(describeSecurityGroupRulesPage2.SecurityGroupRules ?? []),
-  ],
-  prefixLists: describeManagedPrefixLists.PrefixLists ?? [],
-  vpcEndpoints: describeVpcEndpoints.VpcEndpoints ?? [],
-  networkInterfaces: describeNetworkInterfaces.NetworkInterfaces ?? [],
-});
-
 const byId = <T extends { id: string }>(items: readonly T[], id: string): T => {
   const found = items.find((i) => i.id === id);
   if (!found) throw new Error(`${id} not in ${items.map((i) => i.id).join(', ')}`);
@@ -82,13 +52,13 @@ const byId = <T extends { id: string }>(items: readonly T[], id: string): T => {
 describe('normalizeEc2', () => {
   it('produces plain JSON: no undefined values and no Date objects survive', () => {
     // Act
-    const ec2 = normalizeEc2(fullRaw(), REGION);
+    const ec2 = normalizeEc2(ec2AccountRaw(), REGION);
     // Assess
     expect(JSON.parse(JSON.stringify(ec2))).toStrictEqual(ec2);
   });
 
   it('keeps only the live CIDR associations of a VPC and takes its name from the Name tag', () => {
-    const [vpc] = normalizeEc2(fullRaw(), REGION).vpcs;
+    const [vpc] = normalizeEc2(ec2AccountRaw(), REGION).vpcs;
     expect(vpc).toStrictEqual({
       id: VPC_ID,
       region: REGION,
@@ -101,7 +71,7 @@ describe('normalizeEc2', () => {
   });
 
   it('keeps a subnet ARN, AZ and IPv6 block', () => {
-    const subnet = byId(normalizeEc2(fullRaw(), REGION).subnets, APP_SUBNET_A);
+    const subnet = byId(normalizeEc2(ec2AccountRaw(), REGION).subnets, APP_SUBNET_A);
     expect(subnet).toMatchObject({
       arn: `arn:aws:ec2:${REGION}:123456789012:subnet/${APP_SUBNET_A}`,
       name: 'prod-app-a',
@@ -116,18 +86,18 @@ describe('normalizeEc2', () => {
 
   describe('route tables', () => {
     it('marks the table with a Main=true association as the main table, with no subnets of its own', () => {
-      const tables = normalizeEc2(fullRaw(), REGION).routeTables;
+      const tables = normalizeEc2(ec2AccountRaw(), REGION).routeTables;
       expect(byId(tables, MAIN_RTB)).toMatchObject({ isMain: true, subnetIds: [], gatewayIds: [] });
       expect(byId(tables, APP_RTB).isMain).toBe(false);
     });
 
     it('lists explicit subnet associations', () => {
-      const table = byId(normalizeEc2(fullRaw(), REGION).routeTables, APP_RTB);
+      const table = byId(normalizeEc2(ec2AccountRaw(), REGION).routeTables, APP_RTB);
       expect(table.subnetIds).toEqual([APP_SUBNET_A, APP_SUBNET_C]);
     });
 
     it('lists an IGW edge association and ignores a disassociated subnet association', () => {
-      const table = byId(normalizeEc2(fullRaw(), REGION).routeTables, EDGE_RTB);
+      const table = byId(normalizeEc2(ec2AccountRaw(), REGION).routeTables, EDGE_RTB);
       expect(table.gatewayIds).toEqual([IGW_ID]);
       expect(table.subnetIds).toEqual([]);
       expect(table.routes[1]).toEqual({
@@ -140,7 +110,7 @@ describe('normalizeEc2', () => {
     });
 
     it('classifies each route by destination and target', () => {
-      const table = byId(normalizeEc2(fullRaw(), REGION).routeTables, APP_RTB);
+      const table = byId(normalizeEc2(ec2AccountRaw(), REGION).routeTables, APP_RTB);
       expect(table.routes).toEqual([
         {
           destination: '10.0.0.0/16',
@@ -204,7 +174,7 @@ describe('normalizeEc2', () => {
       expect(viaIgw?.targetKind).toBe('internet-gateway');
       expect(viaEigw?.targetKind).toBe('egress-only-internet-gateway');
       // The shared derive helper must treat only the first as a public default route.
-      const table = { ...byId(normalizeEc2(fullRaw(), REGION).routeTables, MAIN_RTB) };
+      const table = { ...byId(normalizeEc2(ec2AccountRaw(), REGION).routeTables, MAIN_RTB) };
       expect(defaultRoutesToIgw({ ...table, routes: [viaIgw!] })).toHaveLength(1);
       expect(defaultRoutesToIgw({ ...table, routes: [viaEigw!] })).toHaveLength(0);
     });
@@ -247,13 +217,13 @@ describe('normalizeEc2', () => {
 
   describe('gateways', () => {
     it("counts an IGW attachment in state 'available' as attached, and a gateway without one as detached", () => {
-      const igws = normalizeEc2(fullRaw(), REGION).internetGateways;
+      const igws = normalizeEc2(ec2AccountRaw(), REGION).internetGateways;
       expect(byId(igws, IGW_ID)).toMatchObject({ name: 'prod-igw', attachedVpcIds: [VPC_ID] });
       expect(byId(igws, 'igw-0a1b2c3d4e5f60002').attachedVpcIds).toEqual([]);
     });
 
     it("counts an egress-only IGW attachment in state 'attached'", () => {
-      const [eigw] = normalizeEc2(fullRaw(), REGION).egressOnlyInternetGateways;
+      const [eigw] = normalizeEc2(ec2AccountRaw(), REGION).egressOnlyInternetGateways;
       expect(eigw).toMatchObject({ id: EIGW_ID, attachedVpcIds: [VPC_ID] });
     });
 
@@ -270,7 +240,7 @@ describe('normalizeEc2', () => {
 
   describe('NAT gateways', () => {
     it('keeps a regional NAT gateway: no subnet or AZ, its own route table, one public IP per AZ', () => {
-      const nat = byId(normalizeEc2(fullRaw(), REGION).natGateways, REGIONAL_NAT);
+      const nat = byId(normalizeEc2(ec2AccountRaw(), REGION).natGateways, REGIONAL_NAT);
       expect(nat).toStrictEqual({
         id: REGIONAL_NAT,
         region: REGION,
@@ -286,7 +256,7 @@ describe('normalizeEc2', () => {
     });
 
     it('treats a NAT gateway without AvailabilityMode as zonal and takes its AZ from its subnet', () => {
-      const nat = byId(normalizeEc2(fullRaw(), REGION).natGateways, ZONAL_NAT);
+      const nat = byId(normalizeEc2(ec2AccountRaw(), REGION).natGateways, ZONAL_NAT);
       expect(nat).toMatchObject({
         availabilityMode: 'zonal',
         subnetId: INGRESS_SUBNET_A,
@@ -334,7 +304,7 @@ describe('normalizeEc2', () => {
   });
 
   it('keeps NACL entries with their direction, action, protocol and ports', () => {
-    const [acl] = normalizeEc2(fullRaw(), REGION).networkAcls;
+    const [acl] = normalizeEc2(ec2AccountRaw(), REGION).networkAcls;
     expect(acl).toMatchObject({ isDefault: true, subnetIds: [APP_SUBNET_A], vpcId: VPC_ID });
     expect(acl?.entries).toContainEqual({
       ruleNumber: 100,
@@ -356,7 +326,7 @@ describe('normalizeEc2', () => {
 
   describe('security groups', () => {
     it('joins DescribeSecurityGroupRules to their group: prefix-list source and SG reference', () => {
-      const alb = byId(normalizeEc2(fullRaw(), REGION).securityGroups, ALB_SG);
+      const alb = byId(normalizeEc2(ec2AccountRaw(), REGION).securityGroups, ALB_SG);
       expect(alb).toMatchObject({ groupName: 'prod-alb', vpcId: VPC_ID, name: 'prod-alb' });
       expect(alb.rules).toStrictEqual([
         {
@@ -382,7 +352,7 @@ describe('normalizeEc2', () => {
     });
 
     it('keeps IPv4 and IPv6 CIDR rules apart, with -1 meaning all ports', () => {
-      const app = byId(normalizeEc2(fullRaw(), REGION).securityGroups, APP_SG);
+      const app = byId(normalizeEc2(ec2AccountRaw(), REGION).securityGroups, APP_SG);
       expect(app.rules.filter((r) => r.egress)).toStrictEqual([
         {
           id: 'sgr-0a1b2c3d4e5f60004',
@@ -442,14 +412,14 @@ describe('normalizeEc2', () => {
   });
 
   it('keeps AWS-managed prefix lists so the CloudFront origin-facing list is found by name', () => {
-    const lists = normalizeEc2(fullRaw(), REGION).prefixLists;
+    const lists = normalizeEc2(ec2AccountRaw(), REGION).prefixLists;
     const cloudFront = lists.find((l) => l.prefixListName === CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST);
     expect(cloudFront).toMatchObject({ id: CLOUDFRONT_PREFIX_LIST, ownerId: 'AWS', addressFamily: 'IPv4' });
     expect(lists).toHaveLength(3);
   });
 
   it('keeps live VPC endpoints with a lowercase state and drops deleted ones', () => {
-    const endpoints = normalizeEc2(fullRaw(), REGION).vpcEndpoints;
+    const endpoints = normalizeEc2(ec2AccountRaw(), REGION).vpcEndpoints;
     expect(endpoints.map((e) => e.id)).toEqual([EXECUTE_API_ENDPOINT, S3_ENDPOINT]);
     expect(byId(endpoints, EXECUTE_API_ENDPOINT)).toStrictEqual({
       id: EXECUTE_API_ENDPOINT,
@@ -468,7 +438,7 @@ describe('normalizeEc2', () => {
 
   describe('network interfaces', () => {
     it('keeps the Elastic IP of a workload ENI with its allocation, instance and private IPs', () => {
-      const eni = byId(normalizeEc2(fullRaw(), REGION).networkInterfaces, 'eni-0a1b2c3d4e5f60001');
+      const eni = byId(normalizeEc2(ec2AccountRaw(), REGION).networkInterfaces, 'eni-0a1b2c3d4e5f60001');
       expect(eni).toStrictEqual({
         id: 'eni-0a1b2c3d4e5f60001',
         region: REGION,
@@ -489,7 +459,7 @@ describe('normalizeEc2', () => {
     });
 
     it('marks a NAT gateway ENI as requester-managed', () => {
-      const eni = byId(normalizeEc2(fullRaw(), REGION).networkInterfaces, 'eni-0a1b2c3d4e5f60002');
+      const eni = byId(normalizeEc2(ec2AccountRaw(), REGION).networkInterfaces, 'eni-0a1b2c3d4e5f60002');
       expect(eni).toMatchObject({
         interfaceType: 'nat_gateway',
         requesterManaged: true,
