@@ -12,17 +12,6 @@ export const WORLD_CIDRS: ReadonlySet<string> = new Set(['0.0.0.0/0', '::/0']);
 export const byId = <T extends { readonly id: string }>(items: readonly T[]): ReadonlyMap<string, T> =>
   new Map(items.map((i) => [i.id, i]));
 
-/**
- * The route table that actually governs a subnet: its explicit association, or else the VPC's
- * main route table (a subnet without an explicit association silently inherits the main table).
- */
-export const effectiveRouteTable = (inventory: Inventory, subnet: Subnet): RouteTable | undefined => {
-  const tables = inventory.ec2.routeTables.filter(
-    (t) => t.region === subnet.region && t.vpcId === subnet.vpcId,
-  );
-  return tables.find((t) => t.subnetIds.includes(subnet.id)) ?? tables.find((t) => t.isMain);
-};
-
 /** Builds a subnet id → effective route table lookup for the whole inventory in one pass. */
 export const effectiveRouteTables = (inventory: Inventory): ReadonlyMap<string, RouteTable> => {
   const explicit = new Map<string, RouteTable>();
@@ -100,6 +89,34 @@ export const cloudFrontPrefixListIds = (inventory: Inventory): ReadonlySet<strin
       .filter((p) => p.prefixListName === CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST)
       .map((p) => p.id),
   );
+
+/** DNS names compare case-insensitively; CloudFront may also keep a trailing dot. */
+export const normalizeHost = (domainName: string): string =>
+  domainName.trim().toLowerCase().replace(/\.$/, '');
+
+/**
+ * `<apiId>.execute-api.<region>.amazonaws.com` (REST and HTTP APIs share this form). A custom domain
+ * name in front of an API cannot be resolved to its API and base-path mapping here, so it is not parsed.
+ */
+const EXECUTE_API = /^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+
+export interface ExecuteApiTarget {
+  readonly apiId: string;
+  readonly region: string;
+}
+
+/** The API and region an execute-api hostname names, or undefined for any other host. */
+export const parseExecuteApiDomain = (domainName: string): ExecuteApiTarget | undefined => {
+  const match = EXECUTE_API.exec(normalizeHost(domainName));
+  return match ? { apiId: match[1]!, region: match[2]! } : undefined;
+};
+
+/**
+ * A host as a load balancer knows it: normalized, without the `dualstack.` prefix ALBs also answer on
+ * (the name CloudFront needs for IPv6 to the origin). Compare it with `loadBalancerHost(lb.dnsName)`.
+ */
+export const loadBalancerHost = (domainName: string): string =>
+  normalizeHost(domainName).replace(/^dualstack\./, '');
 
 /** "name (id)" or just the id: how a Japanese message names a resource. */
 export const label = (r: Pick<ResourceBase, 'id'> & { readonly name?: string }): string =>

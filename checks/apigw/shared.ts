@@ -1,4 +1,4 @@
-import { refOf } from '../../inventory/derive.ts';
+import { parseExecuteApiDomain, refOf } from '../../inventory/derive.ts';
 import type { ApiMethod, ApiStage, Inventory, RestApi } from '../../inventory/types.ts';
 import type { ResourceRef } from '../define.ts';
 
@@ -40,8 +40,11 @@ export const isCorsPreflight = (method: Pick<ApiMethod, 'httpMethod'>): boolean 
  * An API behind a custom domain name is not recognised (domain name mappings are not collected).
  */
 export const isFrontedByCloudFront = (inventory: Inventory, api: RestApi): boolean => {
-  const host = `${api.id}.execute-api.${api.region}.amazonaws.com`.toLowerCase();
+  const apiId = api.id.toLowerCase();
   return inventory.cloudfront.distributions.some((d) =>
-    d.origins.some((o) => o.domainName.toLowerCase().replace(/\.$/, '') === host),
+    d.origins.some((o) => {
+      const target = parseExecuteApiDomain(o.domainName);
+      return target?.apiId === apiId && target.region === api.region;
+    }),
   );
 };

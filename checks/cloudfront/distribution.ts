@@ -1,5 +1,5 @@
 import type { ResolvedIntent } from '../../intent/resolve.ts';
-import { label, refOf } from '../../inventory/derive.ts';
+import { label, parseExecuteApiDomain, refOf } from '../../inventory/derive.ts';
 import type {
   CacheBehavior,
   CloudFrontOrigin,
@@ -48,26 +48,6 @@ export const behaviorsTargeting = (d: Distribution, origin: CloudFrontOrigin): r
     (d.originGroups ?? []).filter((g) => g.originIds.includes(origin.id)).map((g) => g.id),
   );
   return d.behaviors.filter((b) => b.targetOriginId === origin.id || groups.has(b.targetOriginId));
-};
-
-/** DNS names compare case-insensitively; CloudFront may also keep a trailing dot. */
-export const normalizeHost = (domainName: string): string =>
-  domainName.trim().toLowerCase().replace(/\.$/, '');
-
-/**
- * `<apiId>.execute-api.<region>.amazonaws.com` (REST and HTTP APIs share this form). A custom domain
- * name in front of an API cannot be resolved to its API and base-path mapping here, so it is not parsed.
- */
-const EXECUTE_API = /^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-
-export interface ExecuteApiTarget {
-  readonly apiId: string;
-  readonly region: string;
-}
-
-export const parseExecuteApiDomain = (domainName: string): ExecuteApiTarget | undefined => {
-  const match = EXECUTE_API.exec(normalizeHost(domainName));
-  return match ? { apiId: match[1]!, region: match[2]! } : undefined;
 };
 
 /**

@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
+import { loadBalancerHost, normalizeHost } from '../../inventory/derive.ts';
 import type { CloudFrontOrigin, LoadBalancer } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-import { distributionLabel, distributionRef, frontDoors, normalizeHost } from './distribution.ts';
+import { distributionLabel, distributionRef, frontDoors } from './distribution.ts';
 
 /**
  * Public DNS names AWS gives load balancers and instances. ALB/CLB: `<name>-<n>.<region>.elb.amazonaws.com`
@@ -21,11 +22,13 @@ const PUBLIC_ENDPOINTS: readonly { readonly pattern: RegExp; readonly what: stri
 ];
 
 /** A load balancer's DNS name as listed, or its `dualstack.` form. */
-const loadBalancerByDns = (loadBalancers: readonly LoadBalancer[], host: string): LoadBalancer | undefined =>
-  loadBalancers.find((lb) => {
-    const dns = normalizeHost(lb.dnsName);
-    return host === dns || host === `dualstack.${dns}`;
-  });
+const loadBalancerByDns = (
+  loadBalancers: readonly LoadBalancer[],
+  host: string,
+): LoadBalancer | undefined => {
+  const key = loadBalancerHost(host);
+  return loadBalancers.find((lb) => loadBalancerHost(lb.dnsName) === key);
+};
 
 /** What the origin's domain name reveals it to be, or undefined when it is not a load balancer / instance. */
 const publicEndpointOf = (

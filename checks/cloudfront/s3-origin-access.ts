@@ -1,5 +1,6 @@
+import { normalizeHost } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { distributionLabel, distributionRef, frontDoors, normalizeHost } from './distribution.ts';
+import { distributionLabel, distributionRef, frontDoors } from './distribution.ts';
 
 export const cloudfrontS3OriginAccess = defineCheck({
   id: 'cloudfront.s3-origin-access',

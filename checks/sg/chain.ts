@@ -1,6 +1,6 @@
 import type { ResolvedIntent } from '../../intent/resolve.ts';
 import type { ChainLink } from '../../intent/schema.ts';
-import { vpcsInScope } from '../../inventory/derive.ts';
+import { loadBalancerHost, vpcsInScope } from '../../inventory/derive.ts';
 import type { Inventory, LoadBalancer, SecurityGroupRule } from '../../inventory/types.ts';
 import { CIDR_SOURCE_PREFIX } from './cidr-source.ts';
 import { cidrOf } from './rules.ts';
@@ -73,18 +73,11 @@ export const loadBalancersBehindCloudFront = (inventory: Inventory): readonly Lo
     for (const o of d.origins) {
       const target = o.vpcOriginId ? vpcOriginTargets.get(o.vpcOriginId) : undefined;
       if (target) targets.add(target);
-      // ALBs also answer on `dualstack.<DNS name>` (the name CloudFront needs for IPv6 to the origin);
-      // DNS names may keep a trailing dot.
-      domains.add(
-        o.domainName
-          .toLowerCase()
-          .replace(/\.$/, '')
-          .replace(/^dualstack\./, ''),
-      );
+      domains.add(loadBalancerHost(o.domainName));
     }
   }
   return inventory.elbv2.loadBalancers.filter(
-    (lb) => targets.has(lb.arn ?? lb.id) || targets.has(lb.id) || domains.has(lb.dnsName.toLowerCase()),
+    (lb) => targets.has(lb.arn ?? lb.id) || targets.has(lb.id) || domains.has(loadBalancerHost(lb.dnsName)),
   );
 };
 
