@@ -27,6 +27,7 @@ import {
   routesForm,
   sgRulesForm,
   stagesForm,
+  uniqueSorted,
 } from './canonical.ts';
 import { resolveIntent } from './resolve.ts';
 import { type IntentInput, intentSchema, type Profile } from './schema.ts';
@@ -61,8 +62,6 @@ const TIER_TAG_KEYS = ['Tier', 'tier'] as const;
  * raises a high finding on any internet route, so it is never guessed from routing alone.
  */
 const DB_NAME = /(^|[^a-z0-9])(db|database|rds|aurora|isolated)([^a-z0-9]|$)/i;
-
-const uniqueSorted = (items: Iterable<string>): string[] => [...new Set(items)].sort();
 
 const isDbLike = (subnet: Subnet): boolean =>
   [subnet.name ?? '', ...Object.values(subnet.tags)].some((v) => DB_NAME.test(v));

@@ -1,3 +1,4 @@
+import { protocolName, tcpUdpPorts } from '../inventory/derive.ts';
 import { parsePolicyText } from '../inventory/policy-text.ts';
 import type {
   ApiStage,
@@ -23,22 +24,15 @@ import type {
  * order because the first match wins.
  */
 
-const uniqueSorted = (items: Iterable<string>): string[] => [...new Set(items)].sort();
+/** Distinct values in a stable order: for lists whose order carries no meaning. */
+export const uniqueSorted = (items: Iterable<string>): string[] => [...new Set(items)].sort();
 
 // ---------------------------------------------------------------------------------- Security groups
 
-const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
-  '6': 'tcp',
-  '17': 'udp',
-  '1': 'icmp',
-  '58': 'icmpv6',
-};
-
 /** 'tcp', 'udp', 'icmp', 'icmpv6', '-1' for all traffic, or the IANA number for anything else. */
 const protocolForm = (protocol: string): string => {
-  const p = protocol.toLowerCase();
-  if (p === '-1' || p === 'all') return '-1';
-  return PROTOCOL_NAMES[p] ?? p;
+  const name = protocolName(protocol);
+  return name === 'all' ? '-1' : name;
 };
 
 /**
@@ -48,8 +42,7 @@ const protocolForm = (protocol: string): string => {
  */
 const portsForm = (protocol: string, from: number | undefined, to: number | undefined): string => {
   if (protocol === 'tcp' || protocol === 'udp') {
-    const lo = from === undefined || from < 0 ? 0 : from;
-    const hi = to === undefined || to < 0 ? 65535 : to;
+    const { from: lo, to: hi } = tcpUdpPorts(from, to);
     if (lo === 0 && hi === 65535) return 'all';
     return lo === hi ? `${lo}` : `${lo}-${hi}`;
   }
