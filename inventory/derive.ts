@@ -90,6 +90,30 @@ export const cloudFrontPrefixListIds = (inventory: Inventory): ReadonlySet<strin
       .map((p) => p.id),
   );
 
+const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
+  '6': 'tcp',
+  '17': 'udp',
+  '1': 'icmp',
+  '58': 'icmpv6',
+};
+
+/**
+ * A security group rule's protocol by name: 'tcp', 'udp', 'icmp', 'icmpv6', 'all' for -1, or the IANA
+ * number. DescribeSecurityGroupRules names the common ones (a rule created with '6' comes back as
+ * 'tcp'), but a hand-built inventory may still say '6'.
+ */
+export const protocolName = (protocol: string): string => {
+  const p = protocol.toLowerCase();
+  if (p === '-1' || p === 'all') return 'all';
+  return PROTOCOL_NAMES[p] ?? p;
+};
+
+/** The inclusive range of a TCP/UDP rule: a missing or -1 bound is that end of 0-65535. */
+export const tcpUdpPorts = (from?: number, to?: number): { readonly from: number; readonly to: number } => ({
+  from: from === undefined || from < 0 ? 0 : from,
+  to: to === undefined || to < 0 ? 65535 : to,
+});
+
 /** DNS names compare case-insensitively; CloudFront may also keep a trailing dot. */
 export const normalizeHost = (domainName: string): string =>
   domainName.trim().toLowerCase().replace(/\.$/, '');

@@ -1,3 +1,4 @@
+import { protocolName, tcpUdpPorts } from '../../inventory/derive.ts';
 import type { SecurityGroupRule } from '../../inventory/types.ts';
 
 /**
@@ -9,19 +10,8 @@ import type { SecurityGroupRule } from '../../inventory/types.ts';
  * the ICMP type/code, not ports at all. Any other IP protocol (ESP, GRE…) has no ports.
  */
 
-const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
-  '6': 'tcp',
-  '17': 'udp',
-  '1': 'icmp',
-  '58': 'icmpv6',
-};
-
 /** The protocol as a name: 'tcp', 'udp', 'icmp', 'icmpv6', 'all' for -1, or the IANA number. */
-export const protocolOf = (rule: SecurityGroupRule): string => {
-  const p = rule.protocol.toLowerCase();
-  if (p === '-1' || p === 'all') return 'all';
-  return PROTOCOL_NAMES[p] ?? p;
-};
+export const protocolOf = (rule: SecurityGroupRule): string => protocolName(rule.protocol);
 
 const hasPorts = (protocol: string): boolean => protocol === 'tcp' || protocol === 'udp';
 
@@ -30,9 +20,7 @@ export const portRangeOf = (rule: SecurityGroupRule): { from: number; to: number
   const protocol = protocolOf(rule);
   if (protocol === 'all') return { from: 0, to: 65535 };
   if (!hasPorts(protocol)) return undefined;
-  const from = rule.fromPort === undefined || rule.fromPort < 0 ? 0 : rule.fromPort;
-  const to = rule.toPort === undefined || rule.toPort < 0 ? 65535 : rule.toPort;
-  return { from, to };
+  return tcpUdpPorts(rule.fromPort, rule.toPort);
 };
 
 /** True when the rule admits every port (all traffic, or TCP/UDP 0-65535). */
