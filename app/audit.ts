@@ -1,6 +1,11 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { CHECKS } from '../checks/index.ts';
-import { createCloudFrontClient, createRegionalClients, createStsClient } from '../collect/clients.ts';
+import {
+  createCloudFrontClient,
+  createRegionalClients,
+  createStsClient,
+  type RegionalClients,
+} from '../collect/clients.ts';
 import { mapLimit } from '../collect/concurrency.ts';
 import { collectInventory, listEnabledRegions } from '../collect/index.ts';
 import type { Pacer } from '../collect/pacing.ts';
@@ -100,13 +105,22 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
     ...(account ? { account: account.id } : {}),
     ...(options.pacer ? { pacer: options.pacer } : {}),
   };
+  // One set of clients per region for the whole account: the DescribeRegions client is reused below.
+  const clientsByRegion = new Map<string, RegionalClients>();
+  const clientsFor = (region: string): RegionalClients => {
+    const existing = clientsByRegion.get(region);
+    if (existing) return existing;
+    const created = createRegionalClients(region, clientOptions);
+    clientsByRegion.set(region, created);
+    return created;
+  };
   const regional = options.regional ?? true;
   const errors: CollectionError[] = [];
   let regions: readonly string[] = [];
   if (regional && options.regions === 'all') {
     try {
       regions = await listEnabledRegions(
-        createRegionalClients(region0, clientOptions).ec2,
+        clientsFor(region0).ec2,
         options.signal ? { signal: options.signal } : {},
       );
     } catch (error) {
@@ -120,10 +134,9 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
   } else if (regional) {
     regions = options.regions as readonly string[];
   }
-  const clients = new Map(regions.map((r) => [r, createRegionalClients(r, clientOptions)]));
   const inventory = await collectInventory({
     regions,
-    clientsFor: (region) => clients.get(region) ?? createRegionalClients(region, clientOptions),
+    clientsFor,
     ...((options.global ?? true) ? { cloudFront: createCloudFrontClient(clientOptions) } : {}),
     sts: createStsClient(regions[0] ?? region0, clientOptions),
     ...(options.signal ? { signal: options.signal } : {}),
