@@ -26,6 +26,13 @@ import {
 import { NOW } from '../fixtures/evaluate.ts';
 import { aBehavior, aNatGateway, aRoute, aRule } from '../fixtures/inventory.ts';
 
+/** The inventory with some lists of one service replaced; everything else stays as it was. */
+const withChanges = <S extends 'ec2' | 'elbv2' | 'cloudfront' | 'apigateway'>(
+  inventory: Inventory,
+  service: S,
+  changes: Partial<Inventory[S]>,
+): Inventory => ({ ...inventory, [service]: { ...inventory[service], ...changes } });
+
 /** Audits an inventory with an intent exactly as the CLI would after reading the YAML back. */
 const audit = (inventory: Inventory, intent: IntentInput) =>
   evaluate({ inventory, intent: parseIntent(baselineToYaml(intent)), checks: CHECKS, now: NOW });
@@ -60,31 +67,23 @@ describe('buildBaseline', () => {
       const intent = buildBaseline(inventory, { now: NOW });
       // Assess
       expect(intent.loadBalancers?.ingressTier).toBe('ingress');
-      const moved = {
-        ...inventory,
-        elbv2: {
-          ...inventory.elbv2,
-          loadBalancers: inventory.elbv2.loadBalancers.map((lb) => ({
-            ...lb,
-            subnetIds: [subnetId('container', 'a')],
-          })),
-        },
-      };
+      const moved = withChanges(inventory, 'elbv2', {
+        loadBalancers: inventory.elbv2.loadBalancers.map((lb) => ({
+          ...lb,
+          subnetIds: [subnetId('container', 'a')],
+        })),
+      });
       expect(audit(moved, intent).findings.map((f) => f.checkId)).toContain('elb.outside-ingress-tier');
     });
 
     it('records none when the load balancers sit in no single tier', () => {
       const inventory = seed001Account();
-      const spread = {
-        ...inventory,
-        elbv2: {
-          ...inventory.elbv2,
-          loadBalancers: inventory.elbv2.loadBalancers.map((lb) => ({
-            ...lb,
-            subnetIds: [...lb.subnetIds, subnetId('container', 'a')],
-          })),
-        },
-      };
+      const spread = withChanges(inventory, 'elbv2', {
+        loadBalancers: inventory.elbv2.loadBalancers.map((lb) => ({
+          ...lb,
+          subnetIds: [...lb.subnetIds, subnetId('container', 'a')],
+        })),
+      });
       expect(buildBaseline(spread, { now: NOW }).loadBalancers?.ingressTier).toBeUndefined();
     });
   });
@@ -126,58 +125,46 @@ describe('buildBaseline', () => {
     const intent = buildBaseline(approved, { now: NOW });
 
     it('reports an SG rule added to the ECS group', () => {
-      const inventory: Inventory = {
-        ...approved,
-        ec2: {
-          ...approved.ec2,
-          securityGroups: approved.ec2.securityGroups.map((g) =>
-            g.id === ECS_SG
-              ? {
-                  ...g,
-                  rules: [
-                    ...g.rules,
-                    aRule({
-                      id: 'sgr-0new',
-                      groupId: ECS_SG,
-                      fromPort: 22,
-                      toPort: 22,
-                      prefixListId: undefined,
-                      cidrIpv4: '10.0.0.0/8',
-                    }),
-                  ],
-                }
-              : g,
-          ),
-        },
-      };
+      const inventory = withChanges(approved, 'ec2', {
+        securityGroups: approved.ec2.securityGroups.map((g) =>
+          g.id === ECS_SG
+            ? {
+                ...g,
+                rules: [
+                  ...g.rules,
+                  aRule({
+                    id: 'sgr-0new',
+                    groupId: ECS_SG,
+                    fromPort: 22,
+                    toPort: 22,
+                    prefixListId: undefined,
+                    cidrIpv4: '10.0.0.0/8',
+                  }),
+                ],
+              }
+            : g,
+        ),
+      });
       expect(driftOf(inventory, intent)).toEqual([{ checkId: 'drift.security-group', resource: ECS_SG }]);
     });
 
     it('reports the ALB turned internet-facing', () => {
-      const inventory: Inventory = {
-        ...approved,
-        elbv2: {
-          ...approved.elbv2,
-          loadBalancers: approved.elbv2.loadBalancers.map((lb) => ({
-            ...lb,
-            scheme: 'internet-facing' as const,
-          })),
-        },
-      };
+      const inventory = withChanges(approved, 'elbv2', {
+        loadBalancers: approved.elbv2.loadBalancers.map((lb) => ({
+          ...lb,
+          scheme: 'internet-facing' as const,
+        })),
+      });
       expect(driftOf(inventory, intent)).toEqual([{ checkId: 'drift.load-balancer', resource: ALB_ARN }]);
     });
 
     it('reports a distribution behavior that now allows plain HTTP', () => {
-      const inventory: Inventory = {
-        ...approved,
-        cloudfront: {
-          ...approved.cloudfront,
-          distributions: approved.cloudfront.distributions.map((d) => ({
-            ...d,
-            behaviors: [aBehavior({ viewerProtocolPolicy: 'allow-all' })],
-          })),
-        },
-      };
+      const inventory = withChanges(approved, 'cloudfront', {
+        distributions: approved.cloudfront.distributions.map((d) => ({
+          ...d,
+          behaviors: [aBehavior({ viewerProtocolPolicy: 'allow-all' })],
+        })),
+      });
       expect(driftOf(inventory, intent)).toEqual([
         { checkId: 'drift.distribution', resource: DISTRIBUTION_ID },
       ]);
@@ -185,50 +172,38 @@ describe('buildBaseline', () => {
 
     it('reports a resource policy whose Deny condition was dropped', () => {
       const policy = { ...PRIVATE_API_POLICY, Statement: [PRIVATE_API_POLICY.Statement[1]] };
-      const inventory: Inventory = {
-        ...approved,
-        apigateway: {
-          ...approved.apigateway,
-          restApis: [privateApi({ policy, policyText: JSON.stringify(policy) })],
-        },
-      };
+      const inventory = withChanges(approved, 'apigateway', {
+        restApis: [privateApi({ policy, policyText: JSON.stringify(policy) })],
+      });
       expect(driftOf(inventory, intent)).toEqual([{ checkId: 'drift.rest-api', resource: API_ID }]);
     });
 
     it('does not report the same policy returned in the escaped form with other key order', () => {
       const reordered = JSON.stringify({ Statement: PRIVATE_API_POLICY.Statement, Version: '2012-10-17' });
-      const inventory: Inventory = {
-        ...approved,
-        apigateway: {
-          ...approved.apigateway,
-          restApis: [privateApi({ policy: undefined, policyText: reordered.replace(/"/g, '\\"') })],
-        },
-      };
+      const inventory = withChanges(approved, 'apigateway', {
+        restApis: [privateApi({ policy: undefined, policyText: reordered.replace(/"/g, '\\"') })],
+      });
       expect(driftOf(inventory, intent)).toEqual([]);
     });
 
     it('reports a route table whose default route moved from the NAT to an internet gateway', () => {
-      const inventory: Inventory = {
-        ...approved,
-        ec2: {
-          ...approved.ec2,
-          routeTables: approved.ec2.routeTables.map((t) =>
-            t.id === PRIVATE_RT
-              ? {
-                  ...t,
-                  routes: [
-                    aRoute(),
-                    aRoute({
-                      destination: '0.0.0.0/0',
-                      targetKind: 'internet-gateway',
-                      targetId: 'igw-0a1b2c3d4e5f60001',
-                    }),
-                  ],
-                }
-              : t,
-          ),
-        },
-      };
+      const inventory = withChanges(approved, 'ec2', {
+        routeTables: approved.ec2.routeTables.map((t) =>
+          t.id === PRIVATE_RT
+            ? {
+                ...t,
+                routes: [
+                  aRoute(),
+                  aRoute({
+                    destination: '0.0.0.0/0',
+                    targetKind: 'internet-gateway',
+                    targetId: 'igw-0a1b2c3d4e5f60001',
+                  }),
+                ],
+              }
+            : t,
+        ),
+      });
       expect(driftOf(inventory, intent)).toEqual([{ checkId: 'drift.route-table', resource: PRIVATE_RT }]);
     });
   });

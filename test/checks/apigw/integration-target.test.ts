@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apigwIntegrationTarget } from '../../../checks/apigw/integration-target.ts';
-import type { ApiIntegration } from '../../../inventory/types.ts';
+import type { ApiIntegration, RestApi } from '../../../inventory/types.ts';
 import { run } from '../../fixtures/evaluate.ts';
 import { anIntent } from '../../fixtures/intent.ts';
 import { aMethod, anApiResource, anInventory, aRestApi, aVpcLink } from '../../fixtures/inventory.ts';
@@ -8,12 +8,19 @@ import { aMethod, anApiResource, anInventory, aRestApi, aVpcLink } from '../../f
 const NLB_URI = 'http://internal-prod-nlb-0123456789.elb.ap-northeast-1.amazonaws.com/data';
 const apiWithIntegration = (integration: ApiIntegration) =>
   aRestApi({ resources: [anApiResource({ methods: [aMethod({ integration })] })] });
+/** GET /data proxied to the NLB through the VPC link `connectionId`. */
+const viaVpcLink = (connectionId: string) =>
+  apiWithIntegration({ type: 'HTTP_PROXY', uri: NLB_URI, connectionType: 'VPC_LINK', connectionId });
+/** The APIs beside the account's one v1 VPC link (abc123). */
+const withVpcLink = (...restApis: RestApi[]) =>
+  anInventory({ apigateway: { restApis, vpcLinks: [aVpcLink()] } });
 
 describe('apigw.integration-target', () => {
   it('reports an HTTP_PROXY integration that calls a URL over the internet', () => {
     // Prepare
-    const api = apiWithIntegration({ type: 'HTTP_PROXY', uri: NLB_URI, connectionType: 'INTERNET' });
-    const inventory = anInventory({ apigateway: { restApis: [api], vpcLinks: [aVpcLink()] } });
+    const inventory = withVpcLink(
+      apiWithIntegration({ type: 'HTTP_PROXY', uri: NLB_URI, connectionType: 'INTERNET' }),
+    );
     // Act
     const violations = run(apigwIntegrationTarget, inventory);
     // Assess
@@ -26,13 +33,7 @@ describe('apigw.integration-target', () => {
   });
 
   it('passes the twin that goes through the VPC link', () => {
-    const api = apiWithIntegration({
-      type: 'HTTP_PROXY',
-      uri: NLB_URI,
-      connectionType: 'VPC_LINK',
-      connectionId: 'abc123',
-    });
-    const inventory = anInventory({ apigateway: { restApis: [api], vpcLinks: [aVpcLink()] } });
+    const inventory = withVpcLink(viaVpcLink('abc123'));
     expect(run(apigwIntegrationTarget, inventory)).toEqual([]);
   });
 
@@ -43,13 +44,7 @@ describe('apigw.integration-target', () => {
   });
 
   it('reports a VPC link the intent does not list', () => {
-    const api = apiWithIntegration({
-      type: 'HTTP_PROXY',
-      uri: NLB_URI,
-      connectionType: 'VPC_LINK',
-      connectionId: 'abc123',
-    });
-    const inventory = anInventory({ apigateway: { restApis: [api], vpcLinks: [aVpcLink()] } });
+    const inventory = withVpcLink(viaVpcLink('abc123'));
     const violations = run(
       apigwIntegrationTarget,
       inventory,
@@ -60,13 +55,7 @@ describe('apigw.integration-target', () => {
   });
 
   it('reports a VPC link that does not exist', () => {
-    const api = apiWithIntegration({
-      type: 'HTTP_PROXY',
-      uri: NLB_URI,
-      connectionType: 'VPC_LINK',
-      connectionId: 'gone99',
-    });
-    const inventory = anInventory({ apigateway: { restApis: [api], vpcLinks: [aVpcLink()] } });
+    const inventory = withVpcLink(viaVpcLink('gone99'));
     expect(run(apigwIntegrationTarget, inventory).map((v) => v.message)).toEqual([
       'REST API prod-api (a1b2c3d4e5) のメソッド GET /data は存在しない VPC リンク gone99 に統合しています。',
     ]);
@@ -85,12 +74,12 @@ describe('apigw.integration-target', () => {
       });
 
     it('does not call a v2 link missing because GetVpcLinks (v1) does not list it', () => {
-      const inventory = anInventory({ apigateway: { restApis: [viaV2('7t9r2q')], vpcLinks: [aVpcLink()] } });
+      const inventory = withVpcLink(viaV2('7t9r2q'));
       expect(run(apigwIntegrationTarget, inventory)).toEqual([]);
     });
 
     it('still reports a v2 link the intent does not list', () => {
-      const inventory = anInventory({ apigateway: { restApis: [viaV2('7t9r2q')], vpcLinks: [aVpcLink()] } });
+      const inventory = withVpcLink(viaV2('7t9r2q'));
       const violations = run(
         apigwIntegrationTarget,
         inventory,
@@ -145,7 +134,7 @@ describe('apigw.integration-target', () => {
       connectionType: 'INTERNET',
     });
     const good = aRestApi({ id: 'c3d4e5f6a7', name: 'ok-api', apiName: 'ok-api' });
-    const inventory = anInventory({ apigateway: { restApis: [bad, good], vpcLinks: [aVpcLink()] } });
+    const inventory = withVpcLink(bad, good);
     expect(run(apigwIntegrationTarget, inventory).map((v) => v.resource.id)).toEqual(['a1b2c3d4e5']);
   });
 });
