@@ -1,6 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { collectAccount } from '../app/audit.ts';
 import { deadlineOption } from '../app/deadline.ts';
@@ -15,8 +13,7 @@ import {
 import { createLogger, inventoryCounts, logCollectionErrors, phase, sliceCounts } from '../app/log.ts';
 import { GLOBAL_REGION } from '../app/merge.ts';
 import { itemEventSchema } from './fanout-events.ts';
-import { logErrors } from './middleware/log-errors.ts';
-import { validateEvent } from './middleware/validate-event.ts';
+import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 const logger = createLogger('audit-item');
 const role = fanOutRole(readFanOutConfig());
@@ -59,8 +56,4 @@ export const auditItemHandler = async (item: FanOutItem, context?: Context): Pro
   return { account: inventory.account, region: item.region, errors: inventory.errors.length };
 };
 
-export const handler = middy<unknown, ItemResult, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logErrors(logger))
-  .use(validateEvent(itemEventSchema))
-  .handler(auditItemHandler as (event: unknown, context: Context) => Promise<ItemResult>);
+export const handler = lambdaHandler(logger, itemEventSchema, auditItemHandler);

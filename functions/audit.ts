@@ -1,7 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
@@ -20,8 +18,7 @@ import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
-import { logErrors } from './middleware/log-errors.ts';
-import { validateEvent } from './middleware/validate-event.ts';
+import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 // Built once per container and reused across invocations (cold start only).
 const logger = createLogger('audit');
@@ -92,8 +89,4 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
   return report;
 };
 
-export const handler = middy<unknown, Report, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logErrors(logger))
-  .use(validateEvent(auditEventSchema, normalizeEvent))
-  .handler(auditHandler as (event: unknown, context: Context) => Promise<Report>);
+export const handler = lambdaHandler(logger, auditEventSchema, auditHandler, normalizeEvent);

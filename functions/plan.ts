@@ -1,7 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import {
   type AccountTarget,
@@ -30,8 +28,7 @@ import { mapLimit } from '../collect/concurrency.ts';
 import { listEnabledRegions } from '../collect/index.ts';
 import { normalizeEvent } from './event.ts';
 import { type PlanEvent, planEventSchema } from './fanout-events.ts';
-import { logErrors } from './middleware/log-errors.ts';
-import { validateEvent } from './middleware/validate-event.ts';
+import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 const logger = createLogger('plan');
 const lambdaConfig = readLambdaConfig();
@@ -118,8 +115,4 @@ export const planHandler = async (event: PlanEvent, context: Context): Promise<P
   };
 };
 
-export const handler = middy<unknown, PlanOutput, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logErrors(logger))
-  .use(validateEvent(planEventSchema, normalizeEvent))
-  .handler(planHandler as (event: unknown, context: Context) => Promise<PlanOutput>);
+export const handler = lambdaHandler(logger, planEventSchema, planHandler, normalizeEvent);

@@ -1,7 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { selectIntent } from '../app/accounts.ts';
 import { auditInventory } from '../app/audit.ts';
@@ -22,8 +20,7 @@ import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { summarizeEventSchema } from './fanout-events.ts';
-import { logErrors } from './middleware/log-errors.ts';
-import { validateEvent } from './middleware/validate-event.ts';
+import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 const logger = createLogger('summarize');
 const lambdaConfig = readLambdaConfig();
@@ -105,8 +102,4 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
   };
 };
 
-export const handler = middy<unknown, RunSummary, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logErrors(logger))
-  .use(validateEvent(summarizeEventSchema))
-  .handler(summarizeHandler as (event: unknown, context: Context) => Promise<RunSummary>);
+export const handler = lambdaHandler(logger, summarizeEventSchema, summarizeHandler);
