@@ -251,21 +251,18 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
     intents,
   });
   // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
-  io.out(
-    o.format === 'json'
-      ? `${JSON.stringify(report, null, 2)}\n`
-      : o.format === 'markdown'
-        ? renderMarkdown(report)
-        : renderText(report),
-  );
+  io.out(renderReport(report, o.format));
   if (o.publish) await publishFromCli(report, o.state, io);
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
-/** The report in the chosen format; markdown draws the exposure paths, intended door included. */
-const renderReport = (report: Report, format: string, exposure: () => ExposureModel): string => {
+/**
+ * The report in the chosen format; markdown draws the exposure paths (intended door included) when
+ * given one account's exposure model.
+ */
+const renderReport = (report: Report, format: string, exposure?: () => ExposureModel): string => {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'markdown') return renderMarkdown(report, { exposure: exposure() });
+  if (format === 'markdown') return renderMarkdown(report, exposure ? { exposure: exposure() } : {});
   return renderText(report);
 };
 
