@@ -649,11 +649,15 @@ describe.skipIf(!existsSync(PEER_CORPUS))('normalizeEc2 on the peer corpus', () 
   it('keeps MapPublicIpOnLaunch on every subnet a peer flags for it', () => {
     const subnetCases = comparable.filter((c) => c.family === 'subnet-map-public-ip-on-launch');
     expect(subnetCases.length).toBeGreaterThanOrEqual(1);
+    let flagged = 0;
     for (const peerCase of subnetCases) {
       const subnets = normalizeEc2(rawOf(peerCase), 'us-east-1').subnets;
       for (const result of peerCase.expected.results.filter((r) => r.verdict === 'non-compliant')) {
+        flagged += 1;
         expect(subnets.find((s) => s.id === result.resource_id)?.mapPublicIpOnLaunch, peerCase.id).toBe(true);
       }
     }
+    // Without a single flagged subnet the loop above would assert nothing.
+    expect(flagged).toBeGreaterThanOrEqual(1);
   });
 });

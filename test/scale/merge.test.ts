@@ -92,6 +92,8 @@ describe('merging', () => {
     const merged = new Map(report.findings.map((f) => [f.fingerprint, f]));
     for (const f of healthy.findings) expect(merged.get(f.fingerprint)?.details?.account).toBe(STG.id);
     const incomplete = report.findings.filter((f) => f.checkId === 'audit.incomplete');
+    // The failed account is reported as incomplete (a check over no findings would pass vacuously).
+    expect(incomplete).not.toHaveLength(0);
     expect(incomplete.every((f) => f.details?.account === PROD.id)).toBe(true);
     expect(report.errors[0]?.message).toContain(PROD.id);
     expect(report.account).toBe(`${PROD.id}, ${STG.id}`);
