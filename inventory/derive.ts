@@ -1,6 +1,6 @@
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import type { Tier } from '../intent/schema.ts';
-import type { Inventory, ResourceBase, Route, RouteTable, Subnet } from './types.ts';
+import type { Inventory, NetworkInterface, ResourceBase, Route, RouteTable, Subnet } from './types.ts';
 
 /** Pure derived facts over the inventory, with the AWS semantics they rely on. */
 
@@ -141,6 +141,42 @@ export const parseExecuteApiDomain = (domainName: string): ExecuteApiTarget | un
  */
 export const loadBalancerHost = (domainName: string): string =>
   normalizeHost(domainName).replace(/^dualstack\./, '');
+
+/**
+ * Interface types (DescribeNetworkInterfaces `InterfaceType`) of ENIs that AWS creates for its own
+ * infrastructure rather than for a workload: NAT gateways, VPC endpoints, load balancers, transit gateway
+ * attachments and similar service-managed interfaces. The SDK enum spells the NAT type 'natGateway' but
+ * the API returns 'nat_gateway'; both are listed. 'interface', 'branch'/'trunk' (ECS ENI trunking),
+ * 'efa', 'efa-only' and 'lambda' stay workloads.
+ */
+const INFRASTRUCTURE_INTERFACE_TYPES: ReadonlySet<string> = new Set([
+  'nat_gateway',
+  'natGateway',
+  'vpc_endpoint',
+  'load_balancer',
+  'network_load_balancer',
+  'gateway_load_balancer',
+  'gateway_load_balancer_endpoint',
+  'transit_gateway',
+  'api_gateway_managed',
+  'global_accelerator_managed',
+  'ec2_instance_connect_endpoint',
+  'iot_rules_managed',
+  'quicksight',
+  'aws_codestar_connections_managed',
+]);
+
+/**
+ * True for an ENI that carries a workload (instance, ECS task, Lambda, RDS…), false for AWS's own
+ * infrastructure. ALB and Classic Load Balancer ENIs have InterfaceType 'interface'; only their owner
+ * (amazon-elb) or requester-managed description ('ELB app/<name>/<id>', 'ELB <name>') tells them apart.
+ * ECS task ENIs are requester-managed too but describe an ECS attachment, so they remain workloads.
+ */
+export const isWorkloadInterface = (eni: NetworkInterface): boolean =>
+  !INFRASTRUCTURE_INTERFACE_TYPES.has(eni.interfaceType) &&
+  eni.requesterId !== 'amazon-elb' &&
+  !(eni.requesterManaged && eni.description.startsWith('ELB ')) &&
+  !eni.description.startsWith('Interface for NAT Gateway');
 
 /** "name (id)" or just the id: how a Japanese message names a resource. */
 export const label = (r: Pick<ResourceBase, 'id'> & { readonly name?: string }): string =>

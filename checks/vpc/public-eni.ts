@@ -1,38 +1,13 @@
 import { ipv6CoversInternet, isGlobalIpv6 } from '../../evaluate/exposure/ranges.ts';
-import { effectiveRouteTables, label, refOf, vpcsInScope } from '../../inventory/derive.ts';
+import {
+  effectiveRouteTables,
+  isWorkloadInterface,
+  label,
+  refOf,
+  vpcsInScope,
+} from '../../inventory/derive.ts';
 import type { NetworkInterface, Route, RouteTable } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-
-/**
- * Interface types (DescribeNetworkInterfaces `InterfaceType`) of ENIs that AWS creates for a managed
- * service rather than for a workload. A public address on them is the service's design (NAT gateway
- * EIPs) or another check's business (internet-facing load balancers: elb.internet-facing).
- * The SDK enum spells the NAT type 'natGateway' but the API returns 'nat_gateway'; both are listed.
- * 'interface', 'branch'/'trunk' (ECS ENI trunking), 'efa', 'efa-only' and 'lambda' stay workloads.
- */
-const MANAGED_INTERFACE_TYPES: ReadonlySet<string> = new Set([
-  'nat_gateway',
-  'natGateway',
-  'load_balancer',
-  'network_load_balancer',
-  'gateway_load_balancer',
-  'gateway_load_balancer_endpoint',
-  'vpc_endpoint',
-  'transit_gateway',
-  'api_gateway_managed',
-  'global_accelerator_managed',
-  'quicksight',
-  'iot_rules_managed',
-  'aws_codestar_connections_managed',
-]);
-
-/**
- * ALB and Classic Load Balancer ENIs have InterfaceType 'interface'; only their requester-managed
- * description ('ELB app/<name>/<id>', 'ELB <name>') tells them apart. ECS task ENIs are requester-managed
- * too but describe an ECS attachment, so they remain workloads, as do RDS ENIs of a public DB instance.
- */
-const isLoadBalancerEni = (eni: NetworkInterface): boolean =>
-  eni.requesterManaged && eni.description.startsWith('ELB ');
 
 /** What the ENI belongs to, for the message: the instance, else AWS's own description. */
 const ownerOf = (eni: NetworkInterface): string =>
@@ -77,8 +52,7 @@ export const vpcPublicEni = defineCheck({
     // interface type a future API version spells differently.
     const natIps = new Set(inventory.ec2.natGateways.flatMap((n) => n.publicIps));
     const workloads = inventory.ec2.networkInterfaces.filter(
-      (eni) =>
-        inScope.has(eni.vpcId) && !MANAGED_INTERFACE_TYPES.has(eni.interfaceType) && !isLoadBalancerEni(eni),
+      (eni) => inScope.has(eni.vpcId) && isWorkloadInterface(eni),
     );
     const ipv4 = workloads
       .filter((eni) => eni.publicIp !== undefined && !natIps.has(eni.publicIp))

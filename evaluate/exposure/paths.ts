@@ -23,14 +23,20 @@ import type { ResourceRef } from '../../checks/define.ts';
 import { internetFacingIntended } from '../../checks/elb/intent.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
 import { methodSignature } from '../../inventory/api-signature.ts';
-import { byId, effectiveRouteTables, label, refOf, vpcsInScope } from '../../inventory/derive.ts';
+import {
+  byId,
+  effectiveRouteTables,
+  isWorkloadInterface,
+  label,
+  refOf,
+  vpcsInScope,
+} from '../../inventory/derive.ts';
 import type {
   ApiMethod,
   Inventory,
   Listener,
   LoadBalancer,
   NetworkAcl,
-  NetworkInterface,
   RestApi,
   Route,
   RouteTable,
@@ -147,35 +153,6 @@ export interface ExposureModel {
 }
 
 const INTERNET: Hop = { kind: 'internet', id: 'internet', label: 'インターネット' };
-
-// ------------------------------------------------------------------------------------- Workload ENIs
-
-/**
- * ENIs AWS creates for its own infrastructure are hops, not workloads: NAT gateways, VPC endpoints, load
- * balancers (NLB ENIs are typed; ALB ENIs are plain 'interface' ENIs owned by amazon-elb), gateway load
- * balancers, transit gateway attachments and similar service-managed interfaces.
- */
-const INFRASTRUCTURE_TYPES: ReadonlySet<string> = new Set([
-  'nat_gateway',
-  'vpc_endpoint',
-  'network_load_balancer',
-  'gateway_load_balancer',
-  'gateway_load_balancer_endpoint',
-  'load_balancer',
-  'transit_gateway',
-  'api_gateway_managed',
-  'global_accelerator_managed',
-  'ec2_instance_connect_endpoint',
-  'iot_rules_managed',
-  'quicksight',
-  'aws_codestar_connections_managed',
-]);
-
-export const isWorkloadInterface = (eni: NetworkInterface): boolean =>
-  !INFRASTRUCTURE_TYPES.has(eni.interfaceType) &&
-  eni.requesterId !== 'amazon-elb' &&
-  !eni.description.startsWith('ELB ') &&
-  !eni.description.startsWith('Interface for NAT Gateway');
 
 // ------------------------------------------------------------------------------------------- Helpers
 
