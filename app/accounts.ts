@@ -130,6 +130,13 @@ export interface AssumeRoleOptions {
   readonly sessionName?: string;
 }
 
+/** Role options from a role name and an optional external id; undefined when no role is named. */
+export const roleOptions = (
+  roleName: string | undefined,
+  externalId: string | undefined,
+): AssumeRoleOptions | undefined =>
+  roleName ? { roleName, ...(externalId ? { externalId } : {}) } : undefined;
+
 export const roleArnOf = (accountId: string, options: AssumeRoleOptions): string =>
   `arn:${options.partition ?? 'aws'}:iam::${accountId}:role/${options.roleName}`;
 

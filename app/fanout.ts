@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { InputValidationError } from '../errors.ts';
 import type { Inventory } from '../inventory/types.ts';
-import type { AccountTarget, AssumeRoleOptions } from './accounts.ts';
+import type { AccountTarget } from './accounts.ts';
 import type { RegionChoice } from './audit.ts';
 import { envList, regionChoice } from './config.ts';
 import { failedInventory, GLOBAL_REGION, mergeInventories } from './merge.ts';
@@ -171,9 +171,3 @@ export const readFanOutConfig = (env: NodeJS.ProcessEnv = process.env): FanOutCo
     intentLocations: envList(env.INTENT_LOCATION),
   };
 };
-
-/** The read-only role assumed in each audited account, when the deployment names one. */
-export const fanOutRole = (config: FanOutConfig): AssumeRoleOptions | undefined =>
-  config.roleName
-    ? { roleName: config.roleName, ...(config.externalId ? { externalId: config.externalId } : {}) }
-    : undefined;

@@ -4,7 +4,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
-import { explicitAccounts, organizationAccounts, selectionNeeds } from '../app/accounts.ts';
+import { explicitAccounts, organizationAccounts, roleOptions, selectionNeeds } from '../app/accounts.ts';
 import {
   auditAccounts,
   auditInventory,
@@ -242,11 +242,10 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
       'no region: pass --region or --all-regions, list regions in the intent file, or set AWS_REGION',
     );
   }
+  const role = roleOptions(o.roleName, o.externalId);
   const { report } = await auditAccounts({
     accounts,
-    ...(o.roleName
-      ? { role: { roleName: o.roleName, ...(o.externalId ? { externalId: o.externalId } : {}) } }
-      : {}),
+    ...(role ? { role } : {}),
     regions,
     intents,
   });

@@ -1,22 +1,17 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
+import { roleOptions } from '../app/accounts.ts';
 import { collectAccount } from '../app/audit.ts';
 import { deadlineOption } from '../app/deadline.ts';
-import {
-  ALL_REGIONS,
-  type FanOutItem,
-  fanOutRole,
-  partKey,
-  readFanOutConfig,
-  writeJson,
-} from '../app/fanout.ts';
+import { ALL_REGIONS, type FanOutItem, partKey, readFanOutConfig, writeJson } from '../app/fanout.ts';
 import { createLogger, inventoryCounts, logCollectionErrors, phase, sliceCounts } from '../app/log.ts';
 import { GLOBAL_REGION } from '../app/merge.ts';
 import { itemEventSchema } from './fanout-events.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 const logger = createLogger('audit-item');
-const role = fanOutRole(readFanOutConfig());
+const fanOut = readFanOutConfig();
+const role = roleOptions(fanOut.roleName, fanOut.externalId);
 const s3 = new S3Client({});
 
 export interface ItemResult {

@@ -6,6 +6,7 @@ import {
   assumeRole,
   explicitAccounts,
   organizationAccounts,
+  roleOptions,
   selectionNeeds,
 } from '../app/accounts.ts';
 import { bootstrapRegion } from '../app/audit.ts';
@@ -13,7 +14,6 @@ import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import {
   ALL_REGIONS,
   type FanOutConfig,
-  fanOutRole,
   itemsKey,
   newRunId,
   type PlanOutput,
@@ -33,7 +33,7 @@ import { lambdaHandler } from './middleware/lambda-handler.ts';
 const logger = createLogger('plan');
 const lambdaConfig = readLambdaConfig();
 const fanOut: FanOutConfig = readFanOutConfig();
-const role = fanOutRole(fanOut);
+const role = roleOptions(fanOut.roleName, fanOut.externalId);
 const s3 = new S3Client({});
 
 /** Accounts whose enabled regions are listed at once (one AssumeRole + DescribeRegions each). */
