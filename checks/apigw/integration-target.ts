@@ -24,10 +24,13 @@ export const apigwIntegrationTarget = defineCheck({
     '統合の接続タイプを VPC_LINK にして意図ファイルで許可した VPC リンク（internal の NLB 宛て）を指定し、API を再デプロイしてください。',
   evaluate: ({ inventory, intent }) => {
     const allowed = intent.apiGateway.vpcLinkIds;
+    // VPC link ids are regional: an API can only use a link of its own region.
+    const linksByRegion = new Map<string, Set<string>>();
+    for (const l of inventory.apigateway.vpcLinks) {
+      linksByRegion.set(l.region, (linksByRegion.get(l.region) ?? new Set()).add(l.id));
+    }
     return inventory.apigateway.restApis.flatMap((api) => {
-      const links = new Set(
-        inventory.apigateway.vpcLinks.filter((l) => l.region === api.region).map((l) => l.id),
-      );
+      const links = linksByRegion.get(api.region) ?? new Set<string>();
       return methodsOf(api).flatMap(({ path, method }): Violation[] => {
         const i = method.integration;
         if (!i) return [];

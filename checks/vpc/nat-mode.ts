@@ -199,13 +199,17 @@ const zonalPlacement = (
 };
 
 /** All findings for one intended VPC. */
-const evaluateVpc = (inventory: Inventory, vpcIntent: VpcIntent, tables: ReadonlyMap<string, RouteTable>) => {
+const evaluateVpc = (
+  inventory: Inventory,
+  vpcIntent: VpcIntent,
+  tables: ReadonlyMap<string, RouteTable>,
+  natsById: ReadonlyMap<string, NatGateway>,
+) => {
   const mode = vpcIntent.natMode;
   if (mode === undefined || mode === 'any') return [];
   const view = viewOf(inventory, vpcIntent, tables);
   // A VPC with no subnets here lives in a region this audit did not cover.
   if (view.subnets.length === 0) return [];
-  const natsById = byId(inventory.ec2.natGateways);
 
   const mismatches = modeMismatches(mode, view);
   if (mode === 'none') return mismatches;
@@ -248,6 +252,7 @@ export const vpcNatMode = defineCheck({
     '意図ファイルの natMode に合わせて NAT を構成し直し、ルートテーブルの 0.0.0.0/0 を正しい NAT に向けてください。ゾーン NAT ゲートウェイでは AZ ごとに NAT ゲートウェイとルートテーブルを用意します。外向き通信を行う層（egress: true）のルートテーブルには、NAT への 0.0.0.0/0 ルートが必要です。',
   evaluate: ({ inventory, intent }) => {
     const tables = effectiveRouteTables(inventory);
-    return intent.vpcs.flatMap((vpcIntent) => evaluateVpc(inventory, vpcIntent, tables));
+    const natsById = byId(inventory.ec2.natGateways);
+    return intent.vpcs.flatMap((vpcIntent) => evaluateVpc(inventory, vpcIntent, tables, natsById));
   },
 });
