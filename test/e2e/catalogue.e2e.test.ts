@@ -15,6 +15,7 @@ import {
   CloudFrontClient,
   type DistributionConfig,
   GetDistributionConfigCommand,
+  type Origin,
   UpdateDistributionCommand,
 } from '@aws-sdk/client-cloudfront';
 import {
@@ -30,11 +31,13 @@ import {
   DescribeRouteTablesCommand,
   DisassociateRouteTableCommand,
   EC2Client,
+  type IpPermission,
   ModifySubnetAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
+  type CreateLoadBalancerCommandInput,
   CreateTargetGroupCommand,
   DeleteLoadBalancerCommand,
   ElasticLoadBalancingV2Client,
@@ -149,6 +152,10 @@ describe('the check catalogue against moto, one drift at a time', () => {
     return JSON.parse(result.out) as Report;
   };
 
+  /** Audits and asserts the exact set of (check, resource) pairs, the moto gap aside. */
+  const expectFindings = async (intentPath: string, expected: Record<string, readonly string[]>) =>
+    expect(pairsOf(await audit(intentPath))).toEqual(pairs(expected));
+
   /** Applies a change to the distribution's config through GetDistributionConfig/UpdateDistribution. */
   const updateDistribution = async (id: string, change: (config: DistributionConfig) => void) => {
     const current = await cloudfront().send(new GetDistributionConfigCommand({ Id: id }));
@@ -158,6 +165,41 @@ describe('the check catalogue against moto, one drift at a time', () => {
       new UpdateDistributionCommand({ Id: id, IfMatch: current.ETag, DistributionConfig: config }),
     );
   };
+
+  /**
+   * Adds an origin and a behavior routing `pathPattern` to it, copied from the first behavior so
+   * only the target differs.
+   */
+  const addOrigin = (config: DistributionConfig, origin: Origin, pathPattern: string) => {
+    const origins = config.Origins?.Items ?? [];
+    config.Origins = { Quantity: origins.length + 1, Items: [...origins, origin] };
+    const behaviors = config.CacheBehaviors?.Items ?? [];
+    config.CacheBehaviors = {
+      Quantity: behaviors.length + 1,
+      Items: [...behaviors, { ...behaviors[0]!, PathPattern: pathPattern, TargetOriginId: origin.Id }],
+    };
+  };
+
+  /** A default IPv4 route from the table to the internet gateway. */
+  const routeToIgw = async (routeTableId: string | undefined, igwId: string) => {
+    await ec2().send(
+      new CreateRouteCommand({
+        RouteTableId: routeTableId,
+        DestinationCidrBlock: '0.0.0.0/0',
+        GatewayId: igwId,
+      }),
+    );
+  };
+
+  /** One ingress permission added to the group. */
+  const allowIngress = async (groupId: string, permission: IpPermission) => {
+    await ec2().send(
+      new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [permission] }),
+    );
+  };
+
+  const createLoadBalancer = async (input: CreateLoadBalancerCommandInput) =>
+    (await elbv2().send(new CreateLoadBalancerCommand(input))).LoadBalancers?.[0]?.LoadBalancerArn as string;
 
   const cloudFrontPrefixList = async () =>
     (
@@ -190,7 +232,7 @@ describe('the check catalogue against moto, one drift at a time', () => {
       account.dbSgId,
     ]);
     expect(intent.apiGateway?.endpointTypes?.[account.privateApiId]).toBe('PRIVATE');
-    expect(pairsOf(await audit(intentPath))).toEqual([]);
+    await expectFindings(intentPath, {});
   });
 
   // ------------------------------------------------------------------------------------ Network
@@ -203,35 +245,25 @@ describe('the check catalogue against moto, one drift at a time', () => {
         MapPublicIpOnLaunch: { Value: true },
       }),
     );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({ 'vpc.auto-public-ip': [account.subnetIds[0] as string] }),
-    );
+    await expectFindings(intentPath, { 'vpc.auto-public-ip': [account.subnetIds[0] as string] });
   });
 
   it('vpc.public-eni: an Elastic IP associated with a workload ENI', async () => {
     const { account, intentPath } = await cleanAccount();
     const eni = await publicEni(account.subnetIds[0] as string, account.ecsSgId);
     // The subnet has no route to the IGW, so the address is not yet a path in: no exposure finding.
-    expect(pairsOf(await audit(intentPath))).toEqual(pairs({ 'vpc.public-eni': [eni] }));
+    await expectFindings(intentPath, { 'vpc.public-eni': [eni] });
   });
 
   it('vpc.db-tier-egress: the closed DB tier gets a default route to the IGW', async () => {
     const { account, intentPath } = await cleanAccount();
-    await ec2().send(
-      new CreateRouteCommand({
-        RouteTableId: account.dbRouteTableId,
-        DestinationCidrBlock: '0.0.0.0/0',
-        GatewayId: account.igwId,
-      }),
-    );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'vpc.db-tier-egress': [account.dbSubnetId],
-        // The same route makes the subnet public (P2), and the baselined table changed.
-        'vpc.public-subnet': [account.dbSubnetId],
-        'drift.route-table': [account.dbRouteTableId],
-      }),
-    );
+    await routeToIgw(account.dbRouteTableId, account.igwId);
+    await expectFindings(intentPath, {
+      'vpc.db-tier-egress': [account.dbSubnetId],
+      // The same route makes the subnet public (P2), and the baselined table changed.
+      'vpc.public-subnet': [account.dbSubnetId],
+      'drift.route-table': [account.dbRouteTableId],
+    });
   });
 
   it('vpc.db-tier-egress: the DB subnet falls back to a main route table that routes to the IGW', async () => {
@@ -247,20 +279,12 @@ describe('the check catalogue against moto, one drift at a time', () => {
       ?.Associations?.find((a) => a.SubnetId === account.dbSubnetId)?.RouteTableAssociationId;
     // Two innocent-looking changes: the explicit association goes, and the (unused) main table gets a route.
     await ec2().send(new DisassociateRouteTableCommand({ AssociationId: dbAssociation }));
-    await ec2().send(
-      new CreateRouteCommand({
-        RouteTableId: main,
-        DestinationCidrBlock: '0.0.0.0/0',
-        GatewayId: account.igwId,
-      }),
-    );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'vpc.db-tier-egress': [account.dbSubnetId],
-        'vpc.public-subnet': [account.dbSubnetId],
-        'drift.route-table': [account.dbRouteTableId, main],
-      }),
-    );
+    await routeToIgw(main, account.igwId);
+    await expectFindings(intentPath, {
+      'vpc.db-tier-egress': [account.dbSubnetId],
+      'vpc.public-subnet': [account.dbSubnetId],
+      'drift.route-table': [account.dbRouteTableId, main],
+    });
   });
 
   it('vpc.nat-mode: a zonal NAT gateway appears where the intent says none', async () => {
@@ -271,160 +295,121 @@ describe('the check catalogue against moto, one drift at a time', () => {
         new CreateNatGatewayCommand({ SubnetId: account.subnetIds[0], AllocationId: allocationId }),
       )
     ).NatGateway?.NatGatewayId as string;
-    expect(pairsOf(await audit(intentPath))).toEqual(pairs({ 'vpc.nat-mode': [nat] }));
+    await expectFindings(intentPath, { 'vpc.nat-mode': [nat] });
   });
 
   it('vpc.cidr: the intent names another CIDR than the VPC has', async () => {
     const { account, intentPath } = await cleanAccount((intent) => {
       intent.vpcs![0]!.cidr = '10.1.0.0/16';
     });
-    expect(pairsOf(await audit(intentPath))).toEqual(pairs({ 'vpc.cidr': [account.vpcId] }));
+    await expectFindings(intentPath, { 'vpc.cidr': [account.vpcId] });
   });
 
   // ---------------------------------------------------------------------------- Security groups
 
   it('sg.world-ingress: SSH from anywhere on the ECS group', async () => {
     const { account, intentPath } = await cleanAccount();
-    await ec2().send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: account.ecsSgId,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-      }),
-    );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'sg.world-ingress': [account.ecsSgId],
-        // The rule is also an extra path into a chain link.
-        'sg.chain-broken': [account.ecsSgId],
-        'drift.security-group': [account.ecsSgId],
-      }),
-    );
+    await allowIngress(account.ecsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+    });
+    await expectFindings(intentPath, {
+      'sg.world-ingress': [account.ecsSgId],
+      // The rule is also an extra path into a chain link.
+      'sg.chain-broken': [account.ecsSgId],
+      'drift.security-group': [account.ecsSgId],
+    });
   });
 
   it('sg.cidr-source: the ECS group admits the VPC CIDR instead of the ALB group', async () => {
     const { account, intentPath } = await cleanAccount();
-    await ec2().send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: account.ecsSgId,
-        IpPermissions: [
-          { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '10.0.0.0/16' }] },
-        ],
-      }),
-    );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'sg.cidr-source': [account.ecsSgId],
-        'sg.chain-broken': [account.ecsSgId],
-        'drift.security-group': [account.ecsSgId],
-      }),
-    );
+    await allowIngress(account.ecsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      IpRanges: [{ CidrIp: '10.0.0.0/16' }],
+    });
+    await expectFindings(intentPath, {
+      'sg.cidr-source': [account.ecsSgId],
+      'sg.chain-broken': [account.ecsSgId],
+      'drift.security-group': [account.ecsSgId],
+    });
   });
 
   it('sg.default-has-rules: the emptied default group gets its self-referencing rule back', async () => {
     const { account, intentPath } = await cleanAccount();
-    await ec2().send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: account.defaultSgId,
-        IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: account.defaultSgId }] }],
-      }),
-    );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'sg.default-has-rules': [account.defaultSgId],
-        'drift.security-group': [account.defaultSgId],
-      }),
-    );
+    await allowIngress(account.defaultSgId, {
+      IpProtocol: '-1',
+      UserIdGroupPairs: [{ GroupId: account.defaultSgId }],
+    });
+    await expectFindings(intentPath, {
+      'sg.default-has-rules': [account.defaultSgId],
+      'drift.security-group': [account.defaultSgId],
+    });
   });
 
   it('sg.front-not-cloudfront-only: the front group admits CloudFront on port 80 too', async () => {
     const { account, intentPath } = await cleanAccount();
-    await ec2().send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: account.albSgId,
-        IpPermissions: [
-          {
-            IpProtocol: 'tcp',
-            FromPort: 80,
-            ToPort: 80,
-            PrefixListIds: [{ PrefixListId: await cloudFrontPrefixList() }],
-          },
-        ],
-      }),
-    );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'sg.front-not-cloudfront-only': [account.albSgId],
-        'drift.security-group': [account.albSgId],
-      }),
-    );
+    await allowIngress(account.albSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 80,
+      ToPort: 80,
+      PrefixListIds: [{ PrefixListId: await cloudFrontPrefixList() }],
+    });
+    await expectFindings(intentPath, {
+      'sg.front-not-cloudfront-only': [account.albSgId],
+      'drift.security-group': [account.albSgId],
+    });
   });
 
   it('sg.chain-broken: the DB group admits the ALB group directly, skipping ECS', async () => {
     const { account, intentPath } = await cleanAccount();
-    await ec2().send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: account.dbSgId,
-        IpPermissions: [
-          {
-            IpProtocol: 'tcp',
-            FromPort: 5432,
-            ToPort: 5432,
-            UserIdGroupPairs: [{ GroupId: account.albSgId }],
-          },
-        ],
-      }),
-    );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({ 'sg.chain-broken': [account.dbSgId], 'drift.security-group': [account.dbSgId] }),
-    );
+    await allowIngress(account.dbSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      UserIdGroupPairs: [{ GroupId: account.albSgId }],
+    });
+    await expectFindings(intentPath, {
+      'sg.chain-broken': [account.dbSgId],
+      'drift.security-group': [account.dbSgId],
+    });
   });
 
   it('drift.security-group: a baselined chain group is deleted', async () => {
     const { account, intentPath } = await cleanAccount();
     await ec2().send(new DeleteSecurityGroupCommand({ GroupId: account.dbSgId }));
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'drift.security-group': [account.dbSgId],
-        // The chain's DB link is gone: reported on the id the intent names.
-        'sg.chain-broken': [account.dbSgId],
-      }),
-    );
+    await expectFindings(intentPath, {
+      'drift.security-group': [account.dbSgId],
+      // The chain's DB link is gone: reported on the id the intent names.
+      'sg.chain-broken': [account.dbSgId],
+    });
   });
 
   // ----------------------------------------------------------------------------- Load balancers
 
   it('elb.internet-facing: an internet-facing ALB appears', async () => {
     const { account, intentPath } = await cleanAccount();
-    const lb = (
-      await elbv2().send(
-        new CreateLoadBalancerCommand({
-          Name: 'debug-alb',
-          Scheme: 'internet-facing',
-          Subnets: [...account.subnetIds],
-        }),
-      )
-    ).LoadBalancers?.[0]?.LoadBalancerArn as string;
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({ 'elb.internet-facing': [lb], 'drift.load-balancer': [lb] }),
-    );
+    const lb = await createLoadBalancer({
+      Name: 'debug-alb',
+      Scheme: 'internet-facing',
+      Subnets: [...account.subnetIds],
+    });
+    await expectFindings(intentPath, { 'elb.internet-facing': [lb], 'drift.load-balancer': [lb] });
   });
 
   it('elb.outside-ingress-tier: an internal ALB placed in the DB tier', async () => {
     const { account, intentPath } = await cleanAccount((intent) => {
       intent.loadBalancers = { ...intent.loadBalancers, ingressTier: 'ingress' };
     });
-    const lb = (
-      await elbv2().send(
-        new CreateLoadBalancerCommand({
-          Name: 'admin-alb',
-          Scheme: 'internal',
-          Subnets: [account.dbSubnetId, account.subnetIds[1] as string],
-        }),
-      )
-    ).LoadBalancers?.[0]?.LoadBalancerArn as string;
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({ 'elb.outside-ingress-tier': [lb], 'drift.load-balancer': [lb] }),
-    );
+    const lb = await createLoadBalancer({
+      Name: 'admin-alb',
+      Scheme: 'internal',
+      Subnets: [account.dbSubnetId, account.subnetIds[1] as string],
+    });
+    await expectFindings(intentPath, { 'elb.outside-ingress-tier': [lb], 'drift.load-balancer': [lb] });
   });
 
   // --------------------------------------------------------------------------------- CloudFront
@@ -434,12 +419,10 @@ describe('the check catalogue against moto, one drift at a time', () => {
     await updateDistribution(account.distributionId, (c) => {
       c.DefaultCacheBehavior!.ViewerProtocolPolicy = 'allow-all';
     });
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'cloudfront.viewer-http': [account.distributionId],
-        'drift.distribution': [account.distributionId],
-      }),
-    );
+    await expectFindings(intentPath, {
+      'cloudfront.viewer-http': [account.distributionId],
+      'drift.distribution': [account.distributionId],
+    });
   });
 
   it('cloudfront.waf-missing: the web ACL is removed from the distribution', async () => {
@@ -447,73 +430,53 @@ describe('the check catalogue against moto, one drift at a time', () => {
     await updateDistribution(account.distributionId, (c) => {
       c.WebACLId = '';
     });
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'cloudfront.waf-missing': [account.distributionId],
-        'drift.distribution': [account.distributionId],
-      }),
-    );
+    await expectFindings(intentPath, {
+      'cloudfront.waf-missing': [account.distributionId],
+      'drift.distribution': [account.distributionId],
+    });
   });
 
   it('cloudfront.origin-bypass: a behavior sends requests to the NLB by its DNS name', async () => {
     const { account, intentPath } = await cleanAccount();
     const dns = `internal-prod-nlb.elb.${REGION}.amazonaws.com`;
     await updateDistribution(account.distributionId, (c) => {
-      c.Origins = {
-        Quantity: 2,
-        Items: [
-          ...(c.Origins?.Items ?? []),
-          {
-            Id: 'nlb-direct',
-            DomainName: dns,
-            OriginPath: '',
-            CustomHeaders: { Quantity: 0, Items: [] },
-            CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' },
-          },
-        ],
-      };
-      const behaviors = c.CacheBehaviors?.Items ?? [];
-      c.CacheBehaviors = {
-        Quantity: behaviors.length + 1,
-        Items: [...behaviors, { ...behaviors[0]!, PathPattern: '/direct/*', TargetOriginId: 'nlb-direct' }],
-      };
+      addOrigin(
+        c,
+        {
+          Id: 'nlb-direct',
+          DomainName: dns,
+          OriginPath: '',
+          CustomHeaders: { Quantity: 0, Items: [] },
+          CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' },
+        },
+        '/direct/*',
+      );
     });
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'cloudfront.origin-bypass': [account.distributionId],
-        'drift.distribution': [account.distributionId],
-      }),
-    );
+    await expectFindings(intentPath, {
+      'cloudfront.origin-bypass': [account.distributionId],
+      'drift.distribution': [account.distributionId],
+    });
   });
 
   it('cloudfront.s3-origin-access: an S3 origin without origin access control is added', async () => {
     const { account, intentPath } = await cleanAccount();
     await updateDistribution(account.distributionId, (c) => {
-      c.Origins = {
-        Quantity: 2,
-        Items: [
-          ...(c.Origins?.Items ?? []),
-          {
-            Id: 'assets',
-            DomainName: 'prod-assets.s3.ap-northeast-1.amazonaws.com',
-            OriginPath: '',
-            CustomHeaders: { Quantity: 0, Items: [] },
-            S3OriginConfig: { OriginAccessIdentity: '' },
-          },
-        ],
-      };
-      const behaviors = c.CacheBehaviors?.Items ?? [];
-      c.CacheBehaviors = {
-        Quantity: behaviors.length + 1,
-        Items: [...behaviors, { ...behaviors[0]!, PathPattern: '/assets/*', TargetOriginId: 'assets' }],
-      };
+      addOrigin(
+        c,
+        {
+          Id: 'assets',
+          DomainName: 'prod-assets.s3.ap-northeast-1.amazonaws.com',
+          OriginPath: '',
+          CustomHeaders: { Quantity: 0, Items: [] },
+          S3OriginConfig: { OriginAccessIdentity: '' },
+        },
+        '/assets/*',
+      );
     });
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'cloudfront.s3-origin-access': [account.distributionId],
-        'drift.distribution': [account.distributionId],
-      }),
-    );
+    await expectFindings(intentPath, {
+      'cloudfront.s3-origin-access': [account.distributionId],
+      'drift.distribution': [account.distributionId],
+    });
   });
 
   it('cloudfront.api-stage-path: the API behavior is renamed to a stage that does not exist', async () => {
@@ -521,12 +484,10 @@ describe('the check catalogue against moto, one drift at a time', () => {
     await updateDistribution(account.distributionId, (c) => {
       c.CacheBehaviors!.Items![0]!.PathPattern = '/v1/data/*';
     });
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'cloudfront.api-stage-path': [account.distributionId],
-        'drift.distribution': [account.distributionId],
-      }),
-    );
+    await expectFindings(intentPath, {
+      'cloudfront.api-stage-path': [account.distributionId],
+      'drift.distribution': [account.distributionId],
+    });
   });
 
   it('cloudfront.api-key-header: the API key CloudFront sends is disabled (a botched rotation)', async () => {
@@ -537,9 +498,7 @@ describe('the check catalogue against moto, one drift at a time', () => {
         patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
       }),
     );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({ 'cloudfront.api-key-header': [account.distributionId] }),
-    );
+    await expectFindings(intentPath, { 'cloudfront.api-key-header': [account.distributionId] });
   });
 
   // -------------------------------------------------------------------------------- API Gateway
@@ -552,9 +511,10 @@ describe('the check catalogue against moto, one drift at a time', () => {
         patchOperations: [{ op: 'replace', path: '/endpointConfiguration/types/REGIONAL', value: 'EDGE' }],
       }),
     );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({ 'apigw.endpoint-type': [account.apiId], 'drift.rest-api': [account.apiId] }),
-    );
+    await expectFindings(intentPath, {
+      'apigw.endpoint-type': [account.apiId],
+      'drift.rest-api': [account.apiId],
+    });
   });
 
   it('apigw.resource-policy: the private API policy condition is inverted (StringNotEquals)', async () => {
@@ -571,9 +531,10 @@ describe('the check catalogue against moto, one drift at a time', () => {
         ],
       }),
     );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({ 'apigw.resource-policy': [account.privateApiId], 'drift.rest-api': [account.privateApiId] }),
-    );
+    await expectFindings(intentPath, {
+      'apigw.resource-policy': [account.privateApiId],
+      'drift.rest-api': [account.privateApiId],
+    });
   });
 
   it('apigw.api-key-not-required: GET /data is recreated without apiKeyRequired', async () => {
@@ -592,14 +553,12 @@ describe('the check catalogue against moto, one drift at a time', () => {
         connectionId: account.vpcLinkId,
       }),
     );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'apigw.api-key-not-required': [account.apiId],
-        // The usage plan's throttling applies per key, so the keyless method is not throttled either.
-        'apigw.throttling-missing': [`${account.apiId}/prod`],
-        'drift.rest-api': [account.apiId],
-      }),
-    );
+    await expectFindings(intentPath, {
+      'apigw.api-key-not-required': [account.apiId],
+      // The usage plan's throttling applies per key, so the keyless method is not throttled either.
+      'apigw.throttling-missing': [`${account.apiId}/prod`],
+      'drift.rest-api': [account.apiId],
+    });
   });
 
   it('apigw.waf-missing: a staging stage is deployed (and added to the plan) without a web ACL', async () => {
@@ -611,9 +570,10 @@ describe('the check catalogue against moto, one drift at a time', () => {
         patchOperations: [{ op: 'add', path: '/apiStages', value: `${account.apiId}:staging` }],
       }),
     );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({ 'apigw.waf-missing': [`${account.apiId}/staging`], 'drift.rest-api': [account.apiId] }),
-    );
+    await expectFindings(intentPath, {
+      'apigw.waf-missing': [`${account.apiId}/staging`],
+      'drift.rest-api': [account.apiId],
+    });
   });
 
   it('apigw.throttling-missing: the usage plan loses its throttle', async () => {
@@ -624,9 +584,7 @@ describe('the check catalogue against moto, one drift at a time', () => {
         patchOperations: [{ op: 'remove', path: '/throttle' }],
       }),
     );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({ 'apigw.throttling-missing': [`${account.apiId}/prod`] }),
-    );
+    await expectFindings(intentPath, { 'apigw.throttling-missing': [`${account.apiId}/prod`] });
   });
 
   it('apigw.integration-target: the integration is pointed at a public URL', async () => {
@@ -642,15 +600,16 @@ describe('the check catalogue against moto, one drift at a time', () => {
         connectionType: 'INTERNET',
       }),
     );
-    expect(pairsOf(await audit(intentPath))).toEqual(pairs({ 'apigw.integration-target': [account.apiId] }));
+    await expectFindings(intentPath, { 'apigw.integration-target': [account.apiId] });
   });
 
   it('apigw.vpc-link-target: the NLB behind the VPC link is deleted', async () => {
     const { account, intentPath } = await cleanAccount();
     await elbv2().send(new DeleteLoadBalancerCommand({ LoadBalancerArn: account.nlbArn }));
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({ 'apigw.vpc-link-target': [account.vpcLinkId], 'drift.load-balancer': [account.nlbArn] }),
-    );
+    await expectFindings(intentPath, {
+      'apigw.vpc-link-target': [account.vpcLinkId],
+      'drift.load-balancer': [account.nlbArn],
+    });
   });
 
   // -------------------------------------------------------------------------------------- Drift
@@ -660,9 +619,7 @@ describe('the check catalogue against moto, one drift at a time', () => {
     await updateDistribution(account.distributionId, (c) => {
       c.WebACLId = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/other-cf/e5f6a7b8';
     });
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({ 'drift.distribution': [account.distributionId] }),
-    );
+    await expectFindings(intentPath, { 'drift.distribution': [account.distributionId] });
   });
 
   it('drift.rest-api: a POST /data method is added (still key-protected)', async () => {
@@ -676,7 +633,7 @@ describe('the check catalogue against moto, one drift at a time', () => {
         apiKeyRequired: true,
       }),
     );
-    expect(pairsOf(await audit(intentPath))).toEqual(pairs({ 'drift.rest-api': [account.apiId] }));
+    await expectFindings(intentPath, { 'drift.rest-api': [account.apiId] });
   });
 
   // ----------------------------------------------------------------------------------- Exposure
@@ -688,22 +645,14 @@ describe('the check catalogue against moto, one drift at a time', () => {
         new CreateSecurityGroupCommand({ GroupName: 'debug-sg', Description: 'debug', VpcId: account.vpcId }),
       )
     ).GroupId as string;
-    await ec2().send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: debugSg,
-        IpPermissions: [
-          { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
-        ],
-      }),
-    );
+    await allowIngress(debugSg, {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+    });
     const eni = await publicEni(account.subnetIds[0] as string, debugSg);
-    await ec2().send(
-      new CreateRouteCommand({
-        RouteTableId: account.ingressRouteTableId,
-        DestinationCidrBlock: '0.0.0.0/0',
-        GatewayId: account.igwId,
-      }),
-    );
+    await routeToIgw(account.ingressRouteTableId, account.igwId);
     const report = await audit(intentPath);
     expect(pairsOf(report)).toEqual(
       pairs({
@@ -729,22 +678,18 @@ describe('the check catalogue against moto, one drift at a time', () => {
         }),
       )
     ).GroupId as string;
-    await ec2().send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: albSg,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-      }),
-    );
-    const lb = (
-      await elbv2().send(
-        new CreateLoadBalancerCommand({
-          Name: 'debug-alb',
-          Scheme: 'internet-facing',
-          Subnets: [...account.subnetIds],
-          SecurityGroups: [albSg],
-        }),
-      )
-    ).LoadBalancers?.[0]?.LoadBalancerArn as string;
+    await allowIngress(albSg, {
+      IpProtocol: 'tcp',
+      FromPort: 80,
+      ToPort: 80,
+      IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+    });
+    const lb = await createLoadBalancer({
+      Name: 'debug-alb',
+      Scheme: 'internet-facing',
+      Subnets: [...account.subnetIds],
+      SecurityGroups: [albSg],
+    });
     const tg = (
       await elbv2().send(
         new CreateTargetGroupCommand({
@@ -764,23 +709,15 @@ describe('the check catalogue against moto, one drift at a time', () => {
         DefaultActions: [{ Type: 'forward', TargetGroupArn: tg }],
       }),
     );
-    await ec2().send(
-      new CreateRouteCommand({
-        RouteTableId: account.ingressRouteTableId,
-        DestinationCidrBlock: '0.0.0.0/0',
-        GatewayId: account.igwId,
-      }),
-    );
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'exposure.unintended-entry': [lb],
-        'elb.internet-facing': [lb],
-        'drift.load-balancer': [lb],
-        'sg.world-ingress': [albSg],
-        'vpc.public-subnet': [...account.subnetIds],
-        'drift.route-table': [account.ingressRouteTableId],
-      }),
-    );
+    await routeToIgw(account.ingressRouteTableId, account.igwId);
+    await expectFindings(intentPath, {
+      'exposure.unintended-entry': [lb],
+      'elb.internet-facing': [lb],
+      'drift.load-balancer': [lb],
+      'sg.world-ingress': [albSg],
+      'vpc.public-subnet': [...account.subnetIds],
+      'drift.route-table': [account.ingressRouteTableId],
+    });
   });
 
   // ----------------------------------------------------------------------------------- The audit
@@ -790,12 +727,10 @@ describe('the check catalogue against moto, one drift at a time', () => {
       const waf = intent.exceptions?.find((e) => e.check === 'apigw.waf-missing');
       if (waf) waf.expires = '2020-01-31';
     });
-    expect(pairsOf(await audit(intentPath))).toEqual(
-      pairs({
-        'audit.exception-expired': [`${account.apiId}/prod`],
-        // The exception no longer suppresses the finding it accepted.
-        'apigw.waf-missing': [`${account.apiId}/prod`],
-      }),
-    );
+    await expectFindings(intentPath, {
+      'audit.exception-expired': [`${account.apiId}/prod`],
+      // The exception no longer suppresses the finding it accepted.
+      'apigw.waf-missing': [`${account.apiId}/prod`],
+    });
   });
 });
