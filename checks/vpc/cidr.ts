@@ -1,38 +1,23 @@
+import { ipv4Cidr } from '../../evaluate/exposure/ranges.ts';
 import { label, refOf, vpcsInScope } from '../../inventory/derive.ts';
 import type { Vpc } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
 
-/** An IPv4 block as the half-open range [start, end) of 32-bit addresses. */
-interface Ipv4Range {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Parses 'a.b.c.d/n' into its address range (host bits cleared); undefined for anything else. */
-export const parseIpv4Cidr = (cidr: string): Ipv4Range | undefined => {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr.trim());
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  const prefix = Number(match[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const size = 2 ** (32 - prefix);
-  const start = Math.floor(address / size) * size;
-  return { start, end: start + size };
-};
+/** An IPv4 block as its address interval (host bits cleared); undefined for IPv6 or anything else. */
+const block = (cidr: string) => ipv4Cidr(cidr.trim());
 
 /** True when two IPv4 CIDR blocks share at least one address. */
 export const ipv4CidrsOverlap = (a: string, b: string): boolean => {
-  const x = parseIpv4Cidr(a);
-  const y = parseIpv4Cidr(b);
-  return x !== undefined && y !== undefined && x.start < y.end && y.start < x.end;
+  const x = block(a);
+  const y = block(b);
+  return x !== undefined && y !== undefined && x.lo <= y.hi && y.lo <= x.hi;
 };
 
 /** Same network, however the host bits were written ('10.0.0.1/16' is 10.0.0.0/16). */
 const sameBlock = (a: string, b: string): boolean => {
-  const x = parseIpv4Cidr(a);
-  const y = parseIpv4Cidr(b);
-  return x !== undefined && y !== undefined ? x.start === y.start && x.end === y.end : a === b;
+  const x = block(a);
+  const y = block(b);
+  return x !== undefined && y !== undefined ? x.lo === y.lo && x.hi === y.hi : a === b;
 };
 
 export const vpcCidr = defineCheck({
