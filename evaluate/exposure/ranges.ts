@@ -62,8 +62,6 @@ export const ipv4Cidr = (cidr: string): Interval | undefined => {
  *   covers all of 2000::/3 (`::/0`, `2000::/3`); denying one provider's prefix leaves the rest open.
  */
 export const IPV6_INTERNET: Interval = { lo: MAX_IPV4 + 1, hi: MAX_IPV4 + 1 };
-/** Every source the model knows: all of IPv4 and the IPv6 internet. */
-export const ANY_SOURCE: Interval = { lo: 0, hi: IPV6_INTERNET.hi };
 
 /** The first 16 bits and the prefix length of an IPv6 address or CIDR; undefined when not IPv6. */
 const ipv6Head = (cidr: string): { head: number; prefix: number } | undefined => {
