@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { Resource, RestApi, Stage } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
 import {
@@ -17,6 +15,7 @@ import {
 import { createFingerprinter } from '../../collect/secrets.ts';
 import { methodSignature } from '../../inventory/api-signature.ts';
 import { parsePolicyText } from '../../inventory/policy-text.ts';
+import { PEER_CORPUS, peerCases } from '../fixtures/peer-corpus.ts';
 
 const fingerprint = createFingerprinter(Buffer.alloc(32, 5));
 const POLICY = {
@@ -206,12 +205,6 @@ describe('isFaithfulExport', () => {
 
 // ------------------------------------------------------------------------------- peer corpus
 
-/** Peer auditors' fixtures; read in place (licences forbid copying them into the repo). */
-const PEER_CORPUS = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/peer-corpus/peer-cases.json',
-);
-
 interface PeerCase {
   readonly id: string;
   readonly family: string;
@@ -228,9 +221,7 @@ interface PeerCase {
 }
 
 describe.skipIf(!existsSync(PEER_CORPUS))('API Gateway normalizers on the peer corpus', () => {
-  const cases: readonly PeerCase[] = existsSync(PEER_CORPUS)
-    ? (JSON.parse(readFileSync(PEER_CORPUS, 'utf8')) as { cases: PeerCase[] }).cases
-    : [];
+  const cases = peerCases<PeerCase>();
   const callsOf = (operation: string) =>
     cases.flatMap((c) =>
       c.input.api_calls

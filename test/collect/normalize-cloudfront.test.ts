@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { DistributionSummary, Origin } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +9,7 @@ import {
   summaryLacksOrigins,
 } from '../../collect/normalize/cloudfront.ts';
 import { createFingerprinter } from '../../collect/secrets.ts';
+import { PEER_CORPUS, peerCases } from '../fixtures/peer-corpus.ts';
 
 const fingerprint = createFingerprinter(Buffer.alloc(32, 3));
 const origin = (o: Partial<Origin>): Origin => ({ Id: 'o1', DomainName: 'example.jp', ...o });
@@ -117,12 +116,6 @@ describe('summaryLacksOrigins', () => {
 
 // ------------------------------------------------------------------------------- peer corpus
 
-/** Peer auditors' fixtures; read in place (licences forbid copying them into the repo). */
-const PEER_CORPUS = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/peer-corpus/peer-cases.json',
-);
-
 interface PeerCase {
   readonly id: string;
   readonly family: string;
@@ -139,9 +132,7 @@ interface PeerCase {
 }
 
 describe.skipIf(!existsSync(PEER_CORPUS))('CloudFront normalizers on the peer corpus', () => {
-  const cases: readonly PeerCase[] = existsSync(PEER_CORPUS)
-    ? (JSON.parse(readFileSync(PEER_CORPUS, 'utf8')) as { cases: PeerCase[] }).cases
-    : [];
+  const cases = peerCases<PeerCase>();
   const withDistributions = cases
     .map((c) => ({
       peerCase: c,

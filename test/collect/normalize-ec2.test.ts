@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import type {
   NetworkInterface as AwsNetworkInterface,
   SecurityGroup as AwsSecurityGroup,
@@ -42,6 +40,7 @@ import {
   VPC_ID,
   ZONAL_NAT,
 } from '../fixtures/ec2-responses.ts';
+import { PEER_CORPUS, peerCases } from '../fixtures/peer-corpus.ts';
 
 const byId = <T extends { id: string }>(items: readonly T[], id: string): T => {
   const found = items.find((i) => i.id === id);
@@ -535,12 +534,6 @@ describe('normalizeEc2', () => {
 
 // ------------------------------------------------------------------------------- peer corpus
 
-/** Peer auditors' fixtures; read in place (licences forbid copying them into the repo). */
-const PEER_CORPUS = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/peer-corpus/peer-cases.json',
-);
-
 interface PeerCall {
   readonly service: string;
   readonly operation: string;
@@ -589,9 +582,7 @@ const rawOf = (peerCase: PeerCase): Ec2Raw => {
 };
 
 describe.skipIf(!existsSync(PEER_CORPUS))('normalizeEc2 on the peer corpus', () => {
-  const cases: readonly PeerCase[] = existsSync(PEER_CORPUS)
-    ? (JSON.parse(readFileSync(PEER_CORPUS, 'utf8')) as { cases: PeerCase[] }).cases
-    : [];
+  const cases = peerCases<PeerCase>();
   const comparable = cases.filter((c) => c.directly_comparable);
   const ec2Cases = comparable.filter((c) =>
     c.input.api_calls.some((call) => call.service === 'ec2' && call.response && RAW_FIELDS[call.operation]),

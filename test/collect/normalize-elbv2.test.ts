@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { Listener, LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +6,7 @@ import {
   normalizeListener,
   normalizeLoadBalancer,
 } from '../../collect/normalize/elbv2.ts';
+import { PEER_CORPUS, peerCases } from '../fixtures/peer-corpus.ts';
 
 const TG = 'arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:targetgroup/prod-app/73e2d6bc24d8a067';
 const TG2 =
@@ -95,12 +94,6 @@ describe('forwardedTargetGroupArns', () => {
 
 // ------------------------------------------------------------------------------- peer corpus
 
-/** Peer auditors' fixtures; read in place (licences forbid copying them into the repo). */
-const PEER_CORPUS = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/peer-corpus/peer-cases.json',
-);
-
 interface PeerCall {
   readonly service: string;
   readonly operation: string;
@@ -114,9 +107,7 @@ interface PeerCase {
 }
 
 describe.skipIf(!existsSync(PEER_CORPUS))('ELBv2 normalizers on the peer corpus', () => {
-  const cases: readonly PeerCase[] = existsSync(PEER_CORPUS)
-    ? (JSON.parse(readFileSync(PEER_CORPUS, 'utf8')) as { cases: PeerCase[] }).cases
-    : [];
+  const cases = peerCases<PeerCase>();
   const calls = cases.flatMap((c) =>
     c.input.api_calls
       .filter((call) => call.service === 'elbv2' && call.response)
