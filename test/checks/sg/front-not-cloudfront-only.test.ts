@@ -109,9 +109,10 @@ describe('sg.front-not-cloudfront-only', () => {
       expect(run(sgFrontNotCloudfrontOnly, inventory)).toEqual([]);
     });
 
-    it('finds the front through a custom origin whose domain is the LB DNS name', () => {
-      const dnsName = 'prod-alb-1234567890.ap-northeast-1.elb.amazonaws.com';
-      const inventory = anInventory({
+    const dnsName = 'prod-alb-1234567890.ap-northeast-1.elb.amazonaws.com';
+    /** The ALB fronted through a custom origin named `domainName`, its SG open to the world on 443. */
+    const withOrigin = (domainName: string) =>
+      anInventory({
         ec2: {
           vpcs: [aVpc()],
           securityGroups: [aGroupWith(ALB_SG, 'prod-alb-sg', [tcp(443, { cidrIpv4: '0.0.0.0/0' })])],
@@ -127,7 +128,7 @@ describe('sg.front-not-cloudfront-only', () => {
               origins: [
                 anOrigin({
                   kind: 'custom',
-                  domainName: dnsName.toUpperCase(),
+                  domainName,
                   vpcOriginId: undefined,
                   originProtocolPolicy: 'https-only',
                 }),
@@ -136,38 +137,12 @@ describe('sg.front-not-cloudfront-only', () => {
           ],
         },
       });
-      expect(run(sgFrontNotCloudfrontOnly, inventory)).toHaveLength(1);
+
+    it('finds the front through a custom origin whose domain is the LB DNS name', () => {
+      expect(run(sgFrontNotCloudfrontOnly, withOrigin(dnsName.toUpperCase()))).toHaveLength(1);
     });
 
     describe('a custom origin naming the dual-stack DNS name of the ALB', () => {
-      const dnsName = 'prod-alb-1234567890.ap-northeast-1.elb.amazonaws.com';
-      const withOrigin = (domainName: string) =>
-        anInventory({
-          ec2: {
-            vpcs: [aVpc()],
-            securityGroups: [aGroupWith(ALB_SG, 'prod-alb-sg', [tcp(443, { cidrIpv4: '0.0.0.0/0' })])],
-            prefixLists: [aCloudFrontPrefixList()],
-          },
-          elbv2: {
-            loadBalancers: [aLoadBalancer({ scheme: 'internet-facing', dnsName })],
-            listeners: [aListener()],
-          },
-          cloudfront: {
-            distributions: [
-              aDistribution({
-                origins: [
-                  anOrigin({
-                    kind: 'custom',
-                    domainName,
-                    vpcOriginId: undefined,
-                    originProtocolPolicy: 'https-only',
-                  }),
-                ],
-              }),
-            ],
-          },
-        });
-
       it('finds the front through dualstack.<DNS name>', () => {
         expect(run(sgFrontNotCloudfrontOnly, withOrigin(`dualstack.${dnsName}`)).map((v) => v.fact)).toEqual([
           'tcp/443 from 0.0.0.0/0',
