@@ -1,4 +1,4 @@
-import { protocolName, tcpUdpPorts } from '../inventory/derive.ts';
+import { peerOf, protocolName, tcpUdpPorts } from '../inventory/derive.ts';
 import { parsePolicyText } from '../inventory/policy-text.ts';
 import type {
   ApiStage,
@@ -56,7 +56,7 @@ const portsForm = (protocol: string, from: number | undefined, to: number | unde
 /** 'in tcp 443 from pl-58a04531', 'out -1 all to 0.0.0.0/0'. The rule id and description are left out. */
 export const sgRuleForm = (rule: SecurityGroupRule): string => {
   const protocol = protocolForm(rule.protocol);
-  const peer = rule.cidrIpv4 ?? rule.cidrIpv6 ?? rule.prefixListId ?? rule.referencedGroupId ?? 'unknown';
+  const peer = peerOf(rule);
   return rule.egress
     ? `out ${protocol} ${portsForm(protocol, rule.fromPort, rule.toPort)} to ${peer}`
     : `in ${protocol} ${portsForm(protocol, rule.fromPort, rule.toPort)} from ${peer}`;

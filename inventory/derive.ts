@@ -1,6 +1,14 @@
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import type { Tier } from '../intent/schema.ts';
-import type { Inventory, NetworkInterface, ResourceBase, Route, RouteTable, Subnet } from './types.ts';
+import type {
+  Inventory,
+  NetworkInterface,
+  ResourceBase,
+  Route,
+  RouteTable,
+  SecurityGroupRule,
+  Subnet,
+} from './types.ts';
 
 /** Pure derived facts over the inventory, with the AWS semantics they rely on. */
 
@@ -107,6 +115,10 @@ export const protocolName = (protocol: string): string => {
   if (p === '-1' || p === 'all') return 'all';
   return PROTOCOL_NAMES[p] ?? p;
 };
+
+/** A security group rule's source (ingress) or destination (egress), exactly one of which AWS sets. */
+export const peerOf = (rule: SecurityGroupRule): string =>
+  rule.cidrIpv4 ?? rule.cidrIpv6 ?? rule.prefixListId ?? rule.referencedGroupId ?? 'unknown';
 
 /** The inclusive range of a TCP/UDP rule: a missing or -1 bound is that end of 0-65535. */
 export const tcpUdpPorts = (from?: number, to?: number): { readonly from: number; readonly to: number } => ({

@@ -1,4 +1,4 @@
-import { protocolName, tcpUdpPorts } from '../../inventory/derive.ts';
+import { peerOf, protocolName, tcpUdpPorts } from '../../inventory/derive.ts';
 import type { SecurityGroupRule } from '../../inventory/types.ts';
 
 /**
@@ -59,10 +59,6 @@ export const describePorts = (rule: SecurityGroupRule): string => {
   if (range === undefined) return protocol;
   return range.from === range.to ? `${protocol}/${range.from}` : `${protocol}/${range.from}-${range.to}`;
 };
-
-/** The rule's source (ingress) or destination (egress), exactly one of which AWS sets. */
-export const peerOf = (rule: SecurityGroupRule): string =>
-  rule.cidrIpv4 ?? rule.cidrIpv6 ?? rule.prefixListId ?? rule.referencedGroupId ?? 'unknown';
 
 /** The CIDR source of a rule, v4 or v6, when it has one. */
 export const cidrOf = (rule: SecurityGroupRule): string | undefined => rule.cidrIpv4 ?? rule.cidrIpv6;
