@@ -1,5 +1,6 @@
 import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
+import { label } from '../inventory/derive.ts';
 import { SEVERITY_LABEL } from '../report/labels.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
 import { consoleUrl } from './console.ts';
@@ -182,7 +183,7 @@ const resourceLabel = (r: {
         .join(':')
         .replace(/^loadbalancer\//, '') || r.id
     : r.id;
-  return r.name ? `${r.name} (${id})` : id;
+  return label({ ...r, id });
 };
 
 const refOfEntry = (e: AlertStateEntry): ResourceRef => ({
