@@ -102,12 +102,6 @@ export const loadBalancerForm = (
   securityGroups: uniqueSorted(lb.securityGroupIds),
 });
 
-/** The region of an ELBv2 ARN (arn:aws:elasticloadbalancing:<region>:…), undefined when not an ARN. */
-export const regionOfArn = (arn: string): string | undefined => {
-  const parts = arn.split(':');
-  return parts[0] === 'arn' && parts[3] ? parts[3] : undefined;
-};
-
 // ------------------------------------------------------------------------------------ Distributions
 
 /**

@@ -190,6 +190,15 @@ export const isWorkloadInterface = (eni: NetworkInterface): boolean =>
   !(eni.requesterManaged && eni.description.startsWith('ELB ')) &&
   !eni.description.startsWith('Interface for NAT Gateway');
 
+/** The region field of an ARN (arn:<partition>:<service>:<region>:…); undefined when not an ARN or global. */
+export const regionOfArn = (arn: string): string | undefined => {
+  const parts = arn.split(':');
+  return parts[0] === 'arn' && parts[3] ? parts[3] : undefined;
+};
+
+/** The partition of a resource's ARN ('aws', 'aws-cn', 'aws-us-gov'); 'aws' when it has none. */
+export const partitionOf = (r: { readonly arn?: string }): string => r.arn?.split(':')[1] || 'aws';
+
 /** "name (id)" or just the id: how a Japanese message names a resource. */
 export const label = (r: Pick<ResourceBase, 'id'> & { readonly name?: string }): string =>
   r.name ? `${r.name} (${r.id})` : r.id;

@@ -12,10 +12,10 @@ import {
   type RequestPrincipal,
 } from '../../evaluate/policy.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
-import { label } from '../../inventory/derive.ts';
+import { label, partitionOf } from '../../inventory/derive.ts';
 import type { Inventory, RestApi } from '../../inventory/types.ts';
 import { defineCheck, type Violation } from '../define.ts';
-import { isPrivate, methodsOf, partitionOf, restApiRef } from './shared.ts';
+import { isPrivate, methodsOf, restApiRef } from './shared.ts';
 
 /**
  * Decides whether a private REST API's resource policy admits callers other than the intended VPC

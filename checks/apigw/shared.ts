@@ -1,4 +1,4 @@
-import { parseExecuteApiDomain, refOf } from '../../inventory/derive.ts';
+import { parseExecuteApiDomain, partitionOf, refOf } from '../../inventory/derive.ts';
 import type { ApiMethod, ApiStage, Inventory, RestApi } from '../../inventory/types.ts';
 import type { ResourceRef } from '../define.ts';
 
@@ -24,8 +24,6 @@ export const stageRef = (api: RestApi, stage: ApiStage): ResourceRef => ({
 /** How a message names a stage: "stage prod of API prod-api (a1b2c3d4e5)". */
 export const stageLabel = (api: RestApi, stage: ApiStage): string =>
   `${api.apiName} (${api.id}) のステージ ${stage.stageName}`;
-
-export const partitionOf = (api: Pick<RestApi, 'arn'>): string => api.arn?.split(':')[1] || 'aws';
 
 /** Every method of the API with its resource path, in the API's order. */
 export const methodsOf = (api: RestApi): readonly { readonly path: string; readonly method: ApiMethod }[] =>

@@ -1,8 +1,7 @@
-import { label, refOf } from '../../inventory/derive.ts';
+import { label, refOf, regionOfArn } from '../../inventory/derive.ts';
 import { defineCheck, type Violation } from '../define.ts';
 
 /** The region of an ELB ARN (`arn:aws:elasticloadbalancing:<region>:…`). */
-const regionOfArn = (arn: string): string | undefined => arn.split(':')[3] || undefined;
 
 /**
  * A REST API VPC link targets NLBs. A link that is not AVAILABLE fails every integration through

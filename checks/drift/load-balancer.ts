@@ -1,5 +1,5 @@
-import { loadBalancerForm, regionOfArn } from '../../intent/canonical.ts';
-import { refOf } from '../../inventory/derive.ts';
+import { loadBalancerForm } from '../../intent/canonical.ts';
+import { refOf, regionOfArn } from '../../inventory/derive.ts';
 import { defineCheck, type Violation } from '../define.ts';
 import { deletedViolation, listDriftViolation, present, valueDriftViolation, wasAudited } from './compare.ts';
 

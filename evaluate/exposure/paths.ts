@@ -28,6 +28,7 @@ import {
   effectiveRouteTables,
   isWorkloadInterface,
   label,
+  partitionOf,
   refOf,
   vpcsInScope,
 } from '../../inventory/derive.ts';
@@ -613,7 +614,7 @@ const policyAdmits = (m: Model, api: RestApi, stage: string, method: ServedMetho
   if (api.policy === undefined) return { open: true, note: 'リソースポリシーなし' };
   const parsed = parsePolicy(api.policy);
   if (!parsed.ok) return { open: true, note: 'リソースポリシーを解釈できない', unknown: parsed.reason };
-  const partition = api.arn?.split(':')[1] || 'aws';
+  const partition = partitionOf(api);
   const verb = method.httpMethod.toUpperCase() === 'ANY' ? 'GET' : method.httpMethod.toUpperCase();
   const resource = `arn:${partition}:execute-api:${api.region}:${m.inventory.account}:${api.id}/${stage}/${verb}${method.path}`;
   const named = conditionValues(parsed.document, 'aws:SourceIp').flatMap((c) => {
