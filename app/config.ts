@@ -37,13 +37,19 @@ export const regionChoice = (value: string | undefined): RegionChoice => {
   return regions.length === 1 && regions[0] === 'all' ? 'all' : regions;
 };
 
-export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaConfig => {
+/** Hours between reminders about still-open findings (REMIND_AFTER_HOURS, default a day). */
+export const remindAfterHours = (env: NodeJS.ProcessEnv = process.env): number => {
   const remind = Number(env.REMIND_AFTER_HOURS ?? '24');
   if (!Number.isFinite(remind) || remind <= 0) {
     throw new InputValidationError('environment', [
       { path: 'REMIND_AFTER_HOURS', message: 'must be a positive number' },
     ]);
   }
+  return remind;
+};
+
+export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaConfig => {
+  const remind = remindAfterHours(env);
   return {
     ...((env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME)
       ? { alertTopic: env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME }

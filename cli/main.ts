@@ -13,7 +13,7 @@ import {
   failsThreshold,
   resolveRegions,
 } from '../app/audit.ts';
-import { requireEnv } from '../app/config.ts';
+import { remindAfterHours, requireEnv } from '../app/config.ts';
 import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
 import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
@@ -274,7 +274,7 @@ const publishFromCli = async (report: Report, statePath: string, io: Io): Promis
     sns: new SNSClient({}),
     topicArn,
     now: new Date(),
-    remindAfterHours: Number(process.env.REMIND_AFTER_HOURS ?? '24'),
+    remindAfterHours: remindAfterHours(),
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
 };
