@@ -7,7 +7,6 @@ import type { Inventory, SliceName } from '../inventory/types.ts';
 import { type Finding, type Report, SEVERITY_ORDER, type SuppressedFinding } from '../report/types.ts';
 
 export const INCOMPLETE_CHECK_ID = 'audit.incomplete';
-export const EXCEPTION_EXPIRED_CHECK_ID = 'audit.exception-expired';
 
 export interface EvaluateOptions {
   readonly inventory: Inventory;
