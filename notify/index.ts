@@ -1,19 +1,23 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Report } from '../report/types.ts';
-import { StateStoreError } from './errors.ts';
+import { StateConflictError, StateStoreError } from './errors.ts';
 import { publishAlert } from './publish.ts';
 import { type AlertMessage, type RenderOptions, renderAlerts } from './render.ts';
 import {
   type AlertDiff,
   type AlertState,
   advanceState,
+  announcedIn,
   diffAgainstState,
+  onlyAnnouncing,
   type StateStore,
+  type StoredState,
   stateBeforeAlerts,
 } from './state.ts';
 
 export { consoleUrl } from './console.ts';
-export { StateStoreError } from './errors.ts';
+export { StateConflictError, StateStoreError } from './errors.ts';
 export { publishAlert, publishAlerts } from './publish.ts';
 export {
   type AlertMessage,
@@ -33,8 +37,12 @@ export {
   FileStateStore,
   S3StateStore,
   type StateStore,
+  type StoredState,
   stateBeforeAlerts,
 } from './state.ts';
+
+/** Races a run may lose to another run writing the state before it gives up and fails. */
+export const MAX_STATE_CONFLICTS = 5;
 
 export interface SendAlertsInput extends RenderOptions {
   readonly report: Report;
@@ -52,16 +60,20 @@ export interface SendAlertsInput extends RenderOptions {
 }
 
 export interface SendAlertsResult {
+  /** What this run published, in order. */
   readonly messages: readonly AlertMessage[];
   readonly messageIds: readonly string[];
   /** The previous state could not be read, so every open finding was alerted. */
   readonly stateUnavailable: boolean;
+  /** What this run found against the state it first read (after a lost race, it may send less). */
   readonly diff: AlertDiff;
+  /** Times another run wrote the state first, so this run read it again and decided again. */
+  readonly stateConflicts: number;
 }
 
 /**
  * Load state → diff → render → for each message: publish it, then save the state advanced by exactly
- * the findings that message delivered.
+ * the findings that message delivered, as a compare-and-swap on the version loaded.
  *
  * Why this order: a failed publish throws PublishError before its save, so the state still holds
  * everything this run had not yet sent and the retried run sends exactly that: the messages already
@@ -69,62 +81,118 @@ export interface SendAlertsResult {
  * for good. A failed save after a successful publish throws StateStoreError and stops the run: the next
  * run may then repeat that one message. That duplicate is the one we cannot avoid (SNS and the store
  * share no transaction), and a duplicate beats a loss.
+ *
+ * Two runs at once (the schedule and an on-demand invoke): a save refused because another run wrote
+ * first (StateConflictError) writes nothing. The run then reads the state again, puts back on it what
+ * its own published-but-unsaved message told, and decides again what is still to be announced, sending
+ * only what it found itself and the fresher state still lacks: what the other run already announced is
+ * not repeated, what the other run saved (an open finding, a recovery still to come) is kept. After
+ * MAX_STATE_CONFLICTS lost races it fails. At worst a message goes out twice when both runs decide it
+ * from the same state and publish it before either saves.
+ *
  * When the state cannot be read, we cannot tell old from new, so everything open is alerted and the
  * message says why (stateUnavailable), instead of staying silent.
  */
 export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResult> => {
   const { report, store, now, remindAfterHours } = input;
-  let previous: AlertState | undefined;
-  let stateUnavailable = false;
+  let stored: StoredState;
   let stateError: string | undefined;
   try {
-    previous = await store.load();
+    stored = await store.load();
   } catch (error) {
-    stateUnavailable = true;
     stateError = error instanceof Error ? error.message : String(error);
+    // A state that is there but unreadable can be replaced; one we could not reach at all, only
+    // created: if it exists, the save is refused and the run reads it again.
+    stored = { state: undefined, version: error instanceof StateStoreError ? error.version : undefined };
   }
+  const stateUnavailable = stateError !== undefined;
 
-  const diff = diffAgainstState(report, previous, {
-    now,
-    remindAfterHours,
-    ...(input.checksRun ? { checksRun: input.checksRun } : {}),
-  });
-  const messages = renderAlerts(
-    {
-      report,
-      diff,
-      stateUnavailable,
-      ...(stateError !== undefined ? { stateError } : {}),
-      remindAfterHours,
-    },
-    {
-      ...(input.maxMessageBytes !== undefined ? { maxMessageBytes: input.maxMessageBytes } : {}),
-      ...(input.maxParts !== undefined ? { maxParts: input.maxParts } : {}),
-    },
-  );
-
-  const save = async (state: AlertState): Promise<void> => {
+  const save = async (state: AlertState, version: string | undefined): Promise<string | undefined> => {
     try {
-      await store.save(state);
+      return await store.save(state, version);
     } catch (error) {
       if (error instanceof StateStoreError) throw error;
       throw new StateStoreError('cannot save alert state after publishing alerts', { cause: error });
     }
   };
 
+  let previous = stored.state;
+  let version = stored.version;
+  let unavailable = stateUnavailable;
+  /** What the first decision made from a readable state announces: a later decision sends no more. */
+  let allowed: Set<string> | undefined;
+  /** Messages published whose state is not saved yet: put back on a fresher state after a lost race. */
+  let unsaved: { readonly diff: AlertDiff; readonly covers: readonly string[] }[] = [];
+  let firstDiff: AlertDiff | undefined;
+  const published: AlertMessage[] = [];
   const messageIds: string[] = [];
-  if (messages.length === 0) {
-    // Nothing to send, but the state still learns (exceptions that now cover a finding, new titles).
-    await save(diff.nextState);
-  } else {
-    let state = stateBeforeAlerts(diff, previous);
-    for (const message of messages) {
-      messageIds.push(await publishAlert(input.sns, input.topicArn, message));
-      state = advanceState(state, diff, message.covers);
-      await save(state);
+
+  for (let conflicts = 0; ; ) {
+    let diff = diffAgainstState(report, previous, {
+      now,
+      remindAfterHours,
+      ...(input.checksRun ? { checksRun: input.checksRun } : {}),
+    });
+    if (!unavailable) {
+      allowed ??= new Set(announcedIn(diff));
+      diff = onlyAnnouncing(diff, previous, allowed);
+    }
+    firstDiff ??= diff;
+    const messages = renderAlerts(
+      {
+        report,
+        diff,
+        stateUnavailable: unavailable,
+        ...(unavailable && stateError !== undefined ? { stateError } : {}),
+        remindAfterHours,
+      },
+      {
+        ...(input.maxMessageBytes !== undefined ? { maxMessageBytes: input.maxMessageBytes } : {}),
+        ...(input.maxParts !== undefined ? { maxParts: input.maxParts } : {}),
+      },
+    );
+
+    try {
+      if (messages.length === 0) {
+        // Nothing to send, but the state still learns (exceptions that now cover a finding, new titles).
+        version = await save(diff.nextState, version);
+      } else {
+        let state = stateBeforeAlerts(diff, previous);
+        for (const message of messages) {
+          messageIds.push(await publishAlert(input.sns, input.topicArn, message));
+          published.push(message);
+          unsaved.push({ diff, covers: message.covers });
+          state = advanceState(state, diff, message.covers);
+          version = await save(state, version);
+          unsaved = [];
+        }
+      }
+      return {
+        messages: published,
+        messageIds,
+        stateUnavailable,
+        diff: firstDiff,
+        stateConflicts: conflicts,
+      };
+    } catch (error) {
+      if (!(error instanceof StateConflictError)) throw error;
+      conflicts += 1;
+      if (conflicts >= MAX_STATE_CONFLICTS) {
+        throw new StateStoreError(
+          `alert state kept changing under this run: another run wrote it first ${conflicts} times; ` +
+            `${unsaved.length} published message(s) are not recorded and may be sent again`,
+          { cause: error },
+        );
+      }
+      // A short, jittered pause: a 409 means the other write is still landing.
+      await sleep(conflicts * (25 + Math.random() * 50));
+      const fresh = await store.load();
+      const base = fresh.state ?? { version: 1 as const, updatedAt: now.toISOString(), findings: {} };
+      previous = unsaved.reduce((state, sent) => advanceState(state, sent.diff, sent.covers), base);
+      version = fresh.version;
+      unavailable = false;
     }
   }
-  return { messages, messageIds, stateUnavailable, diff };
 };
 
 /**

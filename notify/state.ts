@@ -1,10 +1,12 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { severitySchema } from '../intent/schema.ts';
 import type { Finding, Report } from '../report/types.ts';
-import { StateStoreError } from './errors.ts';
+import { StateConflictError, StateStoreError } from './errors.ts';
 
 /**
  * What was alerted, keyed by finding fingerprint (check id + resource + fact), so the next run tells
@@ -183,23 +185,76 @@ export const advanceState = (
   return { ...state, updatedAt: diff.nextState.updatedAt, findings };
 };
 
-/** Where the alert state lives between runs. */
-export interface StateStore {
-  /** `undefined` on the first run (nothing stored yet). Throws StateStoreError when it cannot tell. */
-  load(): Promise<AlertState | undefined>;
-  save(state: AlertState): Promise<void>;
+/** Every fingerprint `diff` announces: new, changed, reminded and recovered. */
+export const announcedIn = (diff: AlertDiff): string[] => [
+  ...diff.newFindings.map((f) => f.fingerprint),
+  ...diff.changed.map((c) => c.finding.fingerprint),
+  ...diff.reminders.map((f) => f.fingerprint),
+  ...diff.recovered.map((r) => r.fingerprint),
+];
+
+/**
+ * `diff` announcing only the fingerprints in `allowed`; every other entry it would have announced
+ * stays as `previous` has it, so nothing is recorded as told that was not. After a lost race this
+ * keeps a run to what it found itself: what the other run already told is not repeated, and what
+ * this run sees only because the other run changed the state (a finding the other run just
+ * recovered, from a newer look at the account) is left to the next run. Pure.
+ */
+export const onlyAnnouncing = (
+  diff: AlertDiff,
+  previous: AlertState | undefined,
+  allowed: ReadonlySet<string>,
+): AlertDiff => {
+  const keep = announcedIn(diff).filter((fingerprint) => allowed.has(fingerprint));
+  return {
+    newFindings: diff.newFindings.filter((f) => allowed.has(f.fingerprint)),
+    changed: diff.changed.filter((c) => allowed.has(c.finding.fingerprint)),
+    reminders: diff.reminders.filter((f) => allowed.has(f.fingerprint)),
+    recovered: diff.recovered.filter((r) => allowed.has(r.fingerprint)),
+    nextState: advanceState(stateBeforeAlerts(diff, previous), diff, keep),
+  };
+};
+
+/** What `load` read: the state, and the version a `save` must find in place to replace it. */
+export interface StoredState {
+  /** `undefined` on the first run (nothing stored yet). */
+  readonly state: AlertState | undefined;
+  /** The stored object's version (S3 ETag, digest of the file); `undefined` when nothing is stored. */
+  readonly version: string | undefined;
 }
 
-const parseState = (text: string, where: string): AlertState => {
+/**
+ * Where the alert state lives between runs. Saves are compare-and-swap, so two runs at once (the
+ * schedule and an on-demand invoke) cannot overwrite each other's state unseen.
+ */
+export interface StateStore {
+  /** Throws StateStoreError when it cannot tell what is stored. */
+  load(): Promise<StoredState>;
+  /**
+   * Writes `state` only if the stored version is still `version` (`undefined`: only if nothing is
+   * stored) and returns the new version (`undefined` if the store did not say: the next save then
+   * succeeds only where nothing is stored, so a race is still detected). Throws StateConflictError,
+   * writing nothing, when another run wrote in between; StateStoreError on any other failure.
+   */
+  save(state: AlertState, version: string | undefined): Promise<string | undefined>;
+}
+
+const parseState = (text: string, where: string, version: string | undefined): AlertState => {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new StateStoreError(`alert state at ${where} is not valid JSON`, { cause: error });
+    throw new StateStoreError(`alert state at ${where} is not valid JSON`, {
+      cause: error,
+      ...(version !== undefined ? { version } : {}),
+    });
   }
   const parsed = alertStateSchema.safeParse(json);
   if (!parsed.success) {
-    throw new StateStoreError(`alert state at ${where} has an unexpected shape`, { cause: parsed.error });
+    throw new StateStoreError(`alert state at ${where} has an unexpected shape`, {
+      cause: parsed.error,
+      ...(version !== undefined ? { version } : {}),
+    });
   }
   return parsed.data;
 };
@@ -225,71 +280,146 @@ export class S3StateStore implements StateStore {
     return `s3://${this.#bucket}/${this.#key}`;
   }
 
-  async load(): Promise<AlertState | undefined> {
+  async load(): Promise<StoredState> {
     let text: string;
+    let version: string | undefined;
     try {
       const output = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: this.#key }));
       if (!output.Body) throw new Error('GetObject returned no body');
       text = await output.Body.transformToString('utf-8');
+      version = output.ETag;
     } catch (error) {
       // Only a missing key means "first run". Without s3:ListBucket, S3 answers a missing key with
       // AccessDenied instead, which we cannot tell from a real denial: that one is an error.
-      if (errorName(error) === 'NoSuchKey') return undefined;
+      if (errorName(error) === 'NoSuchKey') return { state: undefined, version: undefined };
       throw new StateStoreError(`cannot read alert state from ${this.#where}: ${errorName(error)}`, {
         cause: error,
       });
     }
-    return parseState(text, this.#where);
+    return { state: parseState(text, this.#where, version), version };
   }
 
-  async save(state: AlertState): Promise<void> {
+  /**
+   * A conditional PutObject: `IfMatch` the ETag read, or `IfNoneMatch: '*'` when nothing was stored.
+   * S3 refuses it with 412 PreconditionFailed when another write landed first, 409
+   * ConditionalRequestConflict when one is landing at the same moment, and 404 NoSuchKey for If-Match
+   * when the object is gone: all three mean "read again". It needs no permission beyond s3:PutObject.
+   */
+  async save(state: AlertState, version: string | undefined): Promise<string | undefined> {
     try {
-      await this.#client.send(
+      const output = await this.#client.send(
         new PutObjectCommand({
           Bucket: this.#bucket,
           Key: this.#key,
           Body: JSON.stringify(state),
           ContentType: 'application/json',
+          ...(version === undefined ? { IfNoneMatch: '*' } : { IfMatch: version }),
         }),
       );
+      return output.ETag;
     } catch (error) {
-      throw new StateStoreError(`cannot write alert state to ${this.#where}: ${errorName(error)}`, {
-        cause: error,
-      });
+      const name = errorName(error);
+      if (['PreconditionFailed', 'ConditionalRequestConflict', 'NoSuchKey'].includes(name)) {
+        throw new StateConflictError(`alert state at ${this.#where} was changed by another run: ${name}`, {
+          cause: error,
+        });
+      }
+      throw new StateStoreError(`cannot write alert state to ${this.#where}: ${name}`, { cause: error });
     }
   }
 }
 
 export const DEFAULT_STATE_PATH = '.arch-auditor/state.json';
 
-/** Alert state as a local JSON file (the CLI). */
+const digest = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** How long a save waits for another process's lock on the state file before it gives up. */
+const DEFAULT_LOCK_WAIT_MS = 5_000;
+
+/**
+ * Alert state as a local JSON file (the CLI). Its version is the digest of its text. A save takes a
+ * lock file beside it (created exclusively, held for the compare and the rename only), checks the
+ * file still has the version read, and renames a complete temporary file over it.
+ */
 export class FileStateStore implements StateStore {
   readonly #path: string;
+  readonly #lockWaitMs: number;
 
-  constructor(path: string = DEFAULT_STATE_PATH) {
+  constructor(path: string = DEFAULT_STATE_PATH, options: { readonly lockWaitMs?: number } = {}) {
     this.#path = path;
+    this.#lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
   }
 
-  async load(): Promise<AlertState | undefined> {
+  async load(): Promise<StoredState> {
     let text: string;
     try {
       text = await readFile(this.#path, 'utf8');
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: undefined, version: undefined };
+      throw new StateStoreError(`cannot read alert state from ${this.#path}`, { cause: error });
+    }
+    const version = digest(text);
+    return { state: parseState(text, this.#path, version), version };
+  }
+
+  async save(state: AlertState, version: string | undefined): Promise<string> {
+    const text = `${JSON.stringify(state, null, 2)}\n`;
+    try {
+      await mkdir(dirname(this.#path), { recursive: true });
+    } catch (error) {
+      throw new StateStoreError(`cannot write alert state to ${this.#path}`, { cause: error });
+    }
+    const unlock = await this.#lock();
+    try {
+      const current = await this.#currentVersion();
+      if (current !== version) {
+        throw new StateConflictError(`alert state at ${this.#path} was changed by another run`);
+      }
+      // Write then rename, so an interrupted run never leaves half a file that the next run cannot parse.
+      const temporary = `${this.#path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        await writeFile(temporary, text, { encoding: 'utf8', flag: 'wx' });
+        await rename(temporary, this.#path);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw new StateStoreError(`cannot write alert state to ${this.#path}`, { cause: error });
+      }
+      return digest(text);
+    } finally {
+      await unlock();
+    }
+  }
+
+  async #currentVersion(): Promise<string | undefined> {
+    try {
+      return digest(await readFile(this.#path, 'utf8'));
+    } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new StateStoreError(`cannot read alert state from ${this.#path}`, { cause: error });
     }
-    return parseState(text, this.#path);
   }
 
-  async save(state: AlertState): Promise<void> {
-    // Write then rename, so an interrupted run never leaves half a file that the next run cannot parse.
-    const temporary = `${this.#path}.${process.pid}.tmp`;
-    try {
-      await mkdir(dirname(this.#path), { recursive: true });
-      await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
-      await rename(temporary, this.#path);
-    } catch (error) {
-      throw new StateStoreError(`cannot write alert state to ${this.#path}`, { cause: error });
+  /** Takes `<path>.lock`, waiting while another process holds it; returns its release. */
+  async #lock(): Promise<() => Promise<void>> {
+    const lock = `${this.#path}.lock`;
+    const deadline = Date.now() + this.#lockWaitMs;
+    for (;;) {
+      try {
+        await (await open(lock, 'wx')).close();
+        return () => rm(lock, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new StateStoreError(`cannot lock alert state ${this.#path}`, { cause: error });
+        }
+        if (Date.now() >= deadline) {
+          throw new StateStoreError(
+            `alert state ${this.#path} is locked by ${lock} for over ${this.#lockWaitMs} ms: ` +
+              'if no other arch-auditor is running, a crashed one left it; delete it and run again',
+            { cause: error },
+          );
+        }
+        await sleep(20 + Math.random() * 30);
+      }
     }
   }
 }

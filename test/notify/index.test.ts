@@ -1,5 +1,10 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
+  type GetObjectCommandOutput,
   NoSuchKey,
   PutObjectCommand,
   type PutObjectCommandOutput,
@@ -12,12 +17,20 @@ import {
   SNSClient,
   SNSServiceException,
 } from '@aws-sdk/client-sns';
+import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PublishError } from '../../errors.ts';
-import { StateStoreError } from '../../notify/errors.ts';
-import { sendAlerts } from '../../notify/index.ts';
-import { type AlertState, S3StateStore, type StateStore } from '../../notify/state.ts';
+import { StateConflictError, StateStoreError } from '../../notify/errors.ts';
+import { MAX_STATE_CONFLICTS, sendAlerts } from '../../notify/index.ts';
+import {
+  type AlertState,
+  alertStateSchema,
+  diffAgainstState,
+  FileStateStore,
+  S3StateStore,
+  type StateStore,
+} from '../../notify/state.ts';
 import {
   anIncompleteReport,
   aReport,
@@ -26,6 +39,7 @@ import {
   later,
   manyFindings,
   NOW,
+  sshWorldFinding,
   TOPIC_ARN,
 } from './fixtures.ts';
 
@@ -48,16 +62,20 @@ const denied = () =>
     $metadata: { httpStatusCode: 403 },
   });
 
-/** A store that keeps the state in memory, to follow runs across time. */
+/** A store that keeps the state in memory, to follow runs across time; versions count the saves. */
 class MemoryStore implements StateStore {
   state: AlertState | undefined;
   saves = 0;
   async load() {
-    return this.state;
+    return { state: this.state, version: this.state ? String(this.saves) : undefined };
   }
-  async save(state: AlertState) {
+  async save(state: AlertState, version: string | undefined) {
+    if (version !== (this.state ? String(this.saves) : undefined)) {
+      throw new StateConflictError('memory state was changed by another run');
+    }
     this.state = state;
     this.saves += 1;
+    return String(this.saves);
   }
 }
 
@@ -288,5 +306,268 @@ describe('Function: sendAlerts', () => {
     const reminder = await sendAlerts({ ...base, report: aReport([criticalFinding]), store, now: later(24) });
     expect(reminder.messages.map((m) => m.kind)).toEqual(['reminders']);
     expect(store.saves).toBe(5);
+  });
+});
+
+/** GetObject's answer for a stored state, with the ETag a conditional put must match. */
+const stateObject = (state: AlertState, etag: string): GetObjectCommandOutput => {
+  const body = JSON.stringify(state);
+  return {
+    $metadata: { httpStatusCode: 200 },
+    Body: sdkStreamMixin(Readable.from([Buffer.from(body, 'utf8')])),
+    ContentType: 'application/json',
+    ContentLength: Buffer.byteLength(body),
+    ETag: etag,
+  };
+};
+
+/** What S3 answers a conditional put whose ETag (or absence) no longer holds. */
+const preconditionFailed = () =>
+  new S3ServiceException({
+    name: 'PreconditionFailed',
+    $fault: 'client',
+    message: 'At least one of the pre-conditions you specified did not hold',
+    $metadata: { httpStatusCode: 412 },
+  });
+
+/** The state after a run that alerted `findings` at `now`. */
+const stateWith = (findings: Parameters<typeof aReport>[0], now = NOW): AlertState =>
+  diffAgainstState(aReport(findings), undefined, { now, remindAfterHours: 24 }).nextState;
+
+const savedBodies = () =>
+  s3Mock
+    .commandCalls(PutObjectCommand)
+    .map((call) => alertStateSchema.parse(JSON.parse(String(call.args[0].input.Body))));
+
+describe('Function: sendAlerts, when another run writes the state first', () => {
+  const V1 = '"9b2cf535f27731c974343645a3985328"';
+  const V2 = '"5d41402abc4b2a76b9719d911017c592"';
+  const V3 = '"7d793037a0760186574b0282f2f435e7"';
+
+  beforeEach(() => {
+    snsMock.reset();
+    s3Mock.reset();
+    snsMock.on(PublishCommand).resolves(published);
+  });
+
+  it('re-reads after 412 PreconditionFailed and does not repeat the recovery the other run announced', async () => {
+    // Prepare: the subnet was alerted (V1). This run sees it fixed and SSH opened; it publishes the new
+    // finding, and meanwhile another run announced the recovery and saved (V2).
+    s3Mock
+      .on(GetObjectCommand)
+      .resolvesOnce(stateObject(stateWith([highFinding]), V1))
+      .resolves(stateObject(stateWith([], later(1)), V2));
+    s3Mock
+      .on(PutObjectCommand)
+      .rejectsOnce(preconditionFailed())
+      .resolves({ $metadata: { httpStatusCode: 200 }, ETag: V3 });
+    // Act
+    const result = await sendAlerts({
+      ...base,
+      report: aReport([sshWorldFinding]),
+      store: new S3StateStore(new S3Client({}), bucket),
+      now: later(1),
+    });
+    // Assess: only the new finding went out; the state keeps it on top of the other run's state.
+    expect(result.diff.recovered.map((r) => r.fingerprint)).toEqual([highFinding.fingerprint]);
+    expect(result.messages.map((m) => m.kind)).toEqual(['findings']);
+    expect(publishedIds()).toEqual([sshWorldFinding.fingerprint]);
+    expect(result.stateConflicts).toBe(1);
+    expect(s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.IfMatch)).toEqual([V1, V2]);
+    expect(Object.keys(savedBodies()[1]?.findings ?? {})).toEqual([sshWorldFinding.fingerprint]);
+  });
+
+  it('keeps what the other run saved when this run had nothing to send (the lost-recovery race)', async () => {
+    // Prepare: nothing stored when this on-demand run (restricted to one check) read; the scheduled run
+    // then alerted SSH and created the state, so this run's create is refused.
+    s3Mock
+      .on(GetObjectCommand)
+      .rejectsOnce(noSuchKey())
+      .resolves(stateObject(stateWith([sshWorldFinding]), V2));
+    s3Mock
+      .on(PutObjectCommand)
+      .rejectsOnce(preconditionFailed())
+      .resolves({ $metadata: { httpStatusCode: 200 }, ETag: V3 });
+    // Act
+    const result = await sendAlerts({
+      ...base,
+      report: aReport([]),
+      checksRun: ['elb.internet-facing'],
+      store: new S3StateStore(new S3Client({}), bucket),
+      now: NOW,
+    });
+    // Assess
+    expect(result.messages).toEqual([]);
+    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 0);
+    expect(s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input)).toMatchObject([
+      { IfNoneMatch: '*' },
+      { IfMatch: V2 },
+    ]);
+    expect(Object.keys(savedBodies()[1]?.findings ?? {})).toEqual([sshWorldFinding.fingerprint]);
+  });
+
+  it('retries after 409 ConditionalRequestConflict', async () => {
+    // A new body each time: a stream is read once.
+    s3Mock.on(GetObjectCommand).callsFake(() => stateObject(stateWith([highFinding]), V1));
+    s3Mock
+      .on(PutObjectCommand)
+      .rejectsOnce(
+        new S3ServiceException({
+          name: 'ConditionalRequestConflict',
+          $fault: 'client',
+          message:
+            'The conditional request cannot succeed due to a conflicting operation against this resource.',
+          $metadata: { httpStatusCode: 409 },
+        }),
+      )
+      .resolves({ $metadata: { httpStatusCode: 200 }, ETag: V2 });
+    const result = await sendAlerts({
+      ...base,
+      report: aReport([highFinding, criticalFinding]),
+      store: new S3StateStore(new S3Client({}), bucket),
+      now: later(1),
+    });
+    expect(result.stateConflicts).toBe(1);
+    expect(publishedIds()).toEqual([criticalFinding.fingerprint]);
+    expect(Object.keys(savedBodies()[1]?.findings ?? {}).sort()).toEqual(
+      [criticalFinding.fingerprint, highFinding.fingerprint].sort(),
+    );
+  });
+
+  it(`fails loudly after ${MAX_STATE_CONFLICTS} lost races, without publishing again while it retries`, async () => {
+    // A new body each time: a stream is read once.
+    s3Mock.on(GetObjectCommand).callsFake(() => stateObject(stateWith([highFinding]), V1));
+    s3Mock.on(PutObjectCommand).rejects(preconditionFailed());
+    const run = sendAlerts({
+      ...base,
+      report: aReport([highFinding, criticalFinding]),
+      store: new S3StateStore(new S3Client({}), bucket),
+      now: later(1),
+    });
+    const error = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateStoreError);
+    expect(error).not.toBeInstanceOf(StateConflictError);
+    expect((error as Error).message).toContain(`another run wrote it first ${MAX_STATE_CONFLICTS} times`);
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, MAX_STATE_CONFLICTS);
+    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('fails loudly when the state cannot be read again after a lost race', async () => {
+    s3Mock
+      .on(GetObjectCommand)
+      .resolvesOnce(stateObject(stateWith([highFinding]), V1))
+      .rejects(denied());
+    s3Mock.on(PutObjectCommand).rejects(preconditionFailed());
+    const run = sendAlerts({
+      ...base,
+      report: aReport([highFinding, criticalFinding]),
+      store: new S3StateStore(new S3Client({}), bucket),
+      now: later(1),
+    });
+    await expect(run).rejects.toThrow(/cannot read alert state .*AccessDenied/);
+  });
+
+  it('when the state could not be read at first, creates it only if absent and otherwise merges into it', async () => {
+    // Prepare: the first read fails; the object exists, so the create is refused and the run reads again.
+    s3Mock
+      .on(GetObjectCommand)
+      .rejectsOnce(denied())
+      .resolves(stateObject(stateWith([criticalFinding]), V2));
+    s3Mock
+      .on(PutObjectCommand)
+      .rejectsOnce(preconditionFailed())
+      .resolves({ $metadata: { httpStatusCode: 200 }, ETag: V3 });
+    // Act
+    const result = await sendAlerts({
+      ...base,
+      report: aReport([criticalFinding, highFinding]),
+      store: new S3StateStore(new S3Client({}), bucket),
+      now: later(1),
+    });
+    // Assess: everything open was re-sent once, saying why; the state now holds both.
+    expect(result.stateUnavailable).toBe(true);
+    expect(result.messages).toHaveLength(1);
+    expect(result.messages[0]?.text).toContain('前回の通知状態を読み込めませんでした');
+    expect(s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input)).toMatchObject([
+      { IfNoneMatch: '*' },
+      { IfMatch: V2 },
+    ]);
+    expect(Object.keys(savedBodies()[1]?.findings ?? {}).sort()).toEqual(
+      [criticalFinding.fingerprint, highFinding.fingerprint].sort(),
+    );
+  });
+
+  it('replaces a stored state that is not valid, at the version read', async () => {
+    s3Mock.on(GetObjectCommand).resolves({
+      ...stateObject(stateWith([]), V1),
+      Body: sdkStreamMixin(Readable.from([Buffer.from('{ half')])),
+    });
+    s3Mock.on(PutObjectCommand).resolves({ $metadata: { httpStatusCode: 200 }, ETag: V2 });
+    const result = await sendAlerts({
+      ...base,
+      report: aReport([criticalFinding]),
+      store: new S3StateStore(new S3Client({}), bucket),
+      now: NOW,
+    });
+    expect(result.stateUnavailable).toBe(true);
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { IfMatch: V1 });
+  });
+});
+
+describe('Function: sendAlerts, two CLI runs at once on one state file', () => {
+  let dir: string;
+  beforeEach(async () => {
+    snsMock.reset();
+    dir = await mkdtemp(join(tmpdir(), 'arch-auditor-race-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('announces the recovery once when the other run announced it while this one was publishing', async () => {
+    // Prepare: the subnet was alerted. Run B sees it fixed and SSH opened; while B's first message is
+    // being published, run A (which also sees it fixed) announces the recovery and saves.
+    const path = join(dir, 'state.json');
+    snsMock.on(PublishCommand).resolves(published);
+    await sendAlerts({ ...base, report: aReport([highFinding]), store: new FileStateStore(path), now: NOW });
+    snsMock.reset();
+    let atPublish!: () => void;
+    const bPublishing = new Promise<void>((resolve) => {
+      atPublish = resolve;
+    });
+    let release!: () => void;
+    const aSaved = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    snsMock.on(PublishCommand).callsFake(async (input: { Message: string }) => {
+      if (input.Message.includes(sshWorldFinding.fingerprint)) {
+        atPublish();
+        await aSaved;
+      }
+      return published;
+    });
+    // Act
+    const b = sendAlerts({
+      ...base,
+      report: aReport([sshWorldFinding]),
+      store: new FileStateStore(path),
+      now: later(1),
+    });
+    await bPublishing;
+    const a = await sendAlerts({
+      ...base,
+      report: aReport([]),
+      store: new FileStateStore(path),
+      now: later(1),
+    });
+    release();
+    const second = await b;
+    // Assess
+    expect(a.messages.map((m) => m.kind)).toEqual(['recovery']);
+    expect(second.messages.map((m) => m.kind)).toEqual(['findings']);
+    expect(second.stateConflicts).toBe(1);
+    expect(publishedIds().sort()).toEqual([highFinding.fingerprint, sshWorldFinding.fingerprint].sort());
+    const stored = alertStateSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+    expect(Object.keys(stored.findings)).toEqual([sshWorldFinding.fingerprint]);
   });
 });

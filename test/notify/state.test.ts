@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
@@ -14,12 +14,14 @@ import {
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StateStoreError } from '../../notify/errors.ts';
+import { StateConflictError, StateStoreError } from '../../notify/errors.ts';
 import {
   type AlertState,
   advanceState,
+  announcedIn,
   diffAgainstState,
   FileStateStore,
+  onlyAnnouncing,
   S3StateStore,
   stateBeforeAlerts,
 } from '../../notify/state.ts';
@@ -287,6 +289,35 @@ describe('stateBeforeAlerts and advanceState', () => {
   });
 });
 
+describe('onlyAnnouncing', () => {
+  const previous = stateAfterFirstRun();
+  const raised = { ...mediumFinding, severity: 'high' as const };
+  const diff = diffAgainstState(aReport([criticalFinding, raised, lowFinding]), previous, {
+    now: later(24),
+    ...DAY,
+  });
+
+  it('keeps the allowed announcements and leaves every other entry as it was', () => {
+    // Act: the recovery and the new finding only.
+    const narrowed = onlyAnnouncing(
+      diff,
+      previous,
+      new Set([highFinding.fingerprint, lowFinding.fingerprint]),
+    );
+    // Assess
+    expect(announcedIn(narrowed).sort()).toEqual([highFinding.fingerprint, lowFinding.fingerprint].sort());
+    expect(narrowed.nextState.findings).toEqual({
+      [criticalFinding.fingerprint]: previous.findings[criticalFinding.fingerprint],
+      [mediumFinding.fingerprint]: previous.findings[mediumFinding.fingerprint],
+      [lowFinding.fingerprint]: diff.nextState.findings[lowFinding.fingerprint],
+    });
+  });
+
+  it('changes nothing when every announcement is allowed', () => {
+    expect(onlyAnnouncing(diff, previous, new Set(announcedIn(diff)))).toEqual(diff);
+  });
+});
+
 const s3Mock = mockClient(S3Client);
 const bucket = 'arch-auditor-state-123456789012';
 
@@ -298,13 +329,31 @@ const getObjectOutput = (body: string): GetObjectCommandOutput => ({
   ETag: '"9b2cf535f27731c974343645a3985328"',
 });
 
+/** S3's answer when the object changed since the ETag given (what the SDK raises for it). */
+const preconditionFailed = () =>
+  new S3ServiceException({
+    name: 'PreconditionFailed',
+    $fault: 'client',
+    message: 'At least one of the pre-conditions you specified did not hold',
+    $metadata: { httpStatusCode: 412 },
+  });
+
+/** S3's answer when another conditional write to the key is landing at the same moment. */
+const conditionalRequestConflict = () =>
+  new S3ServiceException({
+    name: 'ConditionalRequestConflict',
+    $fault: 'client',
+    message: 'The conditional request cannot succeed due to a conflicting operation against this resource.',
+    $metadata: { httpStatusCode: 409 },
+  });
+
 describe('Class: S3StateStore', () => {
   beforeEach(() => {
     s3Mock.reset();
   });
 
   describe('Method: load', () => {
-    it('returns undefined on the first run, when the key does not exist', async () => {
+    it('returns no state and no version on the first run, when the key does not exist', async () => {
       // Prepare
       s3Mock
         .on(GetObjectCommand)
@@ -313,20 +362,23 @@ describe('Class: S3StateStore', () => {
         );
       const store = new S3StateStore(new S3Client({}), bucket);
       // Act
-      const state = await store.load();
+      const stored = await store.load();
       // Assess
-      expect(state).toBeUndefined();
+      expect(stored).toEqual({ state: undefined, version: undefined });
       expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, {
         Bucket: bucket,
         Key: 'arch-auditor/state.json',
       });
     });
 
-    it('returns the stored state', async () => {
+    it('returns the stored state and its ETag as the version', async () => {
       const stored = stateAfterFirstRun();
       s3Mock.on(GetObjectCommand).resolves(getObjectOutput(JSON.stringify(stored)));
       const store = new S3StateStore(new S3Client({}), bucket, 'prod/state.json');
-      await expect(store.load()).resolves.toEqual(stored);
+      await expect(store.load()).resolves.toEqual({
+        state: stored,
+        version: '"9b2cf535f27731c974343645a3985328"',
+      });
       expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: bucket, Key: 'prod/state.json' });
     });
 
@@ -344,36 +396,75 @@ describe('Class: S3StateStore', () => {
       const error = await store.load().catch((e: unknown) => e);
       // Assess
       expect(error).toBeInstanceOf(StateStoreError);
-      expect(error).toMatchObject({ name: 'StateStoreError', cause: denied });
+      expect(error).toMatchObject({ name: 'StateStoreError', cause: denied, version: undefined });
       expect((error as Error).message).toContain('AccessDenied');
     });
 
-    it('throws StateStoreError when the stored object is not an alert state', async () => {
+    it('throws StateStoreError naming the version when the stored object is not an alert state', async () => {
       s3Mock.on(GetObjectCommand).resolves(getObjectOutput('{"version":2,"findings":[]}'));
       const store = new S3StateStore(new S3Client({}), bucket);
-      await expect(store.load()).rejects.toBeInstanceOf(StateStoreError);
+      const error = await store.load().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StateStoreError);
+      expect(error).toMatchObject({ version: '"9b2cf535f27731c974343645a3985328"' });
     });
   });
 
   describe('Method: save', () => {
-    it('puts the state as a JSON object', async () => {
+    const putOutput: PutObjectCommandOutput = {
+      $metadata: { httpStatusCode: 200 },
+      ETag: '"5d41402abc4b2a76b9719d911017c592"',
+    };
+
+    it('replaces the state only if its ETag is still the one read, and returns the new ETag', async () => {
       // Prepare
-      const putOutput: PutObjectCommandOutput = { $metadata: { httpStatusCode: 200 }, ETag: '"etag"' };
       s3Mock.on(PutObjectCommand).resolves(putOutput);
       const store = new S3StateStore(new S3Client({}), bucket);
       const state = stateAfterFirstRun();
       // Act
-      await store.save(state);
+      const version = await store.save(state, '"9b2cf535f27731c974343645a3985328"');
       // Assess
+      expect(version).toBe('"5d41402abc4b2a76b9719d911017c592"');
       expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
         Bucket: bucket,
         Key: 'arch-auditor/state.json',
         ContentType: 'application/json',
         Body: JSON.stringify(state),
+        IfMatch: '"9b2cf535f27731c974343645a3985328"',
       });
+      expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.IfNoneMatch).toBeUndefined();
     });
 
-    it('throws StateStoreError when the put fails', async () => {
+    it('creates the state only if none exists when nothing was stored', async () => {
+      s3Mock.on(PutObjectCommand).resolves(putOutput);
+      const store = new S3StateStore(new S3Client({}), bucket);
+      await store.save(stateAfterFirstRun(), undefined);
+      expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { IfNoneMatch: '*' });
+      expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.IfMatch).toBeUndefined();
+    });
+
+    it.each([
+      ['412 PreconditionFailed', preconditionFailed],
+      ['409 ConditionalRequestConflict', conditionalRequestConflict],
+      [
+        '404 NoSuchKey (If-Match on a deleted object)',
+        () =>
+          new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }),
+      ],
+    ])('throws StateConflictError when S3 refuses the conditional put with %s', async (_, refusal) => {
+      // Prepare
+      const answer = refusal();
+      s3Mock.on(PutObjectCommand).rejects(answer);
+      const store = new S3StateStore(new S3Client({}), bucket);
+      // Act
+      const error = await store
+        .save(stateAfterFirstRun(), '"9b2cf535f27731c974343645a3985328"')
+        .catch((e) => e);
+      // Assess
+      expect(error).toBeInstanceOf(StateConflictError);
+      expect(error).toMatchObject({ name: 'StateConflictError', cause: answer });
+    });
+
+    it('throws StateStoreError, not a conflict, when the put is denied', async () => {
       s3Mock.on(PutObjectCommand).rejects(
         new S3ServiceException({
           name: 'AccessDenied',
@@ -383,7 +474,9 @@ describe('Class: S3StateStore', () => {
         }),
       );
       const store = new S3StateStore(new S3Client({}), bucket);
-      await expect(store.save(stateAfterFirstRun())).rejects.toBeInstanceOf(StateStoreError);
+      const error = await store.save(stateAfterFirstRun(), undefined).catch((e) => e);
+      expect(error).toBeInstanceOf(StateStoreError);
+      expect(error).not.toBeInstanceOf(StateConflictError);
     });
   });
 });
@@ -397,25 +490,85 @@ describe('Class: FileStateStore', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('returns undefined when the file does not exist', async () => {
-    await expect(new FileStateStore(join(dir, 'state.json')).load()).resolves.toBeUndefined();
+  it('returns no state and no version when the file does not exist', async () => {
+    await expect(new FileStateStore(join(dir, 'state.json')).load()).resolves.toEqual({
+      state: undefined,
+      version: undefined,
+    });
   });
 
-  it('saves into a new directory and loads the same state back', async () => {
+  it('saves into a new directory and loads the same state back, at the version the save returned', async () => {
     // Prepare
     const path = join(dir, '.arch-auditor', 'state.json');
     const store = new FileStateStore(path);
     const state = stateAfterFirstRun();
     // Act
-    await store.save(state);
+    const version = await store.save(state, undefined);
     // Assess
-    await expect(store.load()).resolves.toEqual(state);
+    await expect(store.load()).resolves.toEqual({ state, version });
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(state);
+    expect(await readdir(dirname(path))).toEqual(['state.json']);
   });
 
-  it('throws StateStoreError for a file that is not JSON', async () => {
+  it('refuses with StateConflictError, writing nothing, when the file changed since it was read', async () => {
+    // Prepare: two runs read the same file; the first one saves.
+    const path = join(dir, 'state.json');
+    const first = stateAfterFirstRun();
+    await new FileStateStore(path).save(first, undefined);
+    const { version } = await new FileStateStore(path).load();
+    const winner = stateAfterFirstRun(aReport([criticalFinding]));
+    await new FileStateStore(path).save(winner, version);
+    // Act: the second one saves against what it read.
+    const error = await new FileStateStore(path).save(first, version).catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(StateConflictError);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(winner);
+  });
+
+  it('refuses to create the file when another run created it first', async () => {
+    const path = join(dir, 'state.json');
+    await new FileStateStore(path).save(stateAfterFirstRun(), undefined);
+    await expect(new FileStateStore(path).save(stateAfterFirstRun(), undefined)).rejects.toBeInstanceOf(
+      StateConflictError,
+    );
+  });
+
+  it('lets exactly one of two saves at the same moment from the same version win', async () => {
+    // Prepare
+    const path = join(dir, 'state.json');
+    await new FileStateStore(path).save(stateAfterFirstRun(), undefined);
+    const { version } = await new FileStateStore(path).load();
+    const states = [aReport([criticalFinding]), aReport([lowFinding])].map((r) => stateAfterFirstRun(r));
+    // Act
+    const results = await Promise.allSettled(states.map((s) => new FileStateStore(path).save(s, version)));
+    // Assess
+    const won = results.findIndex((r) => r.status === 'fulfilled');
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = results.find((r) => r.status === 'rejected');
+    expect(lost?.status === 'rejected' && lost.reason).toBeInstanceOf(StateConflictError);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(states[won]);
+    expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
+  it('fails naming the lock file when another process holds it too long', async () => {
+    // Prepare: a lock left behind by a process that died while saving.
+    const path = join(dir, 'state.json');
+    await writeFile(`${path}.lock`, '', 'utf8');
+    // Act
+    const error = await new FileStateStore(path, { lockWaitMs: 200 })
+      .save(stateAfterFirstRun(), undefined)
+      .catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(StateStoreError);
+    expect((error as Error).message).toContain(`${path}.lock`);
+    await expect(readFile(path, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('throws StateStoreError naming the version for a file that is not JSON', async () => {
     const path = join(dir, 'state.json');
     await writeFile(path, '{ half a file', 'utf8');
-    await expect(new FileStateStore(path).load()).rejects.toBeInstanceOf(StateStoreError);
+    const error = await new FileStateStore(path).load().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateStoreError);
+    expect((error as StateStoreError).version).toMatch(/^[0-9a-f]{64}$/);
   });
 });
