@@ -25,6 +25,7 @@ import type { Inventory } from '../inventory/types.ts';
 import { FileStateStore, renderPreview, sendAlerts } from '../notify/index.ts';
 import { DEFAULT_STATE_PATH } from '../notify/state.ts';
 import { renderMarkdown } from '../report/markdown.ts';
+import { renderOcsf } from '../report/ocsf.ts';
 import { renderText } from '../report/text.ts';
 import type { Report } from '../report/types.ts';
 import { accountIdSchema, regionSchema } from '../validate.ts';
@@ -102,7 +103,9 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
   )
     .addOption(
-      new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+      new Option('--format <format>', 'output format (ocsf: OCSF 1.6.0 Detection Findings, JSON lines)')
+        .choices(['text', 'json', 'markdown', 'ocsf'])
+        .default('text'),
     )
     .addOption(
       new Option(
@@ -262,6 +265,7 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
 const renderReport = (report: Report, format: string, exposure?: () => ExposureModel): string => {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   if (format === 'markdown') return renderMarkdown(report, exposure ? { exposure: exposure() } : {});
+  if (format === 'ocsf') return renderOcsf(report);
   return renderText(report);
 };
 

@@ -1,7 +1,7 @@
 import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 
-/** One finding of the report (contract: ../shared/CHECKS.md "Report contract"). */
+/** One finding of the report (contract: docs/report.md). */
 export interface Finding {
   readonly checkId: string;
   readonly severity: Severity;

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Resource, RestApi, Stage } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,6 +15,7 @@ import { createFingerprinter } from '../../collect/secrets.ts';
 import { methodSignature } from '../../inventory/api-signature.ts';
 import { parsePolicyText } from '../../inventory/policy-text.ts';
 import { PEER_CORPUS, peerCases } from '../fixtures/peer-corpus.ts';
+import { sharedPresent } from '../fixtures/shared.ts';
 
 const fingerprint = createFingerprinter(Buffer.alloc(32, 5));
 const POLICY = {
@@ -220,7 +220,9 @@ interface PeerCase {
   readonly expected: { readonly verdict: string };
 }
 
-describe.skipIf(!existsSync(PEER_CORPUS))('API Gateway normalizers on the peer corpus', () => {
+const hasCorpus = sharedPresent(PEER_CORPUS, 'API Gateway normalizers on the peer corpus');
+
+describe.skipIf(!hasCorpus)('API Gateway normalizers on the peer corpus', () => {
   const cases = peerCases<PeerCase>();
   const callsOf = (operation: string) =>
     cases.flatMap((c) =>

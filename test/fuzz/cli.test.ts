@@ -128,7 +128,7 @@ const option = (name: string, value: fc.Arbitrary<Arg>) => fc.tuple(fc.constant(
 /** Options per command, as the CLI defines them; any may be missing, repeated or junk. */
 const OPTIONS = {
   audit: [
-    option('--format', valueOr('text', 'json', 'markdown')),
+    option('--format', valueOr('text', 'json', 'markdown', 'ocsf')),
     option('--fail-on', valueOr('critical', 'high', 'medium', 'low', 'none')),
     option('--intent', fileOr('goodIntent', 'badIntent', 'bombIntent', 'bigIntent', 'missing')),
     option('--region', valueOr('ap-northeast-1')),
