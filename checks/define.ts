@@ -21,6 +21,8 @@ export interface Violation {
   readonly actual?: string;
   /** Raises or lowers the check's default for this one violation (e.g. an admin port open to the world). */
   readonly severity?: Severity;
+  /** Japanese: this violation's impact, where it differs from the check's (e.g. who is actually let in). */
+  readonly impact?: string;
   /**
    * What makes this violation this one fact (e.g. 'tcp/22 from 0.0.0.0/0'). With the check id and the
    * resource id it forms the finding's fingerprint, used to tell new findings from old ones.

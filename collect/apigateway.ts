@@ -22,6 +22,7 @@ import { mapLimit } from './concurrency.ts';
 import {
   APIGATEWAY_REQUIRED,
   deployedMethodSignatures,
+  deployedPolicyOf,
   hasUnreadablePolicy,
   isFaithfulExport,
   normalizeApiKey,
@@ -155,7 +156,7 @@ export const collectApiGateway = async (
     const normalizedStages: ApiStage[] = [];
     for (const stage of stages) {
       const normalized = normalizeStage(stage);
-      // Its own call site: a failed export leaves only this stage's deployedMethods unknown.
+      // Its own call site: a failed export leaves only this stage's deployed methods and policy unknown.
       const deployed = await collectSlice(
         site('GetExport', 'apigateway.stageExports'),
         async () => {
@@ -178,12 +179,16 @@ export const collectApiGateway = async (
               { name: 'UnexpectedExportFormat' },
             );
           }
-          return deployedMethodSignatures(document);
+          return { methods: deployedMethodSignatures(document), policy: deployedPolicyOf(document) };
         },
         context,
       );
       if (deployed.ok) {
-        normalizedStages.push({ ...normalized, deployedMethods: deployed.items });
+        normalizedStages.push({
+          ...normalized,
+          deployedMethods: deployed.items.methods,
+          deployedPolicy: deployed.items.policy,
+        });
       } else {
         errors.push(deployed.error);
         normalizedStages.push(normalized);

@@ -34,7 +34,7 @@ const toFinding = (check: Check, v: Violation, severity: Severity): Finding => (
   ...(v.actual !== undefined ? { actual: v.actual } : {}),
   ...(v.details !== undefined ? { details: v.details } : {}),
   remediation: check.remediation,
-  impact: check.impact,
+  impact: v.impact ?? check.impact,
   principle: check.principle,
   fingerprint: fingerprintOf(check.id, v.resource, v.fact ?? v.message),
 });

@@ -174,6 +174,11 @@ export const intentSchema = z.strictObject({
       endpointTypes: z.record(z.string(), z.enum(['PRIVATE', 'REGIONAL', 'EDGE'])).default({}),
       /** VPC endpoints a private API may admit. Empty means the API's own vpcEndpointIds. */
       vpcEndpointIds: z.array(z.string().startsWith('vpce-')).default([]),
+      /**
+       * Private API policies must name the endpoints (aws:SourceVpce): a policy that admits the whole
+       * intended VPC (aws:SourceVpc) is then a finding, since another endpoint in that VPC gets in.
+       */
+      requireSourceVpce: z.boolean().default(false),
       /** Every method except CORS OPTIONS must require an API key (APIs behind CloudFront). */
       requireApiKey: z.boolean().optional(),
       requireWaf: z.boolean().default(true),
@@ -184,6 +189,7 @@ export const intentSchema = z.strictObject({
     .default({
       endpointTypes: {},
       vpcEndpointIds: [],
+      requireSourceVpce: false,
       requireWaf: true,
       requireThrottling: true,
       vpcLinkIds: [],

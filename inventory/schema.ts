@@ -267,6 +267,7 @@ const restApi = z.looseObject({
       throttling: throttle.optional(),
       lastUpdatedDate: str.optional(),
       deployedMethods: strings.optional(),
+      deployedPolicy: z.looseObject({ document: z.unknown().optional() }).optional(),
     }),
   ),
   deployments: z.array(

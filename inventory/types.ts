@@ -349,6 +349,16 @@ export interface ApiStage {
    * undeployed changes; undefined when not collected.
    */
   readonly deployedMethods?: readonly string[];
+  /**
+   * The resource policy the stage serves (a REST API's policy takes effect only when deployed), read
+   * from the same export as deployedMethods (`x-amazon-apigateway-policy`); undefined when not collected.
+   */
+  readonly deployedPolicy?: DeployedPolicy;
+}
+
+export interface DeployedPolicy {
+  /** The deployed policy document as exported; absent when the deployment carries no policy. */
+  readonly document?: unknown;
 }
 
 export interface ApiDeployment {

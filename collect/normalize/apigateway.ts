@@ -19,6 +19,7 @@ import type {
   ApiMethod,
   ApiResource,
   ApiStage,
+  DeployedPolicy,
   RestApi,
   UsagePlan,
   VpcLink,
@@ -213,6 +214,18 @@ export const deployedMethodSignatures = (document: unknown): string[] => {
       }),
     )
     .sort();
+};
+
+/**
+ * The resource policy a stage export carries: the root `x-amazon-apigateway-policy` extension, the
+ * policy document as an object (API Gateway writes `execute-api:/*` out as the full execute-api ARN).
+ * A text form is parsed like GetRestApi's; a value that does not parse is kept as it is, so the
+ * resource-policy check reports it as unreadable instead of as no policy.
+ */
+export const deployedPolicyOf = (document: unknown): DeployedPolicy => {
+  const raw = (document as Record<string, unknown> | null)?.['x-amazon-apigateway-policy'];
+  if (raw === undefined || raw === null) return {};
+  return { document: typeof raw === 'string' ? (parsePolicyText(raw) ?? raw) : raw };
 };
 
 /**

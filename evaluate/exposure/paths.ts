@@ -28,12 +28,12 @@ import {
   effectiveRouteTables,
   isWorkloadInterface,
   label,
-  partitionOf,
   refOf,
   vpcsInScope,
 } from '../../inventory/derive.ts';
 import type {
   ApiMethod,
+  ApiStage,
   Inventory,
   Listener,
   LoadBalancer,
@@ -44,7 +44,8 @@ import type {
   SecurityGroup,
   TargetGroup,
 } from '../../inventory/types.ts';
-import { conditionValues, evaluatePolicy, executeApiResourceExpander, parsePolicy } from '../policy.ts';
+import { iamPrincipal, invokeJudge, servedPolicy, verbsOf } from '../api-policy.ts';
+import { conditionValues, parsePolicy } from '../policy.ts';
 import {
   type AclPass,
   internetSources,
@@ -606,48 +607,42 @@ type PolicyVerdict =
   | { readonly open: false };
 
 /**
- * Whether the resource policy lets an internet caller (no VPC endpoint) invoke this method. Tried from
- * generic internet addresses and from inside every public aws:SourceIp range the policy names: an API
- * restricted to a public range is still reachable from that part of the internet.
+ * Whether the resource policy the stage serves lets an internet caller (no VPC endpoint) invoke this
+ * method. Tried from generic internet addresses and from inside every public aws:SourceIp range the
+ * policy names: an API restricted to a public range is still reachable from that part of the internet.
  */
-const policyAdmits = (m: Model, api: RestApi, stage: string, method: ServedMethod): PolicyVerdict => {
-  if (api.policy === undefined) return { open: true, note: 'リソースポリシーなし' };
-  const parsed = parsePolicy(api.policy);
-  if (!parsed.ok) return { open: true, note: 'リソースポリシーを解釈できない', unknown: parsed.reason };
-  const partition = partitionOf(api);
-  const verb = method.httpMethod.toUpperCase() === 'ANY' ? 'GET' : method.httpMethod.toUpperCase();
-  const resource = `arn:${partition}:execute-api:${api.region}:${m.inventory.account}:${api.id}/${stage}/${verb}${method.path}`;
+const policyAdmits = (m: Model, api: RestApi, stage: ApiStage, method: ServedMethod): PolicyVerdict => {
+  const { policy, deployed } = servedPolicy(api, stage);
+  const which = deployed ? 'デプロイ済みのリソースポリシー' : 'リソースポリシー';
+  if (policy === undefined) return { open: true, note: `${which}なし` };
+  const parsed = parsePolicy(policy);
+  if (!parsed.ok) return { open: true, note: `${which}を解釈できない`, unknown: parsed.reason };
+  const judge = invokeJudge(api, m.inventory.account, parsed.document);
   const named = conditionValues(parsed.document, 'aws:SourceIp').flatMap((c) => {
     const r = ipv4Cidr(c);
     if (!r || !PUBLIC_IPV4.some((p) => p.lo <= r.lo && r.lo <= p.hi)) return [];
     return [formatIpv4(r.hi > r.lo ? r.lo + 1 : r.lo)];
   });
+  const principal =
+    method.authorizationType.toUpperCase() === 'AWS_IAM'
+      ? iamPrincipal(api, OTHER_ACCOUNT)
+      : ({ kind: 'anonymous' } as const);
+  const target = { stage: stage.stageName, httpMethod: method.httpMethod, path: method.path };
   let unknown: string | undefined;
   for (const ip of [...INTERNET_CALLERS, ...named]) {
-    const decision = evaluatePolicy(
-      parsed.document,
-      {
-        principal:
-          method.authorizationType.toUpperCase() === 'AWS_IAM'
-            ? { kind: 'iam', account: OTHER_ACCOUNT, arn: `arn:${partition}:iam::${OTHER_ACCOUNT}:root` }
-            : { kind: 'anonymous' },
-        action: 'execute-api:Invoke',
-        resource,
-        keys: { 'aws:sourceip': ip },
-        knownKeys: new Set(['aws:sourceip', 'aws:sourcevpce', 'aws:sourcevpc']),
-      },
-      { expandResource: executeApiResourceExpander(partition, api.region, m.inventory.account, api.id) },
-    );
-    if (decision.decision === 'allow')
-      return { open: true, note: `リソースポリシーが ${ip} からの呼び出しを許可` };
-    if (decision.decision === 'unknown')
-      unknown ??=
-        decision.unknown
-          .map((u) => u.reason)
-          .filter(Boolean)
-          .join(', ') || 'unknown condition';
+    const outcome = judge(target, { principal, sourceIp: ip });
+    if (outcome.decision === 'allow') {
+      // ANY with some verbs denied: name the verbs that still get through.
+      const what =
+        outcome.allowedVerbs.length < verbsOf(method.httpMethod).length
+          ? ` ${outcome.allowedVerbs.join('/')} `
+          : '呼び出し';
+      return { open: true, note: `${which}が ${ip} からの${what}を許可` };
+    }
+    if (outcome.decision === 'unknown')
+      unknown ??= outcome.unknown.filter(Boolean).join(', ') || 'unknown condition';
   }
-  return unknown ? { open: true, note: 'リソースポリシーの条件を判定できない', unknown } : { open: false };
+  return unknown ? { open: true, note: `${which}の条件を判定できない`, unknown } : { open: false };
 };
 
 const restApiPaths = (m: Model): ExposurePath[] =>
@@ -669,7 +664,7 @@ const restApiPaths = (m: Model): ExposurePath[] =>
         // A failed or deleting VPC link forwards nothing; a pending one will, so it counts.
         if (link && ['FAILED', 'DELETING'].includes(link.status.toUpperCase())) continue;
         const targets = method.integrationTarget ? [method.integrationTarget] : (link?.targetArns ?? []);
-        const verdict = policyAdmits(m, api, stage.stageName, method);
+        const verdict = policyAdmits(m, api, stage, method);
         if (!verdict.open) continue;
         const signature = `${stage.stageName}: ${method.httpMethod} ${method.path}`;
         for (const target of targets) {

@@ -27,6 +27,7 @@ import {
   NLB_ARN,
   PLAIN_POLICY,
   PROD_API_ID,
+  prodExportDocument,
   REGION,
   restApisPage2,
   SECRET_API_KEY_VALUE,
@@ -165,7 +166,7 @@ describe('collectApiGateway', () => {
 
     // Assess
     const prod = apigateway.restApis[0];
-    expect(prod?.stages.map(({ deployedMethods: _, ...s }) => s)).toEqual([
+    expect(prod?.stages.map(({ deployedMethods: _, deployedPolicy: __, ...s }) => s)).toEqual([
       {
         stageName: 'prod',
         deploymentId: 'dep002',
@@ -200,6 +201,41 @@ describe('collectApiGateway', () => {
     const prod = apigateway.restApis[0]!;
     expect(prod.stages[0]?.deployedMethods).toEqual(currentMethodSignatures(prod));
     expect(prod.stages[0]?.deployedMethods).toHaveLength(3);
+  });
+
+  it('reads the resource policy each stage serves from its export', async () => {
+    // Prepare: both stages were deployed with the policy the API has today.
+    mockHappyAccount();
+
+    // Act
+    const { apigateway } = await collectApiGateway(client, REGION, fingerprint);
+
+    // Assess
+    const prod = apigateway.restApis[0]!;
+    expect(prod.stages.map((s) => s.deployedPolicy)).toEqual([
+      { document: prod.policy },
+      { document: prod.policy },
+    ]);
+    expect(prod.stages[0]?.deployedPolicy?.document).toMatchObject({
+      Statement: [{ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f60001' } } }],
+    });
+  });
+
+  it('records a deployment without a policy as one, not as an unread export', async () => {
+    // Prepare: the prod stage still serves a deployment made before the policy was attached.
+    mockHappyAccount();
+    const { 'x-amazon-apigateway-policy': _, ...withoutPolicy } = prodExportDocument;
+    apigw
+      .on(GetExportCommand, { restApiId: PROD_API_ID, stageName: 'prod' })
+      .resolves(exportOf(withoutPolicy));
+
+    // Act
+    const { apigateway, errors } = await collectApiGateway(client, REGION, fingerprint);
+
+    // Assess
+    expect(errors).toEqual([]);
+    expect(apigateway.restApis[0]?.stages[0]?.deployedPolicy).toEqual({});
+    expect(apigateway.restApis[0]?.policy).toBeDefined();
   });
 
   it('reduces a stale stage export to signatures that differ from the current ones', async () => {
@@ -276,6 +312,8 @@ describe('collectApiGateway', () => {
       }),
     ]);
     expect(apigateway.restApis[0]?.stages[0]).not.toHaveProperty('deployedMethods');
+    // Nor is the policy it serves known: the API's current policy has to stand in.
+    expect(apigateway.restApis[0]?.stages[0]).not.toHaveProperty('deployedPolicy');
     expect(apigateway.restApis[0]?.stages[1]?.deployedMethods).toHaveLength(3);
   });
 

@@ -2,6 +2,7 @@ import type { Resource, RestApi, Stage } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
 import {
   deployedMethodSignatures,
+  deployedPolicyOf,
   isFaithfulExport,
   normalizeApiKey,
   normalizeDeployment,
@@ -174,6 +175,31 @@ describe('deployedMethodSignatures', () => {
     expect(() => parseExportBody(new TextEncoder().encode('<html>secret-ish</html>'))).toThrow(
       /^GetExport returned a body that is not JSON$/,
     );
+  });
+});
+
+describe('deployedPolicyOf', () => {
+  it('reads the root x-amazon-apigateway-policy object of an oas30 export', () => {
+    expect(deployedPolicyOf({ openapi: '3.0.1', paths: {}, 'x-amazon-apigateway-policy': POLICY })).toEqual({
+      document: POLICY,
+    });
+  });
+
+  it('reads a policy exported as text like GetRestApi’s', () => {
+    const escaped = JSON.stringify(POLICY).replace(/"/g, '\\"');
+    expect(deployedPolicyOf({ openapi: '3.0.1', 'x-amazon-apigateway-policy': escaped })).toEqual({
+      document: POLICY,
+    });
+  });
+
+  it('records a deployment without the extension as deployed without a policy', () => {
+    expect(deployedPolicyOf({ openapi: '3.0.1', paths: {} })).toEqual({});
+  });
+
+  it('keeps a value that does not parse, so it is reported as unreadable and not as no policy', () => {
+    expect(deployedPolicyOf({ openapi: '3.0.1', 'x-amazon-apigateway-policy': '{"Version":' })).toEqual({
+      document: '{"Version":',
+    });
   });
 });
 

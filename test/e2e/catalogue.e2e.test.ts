@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import {
   APIGatewayClient,
   CreateDeploymentCommand,
+  CreateResourceCommand,
   DeleteMethodCommand,
+  GetResourcesCommand,
   PutIntegrationCommand,
   PutMethodCommand,
   UpdateApiKeyCommand,
@@ -68,6 +70,8 @@ import { type Moto, startMoto } from './moto.ts';
  *   INTERNET branch is covered here).
  * - apigw.stale-deployment: moto's GetExport returns a Swagger outline without integrations; the
  *   collector refuses it (the audit.incomplete it raises is filtered out as the known moto gap).
+ * - apigw.resource-policy on the policy a stage serves (a fix never deployed): the same outline carries
+ *   no x-amazon-apigateway-policy, so only the current policy is judged here.
  * - apigw.waf-missing on a WAF-protected stage: no WAFv2 client in the project to associate a web ACL;
  *   covered here as a new stage deployed without WAF.
  * - exposure.unintended-entry through a public REST API without an API key: the path runs through the
@@ -535,6 +539,82 @@ describe('the check catalogue against moto, one drift at a time', () => {
       'apigw.resource-policy': [account.privateApiId],
       'drift.rest-api': [account.privateApiId],
     });
+  });
+
+  /** Replaces the private API's resource policy, as `aws apigateway update-rest-api` does. */
+  const setPrivateApiPolicy = async (account: CatalogueAccount, policy: unknown) => {
+    await apigw().send(
+      new UpdateRestApiCommand({
+        restApiId: account.privateApiId,
+        patchOperations: [{ op: 'replace', path: '/policy', value: JSON.stringify(policy) }],
+      }),
+    );
+  };
+
+  /** ANY /{proxy+} on the private API (seed 003's reverse proxy shape). */
+  const addAnyProxy = async (account: CatalogueAccount) => {
+    const restApiId = account.privateApiId;
+    const rootId = (await apigw().send(new GetResourcesCommand({ restApiId }))).items?.find(
+      (r) => r.path === '/',
+    )?.id;
+    const resourceId = (
+      await apigw().send(new CreateResourceCommand({ restApiId, parentId: rootId, pathPart: '{proxy+}' }))
+    ).id;
+    const method = { restApiId, resourceId, httpMethod: 'ANY' };
+    await apigw().send(new PutMethodCommand({ ...method, authorizationType: 'NONE' }));
+    await apigw().send(new PutIntegrationCommand({ ...method, type: 'MOCK' }));
+  };
+
+  /** Deny every caller outside `condition`, on `resource`, then Allow everything. */
+  const denyUnless = (condition: Record<string, Record<string, string>>, resource = 'execute-api:/*') => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'execute-api:Invoke',
+        Resource: resource,
+        Condition: condition,
+      },
+      { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
+    ],
+  });
+
+  it('apigw.resource-policy: seed 003 as meant (Deny unless aws:SourceVpc) on ANY passes under the default intent', async () => {
+    const { account, intentPath } = await cleanAccount();
+    await addAnyProxy(account);
+    await setPrivateApiPolicy(account, denyUnless({ StringNotEquals: { 'aws:SourceVpc': account.vpcId } }));
+    await expectFindings(intentPath, { 'drift.rest-api': [account.privateApiId] });
+  });
+
+  it('apigw.resource-policy: the same policy under apiGateway.requireSourceVpce is a medium finding', async () => {
+    const { account, intentPath } = await cleanAccount((intent) => {
+      intent.apiGateway = { ...intent.apiGateway, requireSourceVpce: true };
+    });
+    await setPrivateApiPolicy(account, denyUnless({ StringNotEquals: { 'aws:SourceVpc': account.vpcId } }));
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({ 'apigw.resource-policy': [account.privateApiId], 'drift.rest-api': [account.privateApiId] }),
+    );
+    const finding = report.findings.find((f) => f.checkId === 'apigw.resource-policy');
+    expect(finding?.severity).toBe('medium');
+    expect(finding?.message).toContain(`同じ VPC ${account.vpcId} 内の別の VPC エンドポイント`);
+  });
+
+  it('apigw.resource-policy: an endpoint lock on GET only leaves the other verbs of ANY open', async () => {
+    const { account, intentPath } = await cleanAccount();
+    await addAnyProxy(account);
+    await setPrivateApiPolicy(
+      account,
+      denyUnless({ StringNotEquals: { 'aws:SourceVpce': account.vpceId } }, 'execute-api:/*/GET/*'),
+    );
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({ 'apigw.resource-policy': [account.privateApiId], 'drift.rest-api': [account.privateApiId] }),
+    );
+    const finding = report.findings.find((f) => f.checkId === 'apigw.resource-policy');
+    expect(finding?.severity).toBe('critical');
+    expect(finding?.message).toContain('POST /{proxy+}');
   });
 
   it('apigw.api-key-not-required: GET /data is recreated without apiKeyRequired', async () => {

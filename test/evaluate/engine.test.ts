@@ -94,6 +94,26 @@ describe('evaluate', () => {
     expect(report.findings.find((f) => f.checkId === 'audit.incomplete')?.message).toContain('vpc.broken');
   });
 
+  it('takes a violation’s own impact, and the check’s where the violation has none', () => {
+    const impactOf = (impact?: string) =>
+      evaluate({
+        inventory: publicSubnetInventory,
+        intent: anIntent(),
+        checks: [
+          defineCheck({
+            ...vpcPublicSubnet,
+            evaluate: (c) =>
+              vpcPublicSubnet.evaluate(c).map((v) => ({ ...v, ...(impact ? { impact } : {}) })),
+          }),
+        ],
+        now: NOW,
+      }).findings[0]?.impact;
+    expect(impactOf('この経路ではサブネット内の全インスタンスが到達可能です。')).toBe(
+      'この経路ではサブネット内の全インスタンスが到達可能です。',
+    );
+    expect(impactOf()).toBe(vpcPublicSubnet.impact);
+  });
+
   it('moves an excepted finding to suppressed, never dropping it', () => {
     const intent = anIntent({
       exceptions: [

@@ -300,6 +300,48 @@ describe('exposure.unintended-entry', () => {
       expect(v?.message).toContain('リソースポリシーが 192.0.2.1 からの呼び出しを許可');
     });
 
+    /** Everyone may call, except that GET is kept to one office range. */
+    const getKeptToOffice = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'execute-api:Invoke',
+          Resource: 'execute-api:/*/GET/*',
+          Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+        },
+      ],
+    };
+
+    it('judges an ANY method for every verb: a Deny on GET leaves POST open, and says which verbs', () => {
+      const api = { ...withMethod({ httpMethod: 'ANY' }), policy: getKeptToOffice };
+      const [v, ...rest] = run(exposureUnintendedEntry, anExposedApi(api));
+      expect(rest).toEqual([]);
+      expect(v?.message).toContain(
+        'リソースポリシーが 198.51.100.23 からの POST/PUT/PATCH/DELETE/HEAD/OPTIONS を許可',
+      );
+      expect(v?.details?.methods).toEqual(['prod: ANY /orders']);
+    });
+
+    it('is silent for the same policy on a GET method', () => {
+      expect(run(exposureUnintendedEntry, anExposedApi({ ...anOpenApi(), policy: getKeptToOffice }))).toEqual(
+        [],
+      );
+    });
+
+    it('reads the policy the stage serves: a lock added but never deployed does not close the path', () => {
+      const locked = { ...anOpenApi({ policy: ipPolicy('NotIpAddress', 'Deny', '10.0.0.0/8') }) };
+      const served = (document?: unknown) => ({
+        ...locked,
+        stages: [aStage({ deployedMethods: undefined, deployedPolicy: document ? { document } : {} })],
+      });
+      const [v] = run(exposureUnintendedEntry, anExposedApi(served()));
+      expect(v?.message).toContain('デプロイ済みのリソースポリシーなし');
+      expect(run(exposureUnintendedEntry, anExposedApi(served(locked.policy)))).toEqual([]);
+    });
+
     it('reports the deployment the stage serves, even when the current method now requires a key', () => {
       const api = withMethod({ apiKeyRequired: true });
       const served = {
