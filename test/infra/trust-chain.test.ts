@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ROLE_NAME } from '../../app/accounts.ts';
 import { type Cfn, evaluate, iamMatches, loadYaml, ROOT } from '../fixtures/cfn.ts';
 
 /**
@@ -176,6 +177,8 @@ describe('one contract between the auditor stack and the member role', () => {
   describe('the role name', () => {
     it('is the same by default on both sides', () => {
       expect(defaults.params.default.auditRoleName).toBe(member.Parameters.RoleName.Default);
+      // …and the CLI's (audit --account, check-member) when no --role-name is given.
+      expect(DEFAULT_ROLE_NAME).toBe(member.Parameters.RoleName.Default);
       expect(defaults.provider.environment.AUDIT_ROLE_NAME).toBe(member.Parameters.RoleName.Default);
     });
 
