@@ -261,6 +261,9 @@ describe('one contract between the auditor stack and the member role', () => {
       expect(accepts(member.Parameters.OperatorPrincipalArn, 'arn:aws:iam::210987654321:user/alice')).toBe(
         false,
       );
+      // A role of another account never matches: the principal is the auditor account itself.
+      const elsewhere = trustFor({ ...base, OperatorPrincipalArn: `arn:aws:iam::${MEMBER}:role/*` });
+      expect(trusts(elsewhere, `arn:aws:iam::${MEMBER}:role/admin`, EXTERNAL_ID)).toBe(false);
     });
   });
 
