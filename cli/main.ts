@@ -30,6 +30,7 @@ import { renderText } from '../report/text.ts';
 import type { Report } from '../report/types.ts';
 import { accountIdSchema, regionSchema } from '../validate.ts';
 import { writeFileAtomically } from '../write-file.ts';
+import { registerCheckMember } from './check-member.ts';
 
 /** Exit codes: 0 clean, 1 findings at/above the threshold or an incomplete audit, 2 usage or input error. */
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -194,6 +195,8 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       io.out(renderPreview(report, o.format));
       setExit(EXIT.clean);
     });
+
+  registerCheckMember(program, io, (ok) => setExit(ok ? EXIT.clean : EXIT.findings));
 
   return program;
 };

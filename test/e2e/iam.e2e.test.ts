@@ -11,6 +11,7 @@ import type { Report } from '../../report/types.ts';
 import { runCli } from '../fixtures/cli.ts';
 import { buildPrivateBackendAccount, REGION } from './account.ts';
 import { type Moto, startMoto } from './moto.ts';
+import { actionsOf, forMoto, type Statement } from './moto-iam.ts';
 
 /**
  * End to end with IAM enforced: moto_server checks every request's signature and the caller's IAM
@@ -22,15 +23,6 @@ import { type Moto, startMoto } from './moto.ts';
 const MISSING = 'ec2:DescribeRouteTables';
 /** The unauthenticated requests: two users, each created, given its policy and an access key. */
 const SETUP_REQUESTS = 6;
-
-interface Statement {
-  readonly Effect: string;
-  readonly Action: string | readonly string[];
-  readonly Resource: string | readonly string[];
-}
-
-const actionsOf = (s: Statement): string[] =>
-  Array.isArray(s.Action) ? [...s.Action] : [s.Action as string];
 
 /** The read-only statements of the Lambda role (the collectors' calls), exactly as deployed. */
 const readOnlyStatements = async (): Promise<Statement[]> => {
@@ -45,31 +37,6 @@ const readOnlyStatements = async (): Promise<Statement[]> => {
     ),
   );
 };
-
-/**
- * moto 5.2.1 authorizes API Gateway per operation (`apigateway:GetRestApis` on `*`), while AWS
- * authorizes its management API as HTTP verbs on resource paths (`apigateway:GET` on
- * `arn:aws:apigateway:*::/restapis/*`), which is what serverless.yml grants and
- * test/infra/iam.test.ts checks. (Denied, moto also answers in XML the JSON client cannot read.) So for
- * moto only, the deployed `apigateway:GET` statement is restated as moto's operation names; every
- * other statement is used exactly as deployed.
- */
-const MOTO_APIGATEWAY_ACTIONS = [
-  'GetRestApis',
-  'GetResources',
-  'GetStages',
-  'GetDeployments',
-  'GetExport',
-  'GetVpcLinks',
-  'GetUsagePlans',
-  'GetUsagePlanKeys',
-  'GetApiKeys',
-].map((operation) => `apigateway:${operation}`);
-
-const forMoto = (s: Statement): Statement =>
-  actionsOf(s).includes('apigateway:GET')
-    ? { Effect: s.Effect, Action: MOTO_APIGATEWAY_ACTIONS, Resource: '*' }
-    : s;
 
 describe('arch-auditor against moto with IAM enforced (a role missing one permission)', () => {
   let moto: Moto;

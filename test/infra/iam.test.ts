@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, type Tags, type YAMLSeq } from 'yaml';
+import { type Cfn, iamMatches, loadYaml, ROOT } from '../fixtures/cfn.ts';
 
 /**
  * Least privilege, proven: the AWS operations the code can call are derived from its source
@@ -10,7 +10,6 @@ import { parse, type Tags, type YAMLSeq } from 'yaml';
  * infra/member-role.yml. Nothing missing, nothing extra, no wildcard action, writes only where named.
  */
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const SOURCE_DIRS = [
   'app',
   'cli',
@@ -112,21 +111,6 @@ const deriveCalls = async (): Promise<Call[]> => {
   return calls;
 };
 
-const CFN_TAGS = [
-  { tag: '!Ref', resolve: (v: string) => ({ Ref: v }) },
-  { tag: '!GetAtt', resolve: (v: string) => ({ 'Fn::GetAtt': v.split('.') }) },
-  { tag: '!Sub', resolve: (v: string) => ({ 'Fn::Sub': v }) },
-  { tag: '!Join', collection: 'seq', resolve: (seq: YAMLSeq) => ({ 'Fn::Join': seq.toJSON() }) },
-  { tag: '!Sub', collection: 'seq', resolve: (seq: YAMLSeq) => ({ 'Fn::Sub': seq.toJSON() }) },
-] as unknown as Tags;
-
-/** Parsed CloudFormation, walked by known paths; a wrong path fails the test anyway. */
-// biome-ignore lint/suspicious/noExplicitAny: a template is untyped data
-type Cfn = any;
-
-const loadYaml = async (file: string): Promise<Cfn> =>
-  parse(await readFile(join(ROOT, file), 'utf8'), { customTags: CFN_TAGS });
-
 interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];
@@ -143,15 +127,6 @@ const plainArn = (r: unknown): string => {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
   return (typeof r === 'string' ? r : (sub ?? '')).replaceAll('${AWS::Partition}', 'aws');
 };
-
-/** IAM wildcard match (`*` spans anything, including `/`). */
-const iamMatches = (pattern: string, value: string): boolean =>
-  new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  ).test(value);
 
 const calls = await deriveCalls();
 const actions = new Set(calls.map((c) => c.action));
@@ -270,6 +245,34 @@ describe('least privilege', () => {
       });
     });
 
+    it('reads an intent in S3 only through a conditional s3:GetObject on its objects, attached to the Lambda role', () => {
+      // Which objects, and whether any, is worked out while packaging (infra/deploy-params.cjs).
+      expect(resources.IntentReadPolicy).toEqual({
+        Type: 'AWS::IAM::Policy',
+        Condition: 'IntentInS3',
+        Properties: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: osls variable syntax
+          PolicyName: '${self:service}-${sls:stage}-intent-read',
+          Roles: [{ Ref: 'IamRoleLambdaExecution' }],
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 's3:GetObject',
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: osls variable syntax
+                Resource: '${self:custom.deploy.intentObjectArns}',
+              },
+            ],
+          },
+        },
+      });
+      expect(sls.resources.Conditions.IntentInS3).toEqual({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: osls variable syntax
+        'Fn::Equals': ['${self:custom.deploy.intentInS3}', 'true'],
+      });
+    });
+
     it('sends failed runs only to its own queue', () => {
       expect(statementFor('sqs:SendMessage').map((s) => s.Resource)).toEqual([
         { 'Fn::GetAtt': ['FailedRunQueue', 'Arn'] },
@@ -317,21 +320,38 @@ describe('least privilege', () => {
       }
     });
 
-    it("trusts only the auditor account's role, and only with the external id", () => {
+    it("trusts only the auditor account's Lambda role (or a named operator role), and only with the external id", () => {
       const trust = role.Properties.AssumeRolePolicyDocument.Statement as Statement[];
+      const lambdaRole = {
+        'Fn::Sub':
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
+          'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/arch-auditor-${AuditorStage}-${AuditorRegion}-lambdaRole',
+      };
       expect(trust).toEqual([
         {
           Effect: 'Allow',
-          Principal: {
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
-            AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/${AuditorRoleName}' },
-          },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
+          Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:root' } },
           Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
+          Condition: {
+            StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
+            ArnLike: {
+              'aws:PrincipalArn': {
+                'Fn::If': ['HasOperator', [lambdaRole, { Ref: 'OperatorPrincipalArn' }], lambdaRole],
+              },
+            },
+          },
         },
       ]);
       expect(template.Parameters.AuditorAccountId.AllowedPattern).toBe('^\\d{12}$');
+      // Required (no default), hidden, and long enough not to be guessed.
       expect(template.Parameters.ExternalId).toMatchObject({ NoEcho: true, MinLength: 16 });
+      expect(template.Parameters.ExternalId).not.toHaveProperty('Default');
+      // Only the Lambda role unless an operator role is named.
+      expect(template.Parameters.OperatorPrincipalArn.Default).toBe('');
+      expect(template.Conditions.HasOperator).toEqual({
+        'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OperatorPrincipalArn' }, ''] }],
+      });
     });
   });
 });
