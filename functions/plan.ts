@@ -28,6 +28,7 @@ import { mapLimit } from '../collect/concurrency.ts';
 import { listEnabledRegions } from '../collect/index.ts';
 import { normalizeEvent } from './event.ts';
 import { type PlanEvent, planEventSchema } from './fanout-events.ts';
+import { functionLocation } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 const logger = createLogger('plan');
@@ -78,7 +79,7 @@ const enabledRegions = async (account: AccountTarget | undefined): Promise<strin
  * cannot be listed, no region at all): an empty plan would look like a clean run.
  */
 export const planHandler = async (event: PlanEvent, context: Context): Promise<PlanOutput> => {
-  const { state } = deployedTargets(lambdaConfig, context.invokedFunctionArn);
+  const { state } = await deployedTargets(lambdaConfig, functionLocation(context));
   const started = Date.now();
   const runId = newRunId(new Date());
   logger.appendKeys({ runId });
