@@ -23,6 +23,11 @@ export interface FanOutItem {
   readonly account?: AccountTarget;
   /** A region, GLOBAL_REGION (CloudFront), or ALL_REGIONS. */
   readonly region: string;
+  /**
+   * The run's fingerprint key, encrypted under the stack's KMS key (base64 ciphertext): every item of
+   * the run fingerprints secrets under the same key (app/fingerprint-key.ts), so they compare.
+   */
+  readonly encryptedRunKey: string;
 }
 
 /** What the plan step returns and the state machine passes along to the summary. */
@@ -53,27 +58,33 @@ export const newRunId = (now: Date, random: () => number = Math.random): string 
  * once per account, not once per region). Regions are per account: enabled regions differ.
  */
 export const planItems = (
-  runId: string,
-  bucket: string,
+  run: Pick<FanOutItem, 'runId' | 'bucket' | 'encryptedRunKey'>,
   targets: readonly { account?: AccountTarget; regions: readonly string[] }[],
 ): FanOutItem[] =>
   targets.flatMap(({ account, regions }) =>
     [...new Set(regions), GLOBAL_REGION].map((region) => ({
-      runId,
-      bucket,
+      runId: run.runId,
+      bucket: run.bucket,
       ...(account ? { account } : {}),
       region,
+      encryptedRunKey: run.encryptedRunKey,
     })),
   );
 
-const readJson = async <T>(s3: S3Client, bucket: string, key: string): Promise<T | undefined> => {
+/** An object's text, or undefined when there is no such object. */
+const readText = async (s3: S3Client, bucket: string, key: string): Promise<string | undefined> => {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return JSON.parse((await object.Body?.transformToString('utf8')) ?? '') as T;
+    return (await object.Body?.transformToString('utf8')) ?? '';
   } catch (error) {
     if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
     throw error;
   }
+};
+
+const readJson = async <T>(s3: S3Client, bucket: string, key: string): Promise<T | undefined> => {
+  const text = await readText(s3, bucket, key);
+  return text === undefined ? undefined : (JSON.parse(text) as T);
 };
 
 export const writeJson = (s3: S3Client, bucket: string, key: string, value: unknown) =>

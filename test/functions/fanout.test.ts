@@ -11,6 +11,13 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DecryptCommand,
+  type DecryptCommandOutput,
+  GenerateDataKeyWithoutPlaintextCommand,
+  type GenerateDataKeyWithoutPlaintextCommandOutput,
+  KMSClient,
+} from '@aws-sdk/client-kms';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -18,7 +25,7 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FanOutItem, PlanOutput } from '../../app/fanout.ts';
+import { type FanOutItem, type PlanOutput, partKey } from '../../app/fanout.ts';
 import type { Report } from '../../report/types.ts';
 
 const ec2 = mockClient(EC2Client);
@@ -28,8 +35,13 @@ const cloudfront = mockClient(CloudFrontClient);
 const sts = mockClient(STSClient);
 const sns = mockClient(SNSClient);
 const s3 = mockClient(S3Client);
+const kms = mockClient(KMSClient);
 
 const ACCOUNT = '123456789012';
+const KEY_ARN = `arn:aws:kms:ap-northeast-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+/** The run key KMS hands out: the plaintext only to Decrypt, the ciphertext to the plan. */
+const RUN_KEY = Buffer.alloc(32, 0x5a);
+const RUN_KEY_CIPHERTEXT = Buffer.concat([Buffer.from('AQIDAHhBlob'), Buffer.alloc(160, 0x17)]);
 const context = (name: string) =>
   ({
     functionName: `arch-auditor-prod-${name}`,
@@ -57,6 +69,7 @@ beforeAll(async () => {
   process.env.ALERT_TOPIC_NAME = 'arch-auditor-prod-alerts';
   process.env.STATE_BUCKET_PREFIX = 'arch-auditor-prod-state';
   process.env.AUDIT_REGIONS = 'ap-northeast-1';
+  process.env.FINGERPRINT_KEY = 'alias/arch-auditor-prod-fingerprint';
   for (const key of ['INTENT_LOCATION', 'AUDIT_ACCOUNTS', 'AUDIT_ROLE_NAME']) delete process.env[key];
   ({ handler: plan } = (await import('../../functions/plan.ts')) as never);
   ({ handler: auditItem } = (await import('../../functions/audit-item.ts')) as never);
@@ -65,7 +78,16 @@ beforeAll(async () => {
 
 beforeEach(() => {
   bucket.clear();
-  for (const mock of [ec2, elbv2, apigw, cloudfront, sts, sns, s3]) mock.reset();
+  for (const mock of [ec2, elbv2, apigw, cloudfront, sts, sns, s3, kms]) mock.reset();
+  kms.on(GenerateDataKeyWithoutPlaintextCommand).resolves({
+    CiphertextBlob: new Uint8Array(RUN_KEY_CIPHERTEXT),
+    KeyId: KEY_ARN,
+  } satisfies Partial<GenerateDataKeyWithoutPlaintextCommandOutput>);
+  kms.on(DecryptCommand).resolves({
+    Plaintext: new Uint8Array(RUN_KEY),
+    KeyId: KEY_ARN,
+    EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+  } satisfies Partial<DecryptCommandOutput>);
   ec2.onAnyCommand().resolves({});
   elbv2.onAnyCommand().resolves({});
   apigw.onAnyCommand().resolves({});
@@ -156,6 +178,39 @@ describe('Functions: plan → audit-item → summarize', () => {
     expect(report.findings.map((f) => f.checkId)).toEqual(
       expect.arrayContaining(['audit.incomplete', 'sg.world-ingress']),
     );
+  });
+
+  it('hands every item the same run key, encrypted, and opens it for the run only', async () => {
+    const { planned, items } = await runFanOut({ dryRun: true });
+    const ciphertext = RUN_KEY_CIPHERTEXT.toString('base64');
+    expect(items.map((i) => i.encryptedRunKey)).toEqual(items.map(() => ciphertext));
+    expect(kms).toHaveReceivedCommandTimes(GenerateDataKeyWithoutPlaintextCommand, 1);
+    expect(kms).toHaveReceivedCommandWith(GenerateDataKeyWithoutPlaintextCommand, {
+      KeyId: 'alias/arch-auditor-prod-fingerprint',
+      KeySpec: 'AES_256',
+      EncryptionContext: { 'arch-auditor-run': planned.runId },
+    });
+    expect(kms).toHaveReceivedCommandTimes(DecryptCommand, items.length);
+    expect(kms).toHaveReceivedCommandWith(DecryptCommand, {
+      KeyId: 'alias/arch-auditor-prod-fingerprint',
+      EncryptionContext: { 'arch-auditor-run': planned.runId },
+    });
+    // The plaintext key is in no object the run wrote (items, parts, report) nor in the plan's output.
+    const written = [...bucket.values(), JSON.stringify(planned)].join('\n');
+    for (const encoding of ['hex', 'base64', 'base64url'] as const)
+      expect(written).not.toContain(RUN_KEY.toString(encoding));
+  });
+
+  it('fails the item when its run key cannot be opened, instead of fingerprinting under another key', async () => {
+    kms.on(DecryptCommand).rejects(
+      Object.assign(new Error('The ciphertext refers to a customer master key that does not exist.'), {
+        name: 'InvalidCiphertextException',
+      }),
+    );
+    const planned = await plan({ dryRun: true }, context('plan'));
+    const [item] = json<FanOutItem[]>(planned.itemsKey);
+    await expect(auditItem(item, context('audit-item'))).rejects.toThrow(/customer master key/);
+    expect(bucket.has(partKey(item as FanOutItem))).toBe(false);
   });
 
   it('refuses a plan input with an unknown field, naming it', async () => {
