@@ -1,5 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { InputValidationError } from '../errors.ts';
+import { inventoryPartSchema } from '../inventory/schema.ts';
+import { parseSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { AccountTarget } from './accounts.ts';
 import type { RegionChoice } from './audit.ts';
@@ -107,10 +109,56 @@ export const readItems = async (s3: S3Client, plan: Pick<PlanOutput, 'bucket' | 
   return items;
 };
 
+/** Issues of a bad part quoted in its error: enough to find the fault, short enough for an alert. */
+const MAX_PART_ISSUES = 3;
+
+/**
+ * The inventory an item wrote, validated like a snapshot (it crossed a process boundary and S3). A
+ * missing part (the item failed after its retries) or one that is not a valid inventory of the item's
+ * account (truncated, wrong shape, another account's) becomes that scope's failure, naming the part:
+ * its account's audit is incomplete, never judged on what the part claims, and the run goes on.
+ */
+const readPart = async (s3: S3Client, item: FanOutItem): Promise<Inventory> => {
+  const key = partKey(item);
+  const source = `s3://${item.bucket}/${key}`;
+  const scope = item.region === GLOBAL_REGION ? 'the global services' : `region ${item.region}`;
+  const failed = (code: string, message: string) =>
+    failedInventory(item.account?.id ?? 'unknown', item.region === ALL_REGIONS ? 'all' : item.region, {
+      service: 'states',
+      operation: 'AuditItem',
+      code,
+      message,
+    });
+  const text = await readText(s3, item.bucket, key);
+  if (text === undefined) {
+    return failed(
+      'ItemFailed',
+      `the fan-out item for ${scope} produced no inventory (failed after its retries)`,
+    );
+  }
+  try {
+    const part = parseSnapshot(text, source, inventoryPartSchema);
+    if (item.account && part.account !== item.account.id) {
+      throw new InputValidationError(source, [
+        { path: 'account', message: `is ${part.account}, not the item's account ${item.account.id}` },
+      ]);
+    }
+    return part;
+  } catch (error) {
+    if (!(error instanceof InputValidationError)) throw error;
+    const issues = error.issues.slice(0, MAX_PART_ISSUES).map((i) => `${i.path || '(root)'}: ${i.message}`);
+    const more = error.issues.length > MAX_PART_ISSUES ? ` (+${error.issues.length - MAX_PART_ISSUES})` : '';
+    return failed(
+      'InvalidPart',
+      `the fan-out part ${source} for ${scope} is not a valid inventory and was not used: ${issues.join('; ')}${more}`,
+    );
+  }
+};
+
 /**
  * Every account's inventory, one account at a time (memory holds one large account, not the whole
- * organization). An item without its part failed after the state machine's retries: its scope is
- * marked failed, so that account's audit is incomplete and every other account's is unaffected.
+ * organization). An item whose part is missing or invalid has its scope marked failed, so that
+ * account's audit is incomplete and every other account's is unaffected.
  */
 export async function* accountInventories(
   s3: S3Client,
@@ -121,23 +169,8 @@ export async function* accountInventories(
     const key = accountKey(item.account);
     byAccount.set(key, [...(byAccount.get(key) ?? []), item]);
   }
-  for (const [key, accountItems] of byAccount) {
-    const parts = await Promise.all(
-      accountItems.map(
-        async (item) =>
-          (await readJson<Inventory>(s3, item.bucket, partKey(item))) ??
-          failedInventory(
-            key === 'self' ? 'unknown' : key,
-            item.region === ALL_REGIONS ? 'all' : item.region,
-            {
-              service: 'states',
-              operation: 'AuditItem',
-              code: 'ItemFailed',
-              message: `the fan-out item for ${item.region === GLOBAL_REGION ? 'the global services' : `region ${item.region}`} produced no inventory (failed after its retries)`,
-            },
-          ),
-      ),
-    );
+  for (const accountItems of byAccount.values()) {
+    const parts = await Promise.all(accountItems.map((item) => readPart(s3, item)));
     const account = accountItems[0]?.account;
     yield { ...(account ? { account } : {}), inventory: mergeInventories(parts) };
   }

@@ -26,6 +26,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FanOutItem, type PlanOutput, partKey } from '../../app/fanout.ts';
+import type { Inventory } from '../../inventory/types.ts';
 import type { Report } from '../../report/types.ts';
 
 const ec2 = mockClient(EC2Client);
@@ -136,10 +137,14 @@ beforeEach(() => {
 });
 
 /** Runs the state machine's three steps in order, the Map step item by item. */
-const runFanOut = async (input: unknown, options: { skip?: (item: FanOutItem) => boolean } = {}) => {
+const runFanOut = async (
+  input: unknown,
+  options: { skip?: (item: FanOutItem) => boolean; afterItems?: (items: FanOutItem[]) => void } = {},
+) => {
   const planned = await plan(input, context('plan'));
   const items = json<FanOutItem[]>(planned.itemsKey);
   for (const item of items) if (!options.skip?.(item)) await auditItem(item, context('audit-item'));
+  options.afterItems?.(items);
   const summary = await summarize(planned, context('summarize'));
   return { planned, items, summary, report: json<Report>(summary.reportKey) };
 };
@@ -211,6 +216,65 @@ describe('Functions: plan → audit-item → summarize', () => {
     const [item] = json<FanOutItem[]>(planned.itemsKey);
     await expect(auditItem(item, context('audit-item'))).rejects.toThrow(/customer master key/);
     expect(bucket.has(partKey(item as FanOutItem))).toBe(false);
+  });
+
+  it('uses a valid part and judges the account on it', async () => {
+    // A part that round-trips the schema: nothing is reported about the parts themselves.
+    const { report } = await runFanOut({ dryRun: true });
+    expect(report.complete).toBe(true);
+    expect(report.errors).toEqual([]);
+  });
+
+  it("turns a part that is not a valid inventory into that account's incomplete audit, naming the part", async () => {
+    let badKey = '';
+    const { summary, report } = await runFanOut(
+      { dryRun: true },
+      {
+        // Corrupt the regional part after its item wrote it: a security group without its id.
+        afterItems: (items) => {
+          badKey = partKey(items.find((i) => i.region === 'ap-northeast-1') as FanOutItem);
+          const part = json<Inventory>(badKey);
+          bucket.set(
+            badKey,
+            JSON.stringify({
+              ...part,
+              ec2: { ...part.ec2, securityGroups: part.ec2.securityGroups.map(({ id: _, ...g }) => g) },
+            }),
+          );
+        },
+      },
+    );
+    expect(summary.complete).toBe(false);
+    expect(report.errors).toEqual([
+      expect.objectContaining({
+        operation: 'AuditItem',
+        code: 'InvalidPart',
+        region: 'ap-northeast-1',
+        message: expect.stringContaining(`s3://arch-auditor-prod-state-${ACCOUNT}-ap-northeast-1/${badKey}`),
+      }),
+    ]);
+    expect(report.errors[0]?.message).toContain('ec2.securityGroups[0].id');
+    const incomplete = report.findings.filter((f) => f.checkId === 'audit.incomplete');
+    expect(incomplete.map((f) => f.message)).toEqual([expect.stringContaining(badKey)]);
+    // Nothing is judged on what the bad part claims: the regional checks did not run on it.
+    expect(report.findings.map((f) => f.checkId)).not.toContain('sg.world-ingress');
+  });
+
+  it('turns a truncated part into incompleteness too, not a crash', async () => {
+    const { summary, report } = await runFanOut(
+      { dryRun: true },
+      {
+        afterItems: (items) => {
+          const key = partKey(items.find((i) => i.region === 'global') as FanOutItem);
+          bucket.set(key, (bucket.get(key) as string).slice(0, 40));
+        },
+      },
+    );
+    expect(summary.complete).toBe(false);
+    expect(report.errors).toEqual([expect.objectContaining({ code: 'InvalidPart', region: 'global' })]);
+    expect(report.errors[0]?.message).toMatch(/not valid JSON/);
+    // The regional part is still used.
+    expect(report.findings.map((f) => f.checkId)).toContain('sg.world-ingress');
   });
 
   it('refuses a plan input with an unknown field, naming it', async () => {

@@ -124,4 +124,32 @@ describe('summary input', () => {
       'AuditItem:ItemFailed:global',
     ]);
   });
+
+  it("refuses a part that holds another account's inventory, naming the part", async () => {
+    const [tokyo, global] = planItems(RUN, [{ account: PROD, regions: ['ap-northeast-1'] }]) as [
+      FanOutItem,
+      FanOutItem,
+    ];
+    s3.on(GetObjectCommand, { Key: partKey(tokyo) }).resolves({
+      Body: body({ ...anInventory({ ec2: { securityGroups: [aSecurityGroup()] } }), account: STG.id }),
+    });
+    s3.on(GetObjectCommand, { Key: partKey(global) }).resolves({
+      Body: body(emptyInventory(PROD.id, [], '2026-11-21T00:00:00.000Z')),
+    });
+    const seen = [];
+    for await (const entry of accountInventories(new S3Client({}), [tokyo, global])) seen.push(entry);
+    const inventory = seen[0]?.inventory;
+    expect(inventory?.account).toBe(PROD.id);
+    expect(inventory?.ec2.securityGroups).toEqual([]);
+    expect(inventory?.errors).toEqual([
+      expect.objectContaining({
+        code: 'InvalidPart',
+        region: 'ap-northeast-1',
+        message: expect.stringContaining(`s3://bucket/${partKey(tokyo)}`),
+      }),
+    ]);
+    expect(inventory?.errors[0]?.message).toContain(
+      `account: is ${STG.id}, not the item's account ${PROD.id}`,
+    );
+  });
 });
