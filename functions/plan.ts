@@ -83,6 +83,7 @@ const enabledRegions = async (account: AccountTarget | undefined): Promise<strin
  */
 export const planHandler = async (event: PlanEvent, context: Context): Promise<PlanOutput> => {
   const { state } = await deployedTargets(lambdaConfig, functionLocation(context));
+  const runKeyId = fingerprintKeyId();
   const started = Date.now();
   const runId = newRunId(new Date());
   logger.appendKeys({ runId });
@@ -100,7 +101,7 @@ export const planHandler = async (event: PlanEvent, context: Context): Promise<P
     }),
   );
   // One fingerprint key for every item of the run, handed out only encrypted.
-  const encryptedRunKey = await newRunKey(kms, fingerprintKeyId(), runId);
+  const encryptedRunKey = await newRunKey(kms, runKeyId, runId);
   const items = planItems({ runId, bucket: state.bucket, encryptedRunKey }, targets);
   const key = itemsKey(runId);
   await writeJson(s3, state.bucket, key, items);
