@@ -183,7 +183,13 @@ describe('Lambda functions against moto', () => {
         ['serverless', 'invoke', 'local', '--function', 'audit', '--path', 'events/scheduled.json'],
         {
           cwd: ROOT,
-          env: { ...savedEnv, ...moto.env, POWERTOOLS_LOG_LEVEL: 'WARN' },
+          env: {
+            ...savedEnv,
+            ...moto.env,
+            POWERTOOLS_LOG_LEVEL: 'WARN',
+            SLS_TELEMETRY_DISABLED: '1',
+            SLS_NOTIFICATIONS_MODE: 'off',
+          },
           timeout: 180_000,
           maxBuffer: 64 * 1024 * 1024,
         },
