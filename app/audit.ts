@@ -73,6 +73,8 @@ export interface CollectAccountOptions {
   readonly pacer?: Pacer;
   /** Aborted at the run's deadline: collection stops and the calls not finished are reported. */
   readonly signal?: AbortSignal;
+  /** The run's fingerprint key, shared by the fan-out items of a run; omitted: a random one. */
+  readonly fingerprintKey?: Buffer;
 }
 
 /**
@@ -140,6 +142,7 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
     ...((options.global ?? true) ? { cloudFront: createCloudFrontClient(clientOptions) } : {}),
     sts: createStsClient(regions[0] ?? region0, clientOptions),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.fingerprintKey ? { fingerprintKey: options.fingerprintKey } : {}),
   });
   const known = inventory.account === 'unknown' && account ? { account: account.id } : {};
   return { ...inventory, ...known, errors: [...errors, ...inventory.errors] };

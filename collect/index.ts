@@ -19,6 +19,11 @@ export interface CollectInventoryOptions {
   readonly now?: () => Date;
   /** Aborted at the run's deadline: collection stops and reports what it could not finish. */
   readonly signal?: AbortSignal;
+  /**
+   * The key secrets are fingerprinted under; omitted: a random one for this collection. Collections
+   * whose fingerprints are compared (the fan-out items of one run) must share it.
+   */
+  readonly fingerprintKey?: Buffer;
 }
 
 /**
@@ -54,8 +59,8 @@ export const mergeLists = <T extends object>(parts: readonly T[], empty: T): T =
 export const collectInventory = async (options: CollectInventoryOptions): Promise<Inventory> => {
   const now = options.now ?? (() => new Date());
   const collectedAt = now().toISOString();
-  // One random key per run: fingerprints compare equal within this inventory and reveal nothing.
-  const fingerprint = createFingerprinter();
+  // One key per run: fingerprints compare equal within this inventory and reveal nothing.
+  const fingerprint = createFingerprinter(options.fingerprintKey);
   const context: CollectContext = options.signal ? { signal: options.signal } : {};
 
   const identity = collectSlice(

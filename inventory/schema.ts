@@ -291,7 +291,7 @@ const usagePlan = z.looseObject({
 
 const apiKey = z.looseObject({ ...base, enabled: z.boolean(), valueFingerprint: str });
 
-export const inventorySchema: z.ZodType<Inventory> = z.looseObject({
+const inventoryObject = z.looseObject({
   schemaVersion: z.literal(1),
   account: z.string().min(1),
   regions: z.array(z.string()).min(1),
@@ -336,3 +336,11 @@ export const inventorySchema: z.ZodType<Inventory> = z.looseObject({
     }),
   ),
 });
+
+export const inventorySchema: z.ZodType<Inventory> = inventoryObject;
+
+/**
+ * One fan-out item's part of an account's inventory: the same rules, except that the part of the
+ * global item (CloudFront) covers no region.
+ */
+export const inventoryPartSchema: z.ZodType<Inventory> = inventoryObject.extend({ regions: z.array(str) });

@@ -33,6 +33,7 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   'client-s3': 's3',
   'client-sns': 'sns',
   'client-wafv2': 'wafv2',
+  'client-kms': 'kms',
 };
 
 /**
@@ -59,6 +60,11 @@ const CREDENTIAL_PROVIDERS: Readonly<Record<string, string>> = {
 
 /** The only writes the auditor may make: its alerts, its alert state, its failed-run queue. */
 const ALLOWED_WRITES = new Set(['sns:Publish', 's3:PutObject', 'sqs:SendMessage']);
+/**
+ * Neither a read of the account nor a write: the fan-out's run key, made without its plaintext by the
+ * plan and opened by each item (app/fingerprint-key.ts), on the stack's own KMS key only.
+ */
+const RUN_KEY_USE = new Set(['kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt']);
 const READ_OPERATION = /^(Describe|List|Get)[A-Z]/;
 
 interface Call {
@@ -151,7 +157,12 @@ const expectExactly = (statements: readonly Statement[], required: ReadonlySet<s
 
   for (const action of granted) {
     const operation = action.split(':')[1] ?? '';
-    if (action === 'apigateway:GET' || READ_OPERATION.test(operation) || action === 'sts:AssumeRole')
+    if (
+      action === 'apigateway:GET' ||
+      READ_OPERATION.test(operation) ||
+      action === 'sts:AssumeRole' ||
+      RUN_KEY_USE.has(action)
+    )
       continue;
     expect(ALLOWED_WRITES.has(action), `${action} is a write`).toBe(true);
   }
@@ -187,10 +198,11 @@ describe('least privilege', () => {
     expect(collectorActions).toContain('sts:GetCallerIdentity');
     expect(actions).toContain('sns:Publish');
     expect(actions).toContain('s3:PutObject');
+    expect([...actions].filter((a) => a.startsWith('kms:')).sort()).toEqual([...RUN_KEY_USE].sort());
     // Every operation the code calls is a read, except the auditor's own writes and role assumption.
     for (const action of actions) {
       const operation = action.split(':')[1] ?? '';
-      if (!READ_OPERATION.test(operation) && action !== 'sts:AssumeRole') {
+      if (!READ_OPERATION.test(operation) && action !== 'sts:AssumeRole' && !RUN_KEY_USE.has(action)) {
         expect(
           ALLOWED_WRITES.has(action),
           `${action} called in ${calls.find((c) => c.action === action)?.file}`,
@@ -279,6 +291,40 @@ describe('least privilege', () => {
       ]);
     });
 
+    it('uses only its own rotated fingerprint key, for run keys only, and names it by its alias', () => {
+      const keyStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
+      expect(keyStatements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: [...RUN_KEY_USE],
+          Resource: { 'Fn::GetAtt': ['FingerprintKey', 'Arn'] },
+          Condition: { Null: { 'kms:EncryptionContext:arch-auditor-run': 'false' } },
+        },
+      ]);
+      const key = resources.FingerprintKey;
+      expect(key?.Type).toBe('AWS::KMS::Key');
+      expect(key?.Properties).toMatchObject({ KeySpec: 'SYMMETRIC_DEFAULT', EnableKeyRotation: true });
+      // The key policy: no wildcard action, no principal outside the account, run keys only with a run.
+      const policy = key?.Properties.KeyPolicy.Statement as (Statement & { Principal: unknown })[];
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
+      const account = { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } };
+      for (const s of policy) {
+        expect(s.Principal).toEqual(account);
+        expect(actionsOf(s).filter((a) => a.includes('*'))).toEqual([]);
+      }
+      const use = policy.filter((s) =>
+        actionsOf(s).some((a) => /^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/.test(a)),
+      );
+      expect(use.map((s) => [actionsOf(s), s.Condition])).toEqual([
+        [[...RUN_KEY_USE], { Null: { 'kms:EncryptionContext:arch-auditor-run': 'false' } }],
+      ]);
+      // The functions find the key by the alias the stack creates.
+      expect(resources.FingerprintKeyAlias?.Properties).toEqual({
+        AliasName: sls.provider.environment.FINGERPRINT_KEY,
+        TargetKeyId: { Ref: 'FingerprintKey' },
+      });
+    });
+
     it("gives no other role in the stack a wildcard action or a '*' resource", () => {
       for (const [name, resource] of Object.entries(resources)) {
         if (resource.Type !== 'AWS::IAM::Role') continue;
@@ -297,7 +343,9 @@ describe('least privilege', () => {
 
     it("scopes every write and role assumption to a named resource, never '*'", () => {
       for (const s of statements) {
-        const writes = actionsOf(s).filter((a) => ALLOWED_WRITES.has(a) || a === 'sts:AssumeRole');
+        const writes = actionsOf(s).filter(
+          (a) => ALLOWED_WRITES.has(a) || a === 'sts:AssumeRole' || RUN_KEY_USE.has(a),
+        );
         if (writes.length > 0) expect(resourcesOf(s), writes.join()).not.toContain('*');
       }
     });
