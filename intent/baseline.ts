@@ -360,18 +360,21 @@ export const buildBaseline = (inventory: Inventory, options: BaselineOptions): I
     baseline: recordBaseline(inventory, options.now),
   };
 
+  // One exception per (check, resource), accepting exactly the facts found today: a new rule, path or
+  // setting on an approved resource is a new fact, so it stays a finding at its own severity.
   const reason = `baseline 時点で承認済み (${date})`;
-  const seen = new Set<string>();
-  const exceptions = findingsOf(inventory, draft, options.now)
+  const accepted = new Map<string, { check: string; resource: string; facts: Set<string> }>();
+  for (const f of findingsOf(inventory, draft, options.now)) {
     // audit.* findings are never excepted: the engine would ignore such an exception anyway, and an
     // audit that cannot see something must stay loud.
-    .filter((f) => !f.checkId.startsWith('audit.'))
-    .flatMap((f) => {
-      const key = `${f.checkId}\u0000${f.resource.id}`;
-      if (seen.has(key)) return [];
-      seen.add(key);
-      return [{ check: f.checkId, resource: f.resource.id, reason }];
-    })
+    if (f.checkId.startsWith('audit.')) continue;
+    const key = `${f.checkId}\u0000${f.resource.id}`;
+    const entry = accepted.get(key) ?? { check: f.checkId, resource: f.resource.id, facts: new Set() };
+    entry.facts.add(f.fact);
+    accepted.set(key, entry);
+  }
+  const exceptions = [...accepted.values()]
+    .map(({ check, resource, facts }) => ({ check, resource, facts: uniqueSorted(facts), reason }))
     .sort((a, b) => a.check.localeCompare(b.check) || a.resource.localeCompare(b.resource));
   const intent: IntentInput = { ...draft, exceptions };
 
@@ -402,8 +405,10 @@ const HEADER = [
   '                         現在のルールから読み取った SG チェーン。意図と違うリンクは直してください',
   '   cloudfront.frontDoors every distribution found; remove any that is not an intended entry',
   '                         見つかった全ディストリビューション。意図した入口でないものは外してください',
-  '   exceptions            every finding of today, accepted; delete each one you do not accept',
-  '                         現時点の指摘をすべて例外として承認しています。承認できないものは削除してください',
+  '   exceptions            every finding of today, accepted fact by fact: a new fact on the same resource',
+  '                         is still reported; delete each one you do not accept',
+  '                         現時点の指摘を facts（検出内容）ごとに承認しています。同じリソースでも新しい検出は通知されます。',
+  '                         承認できないものは削除してください',
   '   baseline              the approved state; any later change is reported by the drift.* checks',
   '                         承認時点の状態。以後の変更は drift.* チェックが検知します',
 ].join('\n');

@@ -24,7 +24,9 @@ import {
   VPCE_ID,
 } from '../fixtures/drift.ts';
 import { NOW } from '../fixtures/evaluate.ts';
+import { aTargetGroup, SEED_002_ALB_ARN } from '../fixtures/exposure.ts';
 import { aBehavior, aNatGateway, aRoute, aRule } from '../fixtures/inventory.ts';
+import { seed002Account } from '../fixtures/seeds.ts';
 
 /** The inventory with some lists of one service replaced; everything else stays as it was. */
 const withChanges = <S extends 'ec2' | 'elbv2' | 'cloudfront' | 'apigateway'>(
@@ -88,12 +90,22 @@ describe('buildBaseline', () => {
     });
   });
 
-  it('turns what the checks find today into exceptions with the approval date, never audit.*', () => {
+  it('turns what the checks find today into exceptions of their facts with the approval date, never audit.*', () => {
     const intent = buildBaseline(driftedAccount(), { now: NOW });
     expect(intent.exceptions).toEqual(
       expect.arrayContaining([
-        { check: 'sg.world-ingress', resource: ALB_SG, reason: 'baseline 時点で承認済み (2026-11-21)' },
-        { check: 'elb.internet-facing', resource: ALB_ARN, reason: 'baseline 時点で承認済み (2026-11-21)' },
+        {
+          check: 'sg.world-ingress',
+          resource: ALB_SG,
+          facts: ['tcp/443 from 0.0.0.0/0'],
+          reason: 'baseline 時点で承認済み (2026-11-21)',
+        },
+        {
+          check: 'elb.internet-facing',
+          resource: ALB_ARN,
+          facts: ['scheme:internet-facing'],
+          reason: 'baseline 時点で承認済み (2026-11-21)',
+        },
       ]),
     );
     expect(intent.exceptions?.every((e) => !e.check.startsWith('audit.') && e.expires === undefined)).toBe(
@@ -118,6 +130,80 @@ describe('buildBaseline', () => {
     expect(() => buildBaseline(inventory, { now: NOW })).toThrow(
       /incomplete inventory.*ec2:DescribeSecurityGroupRules in ap-northeast-1: UnauthorizedOperation/,
     );
+  });
+
+  describe('an accepted resource still reports a new fact at its own severity', () => {
+    // The approved account: the ALB group open to the world on 443, the ALB internet-facing.
+    const approved = driftedAccount();
+    const intent = buildBaseline(approved, { now: NOW });
+    const worldOpen = (port: number) =>
+      aRule({
+        id: `sgr-0a1b2c3d4e5f6${port}`,
+        groupId: ALB_SG,
+        fromPort: port,
+        toPort: port,
+        prefixListId: undefined,
+        cidrIpv4: '0.0.0.0/0',
+      });
+    const withAlbRule = (port: number) =>
+      withChanges(approved, 'ec2', {
+        securityGroups: approved.ec2.securityGroups.map((g) =>
+          g.id === ALB_SG ? { ...g, rules: [...g.rules, worldOpen(port)] } : g,
+        ),
+      });
+    const findingsOf = (inventory: Inventory) =>
+      audit(inventory, intent).findings.map((f) => [f.checkId, f.resource.id, f.fact, f.severity]);
+
+    it.each([
+      [22, 'critical'],
+      [8080, 'high'],
+    ] as const)(
+      'reports tcp/%i opened to the world later on the accepted ALB group (%s)',
+      (port, severity) => {
+        expect(findingsOf(withAlbRule(port))).toEqual(
+          expect.arrayContaining([
+            ['sg.world-ingress', ALB_SG, `tcp/${port} from 0.0.0.0/0`, severity],
+            ['sg.front-not-cloudfront-only', ALB_SG, `tcp/${port} from 0.0.0.0/0`, 'high'],
+          ]),
+        );
+        expect(
+          audit(withAlbRule(port), intent)
+            .findings.map((f) => f.checkId)
+            .sort(),
+        ).toEqual(['drift.security-group', 'sg.front-not-cloudfront-only', 'sg.world-ingress']);
+      },
+    );
+
+    it('reports a new path through an approved internet-facing load balancer to another workload', () => {
+      // Seed 002 held to private-backend: its public ALB path to the ECS target group is accepted.
+      const classic = seed002Account();
+      const held = buildBaseline(classic, { profile: 'private-backend', now: NOW });
+      expect(held.exceptions).toContainEqual(
+        expect.objectContaining({
+          check: 'exposure.unintended-entry',
+          resource: SEED_002_ALB_ARN,
+          facts: [expect.stringMatching(/^load-balancer:.*targetgroup\/myapp-dev-ecs\/.*:tcp 80, 443$/)],
+        }),
+      );
+      // Later the HTTPS listener also forwards to an admin service.
+      const admin = aTargetGroup({
+        arn: `${SEED_002_ALB_ARN.replace(':loadbalancer/app/myapp-dev-alb/', ':targetgroup/myapp-dev-admin/')}`,
+        name: 'myapp-dev-admin',
+        targetGroupName: 'myapp-dev-admin',
+        port: 8000,
+        vpcId: classic.elbv2.loadBalancers[0]!.vpcId,
+        loadBalancerArns: [SEED_002_ALB_ARN],
+      });
+      const later = withChanges(classic, 'elbv2', {
+        targetGroups: [...classic.elbv2.targetGroups, admin],
+        listeners: classic.elbv2.listeners.map((l) =>
+          l.port === 443 ? { ...l, targetGroupArns: [...l.targetGroupArns, admin.arn!] } : l,
+        ),
+      });
+      expect(audit(later, held).findings.map((f) => [f.checkId, f.resource.id, f.fact, f.severity])).toEqual([
+        ['exposure.unintended-entry', SEED_002_ALB_ARN, `load-balancer:${admin.arn}:tcp 443`, 'critical'],
+      ]);
+    });
   });
 
   describe('drift after the baseline is found on the changed resource', () => {
