@@ -3,6 +3,7 @@ import { CHECKS } from '../../checks/index.ts';
 import { evaluate } from '../../evaluate/engine.ts';
 import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
 import { parseIntent } from '../../intent/load.ts';
+import { chooseProfile } from '../../intent/profile.ts';
 import { resolveIntent } from '../../intent/resolve.ts';
 import { type IntentInput, intentSchema } from '../../intent/schema.ts';
 import type { Inventory } from '../../inventory/types.ts';
@@ -25,8 +26,14 @@ import {
 } from '../fixtures/drift.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import { aTargetGroup, SEED_002_ALB_ARN } from '../fixtures/exposure.ts';
-import { aBehavior, aNatGateway, aRoute, aRule } from '../fixtures/inventory.ts';
+import { aBehavior, aNatGateway, aRoute, aRule, aVpcOrigin } from '../fixtures/inventory.ts';
 import { seed002Account } from '../fixtures/seeds.ts';
+import {
+  ALB_SG as SEED_002_ALB_SG,
+  DB_SG as SEED_002_DB_SG,
+  ECS_SG as SEED_002_ECS_SG,
+} from '../fixtures/sg.ts';
+import { SEED_002 } from '../fixtures/vpc.ts';
 
 /** The inventory with some lists of one service replaced; everything else stays as it was. */
 const withChanges = <S extends 'ec2' | 'elbv2' | 'cloudfront' | 'apigateway'>(
@@ -203,6 +210,110 @@ describe('buildBaseline', () => {
       expect(audit(later, held).findings.map((f) => [f.checkId, f.resource.id, f.fact, f.severity])).toEqual([
         ['exposure.unintended-entry', SEED_002_ALB_ARN, `load-balancer:${admin.arn}:tcp 443`, 'critical'],
       ]);
+    });
+  });
+
+  describe('the profile is inferred from the account', () => {
+    const classic = seed002Account();
+    const choice = chooseProfile(classic);
+    const intent = buildBaseline(classic, { now: NOW });
+
+    it('writes classic for the seed 002 layout, with no exception for what the classic design intends', () => {
+      expect(choice.profile).toBe('classic');
+      expect(intent.profile).toBe('classic');
+      expect(intent.exceptions).toEqual([]);
+      expect(intent.network).toEqual({ allowPublicIps: false });
+      const report = audit(classic, intent);
+      expect(report.findings).toEqual([]);
+      expect(report.suppressed).toEqual([]);
+    });
+
+    it('says in a comment above profile which facts led to it', () => {
+      const yaml = baselineToYaml(intent, choice.why);
+      const comment = yaml.split('\nprofile: classic')[0]!.split('\nversion: 1\n')[1]!;
+      expect(comment).toContain('classic とした根拠 / why classic:');
+      expect(comment).toContain(
+        `internet-facing のロードバランサー myapp-dev-alb がパブリックサブネット ${SEED_002.publicSubnets.join(', ')}（0.0.0.0/0 → ${SEED_002.igwId}）`,
+      );
+      expect(comment).toContain(
+        `NAT ゲートウェイ ${SEED_002.natIds.join(', ')} がパブリックサブネットにある`,
+      );
+      expect(comment).toContain(`プライベートサブネット ${SEED_002.privateSubnets.join(', ')}`);
+      expect(parseIntent(yaml).profile).toBe('classic');
+    });
+
+    it.each([
+      ['seed 001 (VPC origin → internal ALB, no public subnet)', seed001Account],
+      ['an internet-facing ALB in subnets without an internet route', driftedAccount],
+    ])('keeps private-backend for %s', (_, account) => {
+      expect(chooseProfile(account()).profile).toBe('private-backend');
+      expect(buildBaseline(account(), { now: NOW }).profile).toBe('private-backend');
+    });
+
+    it('keeps private-backend when CloudFront already enters the VPC privately, and says so', () => {
+      const entered = withChanges(classic, 'cloudfront', {
+        vpcOrigins: [aVpcOrigin({ targetArn: SEED_002_ALB_ARN })],
+      });
+      const inferred = chooseProfile(entered);
+      expect(inferred.profile).toBe('private-backend');
+      expect(inferred.why.join('\n')).toContain('CloudFront VPC オリジン vo_0a1b2c3d4e5f6 → myapp-dev-alb');
+    });
+
+    it('keeps the profile chosen on the command line and records the inferred one beside it', () => {
+      const chosen = chooseProfile(classic, 'private-backend');
+      expect(chosen.profile).toBe('private-backend');
+      expect(chosen.why[0]).toBe('--profile private-backend で指定（アカウントからの推定は classic）');
+    });
+
+    describe('later changes on the approved classic account are still reported', () => {
+      const ruleOn = (groupId: string, port: number) =>
+        aRule({
+          id: `sgr-0later${port}`,
+          groupId,
+          fromPort: port,
+          toPort: port,
+          prefixListId: undefined,
+          cidrIpv4: '0.0.0.0/0',
+        });
+      const withRule = (groupId: string, port: number) =>
+        withChanges(classic, 'ec2', {
+          securityGroups: classic.ec2.securityGroups.map((g) =>
+            g.id === groupId ? { ...g, rules: [...g.rules, ruleOn(groupId, port)] } : g,
+          ),
+        });
+      const findingsOf = (inventory: Inventory) =>
+        audit(inventory, intent)
+          .findings.map((f) => `${f.checkId} ${f.resource.id} ${f.severity}`)
+          .sort();
+
+      it('a DB group opened to the world', () => {
+        expect(findingsOf(withRule(SEED_002_DB_SG, 5432))).toEqual([
+          `drift.security-group ${SEED_002_DB_SG} medium`,
+          `sg.world-ingress ${SEED_002_DB_SG} critical`,
+        ]);
+      });
+
+      it('SSH opened to the world on the public ALB group (only 80/443 are its design)', () => {
+        expect(findingsOf(withRule(SEED_002_ALB_SG, 22))).toEqual([
+          `drift.security-group ${SEED_002_ALB_SG} medium`,
+          `sg.world-ingress ${SEED_002_ALB_SG} critical`,
+        ]);
+      });
+
+      it('a workload given a public IP', () => {
+        // An ECS task ENI in a private subnet.
+        const eni = classic.ec2.networkInterfaces.find(
+          (e) =>
+            e.securityGroupIds.includes(SEED_002_ECS_SG) &&
+            (SEED_002.privateSubnets as readonly string[]).includes(e.subnetId),
+        )!;
+        const exposed = withChanges(classic, 'ec2', {
+          networkInterfaces: classic.ec2.networkInterfaces.map((e) =>
+            e.id === eni.id ? { ...e, publicIp: '198.51.100.77' } : e,
+          ),
+        });
+        expect(findingsOf(exposed)).toEqual([`vpc.public-eni ${eni.id} high`]);
+      });
     });
   });
 
