@@ -47,7 +47,13 @@ import { parse, stringify } from 'yaml';
 import type { IntentInput } from '../../intent/schema.ts';
 import type { Report } from '../../report/types.ts';
 import { runCli } from '../fixtures/cli.ts';
-import { buildCatalogueAccount, type CatalogueAccount, privateApiPolicy, REGION } from './account.ts';
+import {
+  buildCatalogueAccount,
+  buildClassicAccount,
+  type CatalogueAccount,
+  privateApiPolicy,
+  REGION,
+} from './account.ts';
 import { type Moto, startMoto } from './moto.ts';
 
 /**
@@ -56,7 +62,8 @@ import { type Moto, startMoto } from './moto.ts';
  * (or one edit of the intent file, as a user would), audits with `--format json`, and asserts the exact
  * set of (check, resource) pairs: the check fires on the drifted resource, its documented twins (the
  * drift.* record of the same change, a second check that names the same fact from another principle)
- * fire on theirs, and nothing else does.
+ * fire on theirs, and nothing else does. The classic cases build seed 002's layout instead (public ALB
+ * and NAT gateways in public subnets, tasks in private ones) and hold it to the profile baseline infers.
  *
  * Checks moto cannot express, covered by their unit twins only (test/checks/**):
  * - vpc.igw-missing, cloudfront.vpc-origin-target: moto 5.2.1 has no CloudFront VPC origins.
@@ -833,6 +840,53 @@ describe('the check catalogue against moto, one drift at a time', () => {
     const report = await audit(intentPath);
     expect(pairsOf(report)).toEqual(pairs({ 'exposure.unintended-entry': [approved.lb] }));
     expect(report.findings[0]?.fact).toBe(`load-balancer:${admin}:tcp 443`);
+  });
+
+  // ---------------------------------------------------------------------- The classic layout (seed 002)
+
+  /** Seed 002's classic account in a fresh moto, baselined with the profile `baseline` infers. */
+  const classicAccount = async () => {
+    await moto.reset();
+    const account = await buildClassicAccount();
+    const intentPath = join(dir, `intent-${++cases}.yaml`);
+    expect((await runCli('baseline', '--out', intentPath, '--region', REGION)).code).toBe(0);
+    const text = await readFile(intentPath, 'utf8');
+    return { account, intentPath, text, intent: parse(text) as IntentInput };
+  };
+
+  it('classic: baseline infers the profile, says why, and needs no exception for the design', async () => {
+    const { account, intentPath, text, intent } = await classicAccount();
+    expect(intent.profile).toBe('classic');
+    expect(text).toContain('# classic とした根拠 / why classic:');
+    expect(text).toContain('internet-facing のロードバランサー myapp-dev-alb がパブリックサブネット');
+    expect(intent.exceptions).toEqual([]);
+    expect(intent.vpcs?.map((v) => [v.id, v.natMode])).toEqual([[account.vpcId, 'zonal']]);
+    await expectFindings(intentPath, {});
+  });
+
+  it('classic: a DB group later opened to the world is a critical sg.world-ingress', async () => {
+    const { account, intentPath } = await classicAccount();
+    await allowIngress(account.rdsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+    });
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({ 'sg.world-ingress': [account.rdsSgId], 'drift.security-group': [account.rdsSgId] }),
+    );
+    expect(report.findings.find((f) => f.checkId === 'sg.world-ingress')?.severity).toBe('critical');
+  });
+
+  it('classic: an ECS task given a public IP is vpc.public-eni', async () => {
+    const { account, intentPath } = await classicAccount();
+    const allocationId = (await ec2().send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId;
+    await ec2().send(
+      new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: account.taskEniId }),
+    );
+    // The task's subnet routes to its NAT, not the IGW: no path in yet, so no exposure finding.
+    await expectFindings(intentPath, { 'vpc.public-eni': [account.taskEniId] });
   });
 
   // ----------------------------------------------------------------------------------- The audit
