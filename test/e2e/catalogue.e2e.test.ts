@@ -489,6 +489,9 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
     await expectFindings(intentPath, {
       'cloudfront.origin-bypass': [account.distributionId],
+      // The new behavior has no response headers policy either (moto has none): a new fact the baseline's
+      // security-headers exception, which accepts only the behaviors approved, does not cover.
+      'cloudfront.security-headers': [account.distributionId],
       'drift.distribution': [account.distributionId],
     });
   });
@@ -510,6 +513,9 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
     await expectFindings(intentPath, {
       'cloudfront.s3-origin-access': [account.distributionId],
+      // The new behavior has no response headers policy either (moto has none): a new fact the baseline's
+      // security-headers exception, which accepts only the behaviors approved, does not cover.
+      'cloudfront.security-headers': [account.distributionId],
       'drift.distribution': [account.distributionId],
     });
   });
@@ -521,6 +527,9 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
     await expectFindings(intentPath, {
       'cloudfront.api-stage-path': [account.distributionId],
+      // The behavior's path is part of the security-headers fact: /v1/data/* without a headers policy
+      // was never approved (moto has no response headers policies).
+      'cloudfront.security-headers': [account.distributionId],
       'drift.distribution': [account.distributionId],
     });
   });
