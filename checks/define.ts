@@ -24,10 +24,11 @@ export interface Violation {
   /** Japanese: this violation's impact, where it differs from the check's (e.g. who is actually let in). */
   readonly impact?: string;
   /**
-   * What makes this violation this one fact (e.g. 'tcp/22 from 0.0.0.0/0'). With the check id and the
-   * resource id it forms the finding's fingerprint, used to tell new findings from old ones.
+   * What makes this violation this one fact, stable across runs and readable by a reviewer (e.g.
+   * 'tcp/22 from 0.0.0.0/0'). With the check id and the resource id it forms the finding's fingerprint,
+   * used to tell new findings from old ones, and it is what a fact-level exception accepts.
    */
-  readonly fact?: string;
+  readonly fact: string;
   /** Structured, JSON-serializable detail for renderers (e.g. the hops of an exposure path). */
   readonly details?: Readonly<Record<string, unknown>>;
 }

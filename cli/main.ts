@@ -18,6 +18,7 @@ import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
 import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
 import { defaultIntent, loadIntentFile } from '../intent/load.ts';
+import { chooseProfile } from '../intent/profile.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import { PROFILES, SEVERITIES, type Severity } from '../intent/schema.ts';
 import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
@@ -164,19 +165,21 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .description('write an intent file from an account you approve (principles on, current state recorded)')
       .requiredOption('--out <file>', 'where to write the intent file')
       .addOption(
-        new Option('--profile <profile>', 'architecture profile')
-          .choices(PROFILES)
-          .default('private-backend'),
+        new Option(
+          '--profile <profile>',
+          'architecture profile (default: inferred from the account)',
+        ).choices(PROFILES),
       ),
-  ).action(async (o: SourceOptions & { out: string; profile: (typeof PROFILES)[number] }) => {
+  ).action(async (o: SourceOptions & { out: string; profile?: (typeof PROFILES)[number] }) => {
     const inventory = await loadInventory(o, defaultIntent());
-    const intent = buildBaseline(inventory, { profile: o.profile, now: new Date() });
+    const profile = chooseProfile(inventory, o.profile);
+    const intent = buildBaseline(inventory, { profile: profile.profile, now: new Date() });
     for (const e of inventory.errors) {
       io.err(
         `warning: ${e.service}:${e.operation} (${e.region}) failed: ${e.code}; audits will report it as incomplete\n`,
       );
     }
-    await writeFileAtomically(o.out, baselineToYaml(intent));
+    await writeFileAtomically(o.out, baselineToYaml(intent, profile.why));
     io.err(`baseline intent written to ${o.out}: review it, then audit with --intent ${o.out}\n`);
     setExit(EXIT.clean);
   });

@@ -36,7 +36,8 @@ const toFinding = (check: Check, v: Violation, severity: Severity): Finding => (
   remediation: check.remediation,
   impact: v.impact ?? check.impact,
   principle: check.principle,
-  fingerprint: fingerprintOf(check.id, v.resource, v.fact ?? v.message),
+  fact: v.fact,
+  fingerprint: fingerprintOf(check.id, v.resource, v.fact),
 });
 
 const bySeverityThenId = (a: Finding, b: Finding): number =>
@@ -97,7 +98,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
     // audit.* findings are never suppressed: an incomplete audit must always be visible.
     const exception = finding.checkId.startsWith('audit.')
       ? undefined
-      : active.find((e) => exceptionCovers(e, finding.checkId, finding.resource));
+      : active.find((e) => exceptionCovers(e, finding));
     if (exception) {
       suppressed.push({
         ...finding,

@@ -50,6 +50,16 @@ const exceptionSchema = z.strictObject({
   check: z.string().min(1),
   /** Resource id (or ARN) the exception applies to; '*' for every resource of that check. */
   resource: z.string().min(1),
+  /**
+   * The findings accepted, by their fact as the report prints it ('tcp/443 from 0.0.0.0/0'): a new
+   * fact on the same resource stays a finding. Without `facts`, every finding of the check on the
+   * resource is accepted (written by hand only; `baseline` always lists the facts).
+   */
+  facts: z
+    .array(z.string().min(1))
+    .min(1, 'list at least one fact, or leave facts out to accept every finding on the resource')
+    .refine((facts) => new Set(facts).size === facts.length, 'lists the same fact twice')
+    .optional(),
   reason: z.string().min(1),
   expires: isoDate.optional(),
 });

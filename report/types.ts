@@ -19,6 +19,11 @@ export interface Finding {
   readonly principle?: string;
   /** Structured detail some checks add (e.g. `hops` of an exposure path). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * What the finding is about on its resource, stable and readable ('tcp/22 from 0.0.0.0/0'): what an
+   * intent exception's `facts` names to accept exactly this finding.
+   */
+  readonly fact: string;
   /** Stable hash of check id + resource + fact; the alert state is keyed by it. */
   readonly fingerprint: string;
 }

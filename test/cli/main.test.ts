@@ -2,8 +2,11 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeSnapshot } from '../../inventory/snapshot.ts';
+import type { Inventory } from '../../inventory/types.ts';
 import type { Report } from '../../report/types.ts';
 import { runCli } from '../fixtures/cli.ts';
+import { seed002Account } from '../fixtures/seeds.ts';
 
 describe('CLI: arch-auditor', () => {
   describe('audit --demo', () => {
@@ -40,6 +43,37 @@ describe('CLI: arch-auditor', () => {
       const { out } = await runCli('audit', '--demo', '--format', 'json');
       const hasCritical = (JSON.parse(out) as Report).findings.some((f) => f.severity === 'critical');
       expect(clean).toBe(hasCritical ? 1 : 0);
+    });
+  });
+
+  describe('baseline --snapshot', () => {
+    const baselineOf = async (inventory: Inventory, ...flags: string[]) => {
+      const dir = await mkdtemp(join(tmpdir(), 'arch-auditor-cli-'));
+      const snapshot = join(dir, 'snapshot.json');
+      await writeSnapshot(snapshot, inventory);
+      const out = join(dir, 'intent.yaml');
+      const { code } = await runCli('baseline', '--snapshot', snapshot, '--out', out, ...flags);
+      expect(code).toBe(0);
+      const yaml = await readFile(out, 'utf8');
+      const audit = await runCli('audit', '--snapshot', snapshot, '--intent', out, '--format', 'json');
+      return { yaml, audit: JSON.parse(audit.out) as Report };
+    };
+
+    it('infers classic for the seed 002 layout, says why above profile, and audits it clean', async () => {
+      const { yaml, audit } = await baselineOf(seed002Account());
+      expect(yaml).toMatch(
+        /# classic とした根拠 \/ why classic:\n# {3}- internet-facing のロードバランサー myapp-dev-alb [^\n]*\n(#[^\n]*\n)*profile: classic\n/,
+      );
+      expect(yaml).toContain('exceptions: []');
+      expect(audit.findings).toEqual([]);
+    });
+
+    it('writes the profile --profile names, with the inferred one in the comment', async () => {
+      const { yaml, audit } = await baselineOf(seed002Account(), '--profile', 'private-backend');
+      expect(yaml).toContain('#   - --profile private-backend で指定（アカウントからの推定は classic）');
+      expect(yaml).toContain('\nprofile: private-backend\n');
+      expect(audit.findings).toEqual([]);
+      expect(audit.suppressed.map((f) => f.checkId)).toContain('elb.internet-facing');
     });
   });
 

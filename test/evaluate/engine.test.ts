@@ -3,6 +3,7 @@ import { defineCheck } from '../../checks/define.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { vpcPublicSubnet } from '../../checks/vpc/public-subnet.ts';
 import { evaluate } from '../../evaluate/engine.ts';
+import type { IntentException } from '../../intent/schema.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import { anIntent } from '../fixtures/intent.ts';
 import {
@@ -151,6 +152,70 @@ describe('evaluate', () => {
       'AWS::EC2::Subnet',
     );
     expect(report.suppressed).toEqual([]);
+  });
+
+  describe('fact-level exceptions (an approved public ALB group that later opens SSH)', () => {
+    const ALB_SG = 'sg-0a1b2c3d4e5f6a1b0';
+    const worldRule = (id: string, port: number) =>
+      aRule({ id, groupId: ALB_SG, protocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: '0.0.0.0/0' });
+    const albGroup = (...ports: number[]) =>
+      anInventory({
+        ec2: {
+          vpcs: [aVpc()],
+          securityGroups: [
+            aSecurityGroup({
+              id: ALB_SG,
+              rules: ports.map((port, i) => worldRule(`sgr-0a1b2c3d4e5f6000${i}`, port)),
+            }),
+          ],
+        },
+      });
+    const approved = {
+      check: 'sg.world-ingress',
+      resource: ALB_SG,
+      facts: ['tcp/443 from 0.0.0.0/0'],
+      reason: 'baseline 時点で承認済み (2026-11-01)',
+    };
+    const auditWith = (inventory: ReturnType<typeof anInventory>, exception: IntentException) =>
+      evaluate({
+        inventory,
+        intent: anIntent({ exceptions: [exception] }),
+        checks: CHECKS,
+        now: NOW,
+        onlyChecks: ['sg.world-ingress'],
+      });
+
+    it('suppresses the accepted fact and carries the fact in the finding', () => {
+      const report = auditWith(albGroup(443), approved);
+      expect(report.findings).toEqual([]);
+      expect(report.suppressed.map((f) => f.fact)).toEqual(['tcp/443 from 0.0.0.0/0']);
+    });
+
+    it('reports a new fact on the same resource at its own severity', () => {
+      const report = auditWith(albGroup(443, 22), approved);
+      expect(report.findings.map((f) => [f.checkId, f.resource.id, f.fact, f.severity])).toEqual([
+        ['sg.world-ingress', ALB_SG, 'tcp/22 from 0.0.0.0/0', 'critical'],
+      ]);
+      expect(report.suppressed.map((f) => f.fact)).toEqual(['tcp/443 from 0.0.0.0/0']);
+    });
+
+    it('a whole-resource exception (no facts, written by hand) still accepts every fact on the resource', () => {
+      const { facts: _, ...wholeResource } = approved;
+      const report = auditWith(albGroup(443, 22), wholeResource);
+      expect(report.findings).toEqual([]);
+      expect(report.suppressed).toHaveLength(2);
+    });
+
+    it('an expired fact-level exception stops suppressing and raises audit.exception-expired', () => {
+      const report = auditWith(albGroup(443), { ...approved, expires: '2026-11-20' });
+      expect(report.findings.map((f) => [f.checkId, f.resource.id]).sort()).toEqual([
+        ['audit.exception-expired', ALB_SG],
+        ['sg.world-ingress', ALB_SG],
+      ]);
+      expect(report.findings.find((f) => f.checkId === 'audit.exception-expired')?.message).toContain(
+        'tcp/443 from 0.0.0.0/0',
+      );
+    });
   });
 
   it('applies a severity override from the intent', () => {
