@@ -410,14 +410,6 @@ export interface ApiGatewayInventory {
   readonly apiKeys: readonly ApiKey[];
 }
 
-// ------------------------------------------------------------------------------------------ WAFv2
-
-export interface WebAcl {
-  readonly arn: string;
-  readonly name: string;
-  readonly region: string;
-}
-
 // ------------------------------------------------------------------------------------- Inventory
 
 /** Names of the units of collection; a check's `needs` lists the ones it reads. */
@@ -440,7 +432,11 @@ export const SLICES = [
   'cloudfront.vpcOrigins',
   'cloudfront.responseHeadersPolicies',
   'apigateway.restApis',
-  /** What each stage serves (GetExport); only apigw.stale-deployment reads it. */
+  /**
+   * What each stage serves (GetExport): its methods and its resource policy. apigw.stale-deployment
+   * needs it; apigw.resource-policy and the exposure model read the deployed policy where it was read
+   * and fall back to the API's current policy where it was not.
+   */
   'apigateway.stageExports',
   'apigateway.vpcLinks',
   'apigateway.usagePlans',

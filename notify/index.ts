@@ -18,7 +18,7 @@ import {
 
 export { consoleUrl } from './console.ts';
 export { StateConflictError, StateStoreError } from './errors.ts';
-export { publishAlert, publishAlerts } from './publish.ts';
+export { publishAlert } from './publish.ts';
 export {
   type AlertMessage,
   CHATBOT_LIMITS,

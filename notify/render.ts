@@ -116,13 +116,6 @@ const SEVERITY_EMOJI: Readonly<Record<Severity, string>> = {
   low: '🔵',
 };
 
-const SEVERITY_ASCII: Readonly<Record<Severity, string>> = {
-  critical: 'critical',
-  high: 'high',
-  medium: 'medium',
-  low: 'low',
-};
-
 const RULE = '━━━━━━━━━━━━━━━━━━━━';
 
 /** Per-field cap in the email body, so one odd finding (a huge policy diff) cannot fill a message. */
@@ -157,7 +150,7 @@ const countsLabel = (severities: readonly Severity[]): string =>
 
 const countsAscii = (severities: readonly Severity[]): string =>
   SEVERITY_ORDER.filter((s) => severities.includes(s))
-    .map((s) => `${SEVERITY_ASCII[s]} ${severities.filter((x) => x === s).length}`)
+    .map((s) => `${s} ${severities.filter((x) => x === s).length}`)
     .join(', ');
 
 const worst = (severities: readonly Severity[]): Severity =>

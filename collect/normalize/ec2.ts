@@ -318,7 +318,7 @@ export const normalizeSecurityGroupRule = (rule: AwsSecurityGroupRule): Security
  * splits them. Only for recordings without DescribeSecurityGroupRules: the ids are synthesized
  * (`<group>:ingress:<n>`), not real `sgr-` ids.
  */
-export const rulesFromIpPermissions = (group: AwsSecurityGroup): SecurityGroupRule[] => {
+const rulesFromIpPermissions = (group: AwsSecurityGroup): SecurityGroupRule[] => {
   const groupId = group.GroupId ?? '';
   const expand = (permissions: readonly AwsIpPermission[] | undefined, egress: boolean) =>
     (permissions ?? []).flatMap((p) => {
