@@ -1,3 +1,4 @@
+import { isPublicCidr } from '../evaluate/exposure/ranges.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import type { Tier } from '../intent/schema.ts';
 import type {
@@ -67,13 +68,18 @@ export const internetRoutes = (table: RouteTable): readonly Route[] =>
       ].includes(r.targetKind),
   );
 
-/** True for a destination that covers public address space (not an RFC 1918 / ULA block). */
-export const isPublicDestination = (cidr: string): boolean => {
-  if (WORLD_CIDRS.has(cidr)) return true;
-  if (cidr.includes(':')) return !/^f[cd]/i.test(cidr);
-  const [a, b] = cidr.split('.').map(Number) as [number, number];
-  return !(a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a === 127);
-};
+/**
+ * The NAT64 well-known prefix (RFC 6052) as AWS writes it in a route: an IPv6-only subnet reaches the
+ * IPv4 internet through a NAT gateway with this route, although the prefix itself is not 2000::/3.
+ */
+const NAT64_PREFIX = '64:ff9b::/96';
+
+/**
+ * True for a route destination that covers public address space (evaluate/exposure/ranges.ts
+ * isPublicCidr, the one definition), or the NAT64 prefix that translates to the IPv4 internet.
+ */
+export const isPublicDestination = (cidr: string): boolean =>
+  isPublicCidr(cidr) || cidr.toLowerCase() === NAT64_PREFIX;
 
 /** Subnets of a tier: listed by id, or carrying the tier's tag. */
 export const subnetsOfTier = (inventory: Inventory, tier: Tier): readonly Subnet[] =>
