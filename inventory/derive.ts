@@ -3,6 +3,7 @@ import type { ResolvedIntent } from '../intent/resolve.ts';
 import type { Tier } from '../intent/schema.ts';
 import type {
   Inventory,
+  ManagedPrefixList,
   NetworkInterface,
   ResourceBase,
   Route,
@@ -103,6 +104,31 @@ export const cloudFrontPrefixListIds = (inventory: Inventory): ReadonlySet<strin
       .filter((p) => p.prefixListName === CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST)
       .map((p) => p.id),
   );
+
+/** One address source of a security group rule: a CIDR, and the customer-managed prefix list holding it. */
+export interface RuleSource {
+  readonly cidr: string;
+  readonly prefixList?: ManagedPrefixList;
+}
+
+/**
+ * The CIDRs a security group rule admits (or sends to): its own CIDR, or every entry of the
+ * customer-managed prefix list it references. A referenced group admits its members, and an AWS-managed
+ * list (CloudFront origin-facing, S3) an AWS service: neither is a CIDR source.
+ */
+export const ruleCidrSources = (
+  rule: SecurityGroupRule,
+  prefixLists: ReadonlyMap<string, ManagedPrefixList>,
+): readonly RuleSource[] => {
+  const own = rule.cidrIpv4 ?? rule.cidrIpv6;
+  if (own !== undefined) return [{ cidr: own }];
+  const list = rule.prefixListId === undefined ? undefined : prefixLists.get(rule.prefixListId);
+  return list?.entries?.map((e) => ({ cidr: e.cidr, prefixList: list })) ?? [];
+};
+
+/** How a message names a prefix list: "office-egress (pl-0a1b…)" by its list name, else its id. */
+export const prefixListLabel = (list: ManagedPrefixList): string =>
+  label({ id: list.id, name: list.prefixListName || list.name });
 
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
   '6': 'tcp',

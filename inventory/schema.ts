@@ -122,7 +122,13 @@ const securityGroup = z.looseObject({
   ),
 });
 
-const prefixList = z.looseObject({ ...base, prefixListName: str, ownerId: str, addressFamily: str });
+const prefixList = z.looseObject({
+  ...base,
+  prefixListName: str,
+  ownerId: str,
+  addressFamily: str,
+  entries: z.array(z.looseObject({ cidr: str, description: str.optional() })).optional(),
+});
 
 const vpcEndpoint = z.looseObject({
   ...base,

@@ -141,10 +141,23 @@ export interface SecurityGroup extends ResourceBase {
   readonly rules: readonly SecurityGroupRule[];
 }
 
+/** One CIDR of a customer-managed prefix list (GetManagedPrefixListEntries). */
+export interface PrefixListEntry {
+  readonly cidr: string;
+  readonly description?: string;
+}
+
 export interface ManagedPrefixList extends ResourceBase {
   readonly prefixListName: string;
+  /** 'AWS' for AWS-managed lists (CloudFront origin-facing, S3 ...); the owner's account id otherwise. */
   readonly ownerId: string;
   readonly addressFamily: string;
+  /**
+   * Customer-managed lists only: the CIDRs a rule referencing the list admits. AWS-managed lists stand
+   * for an AWS service, not for addresses, and have none. Absent in snapshots written before entries
+   * were collected.
+   */
+  readonly entries?: readonly PrefixListEntry[];
 }
 
 export interface VpcEndpoint extends ResourceBase {
@@ -421,6 +434,8 @@ export const SLICES = [
   'ec2.networkAcls',
   'ec2.securityGroups',
   'ec2.prefixLists',
+  /** The entries of customer-managed prefix lists (one GetManagedPrefixListEntries per list). */
+  'ec2.prefixListEntries',
   'ec2.vpcEndpoints',
   'ec2.networkInterfaces',
   'elbv2.loadBalancers',

@@ -29,6 +29,7 @@ import {
   isWorkloadInterface,
   label,
   partitionOf,
+  prefixListLabel,
   refOf,
   vpcsInScope,
 } from '../../inventory/derive.ts';
@@ -37,6 +38,7 @@ import type {
   Inventory,
   Listener,
   LoadBalancer,
+  ManagedPrefixList,
   NetworkAcl,
   RestApi,
   Route,
@@ -159,9 +161,12 @@ const INTERNET: Hop = { kind: 'internet', id: 'internet', label: 'インター�
 
 const describeProtoPorts = (proto: Proto, box: Box): string => `${proto} ${formatPorts([box.p])}`;
 
-/** 'tcp 8080 from 0.0.0.0/0': the SG rule as written (its own port range, not the narrowed one). */
+/**
+ * 'tcp 8080 from 0.0.0.0/0': the SG rule as written (its own port range, not the narrowed one), and the
+ * customer-managed prefix list when the source is one of its entries.
+ */
 const sgRuleNote = (proto: Proto, pass: SgPass): string =>
-  `${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} from ${pass.rule.cidrIpv4 ?? pass.rule.cidrIpv6 ?? '?'}`;
+  `${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} from ${pass.cidr}${pass.prefixList ? `（プレフィックスリスト ${prefixListLabel(pass.prefixList)}）` : ''}`;
 
 /** A box of IPv6 sources (the synthetic IPv6-internet address sits just past the IPv4 space). */
 const isIpv6Box = (box: Box): boolean => box.a.lo > MAX_IPV4;
@@ -217,6 +222,7 @@ class Model {
   readonly igwsByVpc = new Map<string, Set<string>>();
   readonly igws;
   readonly groups: ReadonlyMap<string, SecurityGroup>;
+  readonly prefixLists: ReadonlyMap<string, ManagedPrefixList>;
   readonly loadBalancers: ReadonlyMap<string, LoadBalancer>;
   readonly listenersByLb = new Map<string, Listener[]>();
   readonly targetGroupsByLb = new Map<string, Set<string>>();
@@ -242,6 +248,7 @@ class Model {
       }
     this.igws = byId(inventory.ec2.internetGateways);
     this.groups = byId(inventory.ec2.securityGroups);
+    this.prefixLists = byId(inventory.ec2.prefixLists);
     this.loadBalancers = new Map(
       inventory.elbv2.loadBalancers.flatMap((lb) => [
         [lb.id, lb],
@@ -314,7 +321,7 @@ class Model {
     let region = this.sgCache.get(key);
     if (!region) {
       const group = this.groups.get(groupId);
-      region = group ? sgIngress(group, proto) : [];
+      region = group ? sgIngress(group, proto, this.prefixLists) : [];
       this.sgCache.set(key, region);
     }
     return region;

@@ -22,6 +22,7 @@ import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CreateManagedPrefixListCommand,
   CreateNatGatewayCommand,
   CreateNetworkInterfaceCommand,
   CreateRouteCommand,
@@ -330,6 +331,58 @@ describe('the check catalogue against moto, one drift at a time', () => {
       FromPort: 8080,
       ToPort: 8080,
       IpRanges: [{ CidrIp: '10.0.0.0/16' }],
+    });
+    await expectFindings(intentPath, {
+      'sg.cidr-source': [account.ecsSgId],
+      'sg.chain-broken': [account.ecsSgId],
+      'drift.security-group': [account.ecsSgId],
+    });
+  });
+
+  /** A customer-managed prefix list holding these CIDRs, as the console or CLI creates one. */
+  const customerPrefixList = async (name: string, cidrs: readonly string[]) =>
+    (
+      await ec2().send(
+        new CreateManagedPrefixListCommand({
+          PrefixListName: name,
+          AddressFamily: 'IPv4',
+          MaxEntries: 10,
+          Entries: cidrs.map((Cidr) => ({ Cidr, Description: name })),
+        }),
+      )
+    ).PrefixList?.PrefixListId as string;
+
+  it('sg.world-ingress: SSH through a customer-managed prefix list that holds 0.0.0.0/0', async () => {
+    const { account, intentPath } = await cleanAccount();
+    const list = await customerPrefixList('debug-access', ['0.0.0.0/0']);
+    await allowIngress(account.ecsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      PrefixListIds: [{ PrefixListId: list }],
+    });
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({
+        'sg.world-ingress': [account.ecsSgId],
+        'sg.chain-broken': [account.ecsSgId],
+        'drift.security-group': [account.ecsSgId],
+      }),
+    );
+    const world = report.findings.find((f) => f.checkId === 'sg.world-ingress');
+    expect(world?.severity).toBe('critical');
+    expect(world?.message).toContain(`プレフィックスリスト debug-access (${list})`);
+  });
+
+  it('sg.cidr-source: the ECS group admits a customer-managed prefix list of on-premises ranges', async () => {
+    // The twin of the list above: no world entry, so no sg.world-ingress; its entry is a CIDR source.
+    const { account, intentPath } = await cleanAccount();
+    const list = await customerPrefixList('onprem-dc', ['10.20.0.0/16']);
+    await allowIngress(account.ecsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      PrefixListIds: [{ PrefixListId: list }],
     });
     await expectFindings(intentPath, {
       'sg.cidr-source': [account.ecsSgId],
