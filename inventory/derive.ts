@@ -158,6 +158,26 @@ export const tcpUdpPorts = (from?: number, to?: number): { readonly from: number
   to: to === undefined || to < 0 ? 65535 : to,
 });
 
+/** `${stageVariables.name}` as API Gateway writes it in an integration (e.g. a VPC link's connectionId). */
+const STAGE_VARIABLE = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
+
+/** Names of the stage variables a value refers to ('${stageVariables.vpcLinkId}' → ['vpcLinkId']). */
+export const stageVariableNames = (text: string): string[] =>
+  [...text.matchAll(STAGE_VARIABLE)].map((m) => m[1] as string);
+
+/**
+ * A value with its stage variables replaced by one stage's values, as API Gateway resolves it per
+ * stage at call time; `missing` names the variables the stage does not set (the call then fails).
+ */
+export const resolveStageVariables = (
+  text: string,
+  variables: Readonly<Record<string, string>>,
+): { readonly value: string } | { readonly missing: readonly string[] } => {
+  const missing = stageVariableNames(text).filter((name) => !Object.hasOwn(variables, name));
+  if (missing.length > 0) return { missing: [...new Set(missing)] };
+  return { value: text.replace(STAGE_VARIABLE, (_, name: string) => variables[name] as string) };
+};
+
 /** DNS names compare case-insensitively; CloudFront may also keep a trailing dot. */
 export const normalizeHost = (domainName: string): string =>
   domainName.trim().toLowerCase().replace(/\.$/, '');

@@ -272,6 +272,7 @@ const restApi = z.looseObject({
       webAclArn: str.optional(),
       throttling: throttle.optional(),
       lastUpdatedDate: str.optional(),
+      variables: z.record(z.string(), z.string()).optional(),
       deployedMethods: strings.optional(),
     }),
   ),

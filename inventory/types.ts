@@ -357,6 +357,12 @@ export interface ApiStage {
   readonly throttling?: { readonly rateLimit?: number; readonly burstLimit?: number };
   readonly lastUpdatedDate?: string;
   /**
+   * The stage variables (GetStages `variables`) that a VPC_LINK integration's connection id names
+   * (`${stageVariables.vpcLinkId}`): the link each stage resolves. Other variables are not kept (they
+   * may hold secrets). Absent in snapshots written before they were collected.
+   */
+  readonly variables?: Readonly<Record<string, string>>;
+  /**
    * Canonical signatures (see inventory/api-signature.ts) of the methods the stage actually serves,
    * read from the stage's export (GetExport). Compared with the API's current resources to find
    * undeployed changes; undefined when not collected.

@@ -31,10 +31,13 @@ import {
   partitionOf,
   prefixListLabel,
   refOf,
+  resolveStageVariables,
+  stageVariableNames,
   vpcsInScope,
 } from '../../inventory/derive.ts';
 import type {
   ApiMethod,
+  ApiStage,
   Inventory,
   Listener,
   LoadBalancer,
@@ -608,6 +611,17 @@ const servedMethods = (api: RestApi, deployed: readonly string[] | undefined): S
   });
 };
 
+/**
+ * The VPC link a method calls on one stage. A connection id taken from a stage variable
+ * (`${stageVariables.vpcLinkId}`) resolves per stage; a stage that does not set it calls nothing (the
+ * call fails), so it is undefined there.
+ */
+const linkIdOnStage = (connectionId: string | undefined, stage: ApiStage): string | undefined => {
+  if (connectionId === undefined || stageVariableNames(connectionId).length === 0) return connectionId;
+  const resolved = resolveStageVariables(connectionId, stage.variables ?? {});
+  return 'value' in resolved ? resolved.value : undefined;
+};
+
 type PolicyVerdict =
   | { readonly open: true; readonly note: string; readonly unknown?: string }
   | { readonly open: false };
@@ -672,7 +686,11 @@ const restApiPaths = (m: Model): ExposurePath[] =>
       for (const method of servedMethods(api, stage.deployedMethods)) {
         // The API key is the door key CloudFront carries (seed 000); a method without it is open to anyone.
         if (method.apiKeyRequired || method.connectionType.toUpperCase() !== 'VPC_LINK') continue;
-        const link = method.connectionId ? m.vpcLinks.get(method.connectionId) : undefined;
+        const connectionId = linkIdOnStage(method.connectionId, stage);
+        if (method.connectionId !== undefined && connectionId === undefined) continue;
+        const fromVariable =
+          connectionId !== method.connectionId ? `、ステージ変数 ${method.connectionId}` : '';
+        const link = connectionId ? m.vpcLinks.get(connectionId) : undefined;
         // A failed or deleting VPC link forwards nothing; a pending one will, so it counts.
         if (link && ['FAILED', 'DELETING'].includes(link.status.toUpperCase())) continue;
         const targets = method.integrationTarget ? [method.integrationTarget] : (link?.targetArns ?? []);
@@ -708,10 +726,15 @@ const restApiPaths = (m: Model): ExposurePath[] =>
                   note: `${method.httpMethod} ${method.path} は API キー不要`,
                 },
                 link
-                  ? { kind: 'vpc-link', id: link.id, label: label(link), note: link.status }
+                  ? {
+                      kind: 'vpc-link',
+                      id: link.id,
+                      label: label(link),
+                      note: `${link.status}${fromVariable}`,
+                    }
                   : {
                       kind: 'vpc-link',
-                      id: method.connectionId ?? '-',
+                      id: connectionId ?? '-',
                       label: 'VPC リンク (v2)',
                       note: target,
                     },

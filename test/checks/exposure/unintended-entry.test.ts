@@ -275,6 +275,34 @@ describe('exposure.unintended-entry', () => {
       expect(run(exposureUnintendedEntry, anExposedApi(withMethod({ apiKeyRequired: true })))).toEqual([]);
     });
 
+    describe('a VPC link taken from a stage variable', () => {
+      const viaVariable = (variables: Readonly<Record<string, string>>) => {
+        const api = withMethod({
+          integration: {
+            type: 'HTTP_PROXY',
+            uri: 'http://legacy-nlb-9a8b7c6d5e4f3a2b.elb.ap-northeast-1.amazonaws.com/orders',
+            connectionType: 'VPC_LINK',
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's literal stage-variable syntax
+            connectionId: '${stageVariables.vpcLinkId}',
+          },
+        });
+        return anExposedApi({ ...api, stages: [aStage({ stageName: 'prod', variables })] });
+      };
+
+      it("follows the link the stage's variable names", () => {
+        const [v, ...rest] = run(exposureUnintendedEntry, viaVariable({ vpcLinkId: W.vpcLinkId }));
+        expect(rest).toEqual([]);
+        expect(v?.message).toContain(
+          `legacy-link (${W.vpcLinkId}) (AVAILABLE、ステージ変数 \${stageVariables.vpcLinkId}) → legacy-nlb`,
+        );
+        expect(v?.details?.methods).toEqual(['prod: GET /orders']);
+      });
+
+      it('is silent on a stage that does not set the variable: its calls fail', () => {
+        expect(run(exposureUnintendedEntry, viaVariable({}))).toEqual([]);
+      });
+    });
+
     it('is silent when the VPC link has failed', () => {
       const inventory = anExposedApi();
       const failed = {
