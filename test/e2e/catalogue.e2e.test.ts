@@ -288,6 +288,28 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
   });
 
+  it('vpc.db-tier-egress: a route for CGNAT shared space through an appliance ENI is not internet egress', async () => {
+    // 100.64.0.0/10 is not the internet (RFC 6598): the route is drift, not an internet route.
+    const { account, intentPath } = await cleanAccount();
+    const appliance = (
+      await ec2().send(
+        new CreateNetworkInterfaceCommand({
+          SubnetId: account.subnetIds[0],
+          Groups: [account.ecsSgId],
+          Description: 'carrier-nat appliance',
+        }),
+      )
+    ).NetworkInterface?.NetworkInterfaceId as string;
+    await ec2().send(
+      new CreateRouteCommand({
+        RouteTableId: account.dbRouteTableId,
+        DestinationCidrBlock: '100.64.0.0/10',
+        NetworkInterfaceId: appliance,
+      }),
+    );
+    await expectFindings(intentPath, { 'drift.route-table': [account.dbRouteTableId] });
+  });
+
   it('vpc.nat-mode: a zonal NAT gateway appears where the intent says none', async () => {
     const { account, intentPath } = await cleanAccount();
     const allocationId = (await ec2().send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId;
