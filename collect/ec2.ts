@@ -1,4 +1,5 @@
 import {
+  type ManagedPrefixList as AwsManagedPrefixList,
   type PrefixListEntry as AwsPrefixListEntry,
   type EC2Client,
   paginateDescribeEgressOnlyInternetGateways,
@@ -101,6 +102,45 @@ export const collectEc2 = async (
     required: readonly (keyof Item & string)[],
   ) => collectSlice(site(operation, slices), async (s) => s.wellFormed(await pages(), required), context);
 
+  // A customer-managed list stands for its CIDRs: a rule referencing one holding 0.0.0.0/0 is world
+  // ingress. Each list's entries are their own call, made as soon as the lists are in (not after the
+  // region's other lists); one that fails leaves the entries slice incomplete.
+  const entriesOf = (lists: SliceResult<AwsManagedPrefixList[]>) =>
+    mapLimit(
+      prefixListsNeedingEntries(items(lists)),
+      PREFIX_LIST_CONCURRENCY,
+      async (prefixListId) =>
+        [
+          prefixListId,
+          await list<AwsPrefixListEntry>(
+            'GetManagedPrefixListEntries',
+            ['ec2.prefixListEntries'],
+            () =>
+              drain(
+                paginateGetManagedPrefixListEntries(
+                  paging('GetManagedPrefixListEntries'),
+                  { PrefixListId: prefixListId },
+                  call,
+                ),
+                (p) => p.Entries,
+              ),
+            EC2_REQUIRED.GetManagedPrefixListEntries,
+          ),
+        ] as const,
+    );
+  // No owner filter: the AWS-managed lists (e.g. the CloudFront origin-facing one, whose id differs
+  // per region) must be found by name. Without the lists, no list's entries can be read either.
+  const prefixListsAndEntries = list(
+    'DescribeManagedPrefixLists',
+    ['ec2.prefixLists', 'ec2.prefixListEntries'],
+    () =>
+      drain(
+        paginateDescribeManagedPrefixLists(paging('DescribeManagedPrefixLists'), {}, call),
+        (p) => p.PrefixLists,
+      ),
+    EC2_REQUIRED.DescribeManagedPrefixLists,
+  ).then(async (lists) => ({ lists, entries: await entriesOf(lists) }));
+
   const [
     vpcs,
     subnets,
@@ -111,7 +151,7 @@ export const collectEc2 = async (
     networkAcls,
     securityGroups,
     securityGroupRules,
-    prefixLists,
+    { lists: prefixLists, entries: entryResults },
     vpcEndpoints,
     networkInterfaces,
   ] = await Promise.all([
@@ -186,18 +226,7 @@ export const collectEc2 = async (
         ),
       EC2_REQUIRED.DescribeSecurityGroupRules,
     ),
-    // No owner filter: the AWS-managed lists (e.g. the CloudFront origin-facing one, whose id differs
-    // per region) must be found by name. Without the lists, no list's entries can be read either.
-    list(
-      'DescribeManagedPrefixLists',
-      ['ec2.prefixLists', 'ec2.prefixListEntries'],
-      () =>
-        drain(
-          paginateDescribeManagedPrefixLists(paging('DescribeManagedPrefixLists'), {}, call),
-          (p) => p.PrefixLists,
-        ),
-      EC2_REQUIRED.DescribeManagedPrefixLists,
-    ),
+    prefixListsAndEntries,
     list(
       'DescribeVpcEndpoints',
       ['ec2.vpcEndpoints'],
@@ -217,30 +246,6 @@ export const collectEc2 = async (
     ),
   ]);
 
-  // A customer-managed list stands for its CIDRs: a rule referencing one holding 0.0.0.0/0 is world
-  // ingress. Each list's entries are their own call; one that fails leaves the entries slice incomplete.
-  const entryResults = await mapLimit(
-    prefixListsNeedingEntries(items(prefixLists)),
-    PREFIX_LIST_CONCURRENCY,
-    async (prefixListId) =>
-      [
-        prefixListId,
-        await list<AwsPrefixListEntry>(
-          'GetManagedPrefixListEntries',
-          ['ec2.prefixListEntries'],
-          () =>
-            drain(
-              paginateGetManagedPrefixListEntries(
-                paging('GetManagedPrefixListEntries'),
-                { PrefixListId: prefixListId },
-                call,
-              ),
-              (p) => p.Entries,
-            ),
-          EC2_REQUIRED.GetManagedPrefixListEntries,
-        ),
-      ] as const,
-  );
   const prefixListEntries = Object.fromEntries(
     entryResults.flatMap(([id, result]) => (result.ok ? [[id, result.items]] : [])),
   );
