@@ -332,6 +332,7 @@ export const inventorySchema: z.ZodType<Inventory> = z.looseObject({
       code: str,
       message: str,
       slices: z.array(z.enum(SLICES)),
+      resourceId: str.optional(),
     }),
   ),
 });
