@@ -87,18 +87,13 @@ const loadInventory = async (o: SourceOptions, intent: ResolvedIntent): Promise<
   return collectLive(regions, { skipRegions: denied });
 };
 
-/** `--skip-region`: repeatable region names; one also named by `--region` is a contradiction. */
+/** `--skip-region`: repeatable region names; it wins over `--region`, and the report lists it. */
 const skipRegionOption = (cmd: Command) =>
   cmd.option(
     '--skip-region <region>',
     'region denied by design (e.g. by an SCP): not audited and not incomplete (repeatable)',
     collectRegion,
   );
-
-const checkSkips = (o: SourceOptions): void => {
-  const both = (o.skipRegion ?? []).filter((r) => o.region.includes(r));
-  if (both.length > 0) throw usage('--skip-region', `${both.join(', ')} is also given with --region`);
-};
 
 /** Where the CLI writes; tests capture it. */
 export interface Io {
@@ -155,7 +150,6 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       'with --account/--org: intent files; each account takes the one whose appliesTo names it',
     )
     .action(async (o: AuditOptions) => {
-      checkSkips(o);
       if (o.account || o.org || o.allRegions) {
         await auditMany(o, io, setExit);
         return;
@@ -218,7 +212,6 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
   )
     .addOption(new Option('--format <format>', 'alert form').choices(['slack', 'email']).default('slack'))
     .action(async (o: SourceOptions & { format: 'slack' | 'email' }) => {
-      checkSkips(o);
       const intent = await loadIntent(o);
       const report = auditInventory(await loadInventory(o, intent), intent, {
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),

@@ -84,10 +84,10 @@ describe('CLI: arch-auditor', () => {
       expect(err).toContain('--skip-region');
     });
 
-    it('exits 2 when a region is both audited and skipped, or every region is declared denied', async () => {
+    it('exits 2 when every region to audit is declared denied: it would audit nothing and look clean', async () => {
       const both = await runCli('audit', '--region', 'eu-west-1', '--skip-region', 'eu-west-1');
       expect(both.code).toBe(2);
-      expect(both.err).toContain('--skip-region');
+      expect(both.err).toContain('every region to audit is declared denied');
       const dir = await mkdtemp(join(tmpdir(), 'arch-auditor-cli-'));
       const file = join(dir, 'intent.yaml');
       await writeFile(file, 'version: 1\nprofile: private-backend\ndeniedRegions: [eu-west-1]\n');
