@@ -340,6 +340,7 @@ const inventoryObject = z.looseObject({
       code: str,
       message: str,
       slices: z.array(z.enum(SLICES)),
+      resourceId: str.optional(),
     }),
   ),
 });

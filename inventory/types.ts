@@ -478,6 +478,11 @@ export interface CollectionError {
   readonly message: string;
   /** Slices whose data is missing or partial because of this error. */
   readonly slices: readonly SliceName[];
+  /**
+   * Set when the call was about one resource (one REST API, one stage as `<apiId>/<stage>`): only that
+   * resource's part of the slices is missing, the rest of the region was read.
+   */
+  readonly resourceId?: string;
 }
 
 export interface Inventory {
@@ -489,7 +494,7 @@ export interface Inventory {
   readonly elbv2: Elbv2Inventory;
   readonly cloudfront: CloudFrontInventory;
   readonly apigateway: ApiGatewayInventory;
-  /** Every collection failure; a slice named here is incomplete in that region. */
+  /** Every collection failure; a slice named here is incomplete in that region (or for that resource). */
   readonly errors: readonly CollectionError[];
 }
 

@@ -436,7 +436,7 @@ describe('exposure.unintended-entry', () => {
   });
 
   describe('incomplete data', () => {
-    it('is not run (unknown, not safe) when a slice on the path failed to collect', () => {
+    it('says nothing about the region (unknown, not safe) when a slice on the path failed there', () => {
       // Prepare
       const inventory: Inventory = {
         ...anExposedWorld(),
@@ -453,8 +453,10 @@ describe('exposure.unintended-entry', () => {
       };
       // Act
       const report = evaluate({ inventory, intent: anIntent(), checks: EXPOSURE_CHECKS, now: NOW });
-      // Assess
-      expect(report.skippedChecks).toEqual(['exposure.unintended-entry']);
+      // Assess: the exposed entry is not reported, and the region is listed as unseen for the check.
+      expect(run(exposureUnintendedEntry, anExposedWorld())).not.toEqual([]);
+      expect(report.findings.filter((f) => f.checkId === 'exposure.unintended-entry')).toEqual([]);
+      expect(report.unseen).toEqual([{ checkId: 'exposure.unintended-entry', region: 'ap-northeast-1' }]);
       expect(report.complete).toBe(false);
     });
 
