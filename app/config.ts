@@ -1,4 +1,4 @@
-import { InputValidationError } from '../errors.ts';
+import { InputValidationError } from '../support/errors.ts';
 import type { RegionChoice } from './audit.ts';
 
 /** Reads an environment variable or throws naming it. */

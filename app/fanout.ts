@@ -1,8 +1,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { InputValidationError } from '../errors.ts';
 import { inventoryPartSchema } from '../inventory/schema.ts';
 import { parseSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
+import { InputValidationError } from '../support/errors.ts';
 import type { AccountTarget } from './accounts.ts';
 import type { RegionChoice } from './audit.ts';
 import { envList, regionChoice } from './config.ts';

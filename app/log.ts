@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Inventory } from '../inventory/types.ts';
-import type { Report } from '../report/types.ts';
+import type { Report } from '../model/report.ts';
 
 /**
  * Structured logs of the Lambda functions: one JSON line per phase (collect, evaluate, notify) with

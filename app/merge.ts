@@ -6,7 +6,8 @@ import {
   SLICES,
   type SliceName,
 } from '../inventory/types.ts';
-import { type Finding, type Report, type ReportError, SEVERITY_ORDER } from '../report/types.ts';
+import { type Finding, SEVERITIES } from '../model/finding.ts';
+import type { Report, ReportError } from '../model/report.ts';
 
 /** Where a fan-out item collects: one region's services, or the account's global ones (CloudFront). */
 export type ItemScope = 'regional' | 'global';
@@ -89,7 +90,7 @@ export const accountsLabel = (accounts: readonly string[]): string =>
     : `${accounts.slice(0, MAX_NAMED_ACCOUNTS).join(', ')} ほか ${accounts.length - MAX_NAMED_ACCOUNTS} アカウント`;
 
 const bySeverityThenId = (a: Finding, b: Finding): number =>
-  SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+  SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
   a.checkId.localeCompare(b.checkId) ||
   a.resource.id.localeCompare(b.resource.id) ||
   a.message.localeCompare(b.message);
@@ -120,7 +121,7 @@ export const mergeReports = (reports: readonly Report[]): Report => {
     r.errors.map((e) => ({ ...e, message: `account ${r.account}: ${e.message}` })),
   );
   const bySeverity = Object.fromEntries(
-    SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+    SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
   ) as Report['summary']['bySeverity'];
   return {
     account: accountsLabel(accounts),

@@ -1,17 +1,8 @@
 import type { ResolvedIntent } from '../intent/resolve.ts';
-import { SEVERITIES, type Severity } from '../intent/schema.ts';
 import { type Inventory, SLICES, type SliceName } from '../inventory/types.ts';
+import { type ResourceRef, SEVERITIES, type Severity } from '../model/finding.ts';
 
 export type Principle = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6' | 'P7' | 'P8' | 'P9' | 'P10';
-
-/** What a finding points at; `type` is the CloudFormation type name. */
-export interface ResourceRef {
-  readonly type: string;
-  readonly id: string;
-  readonly arn?: string;
-  readonly region: string;
-  readonly name?: string;
-}
 
 /** One violation a check found. `message` is Japanese and names the resource and the fact. */
 export interface Violation {

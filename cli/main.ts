@@ -15,23 +15,24 @@ import {
   resolveRegions,
 } from '../app/audit.ts';
 import { remindAfterHours, requireEnv } from '../app/config.ts';
-import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
 import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
 import { defaultIntent, loadIntentFile } from '../intent/load.ts';
 import { chooseProfile } from '../intent/profile.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
-import { PROFILES, SEVERITIES, type Severity } from '../intent/schema.ts';
+import { PROFILES } from '../intent/schema.ts';
 import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
+import { SEVERITIES, type Severity } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 import { FileStateStore, renderPreview, sendAlerts } from '../notify/index.ts';
 import { DEFAULT_STATE_PATH } from '../notify/state.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderOcsf } from '../report/ocsf.ts';
 import { renderText } from '../report/text.ts';
-import type { Report } from '../report/types.ts';
-import { accountIdSchema, regionSchema } from '../validate.ts';
-import { writeFileAtomically } from '../write-file.ts';
+import { InputValidationError } from '../support/errors.ts';
+import { accountIdSchema, regionSchema } from '../support/validate.ts';
+import { writeFileAtomically } from '../support/write-file.ts';
 import { registerCheckMember } from './check-member.ts';
 
 /** Exit codes: 0 clean, 1 findings at/above the threshold or an incomplete audit, 2 usage or input error. */

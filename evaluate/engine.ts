@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { Check, ResourceRef, Violation } from '../checks/define.ts';
+import type { Check, Violation } from '../checks/define.ts';
 import { exceptionCovers, isExpired } from '../intent/exceptions.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
-import type { Severity } from '../intent/schema.ts';
 import type { Inventory } from '../inventory/types.ts';
 import {
   type Finding,
-  type Report,
-  SEVERITY_ORDER,
-  type SkippedRegion,
+  type ResourceRef,
+  SEVERITIES,
+  type Severity,
   type SuppressedFinding,
-  type UnseenScope,
-} from '../report/types.ts';
+} from '../model/finding.ts';
+import type { Report, SkippedRegion, UnseenScope } from '../model/report.ts';
 import { blindSpotsOf, GLOBAL, isInBlindSpot, withoutRegions } from './unseen.ts';
 
 export const INCOMPLETE_CHECK_ID = 'audit.incomplete';
@@ -64,7 +63,7 @@ const toFinding = (check: Check, v: Violation, severity: Severity): Finding => (
 });
 
 const bySeverityThenId = (a: Finding, b: Finding): number =>
-  SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+  SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
   a.checkId.localeCompare(b.checkId) ||
   a.resource.id.localeCompare(b.resource.id) ||
   a.message.localeCompare(b.message);
@@ -151,7 +150,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
   suppressed.sort(bySeverityThenId);
 
   const bySeverity = Object.fromEntries(
-    SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+    SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
   ) as Record<Severity, number>;
   return {
     account: inventory.account,

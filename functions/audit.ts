@@ -13,10 +13,10 @@ import {
   reportCounts,
   sliceCounts,
 } from '../app/log.ts';
-import { InputValidationError } from '../errors.ts';
+import type { Report } from '../model/report.ts';
 import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
-import type { Report } from '../report/types.ts';
+import { InputValidationError } from '../support/errors.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
 import { functionLocation } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';

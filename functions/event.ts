@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkIdSchema, regionSchema } from '../validate.ts';
+import { checkIdSchema, regionSchema } from '../support/validate.ts';
 
 /** Payload of an on-demand invoke, and the `input` the EventBridge schedule sends. */
 export const auditEventSchema = z.strictObject({

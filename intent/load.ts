@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
-import { IntentValidationError } from '../errors.ts';
-import { validate } from '../validate.ts';
+import { IntentValidationError } from '../support/errors.ts';
+import { validate } from '../support/validate.ts';
 import { type ResolvedIntent, resolveIntent } from './resolve.ts';
 import { type Intent, intentSchema } from './schema.ts';
 

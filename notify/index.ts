@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { Report } from '../report/types.ts';
+import type { Report } from '../model/report.ts';
 import { StateConflictError, StateStoreError } from './errors.ts';
 import { publishAlert } from './publish.ts';
 import { type AlertMessage, type RenderOptions, renderAlerts } from './render.ts';

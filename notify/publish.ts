@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { PublishError } from '../errors.ts';
+import { PublishError } from '../support/errors.ts';
 import { type AlertMessage, MAX_SNS_MESSAGE_BYTES, snsEnvelope } from './render.ts';
 
 /**

@@ -1,9 +1,8 @@
-import type { ResourceRef } from '../checks/define.ts';
-import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
+import { type Finding, type ResourceRef, SEVERITIES, type Severity } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 import { SEVERITY_LABEL } from '../report/labels.ts';
 import { skippedRegionsLine, unseenLines, unseenSummary } from '../report/scope.ts';
-import { type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
 import { consoleUrl } from './console.ts';
 import type { AlertDiff, AlertStateEntry, RecoveredFinding } from './state.ts';
 
@@ -145,20 +144,20 @@ const regionsShort = (regions: readonly string[]): string =>
       : `${regions[0]} ほか ${regions.length - 1} リージョン`;
 
 const countsLabel = (severities: readonly Severity[]): string =>
-  SEVERITY_ORDER.filter((s) => severities.includes(s))
+  SEVERITIES.filter((s) => severities.includes(s))
     .map((s) => `${SEVERITY_LABEL[s]} ${severities.filter((x) => x === s).length}`)
     .join('・');
 
 const countsAscii = (severities: readonly Severity[]): string =>
-  SEVERITY_ORDER.filter((s) => severities.includes(s))
+  SEVERITIES.filter((s) => severities.includes(s))
     .map((s) => `${s} ${severities.filter((x) => x === s).length}`)
     .join(', ');
 
 const worst = (severities: readonly Severity[]): Severity =>
-  SEVERITY_ORDER.find((s) => severities.includes(s)) ?? 'low';
+  SEVERITIES.find((s) => severities.includes(s)) ?? 'low';
 
 const bySeverity = <T>(items: readonly T[], severityOf: (item: T) => Severity): T[] =>
-  [...items].sort((a, b) => SEVERITY_ORDER.indexOf(severityOf(a)) - SEVERITY_ORDER.indexOf(severityOf(b)));
+  [...items].sort((a, b) => SEVERITIES.indexOf(severityOf(a)) - SEVERITIES.indexOf(severityOf(b)));
 
 /**
  * Name tag and id, as people recognise a resource. An ARN id (load balancers) is shortened to its
@@ -499,7 +498,7 @@ const buildChatbot = (
     if (nextSteps.length === CHATBOT_LIMITS.nextSteps) break;
   }
   const keywords = [
-    ...SEVERITY_ORDER.filter((s) => items.some((i) => i.severity === s)).map((s) => SEVERITY_LABEL[s]),
+    ...SEVERITIES.filter((s) => items.some((i) => i.severity === s)).map((s) => SEVERITY_LABEL[s]),
     ...new Set(items.map((i) => i.checkId)),
   ]
     .slice(0, CHATBOT_LIMITS.keywords)

@@ -1,4 +1,4 @@
-import type { Severity } from '../intent/schema.ts';
+import type { Severity } from '../model/finding.ts';
 
 /** Japanese severity labels, shared by the terminal report and the alerts. */
 export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {

@@ -1,4 +1,4 @@
-import type { Report } from './types.ts';
+import type { Report } from '../model/report.ts';
 
 /** Japanese: where a blind spot is (a region, CloudFront, or one resource of a region). */
 const placeOf = (region: string, resourceId: string | undefined): string =>

@@ -1,8 +1,8 @@
-import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
+import { type Finding, SEVERITIES, type Severity } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 import { SEVERITY_LABEL } from './labels.ts';
 import { skippedRegionsLine, unseenLines } from './scope.ts';
-import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
 /** The readable Japanese report for a terminal, grouped by severity, most severe first. */
 export const renderText = (report: Report): string => {
@@ -15,7 +15,7 @@ export const renderText = (report: Report): string => {
   lines.push(
     total === 0
       ? '検出なし: 意図したアーキテクチャからの逸脱は見つかりませんでした。'
-      : `検出 ${total} 件（${SEVERITY_ORDER.filter((s) => report.summary.bySeverity[s] > 0)
+      : `検出 ${total} 件（${SEVERITIES.filter((s) => report.summary.bySeverity[s] > 0)
           .map((s) => `${SEVERITY_LABEL[s]} ${report.summary.bySeverity[s]}`)
           .join('・')}）`,
   );
@@ -38,7 +38,7 @@ export const renderText = (report: Report): string => {
       for (const line of unseen) lines.push(`    - ${line}`);
     }
   }
-  for (const severity of SEVERITY_ORDER) {
+  for (const severity of SEVERITIES) {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     lines.push('', `■ ${SEVERITY_LABEL[severity]}（${group.length} 件）`);

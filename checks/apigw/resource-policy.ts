@@ -18,9 +18,9 @@ import {
   principalValues,
 } from '../../evaluate/policy.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
-import type { Severity } from '../../intent/schema.ts';
 import { label, partitionOf } from '../../inventory/derive.ts';
 import type { Inventory, RestApi } from '../../inventory/types.ts';
+import type { Severity } from '../../model/finding.ts';
 import { defineCheck, type Violation } from '../define.ts';
 import { isPrivate, methodsOf, restApiRef } from './shared.ts';
 

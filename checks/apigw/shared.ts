@@ -1,6 +1,6 @@
 import { parseExecuteApiDomain, partitionOf, refOf } from '../../inventory/derive.ts';
 import type { ApiMethod, ApiStage, Inventory, RestApi } from '../../inventory/types.ts';
-import type { ResourceRef } from '../define.ts';
+import type { ResourceRef } from '../../model/finding.ts';
 
 /** Helpers the apigw.* checks share. */
 

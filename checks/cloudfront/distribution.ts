@@ -7,7 +7,7 @@ import type {
   Inventory,
   RestApi,
 } from '../../inventory/types.ts';
-import type { ResourceRef } from '../define.ts';
+import type { ResourceRef } from '../../model/finding.ts';
 
 /** Helpers shared by the cloudfront.* checks (not a check itself). */
 

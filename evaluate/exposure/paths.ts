@@ -19,7 +19,6 @@
  */
 
 import { frontDoors } from '../../checks/cloudfront/distribution.ts';
-import type { ResourceRef } from '../../checks/define.ts';
 import { internetFacingIntended } from '../../checks/elb/intent.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
 import { methodSignature } from '../../inventory/api-signature.ts';
@@ -48,6 +47,7 @@ import type {
   SecurityGroup,
   TargetGroup,
 } from '../../inventory/types.ts';
+import type { ResourceRef } from '../../model/finding.ts';
 import { iamPrincipal, invokeJudge, servedPolicy, verbsOf } from '../api-policy.ts';
 import { conditionValues, parsePolicy } from '../policy.ts';
 import {

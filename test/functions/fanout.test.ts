@@ -27,7 +27,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FanOutItem, type PlanOutput, partKey } from '../../app/fanout.ts';
 import type { Inventory } from '../../inventory/types.ts';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 
 const ec2 = mockClient(EC2Client);
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Report } from '../../model/report.ts';
 import { consoleUrl } from '../../notify/console.ts';
 import { renderPreview } from '../../notify/index.ts';
 import {
@@ -9,7 +10,6 @@ import {
   snsEnvelopeBytes,
 } from '../../notify/render.ts';
 import { diffAgainstState } from '../../notify/state.ts';
-import type { Report } from '../../report/types.ts';
 import { chatbotSchema } from './chatbot-schema.ts';
 import {
   ACCOUNT,

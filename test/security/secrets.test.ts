@@ -24,11 +24,11 @@ import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
 import { defaultIntent } from '../../intent/load.ts';
 import { writeSnapshot } from '../../inventory/snapshot.ts';
 import type { Inventory } from '../../inventory/types.ts';
+import type { Report } from '../../model/report.ts';
 import { FileStateStore, renderPreview, sendAlerts } from '../../notify/index.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderOcsf } from '../../report/ocsf.ts';
 import { renderText } from '../../report/text.ts';
-import type { Report } from '../../report/types.ts';
 import { apiKeys, mockApiGatewayAccount, SECRET_API_KEY_VALUE } from '../fixtures/apigateway-responses.ts';
 import {
   distributionsPage1,

@@ -1,36 +1,6 @@
-import type { ResourceRef } from '../checks/define.ts';
-import type { Severity } from '../intent/schema.ts';
+import type { Finding, Severity, SuppressedFinding } from './finding.ts';
 
-/** One finding of the report (contract: docs/report.md). */
-export interface Finding {
-  readonly checkId: string;
-  readonly severity: Severity;
-  readonly resource: ResourceRef;
-  /** Japanese. */
-  readonly title: string;
-  /** Japanese. */
-  readonly message: string;
-  readonly expected?: string;
-  readonly actual?: string;
-  /** Japanese. */
-  readonly remediation?: string;
-  /** Japanese: the impact in one sentence. */
-  readonly impact?: string;
-  readonly principle?: string;
-  /** Structured detail some checks add (e.g. `hops` of an exposure path). */
-  readonly details?: Readonly<Record<string, unknown>>;
-  /**
-   * What the finding is about on its resource, stable and readable ('tcp/22 from 0.0.0.0/0'): what an
-   * intent exception's `facts` names to accept exactly this finding.
-   */
-  readonly fact: string;
-  /** Stable hash of check id + resource + fact; the alert state is keyed by it. */
-  readonly fingerprint: string;
-}
-
-export interface SuppressedFinding extends Finding {
-  readonly exception: { readonly reason: string; readonly expires?: string };
-}
+/** The report of one audit (contract: docs/report.md), as the engine builds it and every output reads it. */
 
 export interface ReportError {
   readonly service: string;
@@ -82,5 +52,3 @@ export interface Report {
     readonly bySeverity: Readonly<Record<Severity, number>>;
   };
 }
-
-export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
