@@ -10,7 +10,7 @@ import { mapLimit } from '../collect/concurrency.ts';
 import { collectInventory, listEnabledRegions } from '../collect/index.ts';
 import type { Pacer } from '../collect/pacing.ts';
 import { toCollectionError } from '../collect/slice.ts';
-import { evaluate } from '../evaluate/engine.ts';
+import { evaluate } from '../engine/evaluate.ts';
 import { defaultIntent } from '../intent/load.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import { type CollectionError, emptyInventory, type Inventory, SLICES } from '../inventory/types.ts';

@@ -14,9 +14,9 @@ import {
   failsThreshold,
   resolveRegions,
 } from '../app/audit.ts';
+import { baselineToYaml, buildBaseline } from '../app/baseline.ts';
 import { remindAfterHours, requireEnv } from '../app/config.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
-import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
 import { defaultIntent, loadIntentFile } from '../intent/load.ts';
 import { chooseProfile } from '../intent/profile.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';

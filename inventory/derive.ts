@@ -1,6 +1,4 @@
-import { isPublicCidr } from '../evaluate/exposure/ranges.ts';
-import type { ResolvedIntent } from '../intent/resolve.ts';
-import type { Tier } from '../intent/schema.ts';
+import { isPublicCidr } from './addresses.ts';
 import type {
   Inventory,
   ManagedPrefixList,
@@ -9,7 +7,6 @@ import type {
   Route,
   RouteTable,
   SecurityGroupRule,
-  Subnet,
 } from './types.ts';
 
 /** Pure derived facts over the inventory, with the AWS semantics they rely on. */
@@ -81,21 +78,6 @@ const NAT64_PREFIX = '64:ff9b::/96';
  */
 export const isPublicDestination = (cidr: string): boolean =>
   isPublicCidr(cidr) || cidr.toLowerCase() === NAT64_PREFIX;
-
-/** Subnets of a tier: listed by id, or carrying the tier's tag. */
-export const subnetsOfTier = (inventory: Inventory, tier: Tier): readonly Subnet[] =>
-  inventory.ec2.subnets.filter(
-    (s) =>
-      tier.subnetIds.includes(s.id) || (tier.tag !== undefined && s.tags[tier.tag.key] === tier.tag.value),
-  );
-
-/** VPC ids the intent scopes the audit to: the listed ones, or every non-default VPC. */
-export const vpcsInScope = (inventory: Inventory, intent: ResolvedIntent): ReadonlySet<string> =>
-  new Set(
-    intent.vpcs.length > 0
-      ? intent.vpcs.map((v) => v.id)
-      : inventory.ec2.vpcs.filter((v) => !v.isDefault).map((v) => v.id),
-  );
 
 /** Ids of the CloudFront origin-facing managed prefix list in every region (its id differs per region). */
 export const cloudFrontPrefixListIds = (inventory: Inventory): ReadonlySet<string> =>

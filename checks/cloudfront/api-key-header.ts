@@ -1,3 +1,4 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { label } from '../../inventory/derive.ts';
 import type { ApiKey, CustomOriginHeader, Inventory, RestApi } from '../../inventory/types.ts';
 import { defineCheck, type Violation } from '../define.ts';
@@ -5,7 +6,6 @@ import {
   behaviorsTargeting,
   distributionLabel,
   distributionRef,
-  frontDoors,
   resolvedStage,
   restApiOfOrigin,
 } from './distribution.ts';

@@ -1,3 +1,4 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { label } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 import {
@@ -5,7 +6,6 @@ import {
   behaviorsTargeting,
   distributionLabel,
   distributionRef,
-  frontDoors,
   resolvedPath,
   resolvedStage,
   restApiOfOrigin,

@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
+import { frontDoors } from '../../intent/queries.ts';
 import { loadBalancerHost, normalizeHost } from '../../inventory/derive.ts';
 import type { CloudFrontOrigin, LoadBalancer } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-import { distributionLabel, distributionRef, frontDoors } from './distribution.ts';
+import { distributionLabel, distributionRef } from './distribution.ts';
 
 /**
  * Public DNS names AWS gives load balancers and instances. ALB/CLB: `<name>-<n>.<region>.elb.amazonaws.com`

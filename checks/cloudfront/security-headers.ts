@@ -1,7 +1,8 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { byId } from '../../inventory/derive.ts';
 import type { ResponseHeadersPolicy } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-import { behaviorLabel, distributionLabel, distributionRef, frontDoors } from './distribution.ts';
+import { behaviorLabel, distributionLabel, distributionRef } from './distribution.ts';
 
 /** The four headers seed 001 adds to every response, with how a message names each. */
 const REQUIRED: readonly { readonly name: string; readonly isSet: (p: ResponseHeadersPolicy) => boolean }[] =

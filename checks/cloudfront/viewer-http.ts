@@ -1,5 +1,6 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { defineCheck } from '../define.ts';
-import { behaviorLabel, distributionLabel, distributionRef, frontDoors } from './distribution.ts';
+import { behaviorLabel, distributionLabel, distributionRef } from './distribution.ts';
 
 export const cloudfrontViewerHttp = defineCheck({
   id: 'cloudfront.viewer-http',

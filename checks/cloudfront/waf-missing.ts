@@ -1,5 +1,6 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { defineCheck } from '../define.ts';
-import { distributionLabel, distributionRef, frontDoors } from './distribution.ts';
+import { distributionLabel, distributionRef } from './distribution.ts';
 
 export const cloudfrontWafMissing = defineCheck({
   id: 'cloudfront.waf-missing',

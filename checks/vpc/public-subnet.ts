@@ -1,10 +1,5 @@
-import {
-  defaultRoutesToIgw,
-  effectiveRouteTables,
-  label,
-  refOf,
-  vpcsInScope,
-} from '../../inventory/derive.ts';
+import { vpcsInScope } from '../../intent/queries.ts';
+import { defaultRoutesToIgw, effectiveRouteTables, label, refOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 
 export const vpcPublicSubnet = defineCheck({

@@ -14,21 +14,10 @@
  *   CloudFront. A customer-managed prefix list admits its entries, each as a CIDR source.
  * - Gateway route tables (edge associations redirecting IGW ingress to an appliance) are not followed.
  */
-import { ruleCidrSources } from '../../inventory/derive.ts';
-import type {
-  ManagedPrefixList,
-  NetworkAcl,
-  NetworkAclEntry,
-  Route,
-  RouteTable,
-  SecurityGroup,
-  SecurityGroupRule,
-} from '../../inventory/types.ts';
+
 import {
   ALL_PORTS,
-  type Box,
   EPHEMERAL_PORTS,
-  firstMatch,
   type Interval,
   type IntervalSet,
   IPV6_INTERNET,
@@ -40,8 +29,18 @@ import {
   prefixLength,
   publicPart,
   subtractSet,
-  type Tagged,
-} from './ranges.ts';
+} from '../../inventory/addresses.ts';
+import { ruleCidrSources } from '../../inventory/derive.ts';
+import type {
+  ManagedPrefixList,
+  NetworkAcl,
+  NetworkAclEntry,
+  Route,
+  RouteTable,
+  SecurityGroup,
+  SecurityGroupRule,
+} from '../../inventory/types.ts';
+import { type Box, firstMatch, type Tagged } from './ranges.ts';
 
 export type Proto = 'tcp' | 'udp';
 export const PROTOCOLS: readonly Proto[] = ['tcp', 'udp'];

@@ -18,9 +18,18 @@
  * which stands for its targets (its VPC is the workload side).
  */
 
-import { frontDoors } from '../../checks/cloudfront/distribution.ts';
-import { internetFacingIntended } from '../../checks/elb/intent.ts';
+import { frontDoors, internetFacingIntended, vpcsInScope } from '../../intent/queries.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
+import {
+  ALL_ADDRESSES,
+  ALL_PORTS,
+  formatIpv4,
+  formatPorts,
+  ipv4Cidr,
+  isGlobalIpv6,
+  MAX_IPV4,
+  PUBLIC_IPV4,
+} from '../../inventory/addresses.ts';
 import { methodSignature } from '../../inventory/api-signature.ts';
 import {
   byId,
@@ -31,7 +40,6 @@ import {
   refOf,
   resolveStageVariables,
   stageVariableNames,
-  vpcsInScope,
 } from '../../inventory/derive.ts';
 import type {
   ApiMethod,
@@ -60,20 +68,7 @@ import {
   sgIngress,
   throughAcl,
 } from './network.ts';
-import {
-  ALL_ADDRESSES,
-  ALL_PORTS,
-  type Box,
-  formatIpv4,
-  formatPorts,
-  intersectRegions,
-  ipv4Cidr,
-  isGlobalIpv6,
-  MAX_IPV4,
-  PUBLIC_IPV4,
-  portsOf,
-  type Tagged,
-} from './ranges.ts';
+import { type Box, intersectRegions, portsOf, type Tagged } from './ranges.ts';
 
 // --------------------------------------------------------------------------------------------- Shapes
 

@@ -1,4 +1,4 @@
-import { fingerprintOf } from '../../evaluate/engine.ts';
+import { fingerprintOf } from '../../engine/evaluate.ts';
 import { type Finding, type ResourceRef, SEVERITIES, type Severity } from '../../model/finding.ts';
 import type { Report } from '../../model/report.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../checks/index.ts';
-import { evaluate } from '../../evaluate/engine.ts';
+import { evaluate } from '../../engine/evaluate.ts';
 import { renderPreview } from '../../notify/index.ts';
 import { renderText } from '../../report/text.ts';
 import { NOW } from '../fixtures/evaluate.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXPOSURE_CHECKS } from '../../../checks/exposure/index.ts';
 import { exposureUnintendedEntry } from '../../../checks/exposure/unintended-entry.ts';
-import { evaluate } from '../../../evaluate/engine.ts';
+import { evaluate } from '../../../engine/evaluate.ts';
 import type { Inventory, RestApi } from '../../../inventory/types.ts';
 import { NOW, run } from '../../fixtures/evaluate.ts';
 import {

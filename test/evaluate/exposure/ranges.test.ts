@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { firstMatch, portsOf, subtractBox } from '../../../evaluate/exposure/ranges.ts';
 import {
   ALL_PORTS,
-  firstMatch,
   formatPorts,
   ipv4Cidr,
   isPublicCidr,
   parseIpv4,
-  portsOf,
   publicPart,
-  subtractBox,
-} from '../../../evaluate/exposure/ranges.ts';
+} from '../../../inventory/addresses.ts';
 
 const ip = (s: string) => parseIpv4(s)!;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { baselineToYaml, buildBaseline } from '../../app/baseline.ts';
 import { CHECKS } from '../../checks/index.ts';
-import { evaluate } from '../../evaluate/engine.ts';
-import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
+import { evaluate } from '../../engine/evaluate.ts';
 import { parseIntent } from '../../intent/load.ts';
 import { chooseProfile } from '../../intent/profile.ts';
 import { resolveIntent } from '../../intent/resolve.ts';

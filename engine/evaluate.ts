@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Check, Violation } from '../checks/define.ts';
+import { blindSpotsOf, GLOBAL, isInBlindSpot, withoutRegions } from '../evaluate/unseen.ts';
 import { exceptionCovers, isExpired } from '../intent/exceptions.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import type { Inventory } from '../inventory/types.ts';
@@ -11,7 +12,6 @@ import {
   type SuppressedFinding,
 } from '../model/finding.ts';
 import type { Report, SkippedRegion, UnseenScope } from '../model/report.ts';
-import { blindSpotsOf, GLOBAL, isInBlindSpot, withoutRegions } from './unseen.ts';
 
 export const INCOMPLETE_CHECK_ID = 'audit.incomplete';
 
