@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
-import { deployedTargets, readLambdaConfig } from '../app/config.ts';
+import { readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import {
@@ -14,11 +14,9 @@ import {
   sliceCounts,
 } from '../app/log.ts';
 import type { Report } from '../model/report.ts';
-import { sendAlerts } from '../notify/index.ts';
-import { S3StateStore } from '../notify/state.ts';
 import { InputValidationError } from '../support/errors.ts';
+import { publishAlertsFromLambda } from './alerts.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
-import { functionLocation } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 // Built once per container and reused across invocations (cold start only).
@@ -70,22 +68,15 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     reportCounts,
   );
   if (!event.dryRun) {
-    const { topicArn, state } = await deployedTargets(config, functionLocation(context));
-    await phase(
+    await publishAlertsFromLambda({
       logger,
-      'notify',
-      () =>
-        sendAlerts({
-          report,
-          store: new S3StateStore(s3Client(), state.bucket, state.key),
-          sns,
-          topicArn,
-          now: new Date(),
-          remindAfterHours: config.remindAfterHours,
-          ...(event.checks ? { checksRun: event.checks } : {}),
-        }),
-      (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
-    );
+      config,
+      context,
+      s3: s3Client(),
+      sns,
+      report,
+      ...(event.checks ? { checksRun: event.checks } : {}),
+    });
   }
   return report;
 };
