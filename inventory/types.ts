@@ -494,6 +494,21 @@ export interface Inventory {
   readonly errors: readonly CollectionError[];
 }
 
+/** One region's EC2 section with every list empty (also what a region whose EC2 data failed to normalize holds). */
+export const emptyEc2Inventory = (): Ec2Inventory => ({
+  vpcs: [],
+  subnets: [],
+  routeTables: [],
+  internetGateways: [],
+  egressOnlyInternetGateways: [],
+  natGateways: [],
+  networkAcls: [],
+  securityGroups: [],
+  prefixLists: [],
+  vpcEndpoints: [],
+  networkInterfaces: [],
+});
+
 export const emptyInventory = (
   account: string,
   regions: readonly string[],
@@ -503,19 +518,7 @@ export const emptyInventory = (
   account,
   regions,
   collectedAt,
-  ec2: {
-    vpcs: [],
-    subnets: [],
-    routeTables: [],
-    internetGateways: [],
-    egressOnlyInternetGateways: [],
-    natGateways: [],
-    networkAcls: [],
-    securityGroups: [],
-    prefixLists: [],
-    vpcEndpoints: [],
-    networkInterfaces: [],
-  },
+  ec2: emptyEc2Inventory(),
   elbv2: { loadBalancers: [], listeners: [], targetGroups: [] },
   cloudfront: { distributions: [], vpcOrigins: [], responseHeadersPolicies: [] },
   apigateway: { restApis: [], vpcLinks: [], usagePlans: [], apiKeys: [] },
