@@ -73,7 +73,7 @@ export const internetRoutes = (table: RouteTable): readonly Route[] =>
 const NAT64_PREFIX = '64:ff9b::/96';
 
 /**
- * True for a route destination that covers public address space (evaluate/exposure/ranges.ts
+ * True for a route destination that covers public address space (inventory/addresses.ts
  * isPublicCidr, the one definition), or the NAT64 prefix that translates to the IPv4 internet.
  */
 export const isPublicDestination = (cidr: string): boolean =>

@@ -4,7 +4,7 @@
  * hops compose by intersection and every surviving box still names the route and rules that admitted it.
  *
  * Model limits (stated once, here):
- * - IPv6 is one synthetic source, "the IPv6 internet" (ranges.ts IPV6_INTERNET): a route, ACL entry or SG
+ * - IPv6 is one synthetic source, "the IPv6 internet" (inventory/addresses.ts IPV6_INTERNET): a route, ACL entry or SG
  *   rule either admits it or not, never part of it. Allowing ranges admit it when they overlap global
  *   unicast 2000::/3; blocking ones only when they cover all of it, so the coarseness can only show a path
  *   open, never hide one. An egress-only IGW (`eigw-`) is not an internet gateway and admits nothing.
