@@ -1,9 +1,11 @@
 import { isPublicCidr } from './addresses.ts';
 import type {
+  ApiMethod,
   Inventory,
   ManagedPrefixList,
   NetworkInterface,
   ResourceBase,
+  RestApi,
   Route,
   RouteTable,
   SecurityGroupRule,
@@ -159,6 +161,10 @@ export const resolveStageVariables = (
   if (missing.length > 0) return { missing: [...new Set(missing)] };
   return { value: text.replace(STAGE_VARIABLE, (_, name: string) => variables[name] as string) };
 };
+
+/** Every method of the API with its resource path, in the API's order. */
+export const methodsOf = (api: RestApi): readonly { readonly path: string; readonly method: ApiMethod }[] =>
+  api.resources.flatMap((r) => r.methods.map((method) => ({ path: r.path, method })));
 
 /** DNS names compare case-insensitively; CloudFront may also keep a trailing dot. */
 export const normalizeHost = (domainName: string): string =>

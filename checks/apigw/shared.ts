@@ -25,10 +25,6 @@ export const stageRef = (api: RestApi, stage: ApiStage): ResourceRef => ({
 export const stageLabel = (api: RestApi, stage: ApiStage): string =>
   `${api.apiName} (${api.id}) のステージ ${stage.stageName}`;
 
-/** Every method of the API with its resource path, in the API's order. */
-export const methodsOf = (api: RestApi): readonly { readonly path: string; readonly method: ApiMethod }[] =>
-  api.resources.flatMap((r) => r.methods.map((method) => ({ path: r.path, method })));
-
 /** CORS preflight: browsers send OPTIONS without custom headers, so it cannot carry an API key. */
 export const isCorsPreflight = (method: Pick<ApiMethod, 'httpMethod'>): boolean =>
   method.httpMethod.toUpperCase() === 'OPTIONS';

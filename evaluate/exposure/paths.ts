@@ -36,6 +36,7 @@ import {
   effectiveRouteTables,
   isWorkloadInterface,
   label,
+  methodsOf,
   prefixListLabel,
   refOf,
   resolveStageVariables,
@@ -56,6 +57,7 @@ import type {
   TargetGroup,
 } from '../../inventory/types.ts';
 import type { ResourceRef } from '../../model/finding.ts';
+import { INTERNET_ADDRESSES, OTHER_ACCOUNT, usesIamAuthorization } from '../api-callers.ts';
 import { iamPrincipal, invokeJudge, servedPolicy, verbsOf } from '../api-policy.ts';
 import { conditionValues, parsePolicy } from '../policy.ts';
 import {
@@ -552,10 +554,6 @@ const loadBalancerPaths = (m: Model): ExposurePath[] =>
 
 // -------------------------------------------------------------------------------------- 3. REST APIs
 
-const OTHER_ACCOUNT = '210987654321';
-/** Addresses standing for "anybody on the internet" (documentation ranges and a well-known resolver). */
-const INTERNET_CALLERS = ['198.51.100.23', '203.0.113.77', '8.8.8.8'];
-
 interface ServedMethod {
   readonly httpMethod: string;
   readonly path: string;
@@ -572,7 +570,7 @@ interface ServedMethod {
  * decides whether a key is required and where the integration goes; otherwise the current methods stand in.
  */
 const servedMethods = (api: RestApi, deployed: readonly string[] | undefined): ServedMethod[] => {
-  const current = api.resources.flatMap((r) => r.methods.map((method) => ({ path: r.path, method })));
+  const current = methodsOf(api);
   const fromCurrent = (path: string, method: ApiMethod): ServedMethod => ({
     httpMethod: method.httpMethod,
     path,
@@ -638,13 +636,12 @@ const policyAdmits = (m: Model, api: RestApi, stage: ApiStage, method: ServedMet
     if (!r || !PUBLIC_IPV4.some((p) => p.lo <= r.lo && r.lo <= p.hi)) return [];
     return [formatIpv4(r.hi > r.lo ? r.lo + 1 : r.lo)];
   });
-  const principal =
-    method.authorizationType.toUpperCase() === 'AWS_IAM'
-      ? iamPrincipal(api, OTHER_ACCOUNT)
-      : ({ kind: 'anonymous' } as const);
+  const principal = usesIamAuthorization(method.authorizationType)
+    ? iamPrincipal(api, OTHER_ACCOUNT)
+    : ({ kind: 'anonymous' } as const);
   const target = { stage: stage.stageName, httpMethod: method.httpMethod, path: method.path };
   let unknown: string | undefined;
-  for (const ip of [...INTERNET_CALLERS, ...named]) {
+  for (const ip of [...INTERNET_ADDRESSES, ...named]) {
     const outcome = judge(target, { principal, sourceIp: ip });
     if (outcome.decision === 'allow') {
       // ANY with some verbs denied: name the verbs that still get through.
