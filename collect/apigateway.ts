@@ -21,7 +21,7 @@ import type {
 import { mapLimit } from './concurrency.ts';
 import {
   APIGATEWAY_REQUIRED,
-  deployedMethodSignatures,
+  deployedMethodsOf,
   deployedPolicyOf,
   hasUnreadablePolicy,
   isFaithfulExport,
@@ -183,7 +183,7 @@ export const collectApiGateway = async (
               { name: 'UnexpectedExportFormat' },
             );
           }
-          return { methods: deployedMethodSignatures(document), policy: deployedPolicyOf(document) };
+          return { methods: deployedMethodsOf(document), policy: deployedPolicyOf(document) };
         },
         context,
       );

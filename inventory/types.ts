@@ -349,6 +349,14 @@ export interface ApiResource {
   readonly methods: readonly ApiMethod[];
 }
 
+/** A method as a deployment serves it: the fields a stage's export and the live resources share. */
+export interface DeployedMethod {
+  readonly path: string;
+  readonly httpMethod: string;
+  readonly apiKeyRequired: boolean;
+  readonly integration?: Pick<ApiIntegration, 'type' | 'connectionType' | 'connectionId' | 'uri'>;
+}
+
 export interface ApiStage {
   readonly stageName: string;
   readonly deploymentId: string;
@@ -363,11 +371,11 @@ export interface ApiStage {
    */
   readonly variables?: Readonly<Record<string, string>>;
   /**
-   * Canonical signatures (see inventory/api-signature.ts) of the methods the stage actually serves,
-   * read from the stage's export (GetExport). Compared with the API's current resources to find
-   * undeployed changes; undefined when not collected.
+   * The methods the stage actually serves, read from the stage's export (GetExport), sorted by
+   * signature (inventory/api-methods.ts). Compared with the API's current resources to find undeployed
+   * changes; undefined when not collected.
    */
-  readonly deployedMethods?: readonly string[];
+  readonly deployedMethods?: readonly DeployedMethod[];
   /**
    * The resource policy the stage serves (a REST API's policy takes effect only when deployed), read
    * from the same export as deployedMethods (`x-amazon-apigateway-policy`); undefined when not collected.

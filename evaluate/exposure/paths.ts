@@ -30,7 +30,7 @@ import {
   MAX_IPV4,
   PUBLIC_IPV4,
 } from '../../inventory/addresses.ts';
-import { methodSignature } from '../../inventory/api-signature.ts';
+import { asDeployed, methodSignature } from '../../inventory/api-methods.ts';
 import {
   byId,
   effectiveRouteTables,
@@ -45,6 +45,7 @@ import {
 import type {
   ApiMethod,
   ApiStage,
+  DeployedMethod,
   Inventory,
   Listener,
   LoadBalancer,
@@ -566,10 +567,12 @@ interface ServedMethod {
 
 /**
  * The methods a stage serves. A stage serves its deployment, not the API's current definition: when
- * the stage's export was collected (`deployedMethods`, signatures from inventory/api-signature.ts) it
- * decides whether a key is required and where the integration goes; otherwise the current methods stand in.
+ * the stage's export was collected (`deployedMethods`) it decides whether a key is required and where
+ * the integration goes; otherwise the current methods stand in. A deployed method the current
+ * definition still holds unchanged is read from it (it also knows the authorization type and a VPC
+ * link v2's target); one that changed since keeps the authorization type of its current namesake.
  */
-const servedMethods = (api: RestApi, deployed: readonly string[] | undefined): ServedMethod[] => {
+const servedMethods = (api: RestApi, deployed: readonly DeployedMethod[] | undefined): ServedMethod[] => {
   const current = methodsOf(api);
   const fromCurrent = (path: string, method: ApiMethod): ServedMethod => ({
     httpMethod: method.httpMethod,
@@ -583,24 +586,21 @@ const servedMethods = (api: RestApi, deployed: readonly string[] | undefined): S
       : {}),
   });
   if (!deployed) return current.map((c) => fromCurrent(c.path, c.method));
-  const bySignature = new Map(current.map((c) => [methodSignature(c.path, c.method), c]));
-  return deployed.flatMap((sig): ServedMethod[] => {
-    const same = bySignature.get(sig);
-    if (same) return [fromCurrent(same.path, same.method)];
-    // `GET /data key=false integration=HTTP_PROXY VPC_LINK abc123 http://…`
-    const m = /^(\S+) (\S+) key=(true|false) integration=(?:none|\S+ (\S+) (\S+) .*)$/.exec(sig);
-    if (!m) return [];
-    const sibling = current.find((c) => c.path === m[2] && c.method.httpMethod === m[1]);
-    return [
-      {
-        httpMethod: m[1]!,
-        path: m[2]!,
-        apiKeyRequired: m[3] === 'true',
-        authorizationType: sibling?.method.authorizationType ?? 'NONE',
-        connectionType: m[4] ?? 'NONE',
-        ...(m[5] && m[5] !== '-' ? { connectionId: m[5] } : {}),
-      },
-    ];
+  const unchanged = new Map(current.map((c) => [methodSignature(asDeployed(c.path, c.method)), c]));
+  return deployed.map((method): ServedMethod => {
+    const same = unchanged.get(methodSignature(method));
+    if (same) return fromCurrent(same.path, same.method);
+    const httpMethod = method.httpMethod.toUpperCase();
+    const namesake = current.find((c) => c.path === method.path && c.method.httpMethod === httpMethod);
+    const integration = method.integration;
+    return {
+      httpMethod,
+      path: method.path,
+      apiKeyRequired: method.apiKeyRequired,
+      authorizationType: namesake?.method.authorizationType ?? 'NONE',
+      connectionType: integration ? (integration.connectionType || 'INTERNET').toUpperCase() : 'NONE',
+      ...(integration?.connectionId ? { connectionId: integration.connectionId } : {}),
+    };
   });
 };
 

@@ -404,7 +404,17 @@ describe('exposure.unintended-entry', () => {
         stages: [
           aStage({
             deployedMethods: [
-              `GET /orders key=false integration=HTTP_PROXY VPC_LINK ${W.vpcLinkId} http://legacy-nlb-9a8b7c6d5e4f3a2b.elb.ap-northeast-1.amazonaws.com/orders`,
+              {
+                path: '/orders',
+                httpMethod: 'GET',
+                apiKeyRequired: false,
+                integration: {
+                  type: 'HTTP_PROXY',
+                  connectionType: 'VPC_LINK',
+                  connectionId: W.vpcLinkId,
+                  uri: 'http://legacy-nlb-9a8b7c6d5e4f3a2b.elb.ap-northeast-1.amazonaws.com/orders',
+                },
+              },
             ],
           }),
         ],
