@@ -18,7 +18,7 @@ import { label, partitionOf } from '../../inventory/derive.ts';
 import type { Inventory, RestApi } from '../../inventory/types.ts';
 import type { Severity } from '../../model/finding.ts';
 import { defineCheck, type Violation } from '../define.ts';
-import { isPrivate, restApiRef } from './shared.ts';
+import { isPrivate, listSome, restApiRef } from './shared.ts';
 
 /**
  * Decides whether a private REST API's resource policy admits callers other than the intended VPC
@@ -46,12 +46,6 @@ import { isPrivate, restApiRef } from './shared.ts';
 
 /** A stage name standing for "whatever stage gets deployed" on an API without stages. */
 const ANY_STAGE = 'stage';
-const MAX_LISTED = 5;
-
-const list = (items: readonly string[]): string =>
-  items.length <= MAX_LISTED
-    ? items.join(', ')
-    : `${items.slice(0, MAX_LISTED).join(', ')} ほか ${items.length - MAX_LISTED} 件`;
 
 /** Intended endpoints: the intent's list, or else the endpoints the API itself is associated with. */
 const intendedEndpoints = (intent: ResolvedIntent, api: RestApi): readonly string[] =>
@@ -282,7 +276,7 @@ const describeVerdict = (
         const principals = [...(o?.allowedPrincipals ?? [])];
         const methods = [...(o?.allowedMethods ?? [])];
         // An ANY method or a Deny scoped to some verbs or stages: say which calls get through.
-        const only = methods.length < verdict.methodCount ? `、${list(methods)} のみ` : '';
+        const only = methods.length < verdict.methodCount ? `、${listSome(methods)} のみ` : '';
         return `${l.label}（${principals.join('・')}${only}）`;
       });
       const statements = new Map<number, PolicyStatement>();

@@ -42,3 +42,11 @@ export const isFrontedByCloudFront = (inventory: Inventory, api: RestApi): boole
     }),
   );
 };
+
+const MAX_LISTED = 5;
+
+/** Up to five items for a message, then how many more: 'GET /a, GET /b ほか 3 件'. */
+export const listSome = (items: readonly string[]): string =>
+  items.length <= MAX_LISTED
+    ? items.join(', ')
+    : `${items.slice(0, MAX_LISTED).join(', ')} ほか ${items.length - MAX_LISTED} 件`;

@@ -1,14 +1,8 @@
 import { bySignature, currentDefinition, methodKey, methodSignature } from '../../inventory/api-methods.ts';
 import { defineCheck } from '../define.ts';
-import { stageLabel, stageRef } from './shared.ts';
+import { listSome, stageLabel, stageRef } from './shared.ts';
 
-const MAX_LISTED = 5;
-const list = (items: readonly string[]): string =>
-  items.length <= MAX_LISTED
-    ? items.join(', ')
-    : `${items.slice(0, MAX_LISTED).join(', ')} ほか ${items.length - MAX_LISTED} 件`;
-
-const show = (items: readonly string[]): string => (items.length > 0 ? list(items) : 'なし');
+const show = (items: readonly string[]): string => (items.length > 0 ? listSome(items) : 'なし');
 
 /**
  * API Gateway serves a stage from a frozen deployment: changes to resources, methods or integrations
@@ -48,9 +42,9 @@ export const apigwStaleDeployment = defineCheck({
         const added = [...new Set(onlyCurrent.map(methodKey))].filter((k) => !deployedKeys.has(k));
         const removed = [...new Set(onlyDeployed.map(methodKey))].filter((k) => !currentKeys.has(k));
         const parts = [
-          ...(added.length > 0 ? [`未デプロイの追加 ${list(added)}`] : []),
-          ...(changed.length > 0 ? [`未デプロイの変更 ${list(changed)}`] : []),
-          ...(removed.length > 0 ? [`削除済みなのに公開中 ${list(removed)}`] : []),
+          ...(added.length > 0 ? [`未デプロイの追加 ${listSome(added)}`] : []),
+          ...(changed.length > 0 ? [`未デプロイの変更 ${listSome(changed)}`] : []),
+          ...(removed.length > 0 ? [`削除済みなのに公開中 ${listSome(removed)}`] : []),
         ];
         return [
           {

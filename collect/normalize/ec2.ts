@@ -500,19 +500,3 @@ export const normalizeEc2 = (raw: Ec2Raw, region: string): Ec2Inventory => {
     networkInterfaces: raw.networkInterfaces.map((n) => normalizeNetworkInterface(n, region)),
   };
 };
-
-/** An Ec2Raw with every list empty, for callers that fill in only the responses they have. */
-export const emptyEc2Raw = (): Ec2Raw => ({
-  vpcs: [],
-  subnets: [],
-  routeTables: [],
-  internetGateways: [],
-  egressOnlyInternetGateways: [],
-  natGateways: [],
-  networkAcls: [],
-  securityGroups: [],
-  securityGroupRules: [],
-  prefixLists: [],
-  vpcEndpoints: [],
-  networkInterfaces: [],
-});

@@ -5,7 +5,6 @@ import type {
 import { describe, expect, it } from 'vitest';
 import {
   type Ec2Raw,
-  emptyEc2Raw,
   normalizeEc2,
   normalizeNatGateway,
   normalizeNetworkInterface,
@@ -27,6 +26,7 @@ import {
   EIGW_ID,
   EXECUTE_API_ENDPOINT,
   ec2AccountRaw,
+  emptyEc2Raw,
   IGW_ID,
   INGRESS_SUBNET_A,
   MAIN_RTB,
