@@ -16,7 +16,8 @@ import {
 } from '../app/audit.ts';
 import { baselineToYaml, buildBaseline } from '../app/baseline.ts';
 import { remindAfterHours, requireEnv } from '../app/config.ts';
-import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
+import { exposureModel } from '../evaluate/exposure/paths.ts';
+import type { ExposureModel } from '../evaluate/exposure/types.ts';
 import { defaultIntent, loadIntentFile } from '../intent/load.ts';
 import { chooseProfile } from '../intent/profile.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';

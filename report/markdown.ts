@@ -3,7 +3,7 @@ import {
   entryToWorkload,
   type Hop,
   type IntendedDoor,
-} from '../evaluate/exposure/paths.ts';
+} from '../evaluate/exposure/types.ts';
 import { label } from '../inventory/derive.ts';
 import { type Finding, SEVERITIES, type Severity } from '../model/finding.ts';
 import type { Report } from '../model/report.ts';
