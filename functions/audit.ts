@@ -50,6 +50,15 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       },
     ]);
   }
+  // Auditing only regions declared denied would audit nothing regional and look clean (the CLI refuses it too).
+  if (regions !== 'all' && regions.every((r) => intent.deniedRegions.includes(r))) {
+    throw new InputValidationError('configuration', [
+      {
+        path: 'regions',
+        message: `every region to audit is declared denied in the intent's deniedRegions: ${regions.join(', ')}`,
+      },
+    ]);
+  }
   // Stop collecting while there is still time to evaluate and publish what was collected.
   const inventory = await phase(
     logger,

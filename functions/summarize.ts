@@ -1,11 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { selectIntent } from '../app/accounts.ts';
 import { auditInventory } from '../app/audit.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import {
   accountInventories,
+  intentOfAccount,
   type PlanOutput,
   readFanOutConfig,
   readItems,
@@ -15,7 +15,6 @@ import {
 import { loadIntentFrom } from '../app/intent-source.ts';
 import { createLogger, phase, reportCounts } from '../app/log.ts';
 import { mergeReports } from '../app/merge.ts';
-import { defaultIntent } from '../intent/load.ts';
 import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
@@ -52,10 +51,9 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
   logger.appendKeys({ runId: plan.runId });
   const items = await readItems(s3, plan);
   const intents = await Promise.all(fanOut.intentLocations.map((l) => loadIntentFrom(l, () => s3)));
-  const fallback = intents.find((i) => !i.appliesTo) ?? defaultIntent();
   const reports: Report[] = [];
   for await (const { account, inventory } of accountInventories(s3, items)) {
-    const intent = (account ? selectIntent(intents, account) : undefined) ?? fallback;
+    const intent = intentOfAccount(intents, account);
     reports.push(
       auditInventory(inventory, intent, {
         startedAt,
