@@ -12,6 +12,7 @@ import {
   auditInventory,
   bootstrapRegion,
   collectLive,
+  deniedRegionsOf,
   failsThreshold,
   resolveRegions,
 } from '../app/audit.ts';
@@ -62,6 +63,8 @@ interface SourceOptions {
   snapshot?: string;
   demo?: boolean;
   region: string[];
+  /** `--skip-region` (audit, render): regions denied by design, besides the intent's deniedRegions. */
+  skipRegion?: string[];
 }
 
 const loadIntent = (o: SourceOptions): Promise<ResolvedIntent> =>
@@ -83,8 +86,24 @@ const loadInventory = async (o: SourceOptions, intent: ResolvedIntent): Promise<
       },
     ]);
   }
-  return collectLive(regions);
+  const denied = deniedRegionsOf(intent, o.skipRegion);
+  // Auditing only regions declared denied would audit nothing and look clean.
+  if (regions.every((r) => denied.includes(r))) {
+    throw usage(
+      '--region',
+      `every region to audit is declared denied (deniedRegions / --skip-region): ${regions.join(', ')}`,
+    );
+  }
+  return collectLive(regions, { skipRegions: denied });
 };
+
+/** `--skip-region`: repeatable region names; it wins over `--region`, and the report lists it. */
+const skipRegionOption = (cmd: Command) =>
+  cmd.option(
+    '--skip-region <region>',
+    'region denied by design (e.g. by an SCP): not audited and not incomplete (repeatable)',
+    collectRegion,
+  );
 
 /** Where the CLI writes; tests capture it. */
 export interface Io {
@@ -105,11 +124,13 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .option('--region <region>', 'region to audit (repeatable)', collectRegion, []);
 
   sourceOptions(
-    program
-      .command('audit')
-      .description('audit the account (or a snapshot) and print the findings')
-      .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
-      .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
+    skipRegionOption(
+      program
+        .command('audit')
+        .description('audit the account (or a snapshot) and print the findings')
+        .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
+        .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
+    ),
   )
     .addOption(
       new Option('--format <format>', 'output format (ocsf: OCSF 1.6.0 Detection Findings, JSON lines)')
@@ -157,7 +178,10 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       const startedAt = new Date();
       const intent = await loadIntent(o);
       const inventory = await loadInventory(o, intent);
-      const report = auditInventory(inventory, intent, { startedAt });
+      const report = auditInventory(inventory, intent, {
+        startedAt,
+        ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
+      });
       io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
       await deliverFromCli(report, o, io);
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
@@ -201,16 +225,20 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
   });
 
   sourceOptions(
-    program
-      .command('render')
-      .description('print the alert that would be sent for an audit (preview; nothing is published)')
-      .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
-      .option('--demo', 'render the alert for the embedded demo snapshot'),
+    skipRegionOption(
+      program
+        .command('render')
+        .description('print the alert that would be sent for an audit (preview; nothing is published)')
+        .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
+        .option('--demo', 'render the alert for the embedded demo snapshot'),
+    ),
   )
     .addOption(new Option('--format <format>', 'alert form').choices(['slack', 'email']).default('slack'))
     .action(async (o: SourceOptions & { format: 'slack' | 'email' }) => {
       const intent = await loadIntent(o);
-      const report = auditInventory(await loadInventory(o, intent), intent);
+      const report = auditInventory(await loadInventory(o, intent), intent, {
+        ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
+      });
       io.out(renderPreview(report, o.format));
       setExit(EXIT.clean);
     });
@@ -275,6 +303,7 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
     ...(role ? { role } : {}),
     regions,
     intents,
+    ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
   });
   // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
   io.out(renderReport(report, o.format));

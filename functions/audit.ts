@@ -53,7 +53,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
   const inventory = await phase(
     logger,
     'collect',
-    () => collectLive(regions, deadlineOption(context)),
+    () => collectLive(regions, { ...deadlineOption(context), skipRegions: intent.deniedRegions }),
     inventoryCounts,
   );
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });
