@@ -2,8 +2,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
-import { deployedTargets, readLambdaConfig } from '../app/config.ts';
+import { readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
+import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import {
   createLogger,
@@ -14,8 +15,6 @@ import {
   sliceCounts,
 } from '../app/log.ts';
 import { InputValidationError } from '../errors.ts';
-import { sendAlerts } from '../notify/index.ts';
-import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
 import { functionLocation } from './location.ts';
@@ -79,22 +78,15 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     reportCounts,
   );
   if (!event.dryRun) {
-    const { topicArn, state } = await deployedTargets(config, functionLocation(context));
-    await phase(
+    await deliverReport({
+      report,
+      config,
+      locate: functionLocation(context),
+      s3: s3Client(),
+      sns,
       logger,
-      'notify',
-      () =>
-        sendAlerts({
-          report,
-          store: new S3StateStore(s3Client(), state.bucket, state.key),
-          sns,
-          topicArn,
-          now: new Date(),
-          remindAfterHours: config.remindAfterHours,
-          ...(event.checks ? { checksRun: event.checks } : {}),
-        }),
-      (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
-    );
+      ...(event.checks ? { checksRun: event.checks } : {}),
+    });
   }
   return report;
 };

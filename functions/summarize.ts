@@ -2,7 +2,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { auditInventory } from '../app/audit.ts';
-import { deployedTargets, readLambdaConfig } from '../app/config.ts';
+import { readLambdaConfig } from '../app/config.ts';
+import { deliverReport } from '../app/deliver.ts';
 import {
   accountInventories,
   intentOfAccount,
@@ -13,10 +14,8 @@ import {
   writeJson,
 } from '../app/fanout.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
-import { createLogger, phase, reportCounts } from '../app/log.ts';
+import { createLogger, reportCounts } from '../app/log.ts';
 import { mergeReports } from '../app/merge.ts';
-import { sendAlerts } from '../notify/index.ts';
-import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { summarizeEventSchema } from './fanout-events.ts';
 import { functionLocation } from './location.ts';
@@ -71,22 +70,15 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
   const key = reportKey(plan.runId);
   await writeJson(s3, plan.bucket, key, report);
   if (!plan.dryRun) {
-    const { topicArn, state } = await deployedTargets(lambdaConfig, functionLocation(context));
-    await phase(
+    await deliverReport({
+      report,
+      config: lambdaConfig,
+      locate: functionLocation(context),
+      s3,
+      sns,
       logger,
-      'notify',
-      () =>
-        sendAlerts({
-          report,
-          store: new S3StateStore(s3, state.bucket, state.key),
-          sns,
-          topicArn,
-          now: new Date(),
-          remindAfterHours: lambdaConfig.remindAfterHours,
-          ...(plan.checks ? { checksRun: plan.checks } : {}),
-        }),
-      (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
-    );
+      ...(plan.checks ? { checksRun: plan.checks } : {}),
+    });
   }
   return {
     runId: plan.runId,
