@@ -1,7 +1,9 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
 import { explicitAccounts, organizationAccounts, roleOptions, selectionNeeds } from '../app/accounts.ts';
@@ -27,6 +29,11 @@ import type { Inventory } from '../inventory/types.ts';
 import { SEVERITIES, type Severity } from '../model/finding.ts';
 import type { Report } from '../model/report.ts';
 import { FileStateStore, renderPreview, sendAlerts } from '../notify/index.ts';
+import {
+  DEFAULT_SECURITY_HUB_STATE_PATH,
+  defaultProductArn,
+  syncSecurityHub,
+} from '../notify/securityhub.ts';
 import { DEFAULT_STATE_PATH } from '../notify/state.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderOcsf } from '../report/ocsf.ts';
@@ -143,6 +150,15 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     .option('--publish', 'send the alerts to the SNS topic in ALERT_TOPIC_ARN')
     .option('--state <file>', 'alert state file used with --publish', DEFAULT_STATE_PATH)
     .option(
+      '--security-hub',
+      "import the findings into Security Hub (the account's default product in AWS_REGION), archive resolved ones",
+    )
+    .option(
+      '--security-hub-state <file>',
+      'record of what --security-hub imported',
+      DEFAULT_SECURITY_HUB_STATE_PATH,
+    )
+    .option(
       '--account <id...>',
       'audit these accounts through --role-name (one report for all)',
       collectValid(accountIdSchema),
@@ -169,7 +185,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
       });
       io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
-      if (o.publish) await publishFromCli(report, o.state, io);
+      await deliverFromCli(report, o, io);
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
     });
 
@@ -239,6 +255,8 @@ interface AuditOptions extends SourceOptions {
   failOn: Severity | 'none';
   publish?: boolean;
   state: string;
+  securityHub?: boolean;
+  securityHubState: string;
   account?: string[];
   org?: boolean;
   orgOu?: string[];
@@ -291,7 +309,7 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
   });
   // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
   io.out(renderReport(report, o.format));
-  if (o.publish) await publishFromCli(report, o.state, io);
+  await deliverFromCli(report, o, io);
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
@@ -318,6 +336,62 @@ const publishFromCli = async (report: Report, statePath: string, io: Io): Promis
     remindAfterHours: remindAfterHours(),
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
+};
+
+const securityHubRegion = (): string => {
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw usage('--security-hub', 'needs AWS_REGION: the region whose Security Hub receives the findings');
+  }
+  return region;
+};
+
+/**
+ * `--security-hub`: the findings into Security Hub under the default product of the caller's account
+ * in AWS_REGION (account and partition from sts:GetCallerIdentity), the record in a local file.
+ */
+const importFromCli = async (report: Report, statePath: string, io: Io): Promise<void> => {
+  const region = securityHubRegion();
+  const identity = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+  const partition = identity.Arn?.split(':')[1];
+  if (!partition || !identity.Account) throw new Error('sts:GetCallerIdentity returned no Account or Arn');
+  const productArn = defaultProductArn({ partition, region, account: identity.Account });
+  const result = await syncSecurityHub({
+    report,
+    store: new FileStateStore(statePath),
+    client: new SecurityHubClient({ region }),
+    productArn,
+    now: new Date(),
+  });
+  io.err(`Security Hub: ${result.active} finding(s) imported, ${result.archived} archived (${productArn})\n`);
+};
+
+/**
+ * The sinks asked for, each tried even when the other fails (one must not hold back the other's
+ * alerts); any failure then fails the run, naming every sink that failed.
+ */
+const deliverFromCli = async (report: Report, o: AuditOptions, io: Io): Promise<void> => {
+  // Configuration first, so a missing variable sends nothing anywhere.
+  if (o.publish) requireEnv('ALERT_TOPIC_ARN');
+  if (o.securityHub) securityHubRegion();
+  const sinks = [
+    ...(o.publish ? [{ name: 'SNS', run: () => publishFromCli(report, o.state, io) }] : []),
+    ...(o.securityHub
+      ? [{ name: 'Security Hub', run: () => importFromCli(report, o.securityHubState, io) }]
+      : []),
+  ];
+  const failures: string[] = [];
+  let first: unknown;
+  for (const sink of sinks) {
+    try {
+      await sink.run();
+    } catch (error) {
+      if (error instanceof InputValidationError) throw error;
+      first ??= error;
+      failures.push(`${sink.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (failures.length > 0) throw new Error(failures.join('\n'), { cause: first });
 };
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can drive it). */

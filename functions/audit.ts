@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
 import { readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
+import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import {
   createLogger,
@@ -15,8 +16,8 @@ import {
 } from '../app/log.ts';
 import type { Report } from '../model/report.ts';
 import { InputValidationError } from '../support/errors.ts';
-import { publishAlertsFromLambda } from './alerts.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
+import { functionLocation } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 // Built once per container and reused across invocations (cold start only).
@@ -48,6 +49,15 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       },
     ]);
   }
+  // Auditing only regions declared denied would audit nothing regional and look clean (the CLI refuses it too).
+  if (regions !== 'all' && regions.every((r) => intent.deniedRegions.includes(r))) {
+    throw new InputValidationError('configuration', [
+      {
+        path: 'regions',
+        message: `every region to audit is declared denied in the intent's deniedRegions: ${regions.join(', ')}`,
+      },
+    ]);
+  }
   // Stop collecting while there is still time to evaluate and publish what was collected.
   const inventory = await phase(
     logger,
@@ -68,13 +78,13 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     reportCounts,
   );
   if (!event.dryRun) {
-    await publishAlertsFromLambda({
-      logger,
+    await deliverReport({
+      report,
       config,
-      context,
+      locate: functionLocation(context),
       s3: s3Client(),
       sns,
-      report,
+      logger,
       ...(event.checks ? { checksRun: event.checks } : {}),
     });
   }

@@ -1,11 +1,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { selectIntent } from '../app/accounts.ts';
 import { auditInventory } from '../app/audit.ts';
 import { readLambdaConfig } from '../app/config.ts';
+import { deliverReport } from '../app/deliver.ts';
 import {
   accountInventories,
+  intentOfAccount,
   type PlanOutput,
   readFanOutConfig,
   readItems,
@@ -15,10 +16,9 @@ import {
 import { loadIntentFrom } from '../app/intent-source.ts';
 import { createLogger, reportCounts } from '../app/log.ts';
 import { mergeReports } from '../app/merge.ts';
-import { defaultIntent } from '../intent/load.ts';
 import type { Report } from '../model/report.ts';
-import { publishAlertsFromLambda } from './alerts.ts';
 import { summarizeEventSchema } from './fanout-events.ts';
+import { functionLocation } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 const logger = createLogger('summarize');
@@ -50,10 +50,9 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
   logger.appendKeys({ runId: plan.runId });
   const items = await readItems(s3, plan);
   const intents = await Promise.all(fanOut.intentLocations.map((l) => loadIntentFrom(l, () => s3)));
-  const fallback = intents.find((i) => !i.appliesTo) ?? defaultIntent();
   const reports: Report[] = [];
   for await (const { account, inventory } of accountInventories(s3, items)) {
-    const intent = (account ? selectIntent(intents, account) : undefined) ?? fallback;
+    const intent = intentOfAccount(intents, account);
     reports.push(
       auditInventory(inventory, intent, {
         startedAt,
@@ -71,13 +70,13 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
   const key = reportKey(plan.runId);
   await writeJson(s3, plan.bucket, key, report);
   if (!plan.dryRun) {
-    await publishAlertsFromLambda({
-      logger,
+    await deliverReport({
+      report,
       config: lambdaConfig,
-      context,
+      locate: functionLocation(context),
       s3,
       sns,
-      report,
+      logger,
       ...(plan.checks ? { checksRun: plan.checks } : {}),
     });
   }
