@@ -30,6 +30,7 @@ import {
   label,
   partitionOf,
   refOf,
+  type VpcScope,
   vpcsInScope,
 } from '../../inventory/derive.ts';
 import type {
@@ -210,7 +211,7 @@ interface SubnetReach {
 class Model {
   readonly inventory: Inventory;
   readonly intent: ResolvedIntent;
-  readonly inScope: ReadonlySet<string>;
+  readonly inScope: VpcScope;
   readonly subnets;
   readonly tables: ReadonlyMap<string, RouteTable>;
   readonly aclBySubnet = new Map<string, NetworkAcl>();
