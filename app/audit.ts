@@ -29,13 +29,14 @@ export const collectLive = (
 export const auditInventory = (
   inventory: Inventory,
   intent: ResolvedIntent,
-  options: { startedAt?: Date; now?: Date; onlyChecks?: readonly string[] } = {},
+  options: { startedAt?: Date; now?: Date; onlyChecks?: readonly string[]; accountName?: string } = {},
 ): Report =>
   evaluate({
     inventory,
     intent,
     checks: CHECKS,
     now: options.now ?? new Date(),
+    ...(options.accountName ? { accountName: options.accountName } : {}),
     ...(options.startedAt ? { startedAt: options.startedAt } : {}),
     ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
   });
@@ -182,6 +183,7 @@ export const auditAccounts = async (
     const intent = (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback;
     return auditInventory(inventory, intent, {
       startedAt,
+      ...(account?.name ? { accountName: account.name } : {}),
       ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
     });
   });

@@ -13,7 +13,7 @@ import {
   failsThreshold,
   resolveRegions,
 } from '../app/audit.ts';
-import { remindAfterHours, requireEnv } from '../app/config.ts';
+import { consoleSignIn, remindAfterHours, requireEnv } from '../app/config.ts';
 import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
 import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
@@ -188,7 +188,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     .action(async (o: SourceOptions & { format: 'slack' | 'email' }) => {
       const intent = await loadIntent(o);
       const report = auditInventory(await loadInventory(o, intent), intent);
-      io.out(renderPreview(report, o.format));
+      io.out(renderPreview(report, o.format, consoleSignIn()));
       setExit(EXIT.clean);
     });
 
@@ -268,6 +268,7 @@ const renderReport = (report: Report, format: string, exposure?: () => ExposureM
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
 const publishFromCli = async (report: Report, statePath: string, io: Io): Promise<void> => {
   const topicArn = requireEnv('ALERT_TOPIC_ARN');
+  const signIn = consoleSignIn();
   const result = await sendAlerts({
     report,
     store: new FileStateStore(statePath),
@@ -275,6 +276,7 @@ const publishFromCli = async (report: Report, statePath: string, io: Io): Promis
     topicArn,
     now: new Date(),
     remindAfterHours: remindAfterHours(),
+    ...(signIn ? { consoleSignIn: signIn } : {}),
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
 };

@@ -3,8 +3,15 @@ import type { Check, ResourceRef, Violation } from '../checks/define.ts';
 import { exceptionCovers, isExpired } from '../intent/exceptions.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import type { Severity } from '../intent/schema.ts';
+import { excludedVpcs } from '../inventory/derive.ts';
 import type { Inventory, SliceName } from '../inventory/types.ts';
-import { type Finding, type Report, SEVERITY_ORDER, type SuppressedFinding } from '../report/types.ts';
+import {
+  type AccountRef,
+  type Finding,
+  type Report,
+  SEVERITY_ORDER,
+  type SuppressedFinding,
+} from '../report/types.ts';
 
 export const INCOMPLETE_CHECK_ID = 'audit.incomplete';
 
@@ -16,6 +23,8 @@ export interface EvaluateOptions {
   readonly startedAt?: Date;
   /** Run only these check ids (on-demand invoke); audit.* checks always run. */
   readonly onlyChecks?: readonly string[];
+  /** The account's name (Organizations), shown beside its id on every finding. */
+  readonly accountName?: string;
 }
 
 export const fingerprintOf = (checkId: string, resource: ResourceRef, fact: string): string =>
@@ -24,10 +33,11 @@ export const fingerprintOf = (checkId: string, resource: ResourceRef, fact: stri
     .digest('hex')
     .slice(0, 20);
 
-const toFinding = (check: Check, v: Violation, severity: Severity): Finding => ({
+const toFinding = (check: Check, v: Violation, severity: Severity, account: AccountRef): Finding => ({
   checkId: check.id,
   severity,
   resource: v.resource,
+  account,
   title: check.title,
   message: v.message,
   ...(v.expected !== undefined ? { expected: v.expected } : {}),
@@ -52,6 +62,10 @@ const bySeverityThenId = (a: Finding, b: Finding): number =>
  */
 export const evaluate = (options: EvaluateOptions): Report => {
   const { inventory, intent, now } = options;
+  const account: AccountRef = {
+    id: inventory.account,
+    ...(options.accountName ? { name: options.accountName } : {}),
+  };
   const failedSlices = new Set<SliceName>(inventory.errors.flatMap((e) => e.slices));
   const incompleteCheck = options.checks.find((c) => c.id === INCOMPLETE_CHECK_ID);
   const selected = options.checks.filter(
@@ -71,7 +85,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
       for (const v of check.evaluate({ inventory, intent, now, checks: options.checks })) {
         // The intent's `severity:` entry is the user's explicit word and wins over everything; a
         // violation's own severity (e.g. critical for SSH open to the world) refines only the default.
-        raw.push(toFinding(check, v, intent.severity[check.id] ?? v.severity ?? check.severity));
+        raw.push(toFinding(check, v, intent.severity[check.id] ?? v.severity ?? check.severity, account));
       }
     } catch (error) {
       if (!incompleteCheck) throw error;
@@ -85,6 +99,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
             fact: `check-threw:${check.id}`,
           },
           intent.severity[INCOMPLETE_CHECK_ID] ?? incompleteCheck.severity,
+          account,
         ),
       );
     }
@@ -115,6 +130,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
   ) as Record<Severity, number>;
   return {
     account: inventory.account,
+    accounts: [account],
     regions: inventory.regions,
     profile: intent.profile,
     startedAt: (options.startedAt ?? now).toISOString(),
@@ -130,6 +146,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
     findings,
     suppressed,
     skippedChecks,
+    excludedVpcs: excludedVpcs(inventory, intent).map((e) => ({ account: inventory.account, ...e })),
     summary: { checksRun: selected.length - skippedChecks.length, bySeverity },
   };
 };

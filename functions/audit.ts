@@ -82,6 +82,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
           now: new Date(),
           remindAfterHours: config.remindAfterHours,
           ...(event.checks ? { checksRun: event.checks } : {}),
+          ...(config.consoleSignIn ? { consoleSignIn: config.consoleSignIn } : {}),
         }),
       (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
     );

@@ -18,6 +18,7 @@ import { mergeReports } from '../app/merge.ts';
 import { defaultIntent } from '../intent/load.ts';
 import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
+import { accountsLabel } from '../report/labels.ts';
 import type { Report } from '../report/types.ts';
 import { summarizeEventSchema } from './fanout-events.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
@@ -58,6 +59,7 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
     reports.push(
       auditInventory(inventory, intent, {
         startedAt,
+        ...(account?.name ? { accountName: account.name } : {}),
         ...(plan.checks ? { onlyChecks: plan.checks } : {}),
       }),
     );
@@ -84,6 +86,7 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
           topicArn,
           now: new Date(),
           remindAfterHours: lambdaConfig.remindAfterHours,
+          ...(lambdaConfig.consoleSignIn ? { consoleSignIn: lambdaConfig.consoleSignIn } : {}),
           ...(plan.checks ? { checksRun: plan.checks } : {}),
         }),
       (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
@@ -91,7 +94,7 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
   }
   return {
     runId: plan.runId,
-    account: report.account,
+    account: accountsLabel(report),
     accounts: reports.length,
     complete: report.complete,
     findings: report.findings.length,

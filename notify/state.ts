@@ -19,6 +19,9 @@ const alertStateEntrySchema = z.strictObject({
   resourceId: z.string(),
   resourceName: z.string().optional(),
   region: z.string(),
+  /** The finding's account, so a recovery in a multi-account run names it (absent in older states). */
+  accountId: z.string().optional(),
+  accountName: z.string().optional(),
   title: z.string().optional(),
   firstSeen: z.iso.datetime(),
   lastAlerted: z.iso.datetime(),
@@ -74,6 +77,8 @@ const entryOf = (finding: Finding, firstSeen: string, lastAlerted: string): Aler
   resourceId: finding.resource.id,
   ...(finding.resource.name !== undefined ? { resourceName: finding.resource.name } : {}),
   region: finding.resource.region,
+  accountId: finding.account.id,
+  ...(finding.account.name !== undefined ? { accountName: finding.account.name } : {}),
   title: finding.title,
   firstSeen,
   lastAlerted,

@@ -1,11 +1,19 @@
 import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 
+/** An AWS account as a person recognises it: its id and, where Organizations gives one, its name. */
+export interface AccountRef {
+  readonly id: string;
+  readonly name?: string;
+}
+
 /** One finding of the report (contract: ../shared/CHECKS.md "Report contract"). */
 export interface Finding {
   readonly checkId: string;
   readonly severity: Severity;
   readonly resource: ResourceRef;
+  /** The account the resource lives in; every finding carries it, in single-account runs too. */
+  readonly account: AccountRef;
   /** Japanese. */
   readonly title: string;
   /** Japanese. */
@@ -35,8 +43,23 @@ export interface ReportError {
   readonly message: string;
 }
 
-export interface Report {
+/** A VPC the intent's `excludeVpcs` left out of the audit, and why. */
+export interface ExcludedVpcRef {
   readonly account: string;
+  readonly id: string;
+  /** Absent when the intent names a VPC id the account no longer has. */
+  readonly region?: string;
+  readonly reason: string;
+}
+
+export interface Report {
+  /**
+   * The account id when the report covers one account; absent from a multi-account report, whose
+   * accounts are listed in `accounts` and named on each finding.
+   */
+  readonly account?: string;
+  /** Every account audited, in id order (one entry for a single-account report). */
+  readonly accounts: readonly AccountRef[];
   readonly regions: readonly string[];
   readonly profile: string;
   readonly startedAt: string;
@@ -47,6 +70,8 @@ export interface Report {
   readonly suppressed: readonly SuppressedFinding[];
   /** Checks not run because data they need could not be collected. */
   readonly skippedChecks: readonly string[];
+  /** VPCs left out of the audit by the intent (every other VPC, default ones included, was audited). */
+  readonly excludedVpcs: readonly ExcludedVpcRef[];
   readonly summary: {
     readonly checksRun: number;
     readonly bySeverity: Readonly<Record<Severity, number>>;

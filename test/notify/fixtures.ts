@@ -26,6 +26,7 @@ export const aFinding = (
       region: REGION,
       name: 'prod-web-a',
     },
+    account: { id: ACCOUNT },
     title:
       'サブネットがインターネットゲートウェイへのデフォルトルートを持っています（パブリックサブネット化）',
     message:
@@ -145,6 +146,7 @@ export const incompleteFinding = aFinding({
 /** A report around the given findings, with the summary the engine would compute. */
 export const aReport = (findings: readonly Finding[], overrides: Partial<Report> = {}): Report => ({
   account: ACCOUNT,
+  accounts: [{ id: ACCOUNT }],
   regions: [REGION],
   profile: 'private-backend',
   startedAt: new Date(NOW.getTime() - 42_000).toISOString(),
@@ -154,6 +156,7 @@ export const aReport = (findings: readonly Finding[], overrides: Partial<Report>
   findings,
   suppressed: [],
   skippedChecks: [],
+  excludedVpcs: [],
   summary: {
     checksRun: 34,
     bySeverity: Object.fromEntries(

@@ -64,6 +64,7 @@ describe('diffAgainstState', () => {
           resourceId: criticalFinding.resource.id,
           resourceName: 'prod-alb',
           region: 'ap-northeast-1',
+          accountId: '123456789012',
           title: criticalFinding.title,
           firstSeen: NOW.toISOString(),
           lastAlerted: NOW.toISOString(),
