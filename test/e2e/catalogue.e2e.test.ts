@@ -225,7 +225,9 @@ describe('the check catalogue against moto, one drift at a time', () => {
   it('audits the hardened account clean: the baseline drew the closed DB tier and the SG chain', async () => {
     const { account, intentPath } = await cleanAccount();
     const intent = parse(await readFile(intentPath, 'utf8')) as IntentInput;
-    expect(intent.vpcs?.[0]?.tiers?.find((t) => t.name === 'db')?.closed).toBe(true);
+    // moto's default VPC is recorded beside the account's own VPC (every VPC is audited).
+    const own = intent.vpcs?.find((v) => v.id === account.vpcId);
+    expect(own?.tiers?.find((t) => t.name === 'db')?.closed).toBe(true);
     expect(intent.securityGroups?.chain?.map((l) => l.groupId)).toEqual([
       account.albSgId,
       account.ecsSgId,
@@ -299,8 +301,8 @@ describe('the check catalogue against moto, one drift at a time', () => {
   });
 
   it('vpc.cidr: the intent names another CIDR than the VPC has', async () => {
-    const { account, intentPath } = await cleanAccount((intent) => {
-      intent.vpcs![0]!.cidr = '10.1.0.0/16';
+    const { account, intentPath } = await cleanAccount((intent, built) => {
+      intent.vpcs!.find((v) => v.id === built.vpcId)!.cidr = '10.1.0.0/16';
     });
     await expectFindings(intentPath, { 'vpc.cidr': [account.vpcId] });
   });
