@@ -1,4 +1,11 @@
-import { label, refOf, unusedDefaultVpcIds, vpcsInScope } from '../../inventory/derive.ts';
+import {
+  defaultRoutesToIgw,
+  effectiveRouteTables,
+  label,
+  refOf,
+  unusedDefaultVpcIds,
+  vpcsInScope,
+} from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 
 /**
@@ -24,16 +31,29 @@ export const vpcDefaultVpc = defineCheck({
   evaluate: ({ inventory, intent }) => {
     const inScope = vpcsInScope(inventory, intent);
     const unused = unusedDefaultVpcIds(inventory);
+    const tables = effectiveRouteTables(inventory);
     return inventory.ec2.vpcs
       .filter((vpc) => unused.has(vpc.id) && inScope.has(vpc.id))
       .map((vpc) => {
         const subnets = inventory.ec2.subnets.filter((s) => s.vpcId === vpc.id && s.region === vpc.region);
+        // What this one finding stands for: the subnets and the default group vpc.public-subnet,
+        // vpc.auto-public-ip and sg.default-has-rules leave to it while the VPC is empty.
+        const publicSubnets = subnets.filter((s) => {
+          const table = tables.get(s.id);
+          return s.mapPublicIpOnLaunch || (table !== undefined && defaultRoutesToIgw(table).length > 0);
+        });
+        const defaultGroup = inventory.ec2.securityGroups.find(
+          (g) => g.vpcId === vpc.id && g.groupName === 'default' && g.rules.length > 0,
+        );
         return {
           resource: refOf('AWS::EC2::VPC', vpc),
           message: `リージョン ${vpc.region} のデフォルト VPC ${label(vpc)}（${vpc.cidrBlocks.join(', ')}）は何にも使われていませんが、パブリックなデフォルトサブネット ${subnets.length} 個とともに残っています。`,
           expected: 'デフォルト VPC なし（削除済み）',
           actual: `デフォルト VPC ${vpc.id}（ネットワークインターフェイス 0 個、サブネット ${subnets.length} 個）`,
           fact: 'unused-default-vpc',
+          details: {
+            covers: [...publicSubnets.map((s) => s.id), ...(defaultGroup ? [defaultGroup.id] : [])],
+          },
         };
       });
   },

@@ -24,6 +24,13 @@ describe('vpc.default-vpc', () => {
       fact: 'unused-default-vpc',
     });
     expect(violations[0]?.message).toContain('デフォルトサブネット 3 個');
+    // What it stands for: the public default subnets and the default group with AWS's rules.
+    expect(violations[0]?.details?.covers).toEqual([
+      'subnet-0d0d0d0d0d0d1000',
+      'subnet-0d0d0d0d0d0d1001',
+      'subnet-0d0d0d0d0d0d1002',
+      'sg-0d0d0d0d0d0d00001',
+    ]);
   });
 
   it('passes a default VPC that holds a workload: its own findings come from the other checks', () => {
