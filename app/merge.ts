@@ -72,7 +72,10 @@ export const mergeInventories = (parts: readonly Inventory[]): Inventory => {
       ...new Map(
         parts
           .flatMap((p) => p.errors)
-          .map((e) => [`${e.service}|${e.operation}|${e.region}|${e.code}|${e.message}`, e]),
+          .map((e) => [
+            `${e.service}|${e.operation}|${e.region}|${e.resourceId ?? ''}|${e.code}|${e.message}`,
+            e,
+          ]),
       ).values(),
     ],
   };
@@ -123,6 +126,15 @@ export const mergeReports = (reports: readonly Report[]): Report => {
     suppressed,
     skippedChecks: [...new Set(reports.flatMap((r) => r.skippedChecks))].sort(),
     excludedVpcs: reports.flatMap((r) => r.excludedVpcs),
+    // Each scope names the account it was unseen in, so the alert state withholds recovery there only.
+    unseen: [
+      ...new Map(
+        reports
+          .flatMap((r) => r.unseen.map((u) => (u.accountId || !r.account ? u : { ...u, accountId: r.account })))
+          .map((u) => [`${u.accountId ?? ''}|${u.checkId}|${u.region}|${u.resourceId ?? ''}`, u]),
+      ).values(),
+    ],
+    skippedRegions: [...new Map(reports.flatMap((r) => r.skippedRegions).map((s) => [s.region, s])).values()],
     summary: {
       checksRun: Math.max(...reports.map((r) => r.summary.checksRun)),
       bySeverity,

@@ -10,7 +10,7 @@ import { VPC_CHECKS } from './vpc/index.ts';
 
 /**
  * Every check, imported explicitly through one barrel per group (no filesystem discovery, so the
- * bundle holds them all). Order follows ../shared/CHECKS.md.
+ * bundle holds them all). Order is the catalogue order (docs/checks.md, generated from this list).
  */
 export const CHECKS: readonly Check[] = [
   ...VPC_CHECKS,

@@ -18,6 +18,7 @@ import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
+import { functionLocation } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 // Built once per container and reused across invocations (cold start only).
@@ -53,7 +54,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
   const inventory = await phase(
     logger,
     'collect',
-    () => collectLive(regions, deadlineOption(context)),
+    () => collectLive(regions, { ...deadlineOption(context), skipRegions: intent.deniedRegions }),
     inventoryCounts,
   );
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });
@@ -69,7 +70,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     reportCounts,
   );
   if (!event.dryRun) {
-    const { topicArn, state } = deployedTargets(config, context.invokedFunctionArn);
+    const { topicArn, state } = await deployedTargets(config, functionLocation(context));
     await phase(
       logger,
       'notify',

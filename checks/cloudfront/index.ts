@@ -8,7 +8,7 @@ import { cloudfrontViewerHttp } from './viewer-http.ts';
 import { cloudfrontVpcOriginTarget } from './vpc-origin-target.ts';
 import { cloudfrontWafMissing } from './waf-missing.ts';
 
-/** The cloudfront.* checks, in ../../../shared/CHECKS.md order. */
+/** The cloudfront.* checks, in catalogue order (docs/checks.md). */
 export const CLOUDFRONT_CHECKS: readonly Check[] = [
   cloudfrontOriginBypass,
   cloudfrontVpcOriginTarget,

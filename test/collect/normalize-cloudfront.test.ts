@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { DistributionSummary, Origin } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +9,7 @@ import {
 } from '../../collect/normalize/cloudfront.ts';
 import { createFingerprinter } from '../../collect/secrets.ts';
 import { PEER_CORPUS, peerCases } from '../fixtures/peer-corpus.ts';
+import { sharedPresent } from '../fixtures/shared.ts';
 
 const fingerprint = createFingerprinter(Buffer.alloc(32, 3));
 const origin = (o: Partial<Origin>): Origin => ({ Id: 'o1', DomainName: 'example.jp', ...o });
@@ -131,7 +131,9 @@ interface PeerCase {
   readonly expected: { readonly verdict: string };
 }
 
-describe.skipIf(!existsSync(PEER_CORPUS))('CloudFront normalizers on the peer corpus', () => {
+const hasCorpus = sharedPresent(PEER_CORPUS, 'CloudFront normalizers on the peer corpus');
+
+describe.skipIf(!hasCorpus)('CloudFront normalizers on the peer corpus', () => {
   const cases = peerCases<PeerCase>();
   const withDistributions = cases
     .map((c) => ({

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type {
   NetworkInterface as AwsNetworkInterface,
   SecurityGroup as AwsSecurityGroup,
@@ -41,6 +40,7 @@ import {
   ZONAL_NAT,
 } from '../fixtures/ec2-responses.ts';
 import { PEER_CORPUS, peerCases } from '../fixtures/peer-corpus.ts';
+import { sharedPresent } from '../fixtures/shared.ts';
 
 const byId = <T extends { id: string }>(items: readonly T[], id: string): T => {
   const found = items.find((i) => i.id === id);
@@ -570,7 +570,7 @@ const RAW_FIELDS: Readonly<Record<string, readonly [keyof Ec2Raw, string]>> = {
  * corpus: rules come from IpPermissions.
  */
 const rawOf = (peerCase: PeerCase): Ec2Raw => {
-  const { securityGroupRules: _absent, ...lists } = emptyEc2Raw();
+  const { securityGroupRules: _absent, prefixListEntries: _noEntries, ...lists } = emptyEc2Raw();
   const raw: Record<string, readonly unknown[]> = lists;
   for (const call of peerCase.input.api_calls) {
     const fields = RAW_FIELDS[call.operation];
@@ -581,7 +581,9 @@ const rawOf = (peerCase: PeerCase): Ec2Raw => {
   return raw as unknown as Ec2Raw;
 };
 
-describe.skipIf(!existsSync(PEER_CORPUS))('normalizeEc2 on the peer corpus', () => {
+const hasCorpus = sharedPresent(PEER_CORPUS, 'normalizeEc2 on the peer corpus');
+
+describe.skipIf(!hasCorpus)('normalizeEc2 on the peer corpus', () => {
   const cases = peerCases<PeerCase>();
   const comparable = cases.filter((c) => c.directly_comparable);
   const ec2Cases = comparable.filter((c) =>

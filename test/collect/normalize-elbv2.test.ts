@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Listener, LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,6 +6,7 @@ import {
   normalizeLoadBalancer,
 } from '../../collect/normalize/elbv2.ts';
 import { PEER_CORPUS, peerCases } from '../fixtures/peer-corpus.ts';
+import { sharedPresent } from '../fixtures/shared.ts';
 
 const TG = 'arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:targetgroup/prod-app/73e2d6bc24d8a067';
 const TG2 =
@@ -106,7 +106,9 @@ interface PeerCase {
   readonly input: { readonly api_calls: readonly PeerCall[] };
 }
 
-describe.skipIf(!existsSync(PEER_CORPUS))('ELBv2 normalizers on the peer corpus', () => {
+const hasCorpus = sharedPresent(PEER_CORPUS, 'ELBv2 normalizers on the peer corpus');
+
+describe.skipIf(!hasCorpus)('ELBv2 normalizers on the peer corpus', () => {
   const cases = peerCases<PeerCase>();
   const calls = cases.flatMap((c) =>
     c.input.api_calls

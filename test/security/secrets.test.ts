@@ -26,6 +26,7 @@ import { writeSnapshot } from '../../inventory/snapshot.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import { FileStateStore, renderPreview, sendAlerts } from '../../notify/index.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
+import { renderOcsf } from '../../report/ocsf.ts';
 import { renderText } from '../../report/text.ts';
 import type { Report } from '../../report/types.ts';
 import { apiKeys, mockApiGatewayAccount, SECRET_API_KEY_VALUE } from '../fixtures/apigateway-responses.ts';
@@ -268,6 +269,7 @@ describe('secrets never leave the collector', () => {
       ['audit', '--region', REGION, '--format', 'json', '--fail-on', 'none'],
       ['audit', '--snapshot', snapshotFile, '--format', 'text'],
       ['audit', '--snapshot', snapshotFile, '--format', 'markdown'],
+      ['audit', '--snapshot', snapshotFile, '--format', 'ocsf'],
       ['audit', '--snapshot', snapshotFile, '--publish', '--state', cliStateFile],
       ['render', '--snapshot', snapshotFile, '--format', 'slack'],
       ['render', '--snapshot', snapshotFile, '--format', 'email'],
@@ -284,6 +286,7 @@ describe('secrets never leave the collector', () => {
       'text report': renderText(report),
       'JSON report': JSON.stringify(report),
       'markdown report': renderMarkdown(report, { exposure: exposureModel(inventory, intent) }),
+      'OCSF report': renderOcsf(report),
       'inventory (in memory)': JSON.stringify(inventory),
       'snapshot file': await readFile(snapshotFile, 'utf8'),
       'baseline intent': baselineToYaml(buildBaseline(inventory, { now: NOW })),
