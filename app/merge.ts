@@ -130,7 +130,9 @@ export const mergeReports = (reports: readonly Report[]): Report => {
     unseen: [
       ...new Map(
         reports
-          .flatMap((r) => r.unseen.map((u) => (u.accountId || !r.account ? u : { ...u, accountId: r.account })))
+          .flatMap((r) =>
+            r.unseen.map((u) => (u.accountId || !r.account ? u : { ...u, accountId: r.account })),
+          )
           .map((u) => [`${u.accountId ?? ''}|${u.checkId}|${u.region}|${u.resourceId ?? ''}`, u]),
       ).values(),
     ],
