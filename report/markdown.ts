@@ -165,7 +165,10 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
       .filter((d, i, all) => all.findIndex((x) => x.kind === d.kind && x.id === d.id) === i);
   const chart = exposureFlowchart(report.findings, doors);
   const exposed = report.findings.filter((f) => f.checkId === EXPOSURE_CHECK_ID).length;
-  const blind = unseenEntries({ unseen: report.unseen.filter((u) => u.checkId === EXPOSURE_CHECK_ID) });
+  const blind = unseenEntries({
+    unseen: report.unseen.filter((u) => u.checkId === EXPOSURE_CHECK_ID),
+    accounts: report.accounts,
+  });
   if (chart || report.skippedChecks.includes(EXPOSURE_CHECK_ID) || blind.length > 0) {
     lines.push('## インターネットからの入口', '');
     if (report.skippedChecks.includes(EXPOSURE_CHECK_ID))

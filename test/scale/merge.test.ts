@@ -103,6 +103,10 @@ describe('merging', () => {
     // The accounts as a list, not a joined string; no single `account` to misname the others' findings.
     expect(report.accounts).toEqual([{ id: PROD.id }, { id: STG.id, name: 'staging' }]);
     expect(report.account).toBeUndefined();
+    // What the failed account hid is unseen in that account only: the alert state withholds recovery
+    // there and lets the healthy account's gone findings recover.
+    expect(report.unseen).not.toHaveLength(0);
+    expect(report.unseen.every((u) => u.accountId === PROD.id)).toBe(true);
   });
 });
 
