@@ -96,7 +96,12 @@ describe('buildBaseline', () => {
           e.resource.startsWith('sg-0d0d'),
       );
       expect(onDefault).toEqual([
-        { check: 'vpc.default-vpc', resource: DEFAULT_VPC, reason: expect.stringContaining('baseline') },
+        {
+          check: 'vpc.default-vpc',
+          resource: DEFAULT_VPC,
+          facts: ['unused-default-vpc'],
+          reason: expect.stringContaining('baseline'),
+        },
       ]);
       expect(audit(account(), intent).findings).toEqual([]);
     });
