@@ -16,7 +16,7 @@ import {
   failsThreshold,
   resolveRegions,
 } from '../app/audit.ts';
-import { remindAfterHours, requireEnv } from '../app/config.ts';
+import { consoleSignIn, remindAfterHours, requireEnv } from '../app/config.ts';
 import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
 import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
@@ -239,7 +239,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       const report = auditInventory(await loadInventory(o, intent), intent, {
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
       });
-      io.out(renderPreview(report, o.format));
+      io.out(renderPreview(report, o.format, consoleSignIn()));
       setExit(EXIT.clean);
     });
 
@@ -325,6 +325,7 @@ const renderReport = (report: Report, format: string, exposure?: () => ExposureM
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
 const publishFromCli = async (report: Report, statePath: string, io: Io): Promise<void> => {
   const topicArn = requireEnv('ALERT_TOPIC_ARN');
+  const signIn = consoleSignIn();
   const result = await sendAlerts({
     report,
     store: new FileStateStore(statePath),
@@ -332,6 +333,7 @@ const publishFromCli = async (report: Report, statePath: string, io: Io): Promis
     topicArn,
     now: new Date(),
     remindAfterHours: remindAfterHours(),
+    ...(signIn ? { consoleSignIn: signIn } : {}),
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
 };
