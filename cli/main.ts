@@ -17,7 +17,7 @@ import {
   resolveRegions,
 } from '../app/audit.ts';
 import { baselineToYaml, buildBaseline } from '../app/baseline.ts';
-import { remindAfterHours, requireEnv } from '../app/config.ts';
+import { consoleSignIn, remindAfterHours, requireEnv } from '../app/config.ts';
 import { exposureModel } from '../evaluate/exposure/paths.ts';
 import type { ExposureModel } from '../evaluate/exposure/types.ts';
 import { defaultIntent, loadIntentFile } from '../intent/load.ts';
@@ -241,7 +241,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       const report = auditInventory(await loadInventory(o, intent), intent, {
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
       });
-      io.out(renderPreview(report, o.format));
+      io.out(renderPreview(report, o.format, consoleSignIn()));
       setExit(EXIT.clean);
     });
 
@@ -327,6 +327,7 @@ const renderReport = (report: Report, format: string, exposure?: () => ExposureM
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
 const publishFromCli = async (report: Report, statePath: string, io: Io): Promise<void> => {
   const topicArn = requireEnv('ALERT_TOPIC_ARN');
+  const signIn = consoleSignIn();
   const result = await sendAlerts({
     report,
     store: new FileStateStore(statePath),
@@ -334,6 +335,7 @@ const publishFromCli = async (report: Report, statePath: string, io: Io): Promis
     topicArn,
     now: new Date(),
     remindAfterHours: remindAfterHours(),
+    ...(signIn ? { consoleSignIn: signIn } : {}),
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
 };

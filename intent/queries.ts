@@ -15,13 +15,46 @@ export const subnetsOfTier = (inventory: Inventory, tier: Tier): readonly Subnet
       tier.subnetIds.includes(s.id) || (tier.tag !== undefined && s.tags[tier.tag.key] === tier.tag.value),
   );
 
-/** VPC ids the intent scopes the audit to: the listed ones, or every non-default VPC. */
-export const vpcsInScope = (inventory: Inventory, intent: ResolvedIntent): ReadonlySet<string> =>
-  new Set(
-    intent.vpcs.length > 0
-      ? intent.vpcs.map((v) => v.id)
-      : inventory.ec2.vpcs.filter((v) => !v.isDefault).map((v) => v.id),
-  );
+/** The audit's VPC scope: asked per VPC id, since a resource may name a VPC the listing did not return. */
+export interface VpcScope {
+  readonly has: (vpcId: string) => boolean;
+}
+
+/** A VPC the intent leaves out of the audit, with the intent's reason. */
+export interface ExcludedVpc {
+  readonly id: string;
+  readonly region?: string;
+  readonly reason: string;
+}
+
+/**
+ * VPCs the intent's `excludeVpcs` leaves out: by id (whether or not the VPC exists any more), or every
+ * collected VPC carrying the tag.
+ */
+export const excludedVpcs = (inventory: Inventory, intent: ResolvedIntent): readonly ExcludedVpc[] => {
+  const found = new Map<string, ExcludedVpc>();
+  for (const rule of intent.excludeVpcs) {
+    const matches = rule.id
+      ? inventory.ec2.vpcs.filter((v) => v.id === rule.id)
+      : inventory.ec2.vpcs.filter((v) => rule.tag !== undefined && v.tags[rule.tag.key] === rule.tag.value);
+    if (rule.id && matches.length === 0 && !found.has(rule.id))
+      found.set(rule.id, { id: rule.id, reason: rule.reason });
+    for (const v of matches)
+      if (!found.has(v.id)) found.set(v.id, { id: v.id, region: v.region, reason: rule.reason });
+  }
+  return [...found.values()];
+};
+
+/**
+ * The VPCs audited: every VPC of the account, default VPCs and VPCs created after the intent was
+ * written included, except those the intent excludes. One CloudFront door is a property of the whole
+ * account: a second door in a VPC nobody listed is still a second door. `intent.vpcs` says what each
+ * VPC is meant to be; it never narrows the audit.
+ */
+export const vpcsInScope = (inventory: Inventory, intent: ResolvedIntent): VpcScope => {
+  const excluded = new Set(excludedVpcs(inventory, intent).map((e) => e.id));
+  return { has: (vpcId) => !excluded.has(vpcId) };
+};
 
 /**
  * The distributions P6 holds to account: those the intent names as front doors (by id or ARN), or

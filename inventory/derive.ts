@@ -81,6 +81,28 @@ const NAT64_PREFIX = '64:ff9b::/96';
 export const isPublicDestination = (cidr: string): boolean =>
   isPublicCidr(cidr) || cidr.toLowerCase() === NAT64_PREFIX;
 
+/**
+ * Default VPCs nobody has put anything in: no network interface (every instance, task, function, load
+ * balancer, NAT gateway and interface endpoint has one). AWS creates one in every region with a public
+ * subnet per zone (IGW route, public IPs on launch) and a default group that admits itself. While the
+ * VPC is empty those AWS defaults are one vpc.default-vpc finding, not a finding per subnet and group.
+ * Where network interfaces could not be read in a region, its default VPC is treated as used: nothing
+ * is folded away on data that is missing.
+ */
+export const unusedDefaultVpcIds = (inventory: Inventory): ReadonlySet<string> => {
+  const unreadRegions = new Set(
+    inventory.errors.filter((e) => e.slices.includes('ec2.networkInterfaces')).map((e) => e.region),
+  );
+  const used = new Set(inventory.ec2.networkInterfaces.map((eni) => eni.vpcId));
+  return new Set(
+    inventory.ec2.vpcs
+      .filter(
+        (v) => v.isDefault && !used.has(v.id) && !unreadRegions.has(v.region) && !unreadRegions.has('global'),
+      )
+      .map((v) => v.id),
+  );
+};
+
 /** Ids of the CloudFront origin-facing managed prefix list in every region (its id differs per region). */
 export const cloudFrontPrefixListIds = (inventory: Inventory): ReadonlySet<string> =>
   new Set(

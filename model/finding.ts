@@ -8,6 +8,12 @@
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** An AWS account as a person recognises it: its id and, where Organizations gives one, its name. */
+export interface AccountRef {
+  readonly id: string;
+  readonly name?: string;
+}
+
 /** What a finding points at; `type` is the CloudFormation type name. */
 export interface ResourceRef {
   readonly type: string;
@@ -22,6 +28,8 @@ export interface Finding {
   readonly checkId: string;
   readonly severity: Severity;
   readonly resource: ResourceRef;
+  /** The account the resource lives in; every finding carries it, in single-account runs too. */
+  readonly account: AccountRef;
   /** Japanese. */
   readonly title: string;
   /** Japanese. */

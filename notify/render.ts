@@ -1,9 +1,15 @@
 import { label } from '../inventory/derive.ts';
-import { type Finding, type ResourceRef, SEVERITIES, type Severity } from '../model/finding.ts';
+import {
+  type AccountRef,
+  type Finding,
+  type ResourceRef,
+  SEVERITIES,
+  type Severity,
+} from '../model/finding.ts';
 import type { Report } from '../model/report.ts';
-import { SEVERITY_LABEL } from '../report/labels.ts';
+import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from '../report/labels.ts';
 import { skippedRegionsLine, unseenLines, unseenSummary } from '../report/scope.ts';
-import { consoleUrl } from './console.ts';
+import { accountConsoleUrl, type ConsoleSignIn } from './console.ts';
 import type { AlertDiff, AlertStateEntry, RecoveredFinding } from './state.ts';
 
 // ------------------------------------------------------------------------------ Chatbot payload
@@ -100,6 +106,8 @@ export interface RenderInput {
   readonly stateError?: string;
   /** Reminder cadence, stated in the reminder digest. */
   readonly remindAfterHours?: number;
+  /** Console links open in the finding's account through this portal (IAM Identity Center). */
+  readonly consoleSignIn?: ConsoleSignIn;
 }
 
 export interface RenderOptions {
@@ -142,6 +150,12 @@ const regionsShort = (regions: readonly string[]): string =>
     : regions.length <= 2
       ? regions.join(', ')
       : `${regions[0]} ほか ${regions.length - 1} リージョン`;
+
+/** Account ids for a title: up to two, then a count (names would not fit, nor suit the ASCII subject). */
+const accountIdsShort = (accounts: readonly AccountRef[]): string =>
+  accounts.length <= 2
+    ? accounts.map((a) => a.id).join(', ')
+    : `${accounts[0]?.id} +${accounts.length - 1} accounts`;
 
 const countsLabel = (severities: readonly Severity[]): string =>
   SEVERITIES.filter((s) => severities.includes(s))
@@ -186,6 +200,11 @@ const refOfEntry = (e: AlertStateEntry): ResourceRef => ({
   ...(e.resourceName !== undefined ? { name: e.resourceName } : {}),
 });
 
+const accountOfEntry = (e: AlertStateEntry): AccountRef | undefined =>
+  e.accountId !== undefined
+    ? { id: e.accountId, ...(e.accountName !== undefined ? { name: e.accountName } : {}) }
+    : undefined;
+
 /**
  * Slack treats `<`, `>` and `&` as control characters (links, mentions such as <!channel>); a Name
  * tag is free text anyone with tagging rights can set, so it is escaped before it reaches the chat.
@@ -219,10 +238,20 @@ interface RunContext {
   readonly report: Report;
   readonly stateUnavailable: boolean;
   readonly stateError?: string;
+  /** More than one account: every item names its account beside its resource. */
+  readonly multiAccount: boolean;
+  readonly consoleSignIn?: ConsoleSignIn;
 }
 
+/** Where an item's resource lives: the region, and the account when the run covers several. */
+const whereText = (ctx: RunContext, region: string, account: AccountRef | undefined): string =>
+  ctx.multiAccount && account ? `アカウント ${accountLabel(account)} / ${region}` : region;
+
+const whereChat = (ctx: RunContext, region: string, account: AccountRef | undefined): string =>
+  ctx.multiAccount && account ? `${chatEscape(accountLabel(account))}・${region}` : region;
+
 const contextLines = (ctx: RunContext): string[] => [
-  `アカウント: ${ctx.report.account}`,
+  `アカウント: ${accountsLabel(ctx.report)}`,
   `リージョン: ${ctx.report.regions.join(', ') || '（なし）'}`,
   ...(skippedRegionsLine(ctx.report) ? [skippedRegionsLine(ctx.report) as string] : []),
   `プロファイル: ${ctx.report.profile}`,
@@ -291,12 +320,12 @@ interface Item {
   readonly related: string;
 }
 
-const findingItem = (finding: Finding, tag: string): Item => {
-  const url = consoleUrl(finding.resource);
+const findingItem = (finding: Finding, tag: string, ctx: RunContext): Item => {
   const r = finding.resource;
+  const url = accountConsoleUrl(r, finding.account.id, ctx.consoleSignIn);
   const lines = [
     `■ [${tag}] ${finding.title}`,
-    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${whereText(ctx, r.region, finding.account)}`,
     `検出内容: ${cut(finding.message, FIELD_CHARS)}`,
   ];
   if (finding.expected !== undefined) lines.push(`期待する状態: ${cut(finding.expected, FIELD_CHARS)}`);
@@ -307,7 +336,7 @@ const findingItem = (finding: Finding, tag: string): Item => {
   lines.push(`チェック: ${finding.checkId}（ID: ${finding.fingerprint}）`);
 
   const chat = [
-    `• [${tag}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}（${r.region}）`,
+    `• [${tag}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}（${whereChat(ctx, r.region, finding.account)}）`,
   ];
   if (finding.expected !== undefined || finding.actual !== undefined) {
     chat.push(
@@ -330,15 +359,20 @@ const findingItem = (finding: Finding, tag: string): Item => {
 const daysSince = (fromIso: string, nowIso: string): number =>
   Math.max(0, Math.floor((Date.parse(nowIso) - Date.parse(fromIso)) / 86_400_000));
 
-const reminderItem = (finding: Finding, entry: AlertStateEntry | undefined, nowIso: string): Item => {
-  const url = consoleUrl(finding.resource);
+const reminderItem = (
+  finding: Finding,
+  entry: AlertStateEntry | undefined,
+  nowIso: string,
+  ctx: RunContext,
+): Item => {
   const r = finding.resource;
+  const url = accountConsoleUrl(r, finding.account.id, ctx.consoleSignIn);
   const since = entry
     ? `初回検出: ${formatJst(entry.firstSeen)}（${daysSince(entry.firstSeen, nowIso)} 日経過）`
     : '';
   const lines = [
     `■ [${SEVERITY_LABEL[finding.severity]}] ${finding.title}`,
-    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${whereText(ctx, r.region, finding.account)}`,
   ];
   if (since) lines.push(since);
   if (finding.remediation) lines.push(`対処: ${cut(finding.remediation, FIELD_CHARS)}`);
@@ -349,22 +383,23 @@ const reminderItem = (finding: Finding, entry: AlertStateEntry | undefined, nowI
     fingerprint: finding.fingerprint,
     severity: finding.severity,
     text: lines.join('\n'),
-    chat: `• [${SEVERITY_LABEL[finding.severity]}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}${days}`,
+    chat: `• [${SEVERITY_LABEL[finding.severity]}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}${ctx.multiAccount ? `（${chatEscape(accountLabel(finding.account))}）` : ''}${days}`,
     checkId: finding.checkId,
     title: finding.title,
     related: r.arn ?? r.id,
   };
 };
 
-const recoveryItem = (entry: RecoveredFinding): Item => {
+const recoveryItem = (entry: RecoveredFinding, ctx: RunContext): Item => {
   const r = refOfEntry(entry);
-  const url = consoleUrl(r);
+  const account = accountOfEntry(entry);
+  const url = accountConsoleUrl(r, account?.id, ctx.consoleSignIn);
   const title = entry.title ?? entry.checkId;
   // The title states the problem as it was; the tag says it is over, so nobody reads it as a new alert.
   const tag = `解消・${SEVERITY_LABEL[entry.severity]}`;
   const lines = [
     `■ [${tag}] ${title}`,
-    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${whereText(ctx, r.region, account)}`,
     `初回検出: ${formatJst(entry.firstSeen)}`,
   ];
   if (url) lines.push(`コンソール: ${url}`);
@@ -373,7 +408,7 @@ const recoveryItem = (entry: RecoveredFinding): Item => {
     fingerprint: entry.fingerprint,
     severity: entry.severity,
     text: lines.join('\n'),
-    chat: `• [${tag}] ${chatEscape(title)} — ${chatLink(url, resourceLabel(r))}（${r.region}）`,
+    chat: `• [${tag}] ${chatEscape(title)} — ${chatLink(url, resourceLabel(r))}（${whereChat(ctx, r.region, account)}）`,
     checkId: entry.checkId,
     title,
     related: r.id,
@@ -452,7 +487,7 @@ const buildChatbot = (
   const { report } = ctx;
   const head = [
     ...incompleteChat(report),
-    `*アカウント* ${report.account}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
+    `*アカウント* ${chatEscape(accountsLabel(report))}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
     ...(report.skippedRegions.length > 0
       ? [`*対象外（拒否を宣言済み）* ${chatEscape(report.skippedRegions.map((s) => s.region).join(', '))}`]
       : []),
@@ -522,7 +557,7 @@ const buildChatbot = (
       eventType: spec.eventType,
       ...(relatedResources.length > 0 ? { relatedResources } : {}),
       additionalContext: {
-        account: report.account,
+        account: report.accounts.map((a) => a.id).join(','),
         regions: report.regions.join(','),
         complete: String(report.complete),
       },
@@ -661,8 +696,11 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
     report,
     stateUnavailable: input.stateUnavailable ?? false,
     ...(input.stateError !== undefined ? { stateError: input.stateError } : {}),
+    multiAccount: isMultiAccount(report),
+    ...(input.consoleSignIn ? { consoleSignIn: input.consoleSignIn } : {}),
   };
-  const where = `${report.account} ${regionsShort(report.regions)}`.trim();
+  // Ids only in the title and subject (the subject is ASCII; names are in the body).
+  const where = `${accountIdsShort(report.accounts)} ${regionsShort(report.regions)}`.trim();
   // An incomplete audit is named before the counts, which may be missing findings.
   const incompleteTitle = report.complete ? '' : '【監査不完全】';
   const incompleteSubject = report.complete ? '' : ' [INCOMPLETE]';
@@ -698,7 +736,7 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
       ...renderKind(
         {
           kind: 'findings',
-          items: alerted.map((x) => findingItem(x.finding, x.tag)),
+          items: alerted.map((x) => findingItem(x.finding, x.tag, ctx)),
           title: `${SEVERITY_EMOJI[worst(severities)]} [arch-auditor] ${incompleteTitle}${what.join('・')}（${countsLabel(severities)}）— ${where}`,
           subject: `arch-auditor${incompleteSubject}: ${whatAscii.join(', ')} (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
           lead: [],
@@ -719,7 +757,7 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
       ...renderKind(
         {
           kind: 'recovery',
-          items: recovered.map(recoveryItem),
+          items: recovered.map((r) => recoveryItem(r, ctx)),
           title: `✅ [arch-auditor] 復旧 ${recovered.length} 件（${countsLabel(recovered.map((r) => r.severity))}）— ${where}`,
           subject: `arch-auditor: ${recovered.length} recovered - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
           lead: [
@@ -748,7 +786,7 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
         {
           kind: 'reminders',
           items: reminders.map((f) =>
-            reminderItem(f, diff.nextState.findings[f.fingerprint], report.finishedAt),
+            reminderItem(f, diff.nextState.findings[f.fingerprint], report.finishedAt, ctx),
           ),
           title: `🔁 [arch-auditor] ${incompleteTitle}未対応の検出 ${reminders.length} 件（${countsLabel(severities)}）— ${where}`,
           subject: `arch-auditor${incompleteSubject}: ${reminders.length} still open (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,

@@ -1,5 +1,5 @@
 import { vpcsInScope } from '../../intent/queries.ts';
-import { label, refOf } from '../../inventory/derive.ts';
+import { label, refOf, unusedDefaultVpcIds } from '../../inventory/derive.ts';
 import type { Subnet } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
 
@@ -34,8 +34,10 @@ export const vpcAutoPublicIp = defineCheck({
   evaluate: ({ inventory, intent }) => {
     if (intent.switches.allowPublicSubnets) return [];
     const inScope = vpcsInScope(inventory, intent);
+    // An empty default VPC's subnets assign public IPs by AWS's default: vpc.default-vpc reports it once.
+    const unusedDefault = unusedDefaultVpcIds(inventory);
     return inventory.ec2.subnets
-      .filter((subnet) => inScope.has(subnet.vpcId))
+      .filter((subnet) => inScope.has(subnet.vpcId) && !unusedDefault.has(subnet.vpcId))
       .flatMap((subnet) =>
         ATTRIBUTES.filter((a) => a.isOn(subnet)).map((a) => ({
           resource: refOf('AWS::EC2::Subnet', subnet),

@@ -1,4 +1,4 @@
-import { vpcsInScope } from '../../intent/queries.ts';
+import { type VpcScope, vpcsInScope } from '../../intent/queries.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
 import { byId, effectiveRouteTables, label } from '../../inventory/derive.ts';
 import type {
@@ -55,7 +55,7 @@ export interface SubnetReach {
 export class AccountIndex {
   readonly inventory: Inventory;
   readonly intent: ResolvedIntent;
-  readonly inScope: ReadonlySet<string>;
+  readonly inScope: VpcScope;
   readonly subnets;
   readonly tables: ReadonlyMap<string, RouteTable>;
   readonly aclBySubnet = new Map<string, NetworkAcl>();
