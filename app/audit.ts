@@ -171,19 +171,27 @@ export const auditAccounts = async (
   const targets: (AccountTarget | undefined)[] =
     options.accounts.length > 0 ? [...options.accounts] : [undefined];
   const fallback = defaultIntent();
-  const reports = await mapLimit(targets, options.concurrency ?? ACCOUNT_CONCURRENCY, async (account) => {
-    const startedAt = new Date();
-    const inventory = await collectAccount({
-      ...(account ? { account } : {}),
-      ...(options.role ? { role: options.role } : {}),
-      regions: options.regions,
-      ...(options.pacer ? { pacer: options.pacer } : {}),
-    });
-    const intent = (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback;
-    return auditInventory(inventory, intent, {
-      startedAt,
-      ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
-    });
-  });
+  // Each account's intent is chosen before anything is collected: an ambiguous choice is an input error.
+  const planned = targets.map((account) => ({
+    account,
+    intent: (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback,
+  }));
+  const reports = await mapLimit(
+    planned,
+    options.concurrency ?? ACCOUNT_CONCURRENCY,
+    async ({ account, intent }) => {
+      const startedAt = new Date();
+      const inventory = await collectAccount({
+        ...(account ? { account } : {}),
+        ...(options.role ? { role: options.role } : {}),
+        regions: options.regions,
+        ...(options.pacer ? { pacer: options.pacer } : {}),
+      });
+      return auditInventory(inventory, intent, {
+        startedAt,
+        ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
+      });
+    },
+  );
   return { report: mergeReports(reports), reports };
 };

@@ -1,4 +1,5 @@
 import { InputValidationError } from '../errors.ts';
+import { topicArnSchema } from '../validate.ts';
 import type { RegionChoice } from './audit.ts';
 
 /** Reads an environment variable or throws naming it. */
@@ -12,6 +13,8 @@ export const requireEnv = (key: string, env: NodeJS.ProcessEnv = process.env): s
 export interface LambdaConfig {
   /** SNS topic for alerts: its ARN, or its name in the function's own account and region. */
   readonly alertTopic?: string;
+  /** The variable `alertTopic` was read from, to name it when it is wrong. */
+  readonly alertTopicVariable?: 'ALERT_TOPIC_ARN' | 'ALERT_TOPIC_NAME';
   /** Where the intent comes from: 's3://bucket/key' or a path inside the deployment package; unset = defaults. */
   readonly intentLocation?: string;
   /** Regions audited when the event names none (comma-separated AUDIT_REGIONS, or 'all' enabled ones). */
@@ -51,9 +54,11 @@ export const remindAfterHours = (env: NodeJS.ProcessEnv = process.env): number =
 export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaConfig => {
   const remind = remindAfterHours(env);
   return {
-    ...((env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME)
-      ? { alertTopic: env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME }
-      : {}),
+    ...(env.ALERT_TOPIC_ARN
+      ? { alertTopic: env.ALERT_TOPIC_ARN, alertTopicVariable: 'ALERT_TOPIC_ARN' as const }
+      : env.ALERT_TOPIC_NAME
+        ? { alertTopic: env.ALERT_TOPIC_NAME, alertTopicVariable: 'ALERT_TOPIC_NAME' as const }
+        : {}),
     ...(env.INTENT_LOCATION ? { intentLocation: env.INTENT_LOCATION } : {}),
     ...(env.STATE_LOCATION ? { stateLocation: env.STATE_LOCATION } : {}),
     ...(env.STATE_BUCKET_PREFIX ? { stateBucketPrefix: env.STATE_BUCKET_PREFIX } : {}),
@@ -91,6 +96,15 @@ export const deployedTargets = (
   const topicArn = config.alertTopic.startsWith('arn:')
     ? config.alertTopic
     : `arn:${partition}:sns:${region}:${account}:${config.alertTopic}`;
+  // A malformed topic would only fail at SNS, after the whole audit: refuse it up front.
+  if (!topicArnSchema.safeParse(topicArn).success) {
+    throw new InputValidationError('environment', [
+      {
+        path: config.alertTopicVariable ?? 'ALERT_TOPIC_NAME',
+        message: `is not an SNS topic ARN or topic name: ${config.alertTopic}`,
+      },
+    ]);
+  }
   const explicit = config.stateLocation ? parseS3Url(config.stateLocation) : undefined;
   if (config.stateLocation && !explicit) {
     throw new InputValidationError('environment', [

@@ -49,6 +49,8 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       },
     ]);
   }
+  // Where the alerts go is checked before collecting: a bad topic must not cost a whole audit.
+  const targets = event.dryRun ? undefined : deployedTargets(config, context.invokedFunctionArn);
   // Stop collecting while there is still time to evaluate and publish what was collected.
   const inventory = await phase(
     logger,
@@ -68,8 +70,8 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       }),
     reportCounts,
   );
-  if (!event.dryRun) {
-    const { topicArn, state } = deployedTargets(config, context.invokedFunctionArn);
+  if (targets) {
+    const { topicArn, state } = targets;
     await phase(
       logger,
       'notify',
