@@ -26,6 +26,8 @@ export interface Violation {
    * resource id it forms the finding's fingerprint, used to tell new findings from old ones.
    */
   readonly fact?: string;
+  /** Japanese: how to fix this one violation, when it depends on the fact (default: the check's). */
+  readonly remediation?: string;
   /** Structured, JSON-serializable detail for renderers (e.g. the hops of an exposure path). */
   readonly details?: Readonly<Record<string, unknown>>;
 }

@@ -33,7 +33,7 @@ const toFinding = (check: Check, v: Violation, severity: Severity): Finding => (
   ...(v.expected !== undefined ? { expected: v.expected } : {}),
   ...(v.actual !== undefined ? { actual: v.actual } : {}),
   ...(v.details !== undefined ? { details: v.details } : {}),
-  remediation: check.remediation,
+  remediation: v.remediation ?? check.remediation,
   impact: check.impact,
   principle: check.principle,
   fingerprint: fingerprintOf(check.id, v.resource, v.fact ?? v.message),

@@ -1,3 +1,4 @@
+import { failureLabel } from '../checks/audit/incomplete.ts';
 import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
@@ -244,7 +245,8 @@ const incompleteLines = (report: Report): string[] => {
     RULE,
     '次の API 呼び出しに失敗したため、一部のリソースを確認できていません。確認できなかった部分は「問題なし」ではなく「未確認」です。',
     ...report.errors.map(
-      (e) => `- ${e.service} ${e.operation}（${e.region}）: ${e.code} — ${cut(oneLine(e.message), 200)}`,
+      (e) =>
+        `- ${e.service} の ${e.operation}（${e.region}）: ${e.code}・${failureLabel(e)} 「${cut(oneLine(e.message), 200)}」`,
     ),
   ];
   if (report.skippedChecks.length > 0)

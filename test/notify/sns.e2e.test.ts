@@ -203,7 +203,7 @@ describe('alerts through SNS to an SQS subscriber (moto)', () => {
     expect(text).not.toContain('prod-web-a');
     expect(text.split('\n')[0]).toContain('監査不完全');
     expect(text).toContain('⚠️ 監査が不完全です');
-    expect(text).toContain('ec2 DescribeRouteTables');
+    expect(text).toContain('ec2 の DescribeRouteTables');
     expect(result.diff.recovered).toEqual([]);
 
     // The next complete audit still sees the subnet route: no alert for it, the audit gap recovers.
