@@ -28,7 +28,13 @@ import type { ResolvedIntent } from '../intent/resolve.ts';
 import { PROFILES, SEVERITIES, type Severity } from '../intent/schema.ts';
 import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
-import { FileStateStore, renderPreview, sendAlerts } from '../notify/index.ts';
+import {
+  FileStateStore,
+  PREVIEW_FORMATS,
+  type PreviewFormat,
+  renderPreview,
+  sendAlerts,
+} from '../notify/index.ts';
 import { DEFAULT_STATE_PATH } from '../notify/state.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderOcsf } from '../report/ocsf.ts';
@@ -217,8 +223,15 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
       .option('--demo', 'render the alert for the embedded demo snapshot'),
   )
-    .addOption(new Option('--format <format>', 'alert form').choices(['slack', 'email']).default('slack'))
-    .action(async (o: SourceOptions & { format: 'slack' | 'email' }) => {
+    .addOption(
+      new Option(
+        '--format <format>',
+        'slack: the chat message as Slack shows it; chatbot-json: its custom-notification JSON; email: subject and body',
+      )
+        .choices(PREVIEW_FORMATS)
+        .default('slack'),
+    )
+    .action(async (o: SourceOptions & { format: PreviewFormat }) => {
       refuseIgnoredSourceFlags(o);
       const intent = await loadIntent(o);
       const report = auditInventory(await loadInventory(o, intent), intent);
