@@ -327,7 +327,7 @@ const describePolicyViolation = (
   );
   if (admitted.length === 0 && undecided.length === 0) return undefined;
   const intendedText =
-    intended.length > 0 ? intended.join(', ') : '未定義（意図ファイルにも API の設定にもありません）';
+    intended.length > 0 ? intended.join(', ') : '未定義（設計定義ファイルにも API の設定にもありません）';
   const expected =
     intended.length > 0
       ? `${intended.join(', ')} 経由の呼び出しのみ許可`

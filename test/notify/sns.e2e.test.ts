@@ -187,7 +187,9 @@ describe('alerts through SNS to an SQS subscriber (moto)', () => {
     const text = received[0]?.Message ?? '';
     expect(text.split('\n')[0]).toBe('✅ [arch-auditor] 復旧 1 件（緊急 1）— 123456789012 ap-northeast-1');
     expect(text).toContain('リソース: prod-app-sg (sg-0a1b2c3d4e5f60002)');
-    expect(received[0]?.Subject).toBe('arch-auditor: 1 recovered (critical 1) | account 123456789012 | ap-northeast-1');
+    expect(received[0]?.Subject).toBe(
+      'arch-auditor: 1 recovered (critical 1) | account 123456789012 | ap-northeast-1',
+    );
     expect(result.diff.recovered.map((r) => r.fingerprint)).toEqual([sshWorldFinding.fingerprint]);
   });
 

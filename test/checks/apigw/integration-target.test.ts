@@ -51,7 +51,7 @@ describe('apigw.integration-target', () => {
       anIntent({ apiGateway: { vpcLinkIds: ['xyz789'] } }),
     );
     expect(violations.map((v) => v.fact)).toEqual(['GET /data:vpc-link:abc123']);
-    expect(violations[0]?.message).toContain('意図ファイルで許可されていない VPC リンク abc123');
+    expect(violations[0]?.message).toContain('設計定義ファイルで許可されていない VPC リンク abc123');
   });
 
   it('reports a VPC link that does not exist', () => {
