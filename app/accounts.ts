@@ -134,6 +134,12 @@ export const organizationAccounts = async (
   );
 };
 
+/**
+ * The member role's name unless configured otherwise: serverless.yml's auditRoleName and
+ * infra/member-role.yml's RoleName default to it too (test/infra/trust-chain.test.ts).
+ */
+export const DEFAULT_ROLE_NAME = 'arch-auditor-readonly';
+
 export interface AssumeRoleOptions {
   /** Name of the read-only role in every audited account (e.g. arch-auditor-readonly). */
   readonly roleName: string;

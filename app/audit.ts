@@ -22,14 +22,20 @@ import { mergeReports, slicesOf } from './merge.ts';
 /** Collects the live inventory of the given regions with SDK clients built the standard way. */
 export const collectLive = (
   regions: RegionChoice,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; skipRegions?: readonly string[] } = {},
 ): Promise<Inventory> => collectAccount({ regions, ...options });
 
 /** Evaluates an inventory against the intent with the full check catalogue. */
 export const auditInventory = (
   inventory: Inventory,
   intent: ResolvedIntent,
-  options: { startedAt?: Date; now?: Date; onlyChecks?: readonly string[] } = {},
+  options: {
+    startedAt?: Date;
+    now?: Date;
+    onlyChecks?: readonly string[];
+    /** Regions declared denied by design on the command line, besides the intent's deniedRegions. */
+    skipRegions?: readonly string[];
+  } = {},
 ): Report =>
   evaluate({
     inventory,
@@ -38,7 +44,13 @@ export const auditInventory = (
     now: options.now ?? new Date(),
     ...(options.startedAt ? { startedAt: options.startedAt } : {}),
     ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
+    ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
   });
+
+/** The regions declared denied by design for a run: the intent's and the command line's. */
+export const deniedRegionsOf = (intent: ResolvedIntent, flagged: readonly string[] = []): string[] => [
+  ...new Set([...intent.deniedRegions, ...flagged]),
+];
 
 /** True when the report should fail a pipeline: incomplete, or a finding at or above the threshold. */
 export const failsThreshold = (report: Report, threshold: Severity | 'none'): boolean =>
@@ -73,6 +85,10 @@ export interface CollectAccountOptions {
   readonly pacer?: Pacer;
   /** Aborted at the run's deadline: collection stops and the calls not finished are reported. */
   readonly signal?: AbortSignal;
+  /** The run's fingerprint key, shared by the fan-out items of a run; omitted: a random one. */
+  readonly fingerprintKey?: Buffer;
+  /** Regions denied by design (an SCP refuses them): never called, whether listed or enabled. */
+  readonly skipRegions?: readonly string[];
 }
 
 /**
@@ -134,12 +150,15 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
   } else if (regional) {
     regions = options.regions as readonly string[];
   }
+  const skip = new Set(options.skipRegions ?? []);
+  regions = regions.filter((r) => !skip.has(r));
   const inventory = await collectInventory({
     regions,
     clientsFor,
     ...((options.global ?? true) ? { cloudFront: createCloudFrontClient(clientOptions) } : {}),
     sts: createStsClient(regions[0] ?? region0, clientOptions),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.fingerprintKey ? { fingerprintKey: options.fingerprintKey } : {}),
   });
   const known = inventory.account === 'unknown' && account ? { account: account.id } : {};
   return { ...inventory, ...known, errors: [...errors, ...inventory.errors] };
@@ -156,6 +175,8 @@ export interface AuditAccountsOptions {
   /** Accounts collected at once; their rate limits are separate, memory is not. */
   readonly concurrency?: number;
   readonly pacer?: Pacer;
+  /** Regions declared denied on the command line, for every account (each intent adds its own). */
+  readonly skipRegions?: readonly string[];
 }
 
 /** Default number of accounts collected at once from one process. */
@@ -171,7 +192,8 @@ export const auditAccounts = async (
   const targets: (AccountTarget | undefined)[] =
     options.accounts.length > 0 ? [...options.accounts] : [undefined];
   const fallback = defaultIntent();
-  // Each account's intent is chosen before anything is collected: an ambiguous choice is an input error.
+  // Each account's intent is chosen before anything is collected: an ambiguous choice is an input
+  // error, and the intent's deniedRegions are not collected at all.
   const planned = targets.map((account) => ({
     account,
     intent: (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback,
@@ -186,10 +208,12 @@ export const auditAccounts = async (
         ...(options.role ? { role: options.role } : {}),
         regions: options.regions,
         ...(options.pacer ? { pacer: options.pacer } : {}),
+        skipRegions: deniedRegionsOf(intent, options.skipRegions),
       });
       return auditInventory(inventory, intent, {
         startedAt,
         ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
+        ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
       });
     },
   );

@@ -74,8 +74,15 @@ export const parseS3Url = (url: string): { bucket: string; key: string } | undef
   return match ? { bucket: match[1] as string, key: match[2] as string } : undefined;
 };
 
+/** Partition, region and account the function runs in: where its topic and state bucket live. */
+export interface FunctionLocation {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+}
+
 /** Partition, region and account of a Lambda function ARN (`context.invokedFunctionArn`). */
-const functionArnParts = (functionArn: string) => {
+const functionArnParts = (functionArn: string): FunctionLocation => {
   const [, partition, , region, account] = functionArn.split(':');
   if (!partition || !region || !account) {
     throw new InputValidationError('context', [
@@ -85,37 +92,84 @@ const functionArnParts = (functionArn: string) => {
   return { partition, region, account };
 };
 
-/** Where the Lambda publishes and keeps its state, completed from its own function ARN. */
-export const deployedTargets = (
+/**
+ * Where the function runs. A deployed Lambda knows from its own ARN; `serverless invoke local` gives no
+ * ARN, so the region comes from AWS_REGION and the partition and account from the credentials
+ * (`callerIdentity`: STS GetCallerIdentity). Fails naming what to set, never with a TypeError.
+ */
+export const locateFunction = async (
+  functionArn: string | undefined,
+  callerIdentity: () => Promise<{ Arn?: string | undefined; Account?: string | undefined }>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<FunctionLocation> => {
+  if (functionArn) return functionArnParts(functionArn);
+  const unlocated = (message: string, cause?: unknown) =>
+    new InputValidationError(
+      'context',
+      [
+        {
+          path: 'invokedFunctionArn',
+          message: `is missing (not a deployed Lambda, e.g. serverless invoke local) and ${message}; or set ALERT_TOPIC_ARN and STATE_LOCATION (s3://bucket/key)`,
+        },
+      ],
+      cause ? { cause } : undefined,
+    );
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region)
+    throw unlocated('AWS_REGION is not set: set it to the region of the alert topic and state bucket');
+  let identity: { Arn?: string | undefined; Account?: string | undefined };
+  try {
+    identity = await callerIdentity();
+  } catch (error) {
+    const code = (error as { name?: string }).name ?? 'Error';
+    throw unlocated(
+      `the account could not be read from the credentials (sts:GetCallerIdentity: ${code})`,
+      error,
+    );
+  }
+  const partition = identity.Arn?.split(':')[1];
+  if (!partition || !identity.Account) {
+    throw unlocated('sts:GetCallerIdentity returned no Account or Arn');
+  }
+  return { partition, region, account: identity.Account };
+};
+
+/**
+ * Where the Lambda publishes and keeps its state: an explicit topic ARN and state location as they are,
+ * names completed with the partition, region and account of `locate` (asked only when needed).
+ */
+export const deployedTargets = async (
   config: LambdaConfig,
-  functionArn: string,
-): { topicArn: string; state: { bucket: string; key: string } } => {
+  locate: () => Promise<FunctionLocation>,
+): Promise<{ topicArn: string; state: { bucket: string; key: string } }> => {
   if (!config.alertTopic)
     throw new InputValidationError('environment', [{ path: 'ALERT_TOPIC_NAME', message: 'is not set' }]);
-  const { partition, region, account } = functionArnParts(functionArn);
-  const topicArn = config.alertTopic.startsWith('arn:')
-    ? config.alertTopic
-    : `arn:${partition}:sns:${region}:${account}:${config.alertTopic}`;
+  const topicIsArn = config.alertTopic.startsWith('arn:');
   // A malformed topic would only fail at SNS, after the whole audit: refuse it up front.
-  if (!topicArnSchema.safeParse(topicArn).success) {
+  const checkedTopic = (topicArn: string): string => {
+    if (topicArnSchema.safeParse(topicArn).success) return topicArn;
     throw new InputValidationError('environment', [
       {
         path: config.alertTopicVariable ?? 'ALERT_TOPIC_NAME',
         message: `is not an SNS topic ARN or topic name: ${config.alertTopic}`,
       },
     ]);
-  }
+  };
+  if (topicIsArn) checkedTopic(config.alertTopic);
   const explicit = config.stateLocation ? parseS3Url(config.stateLocation) : undefined;
   if (config.stateLocation && !explicit) {
     throw new InputValidationError('environment', [
       { path: 'STATE_LOCATION', message: 'must be s3://bucket/key' },
     ]);
   }
-  if (explicit) return { topicArn, state: explicit };
-  if (!config.stateBucketPrefix)
+  if (!explicit && !config.stateBucketPrefix)
     throw new InputValidationError('environment', [{ path: 'STATE_BUCKET_PREFIX', message: 'is not set' }]);
+  if (topicIsArn && explicit) return { topicArn: config.alertTopic, state: explicit };
+  const { partition, region, account } = await locate();
   return {
-    topicArn,
-    state: { bucket: `${config.stateBucketPrefix}-${account}-${region}`, key: config.stateKey },
+    topicArn: topicIsArn
+      ? config.alertTopic
+      : checkedTopic(`arn:${partition}:sns:${region}:${account}:${config.alertTopic}`),
+    state: explicit ?? { bucket: `${config.stateBucketPrefix}-${account}-${region}`, key: config.stateKey },
   };
 };

@@ -1,5 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { InputValidationError } from '../errors.ts';
+import { inventoryPartSchema } from '../inventory/schema.ts';
+import { parseSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { AccountTarget } from './accounts.ts';
 import type { RegionChoice } from './audit.ts';
@@ -23,6 +25,11 @@ export interface FanOutItem {
   readonly account?: AccountTarget;
   /** A region, GLOBAL_REGION (CloudFront), or ALL_REGIONS. */
   readonly region: string;
+  /**
+   * The run's fingerprint key, encrypted under the stack's KMS key (base64 ciphertext): every item of
+   * the run fingerprints secrets under the same key (app/fingerprint-key.ts), so they compare.
+   */
+  readonly encryptedRunKey: string;
 }
 
 /** What the plan step returns and the state machine passes along to the summary. */
@@ -53,27 +60,33 @@ export const newRunId = (now: Date, random: () => number = Math.random): string 
  * once per account, not once per region). Regions are per account: enabled regions differ.
  */
 export const planItems = (
-  runId: string,
-  bucket: string,
+  run: Pick<FanOutItem, 'runId' | 'bucket' | 'encryptedRunKey'>,
   targets: readonly { account?: AccountTarget; regions: readonly string[] }[],
 ): FanOutItem[] =>
   targets.flatMap(({ account, regions }) =>
     [...new Set(regions), GLOBAL_REGION].map((region) => ({
-      runId,
-      bucket,
+      runId: run.runId,
+      bucket: run.bucket,
       ...(account ? { account } : {}),
       region,
+      encryptedRunKey: run.encryptedRunKey,
     })),
   );
 
-const readJson = async <T>(s3: S3Client, bucket: string, key: string): Promise<T | undefined> => {
+/** An object's text, or undefined when there is no such object. */
+const readText = async (s3: S3Client, bucket: string, key: string): Promise<string | undefined> => {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return JSON.parse((await object.Body?.transformToString('utf8')) ?? '') as T;
+    return (await object.Body?.transformToString('utf8')) ?? '';
   } catch (error) {
     if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
     throw error;
   }
+};
+
+const readJson = async <T>(s3: S3Client, bucket: string, key: string): Promise<T | undefined> => {
+  const text = await readText(s3, bucket, key);
+  return text === undefined ? undefined : (JSON.parse(text) as T);
 };
 
 export const writeJson = (s3: S3Client, bucket: string, key: string, value: unknown) =>
@@ -96,10 +109,56 @@ export const readItems = async (s3: S3Client, plan: Pick<PlanOutput, 'bucket' | 
   return items;
 };
 
+/** Issues of a bad part quoted in its error: enough to find the fault, short enough for an alert. */
+const MAX_PART_ISSUES = 3;
+
+/**
+ * The inventory an item wrote, validated like a snapshot (it crossed a process boundary and S3). A
+ * missing part (the item failed after its retries) or one that is not a valid inventory of the item's
+ * account (truncated, wrong shape, another account's) becomes that scope's failure, naming the part:
+ * its account's audit is incomplete, never judged on what the part claims, and the run goes on.
+ */
+const readPart = async (s3: S3Client, item: FanOutItem): Promise<Inventory> => {
+  const key = partKey(item);
+  const source = `s3://${item.bucket}/${key}`;
+  const scope = item.region === GLOBAL_REGION ? 'the global services' : `region ${item.region}`;
+  const failed = (code: string, message: string) =>
+    failedInventory(item.account?.id ?? 'unknown', item.region === ALL_REGIONS ? 'all' : item.region, {
+      service: 'states',
+      operation: 'AuditItem',
+      code,
+      message,
+    });
+  const text = await readText(s3, item.bucket, key);
+  if (text === undefined) {
+    return failed(
+      'ItemFailed',
+      `the fan-out item for ${scope} produced no inventory (failed after its retries)`,
+    );
+  }
+  try {
+    const part = parseSnapshot(text, source, inventoryPartSchema);
+    if (item.account && part.account !== item.account.id) {
+      throw new InputValidationError(source, [
+        { path: 'account', message: `is ${part.account}, not the item's account ${item.account.id}` },
+      ]);
+    }
+    return part;
+  } catch (error) {
+    if (!(error instanceof InputValidationError)) throw error;
+    const issues = error.issues.slice(0, MAX_PART_ISSUES).map((i) => `${i.path || '(root)'}: ${i.message}`);
+    const more = error.issues.length > MAX_PART_ISSUES ? ` (+${error.issues.length - MAX_PART_ISSUES})` : '';
+    return failed(
+      'InvalidPart',
+      `the fan-out part ${source} for ${scope} is not a valid inventory and was not used: ${issues.join('; ')}${more}`,
+    );
+  }
+};
+
 /**
  * Every account's inventory, one account at a time (memory holds one large account, not the whole
- * organization). An item without its part failed after the state machine's retries: its scope is
- * marked failed, so that account's audit is incomplete and every other account's is unaffected.
+ * organization). An item whose part is missing or invalid has its scope marked failed, so that
+ * account's audit is incomplete and every other account's is unaffected.
  */
 export async function* accountInventories(
   s3: S3Client,
@@ -110,23 +169,8 @@ export async function* accountInventories(
     const key = accountKey(item.account);
     byAccount.set(key, [...(byAccount.get(key) ?? []), item]);
   }
-  for (const [key, accountItems] of byAccount) {
-    const parts = await Promise.all(
-      accountItems.map(
-        async (item) =>
-          (await readJson<Inventory>(s3, item.bucket, partKey(item))) ??
-          failedInventory(
-            key === 'self' ? 'unknown' : key,
-            item.region === ALL_REGIONS ? 'all' : item.region,
-            {
-              service: 'states',
-              operation: 'AuditItem',
-              code: 'ItemFailed',
-              message: `the fan-out item for ${item.region === GLOBAL_REGION ? 'the global services' : `region ${item.region}`} produced no inventory (failed after its retries)`,
-            },
-          ),
-      ),
-    );
+  for (const accountItems of byAccount.values()) {
+    const parts = await Promise.all(accountItems.map((item) => readPart(s3, item)));
     const account = accountItems[0]?.account;
     yield { ...(account ? { account } : {}), inventory: mergeInventories(parts) };
   }

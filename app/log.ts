@@ -98,4 +98,6 @@ export const reportCounts = (report: Report): Record<string, unknown> => ({
   suppressed: report.suppressed.length,
   checksRun: report.summary.checksRun,
   skippedChecks: report.skippedChecks.length,
+  unseen: report.unseen.length,
+  skippedRegions: report.skippedRegions.length,
 });

@@ -16,6 +16,7 @@ import {
   auditInventory,
   bootstrapRegion,
   collectLive,
+  deniedRegionsOf,
   failsThreshold,
   resolveRegions,
 } from '../app/audit.ts';
@@ -24,6 +25,7 @@ import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
 import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
 import { defaultIntent, loadIntentFile } from '../intent/load.ts';
+import { chooseProfile } from '../intent/profile.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import { PROFILES, SEVERITIES, type Severity } from '../intent/schema.ts';
 import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
@@ -42,6 +44,7 @@ import { renderText } from '../report/text.ts';
 import type { Report } from '../report/types.ts';
 import { accountIdSchema, organizationalUnitIdSchema, regionSchema, topicArnSchema } from '../validate.ts';
 import { writeFileAtomically } from '../write-file.ts';
+import { registerCheckMember } from './check-member.ts';
 
 /** Exit codes: 0 clean, 1 findings at/above the threshold or an incomplete audit, 2 usage or input error. */
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -65,6 +68,8 @@ interface SourceOptions {
   snapshot?: string;
   demo?: boolean;
   region: string[];
+  /** `--skip-region` (audit, render): regions denied by design, besides the intent's deniedRegions. */
+  skipRegion?: string[];
 }
 
 const loadIntent = (o: SourceOptions): Promise<ResolvedIntent> =>
@@ -100,8 +105,24 @@ const loadInventory = async (o: SourceOptions, intent: ResolvedIntent): Promise<
       },
     ]);
   }
-  return collectLive(regions);
+  const denied = deniedRegionsOf(intent, o.skipRegion);
+  // Auditing only regions declared denied would audit nothing and look clean.
+  if (regions.every((r) => denied.includes(r))) {
+    throw usage(
+      '--region',
+      `every region to audit is declared denied (deniedRegions / --skip-region): ${regions.join(', ')}`,
+    );
+  }
+  return collectLive(regions, { skipRegions: denied });
 };
+
+/** `--skip-region`: repeatable region names; it wins over `--region`, and the report lists it. */
+const skipRegionOption = (cmd: Command) =>
+  cmd.option(
+    '--skip-region <region>',
+    'region denied by design (e.g. by an SCP): not audited and not incomplete (repeatable)',
+    collectRegion,
+  );
 
 /** Where the CLI writes; tests capture it. */
 export interface Io {
@@ -122,11 +143,13 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .option('--region <region>', 'region to audit (repeatable)', collectRegion, []);
 
   sourceOptions(
-    program
-      .command('audit')
-      .description('audit the account (or a snapshot) and print the findings')
-      .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
-      .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
+    skipRegionOption(
+      program
+        .command('audit')
+        .description('audit the account (or a snapshot) and print the findings')
+        .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
+        .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
+    ),
   )
     .addOption(
       new Option('--format <format>', 'output format (ocsf: OCSF 1.6.0 Detection Findings, JSON lines)')
@@ -173,7 +196,10 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       const startedAt = new Date();
       const intent = await loadIntent(o);
       const inventory = await loadInventory(o, intent);
-      const report = auditInventory(inventory, intent, { startedAt });
+      const report = auditInventory(inventory, intent, {
+        startedAt,
+        ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
+      });
       io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
       if (publish) await publishFromCli(report, o.state, publish, io);
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
@@ -198,30 +224,34 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .description('write an intent file from an account you approve (principles on, current state recorded)')
       .requiredOption('--out <file>', 'where to write the intent file')
       .addOption(
-        new Option('--profile <profile>', 'architecture profile')
-          .choices(PROFILES)
-          .default('private-backend'),
+        new Option(
+          '--profile <profile>',
+          'architecture profile (default: inferred from the account)',
+        ).choices(PROFILES),
       ),
-  ).action(async (o: SourceOptions & { out: string; profile: (typeof PROFILES)[number] }) => {
+  ).action(async (o: SourceOptions & { out: string; profile?: (typeof PROFILES)[number] }) => {
     refuseIgnoredSourceFlags(o);
     const inventory = await loadInventory(o, defaultIntent());
-    const intent = buildBaseline(inventory, { profile: o.profile, now: new Date() });
+    const profile = chooseProfile(inventory, o.profile);
+    const intent = buildBaseline(inventory, { profile: profile.profile, now: new Date() });
     for (const e of inventory.errors) {
       io.err(
         `warning: ${e.service}:${e.operation} (${e.region}) failed: ${e.code}; audits will report it as incomplete\n`,
       );
     }
-    await writeFileAtomically(o.out, baselineToYaml(intent));
+    await writeFileAtomically(o.out, baselineToYaml(intent, profile.why));
     io.err(`baseline intent written to ${o.out}: review it, then audit with --intent ${o.out}\n`);
     setExit(EXIT.clean);
   });
 
   sourceOptions(
-    program
-      .command('render')
-      .description('print the alert that would be sent for an audit (preview; nothing is published)')
-      .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
-      .option('--demo', 'render the alert for the embedded demo snapshot'),
+    skipRegionOption(
+      program
+        .command('render')
+        .description('print the alert that would be sent for an audit (preview; nothing is published)')
+        .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
+        .option('--demo', 'render the alert for the embedded demo snapshot'),
+    ),
   )
     .addOption(
       new Option(
@@ -234,10 +264,14 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     .action(async (o: SourceOptions & { format: PreviewFormat }) => {
       refuseIgnoredSourceFlags(o);
       const intent = await loadIntent(o);
-      const report = auditInventory(await loadInventory(o, intent), intent);
+      const report = auditInventory(await loadInventory(o, intent), intent, {
+        ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
+      });
       io.out(renderPreview(report, o.format));
       setExit(EXIT.clean);
     });
+
+  registerCheckMember(program, io, (ok) => setExit(ok ? EXIT.clean : EXIT.findings));
 
   return program;
 };
@@ -348,6 +382,7 @@ const auditMany = async (
     ...(role ? { role } : {}),
     regions,
     intents,
+    ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
   });
   // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
   io.out(renderReport(report, o.format));

@@ -22,6 +22,7 @@ import { mapLimit } from './concurrency.ts';
 import {
   APIGATEWAY_REQUIRED,
   deployedMethodSignatures,
+  deployedPolicyOf,
   hasUnreadablePolicy,
   isFaithfulExport,
   normalizeApiKey,
@@ -94,7 +95,11 @@ export const collectApiGateway = async (
 
   const collectRestApi = async (api: SdkRestApi): Promise<RestApi | undefined> => {
     const restApiId = api.id;
-    const apiSite = (operation: string) => site(operation, 'apigateway.restApis');
+    // Per-API calls name the API: when one fails, only this API is unseen, not the region.
+    const apiSite = (operation: string): CallSite => ({
+      ...site(operation, 'apigateway.restApis'),
+      resourceId: restApiId,
+    });
     if (hasUnreadablePolicy(api)) {
       // A policy we cannot read must not look like "no policy" to the resource-policy check.
       errors.push({
@@ -155,9 +160,9 @@ export const collectApiGateway = async (
     const normalizedStages: ApiStage[] = [];
     for (const stage of stages) {
       const normalized = normalizeStage(stage);
-      // Its own call site: a failed export leaves only this stage's deployedMethods unknown.
+      // Its own call site: a failed export leaves only this stage's deployed methods and policy unknown.
       const deployed = await collectSlice(
-        site('GetExport', 'apigateway.stageExports'),
+        { ...site('GetExport', 'apigateway.stageExports'), resourceId: `${restApiId}/${stage.stageName}` },
         async () => {
           const output = await client.send(
             new GetExportCommand({
@@ -178,12 +183,16 @@ export const collectApiGateway = async (
               { name: 'UnexpectedExportFormat' },
             );
           }
-          return deployedMethodSignatures(document);
+          return { methods: deployedMethodSignatures(document), policy: deployedPolicyOf(document) };
         },
         context,
       );
       if (deployed.ok) {
-        normalizedStages.push({ ...normalized, deployedMethods: deployed.items });
+        normalizedStages.push({
+          ...normalized,
+          deployedMethods: deployed.items.methods,
+          deployedPolicy: deployed.items.policy,
+        });
       } else {
         errors.push(deployed.error);
         normalizedStages.push(normalized);

@@ -19,6 +19,11 @@ export interface CollectInventoryOptions {
   readonly now?: () => Date;
   /** Aborted at the run's deadline: collection stops and reports what it could not finish. */
   readonly signal?: AbortSignal;
+  /**
+   * The key secrets are fingerprinted under; omitted: a random one for this collection. Collections
+   * whose fingerprints are compared (the fan-out items of one run) must share it.
+   */
+  readonly fingerprintKey?: Buffer;
 }
 
 /**
@@ -37,7 +42,15 @@ export const collapseDeadlineErrors = (errors: readonly CollectionError[]): Coll
     const first = group[0] as CollectionError;
     if (group.length === 1) return first;
     const slices = [...new Set(group.flatMap((e) => e.slices))];
-    return { ...first, slices, message: `${first.message} (${group.length} calls)` };
+    // Calls about several resources collapse into one error about none: the whole region is unseen.
+    const { resourceId, ...rest } = first;
+    const oneResource = group.every((e) => e.resourceId === resourceId) && resourceId !== undefined;
+    return {
+      ...rest,
+      ...(oneResource ? { resourceId } : {}),
+      slices,
+      message: `${first.message} (${group.length} calls)`,
+    };
   });
 };
 
@@ -54,8 +67,8 @@ export const mergeLists = <T extends object>(parts: readonly T[], empty: T): T =
 export const collectInventory = async (options: CollectInventoryOptions): Promise<Inventory> => {
   const now = options.now ?? (() => new Date());
   const collectedAt = now().toISOString();
-  // One random key per run: fingerprints compare equal within this inventory and reveal nothing.
-  const fingerprint = createFingerprinter();
+  // One key per run: fingerprints compare equal within this inventory and reveal nothing.
+  const fingerprint = createFingerprinter(options.fingerprintKey);
   const context: CollectContext = options.signal ? { signal: options.signal } : {};
 
   const identity = collectSlice(

@@ -18,6 +18,8 @@ export interface CallSite {
   readonly region: string;
   /** Slices left missing or partial when this call fails. */
   readonly slices: readonly SliceName[];
+  /** The one resource the call is about (per-item calls), so only it is unseen when the call fails. */
+  readonly resourceId?: string;
 }
 
 /** What every collector passes down to its AWS calls. */
@@ -60,6 +62,7 @@ export const toCollectionError = (site: CallSite, error: unknown): CollectionErr
     code,
     message: oneLineMessage(e?.message || String(error)),
     slices: site.slices,
+    ...(site.resourceId !== undefined ? { resourceId: site.resourceId } : {}),
   };
 };
 

@@ -18,6 +18,7 @@ import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
+import { functionLocation } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 // Built once per container and reused across invocations (cold start only).
@@ -50,12 +51,12 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     ]);
   }
   // Where the alerts go is checked before collecting: a bad topic must not cost a whole audit.
-  const targets = event.dryRun ? undefined : deployedTargets(config, context.invokedFunctionArn);
+  const targets = event.dryRun ? undefined : await deployedTargets(config, functionLocation(context));
   // Stop collecting while there is still time to evaluate and publish what was collected.
   const inventory = await phase(
     logger,
     'collect',
-    () => collectLive(regions, deadlineOption(context)),
+    () => collectLive(regions, { ...deadlineOption(context), skipRegions: intent.deniedRegions }),
     inventoryCounts,
   );
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });

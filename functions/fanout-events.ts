@@ -32,6 +32,7 @@ export const itemEventSchema = z.strictObject({
   bucket: z.string().min(3),
   account: accountTargetSchema.optional(),
   region: z.union([regionSchema, z.literal(GLOBAL_REGION), z.literal(ALL_REGIONS)]),
+  encryptedRunKey: z.base64().min(1),
 });
 
 /** The summary step's input: the plan's output, carried through the Map (whose results go to S3). */

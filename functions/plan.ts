@@ -1,3 +1,4 @@
+import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
@@ -21,6 +22,7 @@ import {
   readFanOutConfig,
   writeJson,
 } from '../app/fanout.ts';
+import { fingerprintKeyId, newRunKey } from '../app/fingerprint-key.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import { createLogger } from '../app/log.ts';
 import { createRegionalClients } from '../collect/clients.ts';
@@ -28,6 +30,7 @@ import { mapLimit } from '../collect/concurrency.ts';
 import { listEnabledRegions } from '../collect/index.ts';
 import { normalizeEvent } from './event.ts';
 import { type PlanEvent, planEventSchema } from './fanout-events.ts';
+import { functionLocation } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 const logger = createLogger('plan');
@@ -35,6 +38,7 @@ const lambdaConfig = readLambdaConfig();
 const fanOut: FanOutConfig = readFanOutConfig();
 const role = roleOptions(fanOut.roleName, fanOut.externalId);
 const s3 = new S3Client({});
+const kms = new KMSClient({});
 
 /** Accounts whose enabled regions are listed at once (one AssumeRole + DescribeRegions each). */
 const REGION_LOOKUP_CONCURRENCY = 8;
@@ -78,7 +82,8 @@ const enabledRegions = async (account: AccountTarget | undefined): Promise<strin
  * cannot be listed, no region at all): an empty plan would look like a clean run.
  */
 export const planHandler = async (event: PlanEvent, context: Context): Promise<PlanOutput> => {
-  const { state } = deployedTargets(lambdaConfig, context.invokedFunctionArn);
+  const { state } = await deployedTargets(lambdaConfig, functionLocation(context));
+  const runKeyId = fingerprintKeyId();
   const started = Date.now();
   const runId = newRunId(new Date());
   logger.appendKeys({ runId });
@@ -95,7 +100,9 @@ export const planHandler = async (event: PlanEvent, context: Context): Promise<P
       regions: regions === 'all' ? await enabledRegions(account) : regions,
     }),
   );
-  const items = planItems(runId, state.bucket, targets);
+  // One fingerprint key for every item of the run, handed out only encrypted.
+  const encryptedRunKey = await newRunKey(kms, runKeyId, runId);
+  const items = planItems({ runId, bucket: state.bucket, encryptedRunKey }, targets);
   const key = itemsKey(runId);
   await writeJson(s3, state.bucket, key, items);
   logger.info('plan done', {

@@ -20,6 +20,7 @@ import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { summarizeEventSchema } from './fanout-events.ts';
+import { functionLocation } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 const logger = createLogger('summarize');
@@ -72,7 +73,7 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
   const key = reportKey(plan.runId);
   await writeJson(s3, plan.bucket, key, report);
   if (!plan.dryRun) {
-    const { topicArn, state } = deployedTargets(lambdaConfig, context.invokedFunctionArn);
+    const { topicArn, state } = await deployedTargets(lambdaConfig, functionLocation(context));
     await phase(
       logger,
       'notify',

@@ -122,7 +122,13 @@ const securityGroup = z.looseObject({
   ),
 });
 
-const prefixList = z.looseObject({ ...base, prefixListName: str, ownerId: str, addressFamily: str });
+const prefixList = z.looseObject({
+  ...base,
+  prefixListName: str,
+  ownerId: str,
+  addressFamily: str,
+  entries: z.array(z.looseObject({ cidr: str, description: str.optional() })).optional(),
+});
 
 const vpcEndpoint = z.looseObject({
   ...base,
@@ -266,7 +272,9 @@ const restApi = z.looseObject({
       webAclArn: str.optional(),
       throttling: throttle.optional(),
       lastUpdatedDate: str.optional(),
+      variables: z.record(z.string(), z.string()).optional(),
       deployedMethods: strings.optional(),
+      deployedPolicy: z.looseObject({ document: z.unknown().optional() }).optional(),
     }),
   ),
   deployments: z.array(
@@ -290,7 +298,7 @@ const usagePlan = z.looseObject({
 
 const apiKey = z.looseObject({ ...base, enabled: z.boolean(), valueFingerprint: str });
 
-export const inventorySchema: z.ZodType<Inventory> = z.looseObject({
+const inventoryObject = z.looseObject({
   schemaVersion: z.literal(1),
   account: z.string().min(1),
   regions: z.array(z.string()).min(1),
@@ -332,6 +340,15 @@ export const inventorySchema: z.ZodType<Inventory> = z.looseObject({
       code: str,
       message: str,
       slices: z.array(z.enum(SLICES)),
+      resourceId: str.optional(),
     }),
   ),
 });
+
+export const inventorySchema: z.ZodType<Inventory> = inventoryObject;
+
+/**
+ * One fan-out item's part of an account's inventory: the same rules, except that the part of the
+ * global item (CloudFront) covers no region.
+ */
+export const inventoryPartSchema: z.ZodType<Inventory> = inventoryObject.extend({ regions: z.array(str) });

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import type { z } from 'zod';
 import { InputValidationError } from '../errors.ts';
 import { validate } from '../validate.ts';
 import { writeFileAtomically } from '../write-file.ts';
@@ -8,7 +9,12 @@ import type { Inventory } from './types.ts';
 /** Snapshots larger than this are refused rather than parsed into memory. */
 const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
 
-export const parseSnapshot = (text: string, source: string): Inventory => {
+/** Parses and validates a saved inventory (a snapshot, or with inventoryPartSchema a fan-out part). */
+export const parseSnapshot = (
+  text: string,
+  source: string,
+  schema: z.ZodType<Inventory> = inventorySchema,
+): Inventory => {
   if (text.length > MAX_SNAPSHOT_BYTES) {
     throw new InputValidationError(source, [
       { path: '', message: `file is larger than ${MAX_SNAPSHOT_BYTES} bytes` },
@@ -26,7 +32,7 @@ export const parseSnapshot = (text: string, source: string): Inventory => {
       },
     );
   }
-  return validate(inventorySchema, json, source);
+  return validate(schema, json, source);
 };
 
 /** Reads a snapshot file, refusing a missing, unreadable or oversized one (by its size, before reading it). */

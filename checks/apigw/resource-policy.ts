@@ -1,17 +1,24 @@
 import {
+  currentPolicy,
+  type InvokeCaller,
+  type InvokeTarget,
+  iamPrincipal,
+  invokeJudge,
+  servedPolicy,
+  verbsOf,
+} from '../../evaluate/api-policy.ts';
+import {
   accountOfArn,
   conditionValues,
-  evaluatePolicy,
   executeApiResourceExpander,
   ipInCidr,
   type PolicyDocument,
-  type PolicyRequest,
   type PolicyStatement,
   parsePolicy,
   principalValues,
-  type RequestPrincipal,
 } from '../../evaluate/policy.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
+import type { Severity } from '../../intent/schema.ts';
 import { label, partitionOf } from '../../inventory/derive.ts';
 import type { Inventory, RestApi } from '../../inventory/types.ts';
 import { defineCheck, type Violation } from '../define.ts';
@@ -19,7 +26,7 @@ import { isPrivate, methodsOf, restApiRef } from './shared.ts';
 
 /**
  * Decides whether a private REST API's resource policy admits callers other than the intended VPC
- * endpoints, by evaluating the policy (evaluate/policy.ts) for representative callers:
+ * endpoints, by evaluating the policy (evaluate/api-policy.ts) for representative callers:
  *   (a) through each intended endpoint (with that endpoint's VPC as aws:SourceVpc),
  *   (b) through another endpoint in an intended endpoint's VPC,
  *   (c) through an endpoint the policy names but the intent does not, an endpoint in a VPC the policy
@@ -27,21 +34,22 @@ import { isPrivate, methodsOf, restApiRef } from './shared.ts';
  *       reach any private API: only the resource policy keeps them out),
  *   (d) with no endpoint at all (aws:SourceVpce absent), from inside and outside each aws:SourceIp range.
  * Each location is tried with the principals API Gateway would evaluate: anonymous for methods without
- * AWS_IAM authorization, IAM principals of this, another and every named account for AWS_IAM methods.
- * Every class but (a) that is allowed is a finding.
+ * AWS_IAM authorization, IAM principals of this, another and every named account for AWS_IAM methods;
+ * an ANY method with every verb.
  *
- * What it cannot see: the policy in force is the one deployed with the stage (a policy change needs a
- * redeployment); the check reads the API's current policy.
+ * P8 accepts a policy that admits the intended VPC as a whole (aws:SourceVpc), so (b) is a finding only
+ * where the intent asks for endpoint-exact policies (apiGateway.requireSourceVpce), and then at medium:
+ * another endpoint in the same VPC is not another account. The severity and the wording follow the
+ * widest class admitted: (c) critical, (b) and (d) medium ((d) cannot call a private API today).
+ *
+ * The policy in force is the one deployed with each stage (its export); the current policy stands in
+ * for a stage whose export was not read (the collector reports that, so the audit is incomplete).
+ * Where they differ, the finding says so: a fix that was never deployed, or a change that the next
+ * deployment would put in force.
  */
 
-/** Condition keys the caller model decides; conditions on any other key make the result unknown. */
-const KNOWN_KEYS: ReadonlySet<string> = new Set([
-  'aws:sourcevpce',
-  'aws:sourcevpc',
-  'aws:sourceip',
-  'aws:principalaccount',
-  'aws:principalarn',
-]);
+/** Where a caller stands relative to the intent: the classes findings are worded and ranked by. */
+type Reach = 'intended' | 'same-vpc' | 'other' | 'no-endpoint';
 
 // Synthetic identities for "somebody else": well-formed but not ids anyone uses, so they stand for
 // any endpoint/VPC/account the policy does not name.
@@ -49,35 +57,40 @@ const OTHER_VPCE = 'vpce-0f0e0d0c0b0a09080';
 const OTHER_VPC = 'vpc-0f0e0d0c0b0a09080';
 const OTHER_ACCOUNT = '210987654321';
 const OUTSIDE_IPS = ['198.51.100.23', '203.0.113.77', '192.0.2.45', '8.8.8.8', '2001:db8::17'];
+/** A stage name standing for "whatever stage gets deployed" on an API without stages. */
+const ANY_STAGE = 'stage';
+const MAX_LISTED = 5;
 
 /** Where a request enters from (the network side of a caller class). */
-export interface CallerLocation {
+interface CallerLocation {
   /** Stable key, part of the finding's fact. */
   readonly key: string;
-  readonly intended: boolean;
+  readonly reach: Reach;
   /** Japanese description for messages. */
   readonly label: string;
   readonly vpce?: string;
   readonly vpc?: string;
   readonly sourceIp?: string;
-  /** True for (d): a private API cannot be called without an endpoint today. */
-  readonly noEndpoint: boolean;
 }
 
 interface CallerPrincipal {
   readonly label: string;
-  readonly principal: RequestPrincipal;
+  readonly principal: InvokeCaller['principal'];
 }
 
 const isLiteral = (v: string): boolean => !v.includes('*') && !v.includes('?');
 const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+const list = (items: readonly string[]): string =>
+  items.length <= MAX_LISTED
+    ? items.join(', ')
+    : `${items.slice(0, MAX_LISTED).join(', ')} ほか ${items.length - MAX_LISTED} 件`;
 
 /** Intended endpoints: the intent's list, or else the endpoints the API itself is associated with. */
-export const intendedEndpoints = (intent: ResolvedIntent, api: RestApi): readonly string[] =>
+const intendedEndpoints = (intent: ResolvedIntent, api: RestApi): readonly string[] =>
   intent.apiGateway.vpcEndpointIds.length > 0 ? intent.apiGateway.vpcEndpointIds : api.vpcEndpointIds;
 
 /** The representative locations for one API and policy (see the module comment). */
-export const callerLocations = (
+const callerLocations = (
   inventory: Inventory,
   intended: readonly string[],
   document: PolicyDocument,
@@ -90,47 +103,48 @@ export const callerLocations = (
   const locations: CallerLocation[] = [
     ...intended.map((e) => ({
       key: `intended:${e}`,
-      intended: true,
+      reach: 'intended' as const,
       label: `意図した VPC エンドポイント ${e}`,
       vpce: e,
       vpc: vpcOf.get(e) ?? OTHER_VPC,
-      noEndpoint: false,
     })),
     ...intendedVpcs.map((v) => ({
       key: `same-vpc:${v}`,
-      intended: false,
+      reach: 'same-vpc' as const,
       label: `同じ VPC ${v} 内の別の VPC エンドポイント`,
       vpce: OTHER_VPCE,
       vpc: v,
-      noEndpoint: false,
     })),
     ...namedVpces
       .filter((e) => !intended.includes(e))
-      .map((e) => ({
-        key: `endpoint:${e}`,
-        intended: false,
-        label: `意図していない VPC エンドポイント ${e}`,
-        vpce: e,
-        vpc: vpcOf.get(e) ?? OTHER_VPC,
-        noEndpoint: false,
-      })),
+      .map((e) => {
+        const vpc = vpcOf.get(e);
+        const sameVpc = vpc !== undefined && intendedVpcs.includes(vpc);
+        return {
+          key: `endpoint:${e}`,
+          reach: sameVpc ? ('same-vpc' as const) : ('other' as const),
+          label: sameVpc
+            ? `同じ VPC ${vpc} 内の意図していない VPC エンドポイント ${e}`
+            : `意図していない VPC エンドポイント ${e}`,
+          vpce: e,
+          vpc: vpc ?? OTHER_VPC,
+        };
+      }),
     ...namedVpcs
       .filter((v) => !intendedVpcs.includes(v))
       .map((v) => ({
         key: `vpc:${v}`,
-        intended: false,
+        reach: 'other' as const,
         label: `VPC ${v} の VPC エンドポイント`,
         vpce: OTHER_VPCE,
         vpc: v,
-        noEndpoint: false,
       })),
     {
       key: 'other-vpc',
-      intended: false,
+      reach: 'other',
       label: '他の VPC・他の AWS アカウントの VPC エンドポイント',
       vpce: OTHER_VPCE,
       vpc: OTHER_VPC,
-      noEndpoint: false,
     },
   ];
   // (d): one caller inside each aws:SourceIp range the policy names, and one outside all of them.
@@ -138,26 +152,28 @@ export const callerLocations = (
     const ip = cidr.split('/')[0] ?? cidr;
     locations.push({
       key: `no-endpoint:${cidr}`,
-      intended: false,
+      reach: 'no-endpoint',
       label: `VPC エンドポイントを経由しない ${cidr} からの呼び出し`,
       sourceIp: ip,
-      noEndpoint: true,
     });
   }
   const outside = OUTSIDE_IPS.find((ip) => cidrs.every((c) => ipInCidr(ip, c) === false));
   if (outside)
     locations.push({
       key: 'no-endpoint',
-      intended: false,
+      reach: 'no-endpoint',
       label: 'VPC エンドポイントを経由しないインターネットからの呼び出し',
       sourceIp: outside,
-      noEndpoint: true,
     });
   return locations;
 };
 
 /** Principals for AWS_IAM methods: this account, another account, and every account or ARN the policy names. */
-const iamPrincipals = (account: string, document: PolicyDocument): readonly CallerPrincipal[] => {
+const iamPrincipals = (
+  api: RestApi,
+  account: string,
+  document: PolicyDocument,
+): readonly CallerPrincipal[] => {
   const named = principalValues(document).filter((v) => v !== '*');
   const namedAccounts = uniq([
     ...named.flatMap((v) => (/^\d{12}$/.test(v) ? [v] : (accountOfArn(v) ?? []))),
@@ -166,7 +182,7 @@ const iamPrincipals = (account: string, document: PolicyDocument): readonly Call
   const other = [OTHER_ACCOUNT, '109876543210'].find((a) => a !== account && !namedAccounts.includes(a));
   const accountPrincipal = (a: string, text: string): CallerPrincipal => ({
     label: text,
-    principal: { kind: 'iam', account: a, arn: `arn:aws:iam::${a}:role/arch-auditor-representative` },
+    principal: iamPrincipal(api, a),
   });
   return [
     accountPrincipal(account, '同じアカウントの IAM プリンシパル'),
@@ -183,81 +199,72 @@ const iamPrincipals = (account: string, document: PolicyDocument): readonly Call
 
 const ANONYMOUS: CallerPrincipal = { label: '匿名', principal: { kind: 'anonymous' } };
 
-/** A concrete request path for a resource path template (`/{proxy+}` → `/x/y`). */
-const concretePath = (path: string): string =>
-  path
-    .replace(/\{[^}]+\+\}/g, 'x/y')
-    .replace(/\{[^}]+\}/g, 'x')
-    .replace(/^\//, '');
-
 interface Outcome {
   readonly allowedPrincipals: Set<string>;
+  /** `POST /{proxy+}` (prefixed by the stage when several are judged): what the caller gets to call. */
+  readonly allowedMethods: Set<string>;
   readonly allowedBy: Map<number, PolicyStatement>;
   readonly unknownReasons: Set<string>;
 }
 
-/** Evaluates every caller class against the API's policy; returns outcomes per location key. */
-export const evaluateCallers = (
+/** Evaluates every caller class against the policy for the given stages; outcomes per location key. */
+const evaluateCallers = (
   inventory: Inventory,
   api: RestApi,
   document: PolicyDocument,
   locations: readonly CallerLocation[],
-): ReadonlyMap<string, Outcome> => {
-  const partition = partitionOf(api);
-  const expandResource = executeApiResourceExpander(partition, api.region, inventory.account, api.id);
-  const stages = api.stages.length > 0 ? api.stages.map((s) => s.stageName) : ['stage'];
+  stages: readonly string[],
+): { readonly outcomes: ReadonlyMap<string, Outcome>; readonly methodCount: number } => {
+  const judge = invokeJudge(api, inventory.account, document);
   const methods = methodsOf(api);
   // API Gateway evaluates the principal only when the method uses IAM authorization; any other
   // method (NONE, Cognito, Lambda authorizer) reaches the policy as an anonymous caller.
   const targets =
     methods.length > 0
       ? methods.map(({ path, method }) => ({
-          verb: method.httpMethod.toUpperCase() === 'ANY' ? 'GET' : method.httpMethod.toUpperCase(),
-          path: concretePath(path),
+          httpMethod: method.httpMethod,
+          path,
           iam: method.authorizationType.toUpperCase() === 'AWS_IAM',
         }))
       : [
-          { verb: 'GET', path: '', iam: false },
-          { verb: 'GET', path: '', iam: true },
+          { httpMethod: 'GET', path: '/', iam: false },
+          { httpMethod: 'GET', path: '/', iam: true },
         ];
-  const iam = iamPrincipals(inventory.account, document);
+  const iam = iamPrincipals(api, inventory.account, document);
   const outcomes = new Map<string, Outcome>();
   for (const location of locations) {
     const outcome: Outcome = {
       allowedPrincipals: new Set(),
+      allowedMethods: new Set(),
       allowedBy: new Map(),
       unknownReasons: new Set(),
     };
     outcomes.set(location.key, outcome);
     for (const stage of stages) {
-      for (const target of targets) {
-        for (const caller of target.iam ? iam : [ANONYMOUS]) {
-          const p = caller.principal;
-          const keys: Record<string, string> = {
-            ...(location.vpce ? { 'aws:sourcevpce': location.vpce } : {}),
-            ...(location.vpc ? { 'aws:sourcevpc': location.vpc } : {}),
-            ...(location.sourceIp ? { 'aws:sourceip': location.sourceIp } : {}),
-            ...(p.kind === 'iam' ? { 'aws:principalaccount': p.account, 'aws:principalarn': p.arn } : {}),
-          };
-          const request: PolicyRequest = {
-            principal: p,
-            action: 'execute-api:Invoke',
-            resource: `arn:${partition}:execute-api:${api.region}:${inventory.account}:${api.id}/${stage}/${target.verb}/${target.path}`,
-            keys,
-            knownKeys: KNOWN_KEYS,
-          };
-          const decision = evaluatePolicy(document, request, { expandResource });
-          if (decision.decision === 'allow') {
+      for (const t of targets) {
+        const target: InvokeTarget = { stage, httpMethod: t.httpMethod, path: t.path };
+        for (const caller of t.iam ? iam : [ANONYMOUS]) {
+          const result = judge(target, {
+            principal: caller.principal,
+            ...(location.vpce ? { vpce: location.vpce } : {}),
+            ...(location.vpc ? { vpc: location.vpc } : {}),
+            ...(location.sourceIp ? { sourceIp: location.sourceIp } : {}),
+          });
+          if (result.decision === 'allow') {
             outcome.allowedPrincipals.add(caller.label);
-            for (const s of decision.allowedBy) outcome.allowedBy.set(s.index, s);
-          } else if (decision.decision === 'unknown') {
-            for (const u of decision.unknown) outcome.unknownReasons.add(u.reason);
+            for (const verb of result.allowedVerbs)
+              outcome.allowedMethods.add(`${stages.length > 1 ? `${stage}: ` : ''}${verb} ${t.path}`);
+            for (const s of result.allowedBy) outcome.allowedBy.set(s.index, s);
+          } else if (result.decision === 'unknown') {
+            for (const u of result.unknown) outcome.unknownReasons.add(u);
           }
         }
       }
     }
   }
-  return outcomes;
+  const methodCount =
+    stages.length * uniq(targets.flatMap((t) => verbsOf(t.httpMethod).map((v) => `${v} ${t.path}`))).length;
+  return { outcomes, methodCount };
 };
 
 const NEGATED_OPERATOR = /^(forallvalues:|foranyvalue:)?string(not(equals|like))(ignorecase)?(ifexists)?$/i;
@@ -279,7 +286,7 @@ const explainAllow = (s: PolicyStatement, total: number): string => {
 };
 
 const intendedVpcsOf = (locations: readonly CallerLocation[]): readonly string[] =>
-  uniq(locations.filter((l) => l.intended && l.vpc !== OTHER_VPC).flatMap((l) => l.vpc ?? []));
+  uniq(locations.filter((l) => l.reach === 'intended' && l.vpc !== OTHER_VPC).flatMap((l) => l.vpc ?? []));
 
 /**
  * Why the Deny statements did not keep the outsiders out. The usual cause is a Deny whose
@@ -313,68 +320,327 @@ const explainDenies = (
     .join('。')}。`;
 };
 
-const describePolicyViolation = (
+// ------------------------------------------------------------------------------ Admitted caller classes
+
+/** The widest class admitted decides severity and impact; 'any' is an open network side altogether. */
+type CallerClass = 'any' | 'other' | 'same-vpc' | 'no-endpoint';
+
+const CLASS_IMPACT: Readonly<Record<CallerClass, string>> = {
+  any: '呼び出し元が限定されていません。どの AWS アカウントの VPC からでも execute-api の VPC エンドポイント経由でこの API を呼び出せ、エンドポイントタイプが PRIVATE でなくなればインターネットからも呼び出せます。',
+  other:
+    '他の VPC や他の AWS アカウントの execute-api VPC エンドポイントから、プライベートのはずの API を呼び出せます。',
+  'same-vpc':
+    '同じ VPC 内の別の execute-api VPC エンドポイントを通れば、意図したエンドポイント（とそのセキュリティグループ）を経由せずに API を呼び出せます。他の VPC や他のアカウントからは呼び出せません。',
+  'no-endpoint':
+    '現在はエンドポイントタイプが PRIVATE のため VPC エンドポイント経由でしか到達できませんが、ポリシーは VPC エンドポイントを経由しない呼び出しを拒否していないため、エンドポイントタイプを変えるとそのまま呼び出せるようになります。',
+};
+
+/** Severity per class; undefined keeps the check's critical. */
+const CLASS_SEVERITY: Readonly<Record<CallerClass, Severity | undefined>> = {
+  any: undefined,
+  other: undefined,
+  'same-vpc': 'medium',
+  'no-endpoint': 'medium',
+};
+
+/** The classes a set of admitted locations falls in, widest first, with the narrower ones 'any' covers dropped. */
+const classesOf = (admitted: readonly CallerLocation[]): readonly CallerClass[] => {
+  const reaches = new Set(admitted.map((l) => l.reach));
+  const open = admitted.some((l) => l.key === 'other-vpc') && admitted.some((l) => l.key === 'no-endpoint');
+  if (open) return ['any'];
+  const classes: CallerClass[] = [];
+  if (reaches.has('other')) classes.push('other');
+  else if (reaches.has('same-vpc')) classes.push('same-vpc');
+  if (reaches.has('no-endpoint')) classes.push('no-endpoint');
+  return classes;
+};
+
+// ------------------------------------------------------------------------------------------ Verdicts
+
+/** What one policy, in force on some stages, lets in. */
+type Verdict =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'no-policy' }
+  | { readonly kind: 'unparseable'; readonly reason: string }
+  | {
+      readonly kind: 'undecided';
+      readonly undecided: readonly CallerLocation[];
+      readonly reasons: readonly string[];
+    }
+  | {
+      readonly kind: 'admits';
+      readonly document: PolicyDocument;
+      readonly locations: readonly CallerLocation[];
+      readonly admitted: readonly CallerLocation[];
+      /** The admitted locations the intent does not accept: what makes this a finding. */
+      readonly causes: readonly CallerLocation[];
+      readonly outcomes: ReadonlyMap<string, Outcome>;
+      readonly methodCount: number;
+    };
+
+const judgePolicy = (
+  inventory: Inventory,
+  intent: ResolvedIntent,
+  api: RestApi,
+  raw: unknown,
+  stages: readonly string[],
+): Verdict => {
+  if (raw === undefined || raw === null || raw === '') return { kind: 'no-policy' };
+  const parsed = parsePolicy(raw);
+  if (!parsed.ok) return { kind: 'unparseable', reason: parsed.reason };
+  const intended = intendedEndpoints(intent, api);
+  const locations = callerLocations(inventory, intended, parsed.document);
+  const { outcomes, methodCount } = evaluateCallers(inventory, api, parsed.document, locations, stages);
+  const admits = (l: CallerLocation) => (outcomes.get(l.key)?.allowedPrincipals.size ?? 0) > 0;
+  const outsiders = locations.filter((l) => l.reach !== 'intended');
+  const admitted = outsiders.filter(admits);
+  // Under the default intent the intended VPC as a whole is accepted (P8: aws:SourceVpc), and with it
+  // any endpoint in it; an endpoint the policy names in that VPC is accepted only if the VPC is.
+  const vpcWide = new Set(
+    admitted.filter((l) => l.key.startsWith('same-vpc:')).flatMap((l) => (l.vpc ? [l.vpc] : [])),
+  );
+  const accepted = (l: CallerLocation) =>
+    !intent.apiGateway.requireSourceVpce &&
+    l.reach === 'same-vpc' &&
+    l.vpc !== undefined &&
+    vpcWide.has(l.vpc);
+  const causes = admitted.filter((l) => !accepted(l));
+  if (causes.length > 0)
+    return { kind: 'admits', document: parsed.document, locations, admitted, causes, outcomes, methodCount };
+  const undecided = outsiders.filter(
+    (l) => !admits(l) && (outcomes.get(l.key)?.unknownReasons.size ?? 0) > 0,
+  );
+  if (undecided.length > 0)
+    return {
+      kind: 'undecided',
+      undecided,
+      reasons: uniq(undecided.flatMap((l) => [...(outcomes.get(l.key)?.unknownReasons ?? [])])),
+    };
+  return { kind: 'ok' };
+};
+
+/** Which policy a finding is about: the API's (served everywhere), some stages' deployed one, or the undeployed current one. */
+type Scope =
+  | { readonly kind: 'api' }
+  | { readonly kind: 'stages'; readonly stages: string }
+  | { readonly kind: 'current' };
+
+/** A verdict put into words. */
+interface Described {
+  readonly message: string;
+  readonly expected: string;
+  readonly actual: string;
+  readonly fact: string;
+  readonly impact: string;
+  readonly severity?: Severity;
+}
+
+const describeVerdict = (
   api: RestApi,
   intended: readonly string[],
-  document: PolicyDocument,
-  locations: readonly CallerLocation[],
-  outcomes: ReadonlyMap<string, Outcome>,
-): Violation | undefined => {
-  const outsiders = locations.filter((l) => !l.intended);
-  const admitted = outsiders.filter((l) => (outcomes.get(l.key)?.allowedPrincipals.size ?? 0) > 0);
-  const undecided = outsiders.filter(
-    (l) => !admitted.includes(l) && (outcomes.get(l.key)?.unknownReasons.size ?? 0) > 0,
-  );
-  if (admitted.length === 0 && undecided.length === 0) return undefined;
+  verdict: Exclude<Verdict, { kind: 'ok' }>,
+  scope: Scope,
+  requireSourceVpce: boolean,
+): Described => {
+  const subject =
+    scope.kind === 'stages'
+      ? `プライベート API ${label(api)} のステージ ${scope.stages} にデプロイされているリソースポリシー`
+      : scope.kind === 'current'
+        ? `プライベート API ${label(api)} の現在の（未デプロイの）リソースポリシー`
+        : `プライベート API ${label(api)} のリソースポリシー`;
   const intendedText =
     intended.length > 0 ? intended.join(', ') : '未定義（設計定義ファイルにも API の設定にもありません）';
   const expected =
     intended.length > 0
       ? `${intended.join(', ')} 経由の呼び出しのみ許可`
       : '意図した VPC エンドポイントのみ許可';
-  const resource = restApiRef(api);
-  if (admitted.length === 0) {
-    const reasons = uniq(undecided.flatMap((l) => [...(outcomes.get(l.key)?.unknownReasons ?? [])]));
-    return {
-      resource,
-      message: `プライベート API ${label(api)} のリソースポリシーには評価できない条件（${reasons.join(', ')}）があるため、意図した VPC エンドポイント（${intendedText}）以外からの呼び出しが拒否されるか判定できません。対象: ${undecided.map((l) => l.label).join('、')}。手動で確認してください。`,
-      expected,
-      actual: `判定不能: ${reasons.join(', ')}`,
-      fact: `undecided:${undecided.map((l) => l.key).join(',')}`,
-    };
+  switch (verdict.kind) {
+    case 'no-policy':
+      return {
+        message:
+          scope.kind === 'stages'
+            ? `プライベート API ${label(api)} のステージ ${scope.stages} には、リソースポリシーのないデプロイが公開されています。呼び出しを許可する VPC エンドポイントが定義されていません。`
+            : scope.kind === 'current'
+              ? `プライベート API ${label(api)} の現在のリソースポリシーは削除されています。各ステージはデプロイ済みのポリシーで動いていますが、このままでは API を再デプロイできません。`
+              : `プライベート API ${label(api)} にリソースポリシーがありません。呼び出しを許可する VPC エンドポイントが定義されておらず、この状態では API をデプロイすることもできません。`,
+        expected: 'aws:SourceVpce で意図した VPC エンドポイントに限定するリソースポリシー',
+        actual: 'リソースポリシーなし',
+        fact: 'no-policy',
+        impact:
+          'リソースポリシーがないため、呼び出し元を VPC エンドポイントに限定できず、API を再デプロイすることもできません。',
+      };
+    case 'unparseable':
+      return {
+        message: `${subject}を解釈できないため、呼び出し元が限定されているか判定できません（${verdict.reason}）。`,
+        expected: '解釈できるリソースポリシー',
+        actual: `解釈できないポリシー: ${verdict.reason}`,
+        fact: 'unparseable-policy',
+        impact: 'ポリシーを解釈できないため、意図しない呼び出し元を許可しているか判定できません。',
+      };
+    case 'undecided':
+      return {
+        message: `${subject}には評価できない条件（${verdict.reasons.join(', ')}）があるため、意図した VPC エンドポイント（${intendedText}）以外からの呼び出しが拒否されるか判定できません。対象: ${verdict.undecided.map((l) => l.label).join('、')}。手動で確認してください。`,
+        expected,
+        actual: `判定不能: ${verdict.reasons.join(', ')}`,
+        fact: `undecided:${verdict.undecided.map((l) => l.key).join(',')}`,
+        impact: 'ポリシーの条件を評価できないため、意図しない呼び出し元を許可しているか判定できません。',
+      };
+    case 'admits': {
+      const { admitted, causes, outcomes, document, locations } = verdict;
+      const callers = admitted.map((l) => {
+        const o = outcomes.get(l.key);
+        const principals = [...(o?.allowedPrincipals ?? [])];
+        const methods = [...(o?.allowedMethods ?? [])];
+        // An ANY method or a Deny scoped to some verbs or stages: say which calls get through.
+        const only = methods.length < verdict.methodCount ? `、${list(methods)} のみ` : '';
+        return `${l.label}（${principals.join('・')}${only}）`;
+      });
+      const statements = new Map<number, PolicyStatement>();
+      for (const l of admitted)
+        for (const [i, s] of outcomes.get(l.key)?.allowedBy ?? []) statements.set(i, s);
+      const why = [...statements.values()]
+        .sort((a, b) => a.index - b.index)
+        .map((s) => explainAllow(s, document.statements.length));
+      const denyNote = explainDenies(document, intended, intendedVpcsOf(locations));
+      // The inverted conditions of seed 003 also lock the intended callers out; say so.
+      const lockedOut = locations.filter(
+        (l) =>
+          l.reach === 'intended' &&
+          outcomes.get(l.key)?.allowedPrincipals.size === 0 &&
+          outcomes.get(l.key)?.unknownReasons.size === 0,
+      );
+      const lockedNote =
+        lockedOut.length > 0
+          ? `一方、${lockedOut.map((l) => l.label).join('、')} からの呼び出しは拒否されます。`
+          : '';
+      const classes = classesOf(causes);
+      const widest = classes[0] ?? 'no-endpoint';
+      // A private API is reachable only through an execute-api VPC endpoint today, so callers without
+      // an endpoint are a latent gap (it opens if the endpoint type changes), not an open door.
+      const latentNote =
+        widest === 'no-endpoint'
+          ? '現在はエンドポイントタイプが PRIVATE のため VPC エンドポイント経由でしか到達できませんが、ポリシー自体は送信元を限定していません。'
+          : '';
+      const sameVpcNote =
+        widest === 'same-vpc' && requireSourceVpce
+          ? '設計定義ファイルは aws:SourceVpce で VPC エンドポイントまで限定することを求めています（apiGateway.requireSourceVpce）。同じ VPC 内の別のエンドポイントを締め出すには、aws:SourceVpce に意図したエンドポイントを指定してください。'
+          : '';
+      const severity = CLASS_SEVERITY[widest];
+      return {
+        message: `${subject}は、意図した VPC エンドポイント（${intendedText}）以外からの呼び出しを許可しています。許可される呼び出し元: ${callers.join('、')}。${why.join('。')}。${denyNote}${lockedNote}${latentNote}${sameVpcNote}`,
+        expected,
+        actual: `許可: ${admitted.map((l) => l.label).join('、')}`,
+        fact: `admits:${admitted.map((l) => l.key).join(',')}`,
+        impact: classes.map((c) => CLASS_IMPACT[c]).join(''),
+        ...(severity ? { severity } : {}),
+      };
+    }
   }
-  const callers = admitted.map((l) => {
-    const principals = [...(outcomes.get(l.key)?.allowedPrincipals ?? [])];
-    return `${l.label}（${principals.join('・')}）`;
-  });
-  const statements = new Map<number, PolicyStatement>();
-  for (const l of admitted) for (const [i, s] of outcomes.get(l.key)?.allowedBy ?? []) statements.set(i, s);
-  const why = [...statements.values()]
-    .sort((a, b) => a.index - b.index)
-    .map((s) => explainAllow(s, document.statements.length));
-  const denyNote = explainDenies(document, intended, intendedVpcsOf(locations));
-  // The inverted conditions of seed 003 also lock the intended callers out; say so.
-  const lockedOut = locations.filter(
-    (l) =>
-      l.intended &&
-      outcomes.get(l.key)?.allowedPrincipals.size === 0 &&
-      outcomes.get(l.key)?.unknownReasons.size === 0,
+};
+
+/** Two policies are the same when they parse alike once `execute-api:/…` is written out as the ARN. */
+const policyKey = (inventory: Inventory, api: RestApi, raw: unknown): string => {
+  if (raw === undefined || raw === null || raw === '') return '';
+  const parsed = parsePolicy(raw);
+  if (!parsed.ok) return `unparseable:${typeof raw === 'string' ? raw : JSON.stringify(raw)}`;
+  const expand = executeApiResourceExpander(partitionOf(api), api.region, inventory.account, api.id);
+  return JSON.stringify(
+    parsed.document.statements.map((s) => ({
+      ...s,
+      resource: s.resource?.map(expand),
+      notResource: s.notResource?.map(expand),
+    })),
   );
-  const lockedNote =
-    lockedOut.length > 0
-      ? `一方、${lockedOut.map((l) => l.label).join('、')} からの呼び出しは拒否されます。`
-      : '';
-  // A private API is reachable only through an execute-api VPC endpoint today, so callers without an
-  // endpoint are a latent gap (it opens if the endpoint type changes), not an open door.
-  const onlyLatent = admitted.every((l) => l.noEndpoint);
-  return {
-    resource,
-    message: `プライベート API ${label(api)} のリソースポリシーは、意図した VPC エンドポイント（${intendedText}）以外からの呼び出しを許可しています。許可される呼び出し元: ${callers.join('、')}。${why.join('。')}。${denyNote}${lockedNote}${onlyLatent ? '現在はエンドポイントタイプが PRIVATE のため VPC エンドポイント経由でしか到達できませんが、ポリシー自体は送信元を限定していません。' : ''}`,
-    expected,
-    actual: `許可: ${admitted.map((l) => l.label).join('、')}`,
-    fact: `admits:${admitted.map((l) => l.key).join(',')}`,
-    ...(onlyLatent ? { severity: 'medium' as const } : {}),
+};
+
+/** Stages that serve the same policy, judged together. */
+interface StageGroup {
+  readonly stages: readonly string[];
+  readonly policy: unknown;
+  readonly key: string;
+  readonly deployed: boolean;
+}
+
+const stageGroups = (inventory: Inventory, api: RestApi): readonly StageGroup[] => {
+  if (api.stages.length === 0) {
+    const policy = currentPolicy(api);
+    return [{ stages: [ANY_STAGE], policy, key: policyKey(inventory, api, policy), deployed: false }];
+  }
+  const groups = new Map<string, { stages: string[]; policy: unknown; deployed: boolean }>();
+  for (const stage of api.stages) {
+    const served = servedPolicy(api, stage);
+    const key = policyKey(inventory, api, served.policy);
+    const group = groups.get(key) ?? { stages: [], policy: served.policy, deployed: true };
+    group.stages.push(stage.stageName);
+    // A group is "deployed" when every stage in it was read from its deployment.
+    group.deployed &&= served.deployed;
+    groups.set(key, group);
+  }
+  return [...groups.entries()].map(([key, g]) => ({ ...g, key }));
+};
+
+const judgeApi = (inventory: Inventory, intent: ResolvedIntent, api: RestApi): Violation[] => {
+  const intended = intendedEndpoints(intent, api);
+  const resource = restApiRef(api);
+  const groups = stageGroups(inventory, api);
+  const current = currentPolicy(api);
+  const currentKey = policyKey(inventory, api, current);
+  const allStages = groups.flatMap((g) => g.stages);
+  let currentVerdict: Verdict | undefined;
+  const judgeCurrent = () => {
+    currentVerdict ??= judgePolicy(inventory, intent, api, current, allStages);
+    return currentVerdict;
   };
+  const strict = intent.apiGateway.requireSourceVpce;
+  const violations: Violation[] = groups.flatMap((group): Violation[] => {
+    const verdict = judgePolicy(inventory, intent, api, group.policy, group.stages);
+    if (verdict.kind === 'ok') return [];
+    const undeployed = group.deployed && group.key !== currentKey;
+    const stagesText = group.stages.join(', ');
+    const scope: Scope =
+      undeployed || groups.length > 1 ? { kind: 'stages', stages: stagesText } : { kind: 'api' };
+    const d = describeVerdict(api, intended, verdict, scope, strict);
+    const fixNote = !undeployed
+      ? ''
+      : judgeCurrent().kind === 'ok'
+        ? `現在のリソースポリシーは修正済みですが、修正済みのポリシーがデプロイされていません。API をステージ ${stagesText} に再デプロイしてください。`
+        : '現在のリソースポリシーはこれと異なりますが、まだデプロイされていません。';
+    return [
+      {
+        resource,
+        message: `${d.message}${fixNote}`,
+        expected: d.expected,
+        actual: undeployed ? `デプロイ済み: ${d.actual}` : d.actual,
+        fact: groups.length > 1 ? `${d.fact}@${stagesText}` : d.fact,
+        impact: d.impact,
+        ...(d.severity ? { severity: d.severity } : {}),
+      },
+    ];
+  });
+  // A change no stage serves yet: every stage was read from its deployment and none has this policy.
+  if (groups.every((g) => g.deployed && g.key !== currentKey)) {
+    const verdict = judgeCurrent();
+    if (verdict.kind !== 'ok') {
+      const d = describeVerdict(api, intended, verdict, { kind: 'current' }, strict);
+      // A private API without a policy cannot be deployed at all: what is at stake is the next deployment.
+      const removed = verdict.kind === 'no-policy';
+      violations.push({
+        resource,
+        message: removed
+          ? d.message
+          : `${d.message}このポリシーはまだどのステージにもデプロイされていませんが、次に API をデプロイした時点で有効になります。`,
+        expected: d.expected,
+        actual: `未デプロイ: ${d.actual}`,
+        fact: `undeployed:${d.fact}`,
+        impact: removed
+          ? 'ステージはデプロイ済みのポリシーのままですが、リソースポリシーを戻すまで API を再デプロイできません。'
+          : `未デプロイのため現在は有効ではありませんが、次のデプロイで有効になります。${d.impact}`,
+        // Not in force yet: the next deployment, not the current traffic, is at stake.
+        severity: d.severity === 'low' ? 'low' : 'medium',
+      });
+    }
+  }
+  return violations;
 };
 
 export const apigwResourcePolicy = defineCheck({
@@ -385,40 +651,10 @@ export const apigwResourcePolicy = defineCheck({
   needs: ['apigateway.restApis', 'ec2.vpcEndpoints'],
   title: 'プライベート API のリソースポリシーが意図した VPC エンドポイント以外からの呼び出しを許可しています',
   explanation:
-    'プライベート REST API には、どのアカウントの execute-api VPC エンドポイントからでも到達できます。呼び出し元を意図した VPC エンドポイントに限定するのはリソースポリシーだけです。条件のない Allow や、StringNotEquals で条件を逆向きに書いた Allow は、締め出すつもりの呼び出し元をすべて通してしまいます。',
-  impact: '他の VPC や他の AWS アカウントから、プライベートのはずの API を呼び出せる恐れがあります。',
+    'プライベート REST API には、どのアカウントの execute-api VPC エンドポイントからでも到達できます。呼び出し元を意図した VPC エンドポイント（または意図した VPC）に限定するのはリソースポリシーだけです。条件のない Allow や、StringNotEquals で条件を逆向きに書いた Allow は、締め出すつもりの呼び出し元をすべて通してしまいます。ポリシーは API をデプロイして初めてステージに反映されます。',
+  impact: '意図した VPC エンドポイント以外から、プライベートのはずの API を呼び出せる恐れがあります。',
   remediation:
-    '「aws:SourceVpce が意図した VPC エンドポイント ID と一致しなければ Deny（StringNotEquals）」の文と、execute-api:/* への Allow の文を組み合わせたリソースポリシーにしてください。VPC エンドポイント ID が正しいことを確認し、ポリシーを変更したら API を再デプロイしてください。',
+    '「aws:SourceVpce が意図した VPC エンドポイント ID と一致しなければ Deny（StringNotEquals）」の文（VPC 単位で許可する場合は aws:SourceVpc に意図した VPC ID）と、execute-api:/* への Allow の文を組み合わせたリソースポリシーにしてください。ID が正しいことを確認し、ポリシーを変更したら API を再デプロイしてください。',
   evaluate: ({ inventory, intent }) =>
-    inventory.apigateway.restApis.filter(isPrivate).flatMap((api): Violation[] => {
-      const intended = intendedEndpoints(intent, api);
-      const raw = api.policy ?? api.policyText;
-      if (raw === undefined || raw === null || raw === '') {
-        return [
-          {
-            resource: restApiRef(api),
-            message: `プライベート API ${label(api)} にリソースポリシーがありません。呼び出しを許可する VPC エンドポイントが定義されておらず、この状態では API をデプロイすることもできません。`,
-            expected: 'aws:SourceVpce で意図した VPC エンドポイントに限定するリソースポリシー',
-            actual: 'リソースポリシーなし',
-            fact: 'no-policy',
-          },
-        ];
-      }
-      const parsed = parsePolicy(raw);
-      if (!parsed.ok) {
-        return [
-          {
-            resource: restApiRef(api),
-            message: `プライベート API ${label(api)} のリソースポリシーを解釈できないため、呼び出し元が限定されているか判定できません（${parsed.reason}）。`,
-            expected: '解釈できるリソースポリシー',
-            actual: `解釈できないポリシー: ${parsed.reason}`,
-            fact: 'unparseable-policy',
-          },
-        ];
-      }
-      const locations = callerLocations(inventory, intended, parsed.document);
-      const outcomes = evaluateCallers(inventory, api, parsed.document, locations);
-      const violation = describePolicyViolation(api, intended, parsed.document, locations, outcomes);
-      return violation ? [violation] : [];
-    }),
+    inventory.apigateway.restApis.filter(isPrivate).flatMap((api) => judgeApi(inventory, intent, api)),
 });

@@ -34,12 +34,16 @@ export const auditExceptionExpired = defineCheck({
       .map((e) => {
         const type = checks.find((c) => c.id === e.check)?.resourceType ?? 'Unknown';
         const where = locate(inventory, e.resource, type);
+        // A fact-level exception names what it accepted; two of them on one resource stay two findings.
+        const facts = e.facts ? `（${e.facts.join('、')}）` : '';
         return {
           resource: { type, id: e.resource, ...where },
-          message: `${e.resource === '*' ? 'すべてのリソースに対する' : `${label({ id: e.resource, ...where })} に対する`} ${e.check} の例外（理由: ${e.reason.replace(/[。.]\s*$/, '')}）は ${e.expires} に期限が切れました。`,
+          message: `${e.resource === '*' ? 'すべてのリソースに対する' : `${label({ id: e.resource, ...where })} に対する`} ${e.check} の例外${facts}（理由: ${e.reason.replace(/[。.]\s*$/, '')}）は ${e.expires} に期限が切れました。`,
           expected: '有効期限内の例外、または意図どおりの設定',
           actual: `${e.expires} に期限切れ`,
-          fact: `${e.check}:${e.resource}:${e.expires}`,
+          fact: e.facts
+            ? `${e.check}:${e.resource}:${e.facts.join('|')}:${e.expires}`
+            : `${e.check}:${e.resource}:${e.expires}`,
         };
       }),
 });

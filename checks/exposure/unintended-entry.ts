@@ -49,6 +49,9 @@ export const exposureUnintendedEntry = defineCheck({
     'ec2.internetGateways',
     'ec2.networkAcls',
     'ec2.securityGroups',
+    // A rule referencing a customer-managed prefix list admits the list's entries.
+    'ec2.prefixLists',
+    'ec2.prefixListEntries',
     'ec2.networkInterfaces',
     'elbv2.loadBalancers',
     'elbv2.listeners',

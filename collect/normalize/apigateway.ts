@@ -11,6 +11,7 @@ import type {
   UsagePlanKey,
 } from '@aws-sdk/client-api-gateway';
 import { methodSignature } from '../../inventory/api-signature.ts';
+import { stageVariableNames } from '../../inventory/derive.ts';
 import { parsePolicyText } from '../../inventory/policy-text.ts';
 import type {
   ApiDeployment,
@@ -19,6 +20,7 @@ import type {
   ApiMethod,
   ApiResource,
   ApiStage,
+  DeployedPolicy,
   RestApi,
   UsagePlan,
   VpcLink,
@@ -109,6 +111,42 @@ export const normalizeStage = (s: Stage): ApiStage => {
     ...(s.webAclArn ? { webAclArn: s.webAclArn } : {}),
     ...(throttling ? { throttling } : {}),
     ...(lastUpdatedDate ? { lastUpdatedDate } : {}),
+    // Narrowed by normalizeRestApi to the variables a VPC link is taken from.
+    ...(s.variables ? { variables: s.variables } : {}),
+  };
+};
+
+/**
+ * The stage variables a VPC link is taken from (`connectionId: ${stageVariables.vpcLinkId}`): named by a
+ * VPC_LINK integration of the current resources or of what the stage serves (its export's signatures).
+ */
+const linkVariableNames = (resources: readonly ApiResource[], stage: ApiStage): ReadonlySet<string> => {
+  const current = resources.flatMap((r) =>
+    r.methods.flatMap((m) =>
+      m.integration?.connectionType.toUpperCase() === 'VPC_LINK' && m.integration.connectionId
+        ? [m.integration.connectionId]
+        : [],
+    ),
+  );
+  const served = (stage.deployedMethods ?? []).flatMap((sig) => {
+    const id = / integration=\S+ VPC_LINK (\S+) /.exec(sig)?.[1];
+    return id ? [id] : [];
+  });
+  return new Set([...current, ...served].flatMap(stageVariableNames));
+};
+
+/**
+ * Keeps only the variables a VPC link is taken from: the others may hold secrets and no check reads them.
+ * A stage of an API that takes no link from a variable keeps no `variables` at all.
+ */
+const keepLinkVariables = (stage: ApiStage, resources: readonly ApiResource[]): ApiStage => {
+  const { variables = {}, ...rest } = stage;
+  const names = linkVariableNames(resources, stage);
+  if (names.size === 0) return rest;
+  // GetStages omits `variables` when the stage sets none: then every named one is missing.
+  return {
+    ...rest,
+    variables: Object.fromEntries(Object.entries(variables).filter(([name]) => names.has(name))),
   };
 };
 
@@ -156,7 +194,7 @@ export const normalizeRestApi = (api: SdkRestApi, region: string, parts: RestApi
     disableExecuteApiEndpoint: api.disableExecuteApiEndpoint ?? false,
     ...(createdDate ? { createdDate } : {}),
     resources: parts.resources,
-    stages: parts.stages,
+    stages: parts.stages.map((stage) => keepLinkVariables(stage, parts.resources)),
     deployments: parts.deployments,
   };
 };
@@ -213,6 +251,18 @@ export const deployedMethodSignatures = (document: unknown): string[] => {
       }),
     )
     .sort();
+};
+
+/**
+ * The resource policy a stage export carries: the root `x-amazon-apigateway-policy` extension, the
+ * policy document as an object (API Gateway writes `execute-api:/*` out as the full execute-api ARN).
+ * A text form is parsed like GetRestApi's; a value that does not parse is kept as it is, so the
+ * resource-policy check reports it as unreadable instead of as no policy.
+ */
+export const deployedPolicyOf = (document: unknown): DeployedPolicy => {
+  const raw = (document as Record<string, unknown> | null)?.['x-amazon-apigateway-policy'];
+  if (raw === undefined || raw === null) return {};
+  return { document: typeof raw === 'string' ? (parsePolicyText(raw) ?? raw) : raw };
 };
 
 /**

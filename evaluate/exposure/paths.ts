@@ -28,15 +28,19 @@ import {
   effectiveRouteTables,
   isWorkloadInterface,
   label,
-  partitionOf,
+  prefixListLabel,
   refOf,
+  resolveStageVariables,
+  stageVariableNames,
   vpcsInScope,
 } from '../../inventory/derive.ts';
 import type {
   ApiMethod,
+  ApiStage,
   Inventory,
   Listener,
   LoadBalancer,
+  ManagedPrefixList,
   NetworkAcl,
   RestApi,
   Route,
@@ -44,7 +48,8 @@ import type {
   SecurityGroup,
   TargetGroup,
 } from '../../inventory/types.ts';
-import { conditionValues, evaluatePolicy, executeApiResourceExpander, parsePolicy } from '../policy.ts';
+import { iamPrincipal, invokeJudge, servedPolicy, verbsOf } from '../api-policy.ts';
+import { conditionValues, parsePolicy } from '../policy.ts';
 import {
   type AclPass,
   internetSources,
@@ -159,9 +164,13 @@ const INTERNET: Hop = { kind: 'internet', id: 'internet', label: 'インター�
 
 const describeProtoPorts = (proto: Proto, box: Box): string => `${proto} ${formatPorts([box.p])}`;
 
-/** '0.0.0.0/0 から tcp 8080 を許可': the SG rule as written (its own port range, not the narrowed one). */
+/**
+ * '0.0.0.0/0 から tcp 8080 を許可': the SG rule as written (its own port range, not the narrowed one).
+ * A source that is an entry of a customer-managed prefix list names the list first, so the note (shown
+ * in full-width brackets after the group) does not nest brackets.
+ */
 const sgRuleNote = (proto: Proto, pass: SgPass): string =>
-  `${pass.rule.cidrIpv4 ?? pass.rule.cidrIpv6 ?? '?'} から ${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} を許可`;
+  `${pass.prefixList ? `プレフィックスリスト ${prefixListLabel(pass.prefixList)} のエントリ ` : ''}${pass.cidr} から ${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} を許可`;
 
 /** A box of IPv6 sources (the synthetic IPv6-internet address sits just past the IPv4 space). */
 const isIpv6Box = (box: Box): boolean => box.a.lo > MAX_IPV4;
@@ -217,6 +226,7 @@ class Model {
   readonly igwsByVpc = new Map<string, Set<string>>();
   readonly igws;
   readonly groups: ReadonlyMap<string, SecurityGroup>;
+  readonly prefixLists: ReadonlyMap<string, ManagedPrefixList>;
   readonly loadBalancers: ReadonlyMap<string, LoadBalancer>;
   readonly listenersByLb = new Map<string, Listener[]>();
   readonly targetGroupsByLb = new Map<string, Set<string>>();
@@ -242,6 +252,7 @@ class Model {
       }
     this.igws = byId(inventory.ec2.internetGateways);
     this.groups = byId(inventory.ec2.securityGroups);
+    this.prefixLists = byId(inventory.ec2.prefixLists);
     this.loadBalancers = new Map(
       inventory.elbv2.loadBalancers.flatMap((lb) => [
         [lb.id, lb],
@@ -314,7 +325,7 @@ class Model {
     let region = this.sgCache.get(key);
     if (!region) {
       const group = this.groups.get(groupId);
-      region = group ? sgIngress(group, proto) : [];
+      region = group ? sgIngress(group, proto, this.prefixLists) : [];
       this.sgCache.set(key, region);
     }
     return region;
@@ -602,53 +613,58 @@ const servedMethods = (api: RestApi, deployed: readonly string[] | undefined): S
   });
 };
 
+/**
+ * The VPC link a method calls on one stage. A connection id taken from a stage variable
+ * (`${stageVariables.vpcLinkId}`) resolves per stage; a stage that does not set it calls nothing (the
+ * call fails), so it is undefined there.
+ */
+const linkIdOnStage = (connectionId: string | undefined, stage: ApiStage): string | undefined => {
+  if (connectionId === undefined || stageVariableNames(connectionId).length === 0) return connectionId;
+  const resolved = resolveStageVariables(connectionId, stage.variables ?? {});
+  return 'value' in resolved ? resolved.value : undefined;
+};
+
 type PolicyVerdict =
   | { readonly open: true; readonly note: string; readonly unknown?: string }
   | { readonly open: false };
 
 /**
- * Whether the resource policy lets an internet caller (no VPC endpoint) invoke this method. Tried from
- * generic internet addresses and from inside every public aws:SourceIp range the policy names: an API
- * restricted to a public range is still reachable from that part of the internet.
+ * Whether the resource policy the stage serves lets an internet caller (no VPC endpoint) invoke this
+ * method. Tried from generic internet addresses and from inside every public aws:SourceIp range the
+ * policy names: an API restricted to a public range is still reachable from that part of the internet.
  */
-const policyAdmits = (m: Model, api: RestApi, stage: string, method: ServedMethod): PolicyVerdict => {
-  if (api.policy === undefined) return { open: true, note: 'リソースポリシーなし' };
-  const parsed = parsePolicy(api.policy);
-  if (!parsed.ok) return { open: true, note: 'リソースポリシーを解釈できない', unknown: parsed.reason };
-  const partition = partitionOf(api);
-  const verb = method.httpMethod.toUpperCase() === 'ANY' ? 'GET' : method.httpMethod.toUpperCase();
-  const resource = `arn:${partition}:execute-api:${api.region}:${m.inventory.account}:${api.id}/${stage}/${verb}${method.path}`;
+const policyAdmits = (m: Model, api: RestApi, stage: ApiStage, method: ServedMethod): PolicyVerdict => {
+  const { policy, deployed } = servedPolicy(api, stage);
+  const which = deployed ? 'デプロイ済みのリソースポリシー' : 'リソースポリシー';
+  if (policy === undefined) return { open: true, note: `${which}なし` };
+  const parsed = parsePolicy(policy);
+  if (!parsed.ok) return { open: true, note: `${which}を解釈できない`, unknown: parsed.reason };
+  const judge = invokeJudge(api, m.inventory.account, parsed.document);
   const named = conditionValues(parsed.document, 'aws:SourceIp').flatMap((c) => {
     const r = ipv4Cidr(c);
     if (!r || !PUBLIC_IPV4.some((p) => p.lo <= r.lo && r.lo <= p.hi)) return [];
     return [formatIpv4(r.hi > r.lo ? r.lo + 1 : r.lo)];
   });
+  const principal =
+    method.authorizationType.toUpperCase() === 'AWS_IAM'
+      ? iamPrincipal(api, OTHER_ACCOUNT)
+      : ({ kind: 'anonymous' } as const);
+  const target = { stage: stage.stageName, httpMethod: method.httpMethod, path: method.path };
   let unknown: string | undefined;
   for (const ip of [...INTERNET_CALLERS, ...named]) {
-    const decision = evaluatePolicy(
-      parsed.document,
-      {
-        principal:
-          method.authorizationType.toUpperCase() === 'AWS_IAM'
-            ? { kind: 'iam', account: OTHER_ACCOUNT, arn: `arn:${partition}:iam::${OTHER_ACCOUNT}:root` }
-            : { kind: 'anonymous' },
-        action: 'execute-api:Invoke',
-        resource,
-        keys: { 'aws:sourceip': ip },
-        knownKeys: new Set(['aws:sourceip', 'aws:sourcevpce', 'aws:sourcevpc']),
-      },
-      { expandResource: executeApiResourceExpander(partition, api.region, m.inventory.account, api.id) },
-    );
-    if (decision.decision === 'allow')
-      return { open: true, note: `リソースポリシーが ${ip} からの呼び出しを許可` };
-    if (decision.decision === 'unknown')
-      unknown ??=
-        decision.unknown
-          .map((u) => u.reason)
-          .filter(Boolean)
-          .join(', ') || 'unknown condition';
+    const outcome = judge(target, { principal, sourceIp: ip });
+    if (outcome.decision === 'allow') {
+      // ANY with some verbs denied: name the verbs that still get through.
+      const what =
+        outcome.allowedVerbs.length < verbsOf(method.httpMethod).length
+          ? ` ${outcome.allowedVerbs.join('/')} `
+          : '呼び出し';
+      return { open: true, note: `${which}が ${ip} からの${what}を許可` };
+    }
+    if (outcome.decision === 'unknown')
+      unknown ??= outcome.unknown.filter(Boolean).join(', ') || 'unknown condition';
   }
-  return unknown ? { open: true, note: 'リソースポリシーの条件を判定できない', unknown } : { open: false };
+  return unknown ? { open: true, note: `${which}の条件を判定できない`, unknown } : { open: false };
 };
 
 const restApiPaths = (m: Model): ExposurePath[] =>
@@ -666,11 +682,15 @@ const restApiPaths = (m: Model): ExposurePath[] =>
       for (const method of servedMethods(api, stage.deployedMethods)) {
         // The API key is the door key CloudFront carries (seed 000); a method without it is open to anyone.
         if (method.apiKeyRequired || method.connectionType.toUpperCase() !== 'VPC_LINK') continue;
-        const link = method.connectionId ? m.vpcLinks.get(method.connectionId) : undefined;
+        const connectionId = linkIdOnStage(method.connectionId, stage);
+        if (method.connectionId !== undefined && connectionId === undefined) continue;
+        const fromVariable =
+          connectionId !== method.connectionId ? `、ステージ変数 ${method.connectionId}` : '';
+        const link = connectionId ? m.vpcLinks.get(connectionId) : undefined;
         // A failed or deleting VPC link forwards nothing; a pending one will, so it counts.
         if (link && ['FAILED', 'DELETING'].includes(link.status.toUpperCase())) continue;
         const targets = method.integrationTarget ? [method.integrationTarget] : (link?.targetArns ?? []);
-        const verdict = policyAdmits(m, api, stage.stageName, method);
+        const verdict = policyAdmits(m, api, stage, method);
         if (!verdict.open) continue;
         const signature = `${stage.stageName}: ${method.httpMethod} ${method.path}`;
         for (const target of targets) {
@@ -702,10 +722,15 @@ const restApiPaths = (m: Model): ExposurePath[] =>
                   note: `${method.httpMethod} ${method.path} は API キー不要`,
                 },
                 link
-                  ? { kind: 'vpc-link', id: link.id, label: label(link), note: link.status }
+                  ? {
+                      kind: 'vpc-link',
+                      id: link.id,
+                      label: label(link),
+                      note: `${link.status}${fromVariable}`,
+                    }
                   : {
                       kind: 'vpc-link',
-                      id: method.connectionId ?? '-',
+                      id: connectionId ?? '-',
                       label: 'VPC リンク (v2)',
                       note: target,
                     },

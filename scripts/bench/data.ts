@@ -477,25 +477,26 @@ export const generateAccount = (scale: BenchScale = DEFAULT_SCALE, seed = 42): B
     const id = `a${hex(i + 1, 9)}`;
     const vpce = vpcEndpoints[i % vpcEndpoints.length]?.VpcEndpointId as string;
     const link = vpcLinks[i % vpcLinks.length];
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'execute-api:Invoke',
+          Resource: 'execute-api:/*',
+          Condition: { StringNotEquals: { 'aws:SourceVpce': vpce } },
+        },
+      ],
+    };
     restApis.push({
       id,
       name: `bench-api-${i}`,
       createdDate: new Date('2025-01-01T00:00:00Z'),
       apiKeySource: 'HEADER',
       endpointConfiguration: { types: ['PRIVATE'], vpcEndpointIds: [vpce] },
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
-          {
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 'execute-api:Invoke',
-            Resource: 'execute-api:/*',
-            Condition: { StringNotEquals: { 'aws:SourceVpce': vpce } },
-          },
-        ],
-      }),
+      policy: JSON.stringify(policy),
     });
     const apiResources: Resource[] = [{ id: `r${hex(i * 100, 9)}`, path: '/' }];
     const paths: Record<string, Record<string, unknown>> = {};
@@ -551,6 +552,13 @@ export const generateAccount = (scale: BenchScale = DEFAULT_SCALE, seed = 42): B
         info: { title: `bench-api-${i}`, version: '2025-01-02T00:00:00Z' },
         paths,
         components: { securitySchemes: { api_key: { type: 'apiKey', name: 'x-api-key', in: 'header' } } },
+        // The deployed policy, `execute-api:/*` written out as the ARN as API Gateway exports it.
+        'x-amazon-apigateway-policy': JSON.parse(
+          JSON.stringify(policy).replaceAll(
+            'execute-api:/*',
+            `arn:aws:execute-api:${region}:${account}:${id}/*`,
+          ),
+        ),
       }),
     );
   }

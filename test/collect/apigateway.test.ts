@@ -27,6 +27,7 @@ import {
   NLB_ARN,
   PLAIN_POLICY,
   PROD_API_ID,
+  prodExportDocument,
   REGION,
   restApisPage2,
   SECRET_API_KEY_VALUE,
@@ -165,7 +166,7 @@ describe('collectApiGateway', () => {
 
     // Assess
     const prod = apigateway.restApis[0];
-    expect(prod?.stages.map(({ deployedMethods: _, ...s }) => s)).toEqual([
+    expect(prod?.stages.map(({ deployedMethods: _, deployedPolicy: __, ...s }) => s)).toEqual([
       {
         stageName: 'prod',
         deploymentId: 'dep002',
@@ -200,6 +201,41 @@ describe('collectApiGateway', () => {
     const prod = apigateway.restApis[0]!;
     expect(prod.stages[0]?.deployedMethods).toEqual(currentMethodSignatures(prod));
     expect(prod.stages[0]?.deployedMethods).toHaveLength(3);
+  });
+
+  it('reads the resource policy each stage serves from its export', async () => {
+    // Prepare: both stages were deployed with the policy the API has today.
+    mockHappyAccount();
+
+    // Act
+    const { apigateway } = await collectApiGateway(client, REGION, fingerprint);
+
+    // Assess
+    const prod = apigateway.restApis[0]!;
+    expect(prod.stages.map((s) => s.deployedPolicy)).toEqual([
+      { document: prod.policy },
+      { document: prod.policy },
+    ]);
+    expect(prod.stages[0]?.deployedPolicy?.document).toMatchObject({
+      Statement: [{ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f60001' } } }],
+    });
+  });
+
+  it('records a deployment without a policy as one, not as an unread export', async () => {
+    // Prepare: the prod stage still serves a deployment made before the policy was attached.
+    mockHappyAccount();
+    const { 'x-amazon-apigateway-policy': _, ...withoutPolicy } = prodExportDocument;
+    apigw
+      .on(GetExportCommand, { restApiId: PROD_API_ID, stageName: 'prod' })
+      .resolves(exportOf(withoutPolicy));
+
+    // Act
+    const { apigateway, errors } = await collectApiGateway(client, REGION, fingerprint);
+
+    // Assess
+    expect(errors).toEqual([]);
+    expect(apigateway.restApis[0]?.stages[0]?.deployedPolicy).toEqual({});
+    expect(apigateway.restApis[0]?.policy).toBeDefined();
   });
 
   it('reduces a stale stage export to signatures that differ from the current ones', async () => {
@@ -239,6 +275,8 @@ describe('collectApiGateway', () => {
         code: 'AccessDeniedException',
         message: expect.stringContaining('/stages/dev/exports/oas30'),
         slices: ['apigateway.stageExports'],
+        // Only this stage is unseen, not the region.
+        resourceId: `${PROD_API_ID}/dev`,
       },
     ]);
     const prod = apigateway.restApis[0]!;
@@ -273,9 +311,12 @@ describe('collectApiGateway', () => {
         code: 'UnexpectedExportFormat',
         message: expect.stringContaining(`stage prod of REST API ${PROD_API_ID}`),
         slices: ['apigateway.stageExports'],
+        resourceId: `${PROD_API_ID}/prod`,
       }),
     ]);
     expect(apigateway.restApis[0]?.stages[0]).not.toHaveProperty('deployedMethods');
+    // Nor is the policy it serves known: the API's current policy has to stand in.
+    expect(apigateway.restApis[0]?.stages[0]).not.toHaveProperty('deployedPolicy');
     expect(apigateway.restApis[0]?.stages[1]?.deployedMethods).toHaveLength(3);
   });
 
@@ -375,6 +416,7 @@ describe('collectApiGateway', () => {
         operation: 'GetRestApis',
         code: 'MalformedPolicyDocument',
         slices: ['apigateway.restApis'],
+        resourceId: restApisPage2.items?.[0]?.id,
       }),
     ]);
     expect(apigateway.restApis[0]?.policy).toBeUndefined();

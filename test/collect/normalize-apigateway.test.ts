@@ -2,6 +2,7 @@ import type { Resource, RestApi, Stage } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
 import {
   deployedMethodSignatures,
+  deployedPolicyOf,
   isFaithfulExport,
   normalizeApiKey,
   normalizeDeployment,
@@ -64,6 +65,76 @@ describe('normalizeRestApi', () => {
     expect(api).not.toHaveProperty('policy');
     expect(api).not.toHaveProperty('policyText');
     expect(api.apiKeySource).toBe('HEADER');
+  });
+
+  describe('stage variables', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's literal stage-variable syntax
+    const VARIABLE = '${stageVariables.vpcLinkId}';
+    /** GET /orders through the VPC link GetResources (embed=methods) names as `connectionId`. */
+    const resources = (connectionId: string) => [
+      normalizeResource({
+        id: 'ord001',
+        path: '/orders',
+        resourceMethods: {
+          GET: {
+            httpMethod: 'GET',
+            authorizationType: 'NONE',
+            apiKeyRequired: true,
+            methodIntegration: {
+              type: 'HTTP_PROXY',
+              httpMethod: 'GET',
+              uri: 'http://internal-prod-nlb-0123456789.elb.ap-northeast-1.amazonaws.com/orders',
+              connectionType: 'VPC_LINK',
+              connectionId,
+            },
+          },
+        },
+      }),
+    ];
+    /** GetStages items: prod sets the link and an unrelated secret-looking variable; dev sets none. */
+    const stages: Stage[] = [
+      {
+        stageName: 'prod',
+        deploymentId: 'dep002',
+        variables: { vpcLinkId: 'abc123', dbPassword: 'hunter2' },
+      },
+      { stageName: 'dev', deploymentId: 'dep001' },
+    ];
+    const normalize = (connectionId: string) =>
+      normalizeRestApi({ id: 'a1b2c3d4e5', name: 'prod-api' }, 'ap-northeast-1', {
+        resources: resources(connectionId),
+        stages: stages.map(normalizeStage),
+        deployments: [],
+      });
+
+    it('keeps, per stage, only the variables a VPC link is taken from', () => {
+      const api = normalize(VARIABLE);
+      expect(api.stages.map((s) => [s.stageName, s.variables])).toEqual([
+        ['prod', { vpcLinkId: 'abc123' }],
+        ['dev', {}],
+      ]);
+      expect(JSON.stringify(api)).not.toContain('hunter2');
+    });
+
+    it('keeps none when no VPC link is taken from a variable', () => {
+      const api = normalize('abc123');
+      expect(api.stages.map((s) => s.variables)).toEqual([undefined, undefined]);
+      expect(JSON.stringify(api)).not.toContain('hunter2');
+    });
+
+    it('keeps a variable the stage export names even when the current resources no longer do', () => {
+      const served = methodSignature('/orders', {
+        httpMethod: 'GET',
+        apiKeyRequired: true,
+        integration: { type: 'HTTP_PROXY', connectionType: 'VPC_LINK', connectionId: VARIABLE },
+      });
+      const api = normalizeRestApi({ id: 'a1b2c3d4e5' }, 'ap-northeast-1', {
+        resources: resources('abc123'),
+        stages: [{ ...normalizeStage(stages[0]!), deployedMethods: [served] }],
+        deployments: [],
+      });
+      expect(api.stages[0]?.variables).toEqual({ vpcLinkId: 'abc123' });
+    });
   });
 
   it('builds the ARN in the region’s partition', () => {
@@ -174,6 +245,31 @@ describe('deployedMethodSignatures', () => {
     expect(() => parseExportBody(new TextEncoder().encode('<html>secret-ish</html>'))).toThrow(
       /^GetExport returned a body that is not JSON$/,
     );
+  });
+});
+
+describe('deployedPolicyOf', () => {
+  it('reads the root x-amazon-apigateway-policy object of an oas30 export', () => {
+    expect(deployedPolicyOf({ openapi: '3.0.1', paths: {}, 'x-amazon-apigateway-policy': POLICY })).toEqual({
+      document: POLICY,
+    });
+  });
+
+  it('reads a policy exported as text like GetRestApi’s', () => {
+    const escaped = JSON.stringify(POLICY).replace(/"/g, '\\"');
+    expect(deployedPolicyOf({ openapi: '3.0.1', 'x-amazon-apigateway-policy': escaped })).toEqual({
+      document: POLICY,
+    });
+  });
+
+  it('records a deployment without the extension as deployed without a policy', () => {
+    expect(deployedPolicyOf({ openapi: '3.0.1', paths: {} })).toEqual({});
+  });
+
+  it('keeps a value that does not parse, so it is reported as unreadable and not as no policy', () => {
+    expect(deployedPolicyOf({ openapi: '3.0.1', 'x-amazon-apigateway-policy': '{"Version":' })).toEqual({
+      document: '{"Version":',
+    });
   });
 });
 

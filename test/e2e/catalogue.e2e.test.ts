@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import {
   APIGatewayClient,
   CreateDeploymentCommand,
+  CreateResourceCommand,
   DeleteMethodCommand,
+  GetResourcesCommand,
   PutIntegrationCommand,
   PutMethodCommand,
   UpdateApiKeyCommand,
@@ -22,6 +24,7 @@ import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CreateManagedPrefixListCommand,
   CreateNatGatewayCommand,
   CreateNetworkInterfaceCommand,
   CreateRouteCommand,
@@ -47,7 +50,13 @@ import { parse, stringify } from 'yaml';
 import type { IntentInput } from '../../intent/schema.ts';
 import type { Report } from '../../report/types.ts';
 import { runCli } from '../fixtures/cli.ts';
-import { buildCatalogueAccount, type CatalogueAccount, privateApiPolicy, REGION } from './account.ts';
+import {
+  buildCatalogueAccount,
+  buildClassicAccount,
+  type CatalogueAccount,
+  privateApiPolicy,
+  REGION,
+} from './account.ts';
 import { type Moto, startMoto } from './moto.ts';
 
 /**
@@ -56,7 +65,8 @@ import { type Moto, startMoto } from './moto.ts';
  * (or one edit of the intent file, as a user would), audits with `--format json`, and asserts the exact
  * set of (check, resource) pairs: the check fires on the drifted resource, its documented twins (the
  * drift.* record of the same change, a second check that names the same fact from another principle)
- * fire on theirs, and nothing else does.
+ * fire on theirs, and nothing else does. The classic cases build seed 002's layout instead (public ALB
+ * and NAT gateways in public subnets, tasks in private ones) and hold it to the profile baseline infers.
  *
  * Checks moto cannot express, covered by their unit twins only (test/checks/**):
  * - vpc.igw-missing, cloudfront.vpc-origin-target: moto 5.2.1 has no CloudFront VPC origins.
@@ -68,6 +78,8 @@ import { type Moto, startMoto } from './moto.ts';
  *   INTERNET branch is covered here).
  * - apigw.stale-deployment: moto's GetExport returns a Swagger outline without integrations; the
  *   collector refuses it (the audit.incomplete it raises is filtered out as the known moto gap).
+ * - apigw.resource-policy on the policy a stage serves (a fix never deployed): the same outline carries
+ *   no x-amazon-apigateway-policy, so only the current policy is judged here.
  * - apigw.waf-missing on a WAF-protected stage: no WAFv2 client in the project to associate a web ACL;
  *   covered here as a new stage deployed without WAF.
  * - exposure.unintended-entry through a public REST API without an API key: the path runs through the
@@ -145,6 +157,20 @@ describe('the check catalogue against moto, one drift at a time', () => {
     return { account, intentPath };
   };
 
+  /**
+   * A clean account with more built on it before the baseline: what `approve` builds is part of the
+   * approved state (and its findings become the baseline's fact-level exceptions).
+   */
+  const approvedAccount = async <T>(approve: (account: CatalogueAccount) => Promise<T>) => {
+    await moto.reset();
+    const account = await buildCatalogueAccount();
+    const approved = await approve(account);
+    const intentPath = join(dir, `intent-${++cases}.yaml`);
+    expect((await runCli('baseline', '--out', intentPath, '--region', REGION)).code).toBe(0);
+    const intent = parse(await readFile(intentPath, 'utf8')) as IntentInput;
+    return { account, approved, intent, intentPath };
+  };
+
   const audit = async (intentPath: string): Promise<Report> => {
     const result = await runCli('audit', '--intent', intentPath, '--region', REGION, '--format', 'json');
     expect(result.err).not.toContain('e2e-secret-api-key-value');
@@ -200,6 +226,20 @@ describe('the check catalogue against moto, one drift at a time', () => {
 
   const createLoadBalancer = async (input: CreateLoadBalancerCommandInput) =>
     (await elbv2().send(new CreateLoadBalancerCommand(input))).LoadBalancers?.[0]?.LoadBalancerArn as string;
+
+  /** An HTTP target group of IP targets on 8080 in the account's VPC. */
+  const createTargetGroup = async (account: CatalogueAccount, name: string) =>
+    (
+      await elbv2().send(
+        new CreateTargetGroupCommand({
+          Name: name,
+          Protocol: 'HTTP',
+          Port: 8080,
+          VpcId: account.vpcId,
+          TargetType: 'ip',
+        }),
+      )
+    ).TargetGroups?.[0]?.TargetGroupArn as string;
 
   const cloudFrontPrefixList = async () =>
     (
@@ -287,6 +327,28 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
   });
 
+  it('vpc.db-tier-egress: a route for CGNAT shared space through an appliance ENI is not internet egress', async () => {
+    // 100.64.0.0/10 is not the internet (RFC 6598): the route is drift, not an internet route.
+    const { account, intentPath } = await cleanAccount();
+    const appliance = (
+      await ec2().send(
+        new CreateNetworkInterfaceCommand({
+          SubnetId: account.subnetIds[0],
+          Groups: [account.ecsSgId],
+          Description: 'carrier-nat appliance',
+        }),
+      )
+    ).NetworkInterface?.NetworkInterfaceId as string;
+    await ec2().send(
+      new CreateRouteCommand({
+        RouteTableId: account.dbRouteTableId,
+        DestinationCidrBlock: '100.64.0.0/10',
+        NetworkInterfaceId: appliance,
+      }),
+    );
+    await expectFindings(intentPath, { 'drift.route-table': [account.dbRouteTableId] });
+  });
+
   it('vpc.nat-mode: a zonal NAT gateway appears where the intent says none', async () => {
     const { account, intentPath } = await cleanAccount();
     const allocationId = (await ec2().send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId;
@@ -330,6 +392,58 @@ describe('the check catalogue against moto, one drift at a time', () => {
       FromPort: 8080,
       ToPort: 8080,
       IpRanges: [{ CidrIp: '10.0.0.0/16' }],
+    });
+    await expectFindings(intentPath, {
+      'sg.cidr-source': [account.ecsSgId],
+      'sg.chain-broken': [account.ecsSgId],
+      'drift.security-group': [account.ecsSgId],
+    });
+  });
+
+  /** A customer-managed prefix list holding these CIDRs, as the console or CLI creates one. */
+  const customerPrefixList = async (name: string, cidrs: readonly string[]) =>
+    (
+      await ec2().send(
+        new CreateManagedPrefixListCommand({
+          PrefixListName: name,
+          AddressFamily: 'IPv4',
+          MaxEntries: 10,
+          Entries: cidrs.map((Cidr) => ({ Cidr, Description: name })),
+        }),
+      )
+    ).PrefixList?.PrefixListId as string;
+
+  it('sg.world-ingress: SSH through a customer-managed prefix list that holds 0.0.0.0/0', async () => {
+    const { account, intentPath } = await cleanAccount();
+    const list = await customerPrefixList('debug-access', ['0.0.0.0/0']);
+    await allowIngress(account.ecsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      PrefixListIds: [{ PrefixListId: list }],
+    });
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({
+        'sg.world-ingress': [account.ecsSgId],
+        'sg.chain-broken': [account.ecsSgId],
+        'drift.security-group': [account.ecsSgId],
+      }),
+    );
+    const world = report.findings.find((f) => f.checkId === 'sg.world-ingress');
+    expect(world?.severity).toBe('critical');
+    expect(world?.message).toContain(`プレフィックスリスト debug-access (${list})`);
+  });
+
+  it('sg.cidr-source: the ECS group admits a customer-managed prefix list of on-premises ranges', async () => {
+    // The twin of the list above: no world entry, so no sg.world-ingress; its entry is a CIDR source.
+    const { account, intentPath } = await cleanAccount();
+    const list = await customerPrefixList('onprem-dc', ['10.20.0.0/16']);
+    await allowIngress(account.ecsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      PrefixListIds: [{ PrefixListId: list }],
     });
     await expectFindings(intentPath, {
       'sg.cidr-source': [account.ecsSgId],
@@ -454,6 +568,9 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
     await expectFindings(intentPath, {
       'cloudfront.origin-bypass': [account.distributionId],
+      // The new behavior has no response headers policy either (moto has none): a new fact the baseline's
+      // security-headers exception, which accepts only the behaviors approved, does not cover.
+      'cloudfront.security-headers': [account.distributionId],
       'drift.distribution': [account.distributionId],
     });
   });
@@ -475,6 +592,9 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
     await expectFindings(intentPath, {
       'cloudfront.s3-origin-access': [account.distributionId],
+      // The new behavior has no response headers policy either (moto has none): a new fact the baseline's
+      // security-headers exception, which accepts only the behaviors approved, does not cover.
+      'cloudfront.security-headers': [account.distributionId],
       'drift.distribution': [account.distributionId],
     });
   });
@@ -486,6 +606,9 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
     await expectFindings(intentPath, {
       'cloudfront.api-stage-path': [account.distributionId],
+      // The behavior's path is part of the security-headers fact: /v1/data/* without a headers policy
+      // was never approved (moto has no response headers policies).
+      'cloudfront.security-headers': [account.distributionId],
       'drift.distribution': [account.distributionId],
     });
   });
@@ -535,6 +658,82 @@ describe('the check catalogue against moto, one drift at a time', () => {
       'apigw.resource-policy': [account.privateApiId],
       'drift.rest-api': [account.privateApiId],
     });
+  });
+
+  /** Replaces the private API's resource policy, as `aws apigateway update-rest-api` does. */
+  const setPrivateApiPolicy = async (account: CatalogueAccount, policy: unknown) => {
+    await apigw().send(
+      new UpdateRestApiCommand({
+        restApiId: account.privateApiId,
+        patchOperations: [{ op: 'replace', path: '/policy', value: JSON.stringify(policy) }],
+      }),
+    );
+  };
+
+  /** ANY /{proxy+} on the private API (seed 003's reverse proxy shape). */
+  const addAnyProxy = async (account: CatalogueAccount) => {
+    const restApiId = account.privateApiId;
+    const rootId = (await apigw().send(new GetResourcesCommand({ restApiId }))).items?.find(
+      (r) => r.path === '/',
+    )?.id;
+    const resourceId = (
+      await apigw().send(new CreateResourceCommand({ restApiId, parentId: rootId, pathPart: '{proxy+}' }))
+    ).id;
+    const method = { restApiId, resourceId, httpMethod: 'ANY' };
+    await apigw().send(new PutMethodCommand({ ...method, authorizationType: 'NONE' }));
+    await apigw().send(new PutIntegrationCommand({ ...method, type: 'MOCK' }));
+  };
+
+  /** Deny every caller outside `condition`, on `resource`, then Allow everything. */
+  const denyUnless = (condition: Record<string, Record<string, string>>, resource = 'execute-api:/*') => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'execute-api:Invoke',
+        Resource: resource,
+        Condition: condition,
+      },
+      { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
+    ],
+  });
+
+  it('apigw.resource-policy: seed 003 as meant (Deny unless aws:SourceVpc) on ANY passes under the default intent', async () => {
+    const { account, intentPath } = await cleanAccount();
+    await addAnyProxy(account);
+    await setPrivateApiPolicy(account, denyUnless({ StringNotEquals: { 'aws:SourceVpc': account.vpcId } }));
+    await expectFindings(intentPath, { 'drift.rest-api': [account.privateApiId] });
+  });
+
+  it('apigw.resource-policy: the same policy under apiGateway.requireSourceVpce is a medium finding', async () => {
+    const { account, intentPath } = await cleanAccount((intent) => {
+      intent.apiGateway = { ...intent.apiGateway, requireSourceVpce: true };
+    });
+    await setPrivateApiPolicy(account, denyUnless({ StringNotEquals: { 'aws:SourceVpc': account.vpcId } }));
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({ 'apigw.resource-policy': [account.privateApiId], 'drift.rest-api': [account.privateApiId] }),
+    );
+    const finding = report.findings.find((f) => f.checkId === 'apigw.resource-policy');
+    expect(finding?.severity).toBe('medium');
+    expect(finding?.message).toContain(`同じ VPC ${account.vpcId} 内の別の VPC エンドポイント`);
+  });
+
+  it('apigw.resource-policy: an endpoint lock on GET only leaves the other verbs of ANY open', async () => {
+    const { account, intentPath } = await cleanAccount();
+    await addAnyProxy(account);
+    await setPrivateApiPolicy(
+      account,
+      denyUnless({ StringNotEquals: { 'aws:SourceVpce': account.vpceId } }, 'execute-api:/*/GET/*'),
+    );
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({ 'apigw.resource-policy': [account.privateApiId], 'drift.rest-api': [account.privateApiId] }),
+    );
+    const finding = report.findings.find((f) => f.checkId === 'apigw.resource-policy');
+    expect(finding?.severity).toBe('critical');
+    expect(finding?.message).toContain('POST /{proxy+}');
   });
 
   it('apigw.api-key-not-required: GET /data is recreated without apiKeyRequired', async () => {
@@ -718,6 +917,140 @@ describe('the check catalogue against moto, one drift at a time', () => {
       'vpc.public-subnet': [...account.subnetIds],
       'drift.route-table': [account.ingressRouteTableId],
     });
+  });
+
+  // ----------------------------------------------------- Accepted resources: a new fact is a new finding
+
+  /**
+   * An approved public web entry: an internet-facing ALB in the ingress subnets (routed to the IGW) whose
+   * group admits 80/443 from anywhere, forwarding HTTP:80 to a web target group.
+   */
+  const publicWebAlb = async (account: CatalogueAccount) => {
+    const albSg = (
+      await ec2().send(
+        new CreateSecurityGroupCommand({ GroupName: 'web-alb-sg', Description: 'web', VpcId: account.vpcId }),
+      )
+    ).GroupId as string;
+    for (const port of [80, 443]) {
+      await allowIngress(albSg, {
+        IpProtocol: 'tcp',
+        FromPort: port,
+        ToPort: port,
+        IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+      });
+    }
+    const lb = await createLoadBalancer({
+      Name: 'web-alb',
+      Scheme: 'internet-facing',
+      Subnets: [...account.subnetIds],
+      SecurityGroups: [albSg],
+    });
+    const web = await createTargetGroup(account, 'web-tg');
+    await elbv2().send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb,
+        Protocol: 'HTTP',
+        Port: 80,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: web }],
+      }),
+    );
+    await routeToIgw(account.ingressRouteTableId, account.igwId);
+    return { albSg, lb, web };
+  };
+
+  it('an approved world-open ALB group that later opens tcp/22 gets a critical sg.world-ingress', async () => {
+    const { approved, intent, intentPath } = await approvedAccount(publicWebAlb);
+    // The seed-000 account with a public ALB is still a private-backend account (API Gateway enters it
+    // through a VPC link); the ALB's findings are accepted by their facts.
+    expect(intent.profile).toBe('private-backend');
+    expect(intent.exceptions).toContainEqual(
+      expect.objectContaining({
+        check: 'sg.world-ingress',
+        resource: approved.albSg,
+        facts: ['tcp/443 from 0.0.0.0/0', 'tcp/80 from 0.0.0.0/0'],
+      }),
+    );
+    await expectFindings(intentPath, {});
+    await allowIngress(approved.albSg, {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+    });
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({
+        'sg.world-ingress': [approved.albSg],
+        'drift.security-group': [approved.albSg],
+      }),
+    );
+    const ssh = report.findings.find((f) => f.checkId === 'sg.world-ingress');
+    expect([ssh?.fact, ssh?.severity]).toEqual(['tcp/22 from 0.0.0.0/0', 'critical']);
+  });
+
+  it('a new path through an approved internet-facing ALB to another workload gets exposure.unintended-entry', async () => {
+    const { account, approved, intentPath } = await approvedAccount(publicWebAlb);
+    // Later the ALB's HTTPS port (already open in its approved group) forwards to an admin service.
+    const admin = await createTargetGroup(account, 'admin-tg');
+    await elbv2().send(
+      new CreateListenerCommand({
+        LoadBalancerArn: approved.lb,
+        Protocol: 'HTTP',
+        Port: 443,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: admin }],
+      }),
+    );
+    // Nothing else changed that the baseline records: without fact-level exceptions this was silent.
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(pairs({ 'exposure.unintended-entry': [approved.lb] }));
+    expect(report.findings[0]?.fact).toBe(`load-balancer:${admin}:tcp 443`);
+  });
+
+  // ---------------------------------------------------------------------- The classic layout (seed 002)
+
+  /** Seed 002's classic account in a fresh moto, baselined with the profile `baseline` infers. */
+  const classicAccount = async () => {
+    await moto.reset();
+    const account = await buildClassicAccount();
+    const intentPath = join(dir, `intent-${++cases}.yaml`);
+    expect((await runCli('baseline', '--out', intentPath, '--region', REGION)).code).toBe(0);
+    const text = await readFile(intentPath, 'utf8');
+    return { account, intentPath, text, intent: parse(text) as IntentInput };
+  };
+
+  it('classic: baseline infers the profile, says why, and needs no exception for the design', async () => {
+    const { account, intentPath, text, intent } = await classicAccount();
+    expect(intent.profile).toBe('classic');
+    expect(text).toContain('# classic とした根拠 / why classic:');
+    expect(text).toContain('internet-facing のロードバランサー myapp-dev-alb がパブリックサブネット');
+    expect(intent.exceptions).toEqual([]);
+    expect(intent.vpcs?.map((v) => [v.id, v.natMode])).toEqual([[account.vpcId, 'zonal']]);
+    await expectFindings(intentPath, {});
+  });
+
+  it('classic: a DB group later opened to the world is a critical sg.world-ingress', async () => {
+    const { account, intentPath } = await classicAccount();
+    await allowIngress(account.rdsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+    });
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({ 'sg.world-ingress': [account.rdsSgId], 'drift.security-group': [account.rdsSgId] }),
+    );
+    expect(report.findings.find((f) => f.checkId === 'sg.world-ingress')?.severity).toBe('critical');
+  });
+
+  it('classic: an ECS task given a public IP is vpc.public-eni', async () => {
+    const { account, intentPath } = await classicAccount();
+    const allocationId = (await ec2().send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId;
+    await ec2().send(
+      new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: account.taskEniId }),
+    );
+    // The task's subnet routes to its NAT, not the IGW: no path in yet, so no exposure finding.
+    await expectFindings(intentPath, { 'vpc.public-eni': [account.taskEniId] });
   });
 
   // ----------------------------------------------------------------------------------- The audit

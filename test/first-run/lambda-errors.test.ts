@@ -104,23 +104,23 @@ describe('the alert topic', () => {
     expect(ec2).not.toHaveReceivedAnyCommand();
   });
 
-  it('accepts a topic ARN or a topic name, and refuses a name SNS would not take', () => {
-    const arn = 'arn:aws:lambda:ap-northeast-1:123456789012:function:f';
-    expect(
-      deployedTargets(readLambdaConfig({ ALERT_TOPIC_NAME: 'alerts', STATE_BUCKET_PREFIX: 's' }), arn)
-        .topicArn,
-    ).toBe('arn:aws:sns:ap-northeast-1:123456789012:alerts');
-    expect(
+  it('accepts a topic ARN or a topic name, and refuses a name SNS would not take', async () => {
+    const located = () =>
+      Promise.resolve({ partition: 'aws', region: 'ap-northeast-1', account: '123456789012' });
+    await expect(
+      deployedTargets(readLambdaConfig({ ALERT_TOPIC_NAME: 'alerts', STATE_BUCKET_PREFIX: 's' }), located),
+    ).resolves.toMatchObject({ topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:alerts' });
+    await expect(
       deployedTargets(
         readLambdaConfig({
           ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:a.fifo',
           STATE_BUCKET_PREFIX: 's',
         }),
-        arn,
-      ).topicArn,
-    ).toBe('arn:aws:sns:us-east-1:123456789012:a.fifo');
-    expect(() =>
-      deployedTargets(readLambdaConfig({ ALERT_TOPIC_NAME: 'my alerts', STATE_BUCKET_PREFIX: 's' }), arn),
-    ).toThrow(/ALERT_TOPIC_NAME/);
+        located,
+      ),
+    ).resolves.toMatchObject({ topicArn: 'arn:aws:sns:us-east-1:123456789012:a.fifo' });
+    await expect(
+      deployedTargets(readLambdaConfig({ ALERT_TOPIC_NAME: 'my alerts', STATE_BUCKET_PREFIX: 's' }), located),
+    ).rejects.toThrow(/ALERT_TOPIC_NAME/);
   });
 });

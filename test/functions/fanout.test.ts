@@ -11,6 +11,13 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DecryptCommand,
+  type DecryptCommandOutput,
+  GenerateDataKeyWithoutPlaintextCommand,
+  type GenerateDataKeyWithoutPlaintextCommandOutput,
+  KMSClient,
+} from '@aws-sdk/client-kms';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -18,7 +25,8 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FanOutItem, PlanOutput } from '../../app/fanout.ts';
+import { type FanOutItem, type PlanOutput, partKey } from '../../app/fanout.ts';
+import type { Inventory } from '../../inventory/types.ts';
 import type { Report } from '../../report/types.ts';
 
 const ec2 = mockClient(EC2Client);
@@ -28,8 +36,13 @@ const cloudfront = mockClient(CloudFrontClient);
 const sts = mockClient(STSClient);
 const sns = mockClient(SNSClient);
 const s3 = mockClient(S3Client);
+const kms = mockClient(KMSClient);
 
 const ACCOUNT = '123456789012';
+const KEY_ARN = `arn:aws:kms:ap-northeast-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+/** The run key KMS hands out: the plaintext only to Decrypt, the ciphertext to the plan. */
+const RUN_KEY = Buffer.alloc(32, 0x5a);
+const RUN_KEY_CIPHERTEXT = Buffer.concat([Buffer.from('AQIDAHhBlob'), Buffer.alloc(160, 0x17)]);
 const context = (name: string) =>
   ({
     functionName: `arch-auditor-prod-${name}`,
@@ -57,6 +70,7 @@ beforeAll(async () => {
   process.env.ALERT_TOPIC_NAME = 'arch-auditor-prod-alerts';
   process.env.STATE_BUCKET_PREFIX = 'arch-auditor-prod-state';
   process.env.AUDIT_REGIONS = 'ap-northeast-1';
+  process.env.FINGERPRINT_KEY = 'alias/arch-auditor-prod-fingerprint';
   for (const key of ['INTENT_LOCATION', 'AUDIT_ACCOUNTS', 'AUDIT_ROLE_NAME']) delete process.env[key];
   ({ handler: plan } = (await import('../../functions/plan.ts')) as never);
   ({ handler: auditItem } = (await import('../../functions/audit-item.ts')) as never);
@@ -65,7 +79,16 @@ beforeAll(async () => {
 
 beforeEach(() => {
   bucket.clear();
-  for (const mock of [ec2, elbv2, apigw, cloudfront, sts, sns, s3]) mock.reset();
+  for (const mock of [ec2, elbv2, apigw, cloudfront, sts, sns, s3, kms]) mock.reset();
+  kms.on(GenerateDataKeyWithoutPlaintextCommand).resolves({
+    CiphertextBlob: new Uint8Array(RUN_KEY_CIPHERTEXT),
+    KeyId: KEY_ARN,
+  } satisfies Partial<GenerateDataKeyWithoutPlaintextCommandOutput>);
+  kms.on(DecryptCommand).resolves({
+    Plaintext: new Uint8Array(RUN_KEY),
+    KeyId: KEY_ARN,
+    EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+  } satisfies Partial<DecryptCommandOutput>);
   ec2.onAnyCommand().resolves({});
   elbv2.onAnyCommand().resolves({});
   apigw.onAnyCommand().resolves({});
@@ -114,10 +137,14 @@ beforeEach(() => {
 });
 
 /** Runs the state machine's three steps in order, the Map step item by item. */
-const runFanOut = async (input: unknown, options: { skip?: (item: FanOutItem) => boolean } = {}) => {
+const runFanOut = async (
+  input: unknown,
+  options: { skip?: (item: FanOutItem) => boolean; afterItems?: (items: FanOutItem[]) => void } = {},
+) => {
   const planned = await plan(input, context('plan'));
   const items = json<FanOutItem[]>(planned.itemsKey);
   for (const item of items) if (!options.skip?.(item)) await auditItem(item, context('audit-item'));
+  options.afterItems?.(items);
   const summary = await summarize(planned, context('summarize'));
   return { planned, items, summary, report: json<Report>(summary.reportKey) };
 };
@@ -156,6 +183,98 @@ describe('Functions: plan → audit-item → summarize', () => {
     expect(report.findings.map((f) => f.checkId)).toEqual(
       expect.arrayContaining(['audit.incomplete', 'sg.world-ingress']),
     );
+  });
+
+  it('hands every item the same run key, encrypted, and opens it for the run only', async () => {
+    const { planned, items } = await runFanOut({ dryRun: true });
+    const ciphertext = RUN_KEY_CIPHERTEXT.toString('base64');
+    expect(items.map((i) => i.encryptedRunKey)).toEqual(items.map(() => ciphertext));
+    expect(kms).toHaveReceivedCommandTimes(GenerateDataKeyWithoutPlaintextCommand, 1);
+    expect(kms).toHaveReceivedCommandWith(GenerateDataKeyWithoutPlaintextCommand, {
+      KeyId: 'alias/arch-auditor-prod-fingerprint',
+      KeySpec: 'AES_256',
+      EncryptionContext: { 'arch-auditor-run': planned.runId },
+    });
+    expect(kms).toHaveReceivedCommandTimes(DecryptCommand, items.length);
+    expect(kms).toHaveReceivedCommandWith(DecryptCommand, {
+      KeyId: 'alias/arch-auditor-prod-fingerprint',
+      EncryptionContext: { 'arch-auditor-run': planned.runId },
+    });
+    // The plaintext key is in no object the run wrote (items, parts, report) nor in the plan's output.
+    const written = [...bucket.values(), JSON.stringify(planned)].join('\n');
+    for (const encoding of ['hex', 'base64', 'base64url'] as const)
+      expect(written).not.toContain(RUN_KEY.toString(encoding));
+  });
+
+  it('fails the item when its run key cannot be opened, instead of fingerprinting under another key', async () => {
+    kms.on(DecryptCommand).rejects(
+      Object.assign(new Error('The ciphertext refers to a customer master key that does not exist.'), {
+        name: 'InvalidCiphertextException',
+      }),
+    );
+    const planned = await plan({ dryRun: true }, context('plan'));
+    const [item] = json<FanOutItem[]>(planned.itemsKey);
+    await expect(auditItem(item, context('audit-item'))).rejects.toThrow(/customer master key/);
+    expect(bucket.has(partKey(item as FanOutItem))).toBe(false);
+  });
+
+  it('uses a valid part and judges the account on it', async () => {
+    // A part that round-trips the schema: nothing is reported about the parts themselves.
+    const { report } = await runFanOut({ dryRun: true });
+    expect(report.complete).toBe(true);
+    expect(report.errors).toEqual([]);
+  });
+
+  it("turns a part that is not a valid inventory into that account's incomplete audit, naming the part", async () => {
+    let badKey = '';
+    const { summary, report } = await runFanOut(
+      { dryRun: true },
+      {
+        // Corrupt the regional part after its item wrote it: a security group without its id.
+        afterItems: (items) => {
+          badKey = partKey(items.find((i) => i.region === 'ap-northeast-1') as FanOutItem);
+          const part = json<Inventory>(badKey);
+          bucket.set(
+            badKey,
+            JSON.stringify({
+              ...part,
+              ec2: { ...part.ec2, securityGroups: part.ec2.securityGroups.map(({ id: _, ...g }) => g) },
+            }),
+          );
+        },
+      },
+    );
+    expect(summary.complete).toBe(false);
+    expect(report.errors).toEqual([
+      expect.objectContaining({
+        operation: 'AuditItem',
+        code: 'InvalidPart',
+        region: 'ap-northeast-1',
+        message: expect.stringContaining(`s3://arch-auditor-prod-state-${ACCOUNT}-ap-northeast-1/${badKey}`),
+      }),
+    ]);
+    expect(report.errors[0]?.message).toContain('ec2.securityGroups[0].id');
+    const incomplete = report.findings.filter((f) => f.checkId === 'audit.incomplete');
+    expect(incomplete.map((f) => f.message)).toEqual([expect.stringContaining(badKey)]);
+    // Nothing is judged on what the bad part claims: the regional checks did not run on it.
+    expect(report.findings.map((f) => f.checkId)).not.toContain('sg.world-ingress');
+  });
+
+  it('turns a truncated part into incompleteness too, not a crash', async () => {
+    const { summary, report } = await runFanOut(
+      { dryRun: true },
+      {
+        afterItems: (items) => {
+          const key = partKey(items.find((i) => i.region === 'global') as FanOutItem);
+          bucket.set(key, (bucket.get(key) as string).slice(0, 40));
+        },
+      },
+    );
+    expect(summary.complete).toBe(false);
+    expect(report.errors).toEqual([expect.objectContaining({ code: 'InvalidPart', region: 'global' })]);
+    expect(report.errors[0]?.message).toMatch(/not valid JSON/);
+    // The regional part is still used.
+    expect(report.findings.map((f) => f.checkId)).toContain('sg.world-ingress');
   });
 
   it('refuses a plan input with an unknown field, naming it', async () => {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, type Tags, type YAMLSeq } from 'yaml';
+import { type Cfn, iamMatches, loadYaml, ROOT } from '../fixtures/cfn.ts';
 
 /**
  * Least privilege, proven: the AWS operations the code can call are derived from its source
@@ -10,7 +10,6 @@ import { parse, type Tags, type YAMLSeq } from 'yaml';
  * infra/member-role.yml. Nothing missing, nothing extra, no wildcard action, writes only where named.
  */
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const SOURCE_DIRS = [
   'app',
   'cli',
@@ -34,6 +33,7 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   'client-s3': 's3',
   'client-sns': 'sns',
   'client-wafv2': 'wafv2',
+  'client-kms': 'kms',
 };
 
 /**
@@ -60,6 +60,11 @@ const CREDENTIAL_PROVIDERS: Readonly<Record<string, string>> = {
 
 /** The only writes the auditor may make: its alerts, its alert state, its failed-run queue. */
 const ALLOWED_WRITES = new Set(['sns:Publish', 's3:PutObject', 'sqs:SendMessage']);
+/**
+ * Neither a read of the account nor a write: the fan-out's run key, made without its plaintext by the
+ * plan and opened by each item (app/fingerprint-key.ts), on the stack's own KMS key only.
+ */
+const RUN_KEY_USE = new Set(['kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt']);
 const READ_OPERATION = /^(Describe|List|Get)[A-Z]/;
 
 interface Call {
@@ -112,21 +117,6 @@ const deriveCalls = async (): Promise<Call[]> => {
   return calls;
 };
 
-const CFN_TAGS = [
-  { tag: '!Ref', resolve: (v: string) => ({ Ref: v }) },
-  { tag: '!GetAtt', resolve: (v: string) => ({ 'Fn::GetAtt': v.split('.') }) },
-  { tag: '!Sub', resolve: (v: string) => ({ 'Fn::Sub': v }) },
-  { tag: '!Join', collection: 'seq', resolve: (seq: YAMLSeq) => ({ 'Fn::Join': seq.toJSON() }) },
-  { tag: '!Sub', collection: 'seq', resolve: (seq: YAMLSeq) => ({ 'Fn::Sub': seq.toJSON() }) },
-] as unknown as Tags;
-
-/** Parsed CloudFormation, walked by known paths; a wrong path fails the test anyway. */
-// biome-ignore lint/suspicious/noExplicitAny: a template is untyped data
-type Cfn = any;
-
-const loadYaml = async (file: string): Promise<Cfn> =>
-  parse(await readFile(join(ROOT, file), 'utf8'), { customTags: CFN_TAGS });
-
 interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];
@@ -143,15 +133,6 @@ const plainArn = (r: unknown): string => {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
   return (typeof r === 'string' ? r : (sub ?? '')).replaceAll('${AWS::Partition}', 'aws');
 };
-
-/** IAM wildcard match (`*` spans anything, including `/`). */
-const iamMatches = (pattern: string, value: string): boolean =>
-  new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  ).test(value);
 
 const calls = await deriveCalls();
 const actions = new Set(calls.map((c) => c.action));
@@ -176,7 +157,12 @@ const expectExactly = (statements: readonly Statement[], required: ReadonlySet<s
 
   for (const action of granted) {
     const operation = action.split(':')[1] ?? '';
-    if (action === 'apigateway:GET' || READ_OPERATION.test(operation) || action === 'sts:AssumeRole')
+    if (
+      action === 'apigateway:GET' ||
+      READ_OPERATION.test(operation) ||
+      action === 'sts:AssumeRole' ||
+      RUN_KEY_USE.has(action)
+    )
       continue;
     expect(ALLOWED_WRITES.has(action), `${action} is a write`).toBe(true);
   }
@@ -212,10 +198,11 @@ describe('least privilege', () => {
     expect(collectorActions).toContain('sts:GetCallerIdentity');
     expect(actions).toContain('sns:Publish');
     expect(actions).toContain('s3:PutObject');
+    expect([...actions].filter((a) => a.startsWith('kms:')).sort()).toEqual([...RUN_KEY_USE].sort());
     // Every operation the code calls is a read, except the auditor's own writes and role assumption.
     for (const action of actions) {
       const operation = action.split(':')[1] ?? '';
-      if (!READ_OPERATION.test(operation) && action !== 'sts:AssumeRole') {
+      if (!READ_OPERATION.test(operation) && action !== 'sts:AssumeRole' && !RUN_KEY_USE.has(action)) {
         expect(
           ALLOWED_WRITES.has(action),
           `${action} called in ${calls.find((c) => c.action === action)?.file}`,
@@ -270,10 +257,72 @@ describe('least privilege', () => {
       });
     });
 
+    it('reads an intent in S3 only through a conditional s3:GetObject on its objects, attached to the Lambda role', () => {
+      // Which objects, and whether any, is worked out while packaging (infra/deploy-params.cjs).
+      expect(resources.IntentReadPolicy).toEqual({
+        Type: 'AWS::IAM::Policy',
+        Condition: 'IntentInS3',
+        Properties: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: osls variable syntax
+          PolicyName: '${self:service}-${sls:stage}-intent-read',
+          Roles: [{ Ref: 'IamRoleLambdaExecution' }],
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 's3:GetObject',
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: osls variable syntax
+                Resource: '${self:custom.deploy.intentObjectArns}',
+              },
+            ],
+          },
+        },
+      });
+      expect(sls.resources.Conditions.IntentInS3).toEqual({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: osls variable syntax
+        'Fn::Equals': ['${self:custom.deploy.intentInS3}', 'true'],
+      });
+    });
+
     it('sends failed runs only to its own queue', () => {
       expect(statementFor('sqs:SendMessage').map((s) => s.Resource)).toEqual([
         { 'Fn::GetAtt': ['FailedRunQueue', 'Arn'] },
       ]);
+    });
+
+    it('uses only its own rotated fingerprint key, for run keys only, and names it by its alias', () => {
+      const keyStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
+      expect(keyStatements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: [...RUN_KEY_USE],
+          Resource: { 'Fn::GetAtt': ['FingerprintKey', 'Arn'] },
+          Condition: { Null: { 'kms:EncryptionContext:arch-auditor-run': 'false' } },
+        },
+      ]);
+      const key = resources.FingerprintKey;
+      expect(key?.Type).toBe('AWS::KMS::Key');
+      expect(key?.Properties).toMatchObject({ KeySpec: 'SYMMETRIC_DEFAULT', EnableKeyRotation: true });
+      // The key policy: no wildcard action, no principal outside the account, run keys only with a run.
+      const policy = key?.Properties.KeyPolicy.Statement as (Statement & { Principal: unknown })[];
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
+      const account = { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } };
+      for (const s of policy) {
+        expect(s.Principal).toEqual(account);
+        expect(actionsOf(s).filter((a) => a.includes('*'))).toEqual([]);
+      }
+      const use = policy.filter((s) =>
+        actionsOf(s).some((a) => /^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/.test(a)),
+      );
+      expect(use.map((s) => [actionsOf(s), s.Condition])).toEqual([
+        [[...RUN_KEY_USE], { Null: { 'kms:EncryptionContext:arch-auditor-run': 'false' } }],
+      ]);
+      // The functions find the key by the alias the stack creates.
+      expect(resources.FingerprintKeyAlias?.Properties).toEqual({
+        AliasName: sls.provider.environment.FINGERPRINT_KEY,
+        TargetKeyId: { Ref: 'FingerprintKey' },
+      });
     });
 
     it("gives no other role in the stack a wildcard action or a '*' resource", () => {
@@ -294,7 +343,9 @@ describe('least privilege', () => {
 
     it("scopes every write and role assumption to a named resource, never '*'", () => {
       for (const s of statements) {
-        const writes = actionsOf(s).filter((a) => ALLOWED_WRITES.has(a) || a === 'sts:AssumeRole');
+        const writes = actionsOf(s).filter(
+          (a) => ALLOWED_WRITES.has(a) || a === 'sts:AssumeRole' || RUN_KEY_USE.has(a),
+        );
         if (writes.length > 0) expect(resourcesOf(s), writes.join()).not.toContain('*');
       }
     });
@@ -317,21 +368,38 @@ describe('least privilege', () => {
       }
     });
 
-    it("trusts only the auditor account's role, and only with the external id", () => {
+    it("trusts only the auditor account's Lambda role (or a named operator role), and only with the external id", () => {
       const trust = role.Properties.AssumeRolePolicyDocument.Statement as Statement[];
+      const lambdaRole = {
+        'Fn::Sub':
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
+          'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/arch-auditor-${AuditorStage}-${AuditorRegion}-lambdaRole',
+      };
       expect(trust).toEqual([
         {
           Effect: 'Allow',
-          Principal: {
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
-            AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:role/${AuditorRoleName}' },
-          },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
+          Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditorAccountId}:root' } },
           Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
+          Condition: {
+            StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
+            ArnLike: {
+              'aws:PrincipalArn': {
+                'Fn::If': ['HasOperator', [lambdaRole, { Ref: 'OperatorPrincipalArn' }], lambdaRole],
+              },
+            },
+          },
         },
       ]);
       expect(template.Parameters.AuditorAccountId.AllowedPattern).toBe('^\\d{12}$');
+      // Required (no default), hidden, and long enough not to be guessed.
       expect(template.Parameters.ExternalId).toMatchObject({ NoEcho: true, MinLength: 16 });
+      expect(template.Parameters.ExternalId).not.toHaveProperty('Default');
+      // Only the Lambda role unless an operator role is named.
+      expect(template.Parameters.OperatorPrincipalArn.Default).toBe('');
+      expect(template.Conditions.HasOperator).toEqual({
+        'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OperatorPrincipalArn' }, ''] }],
+      });
     });
   });
 });

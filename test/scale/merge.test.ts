@@ -12,6 +12,9 @@ import { aGroupWith, ECS_SG, seed001Groups, seed001Inventory, tcp } from '../fix
 const PROD = { id: '111122223333', parents: ['r-ab12', 'ou-ab12-11111111'], tags: {} };
 const STG = { id: '444455556666', parents: ['r-ab12', 'ou-ab12-22222222'], tags: {} };
 
+/** A run of the plan; the run key's ciphertext is opaque here. */
+const RUN = { runId: 'run-1', bucket: 'bucket', encryptedRunKey: 'AQICAHh0ZXN0LWNpcGhlcnRleHQ=' };
+
 const s3 = mockClient(S3Client);
 beforeEach(() => s3.reset());
 
@@ -20,7 +23,7 @@ const body = (value: unknown) =>
 
 describe('fan-out plan', () => {
   it('makes one item per account and region plus one global item per account', () => {
-    const items = planItems('run-1', 'bucket', [
+    const items = planItems(RUN, [
       { account: PROD, regions: ['ap-northeast-1', 'us-east-1'] },
       { account: STG, regions: ['ap-northeast-1', 'ap-northeast-1'] },
     ]);
@@ -102,7 +105,7 @@ describe('merging', () => {
 
 describe('summary input', () => {
   it("reads each account from its parts and marks a missing part as that account's failure", async () => {
-    const items: FanOutItem[] = planItems('run-1', 'bucket', [
+    const items: FanOutItem[] = planItems(RUN, [
       { account: PROD, regions: ['ap-northeast-1'] },
       { account: STG, regions: ['ap-northeast-1'] },
     ]);
@@ -120,5 +123,33 @@ describe('summary input', () => {
       'AuditItem:ItemFailed:ap-northeast-1',
       'AuditItem:ItemFailed:global',
     ]);
+  });
+
+  it("refuses a part that holds another account's inventory, naming the part", async () => {
+    const [tokyo, global] = planItems(RUN, [{ account: PROD, regions: ['ap-northeast-1'] }]) as [
+      FanOutItem,
+      FanOutItem,
+    ];
+    s3.on(GetObjectCommand, { Key: partKey(tokyo) }).resolves({
+      Body: body({ ...anInventory({ ec2: { securityGroups: [aSecurityGroup()] } }), account: STG.id }),
+    });
+    s3.on(GetObjectCommand, { Key: partKey(global) }).resolves({
+      Body: body(emptyInventory(PROD.id, [], '2026-11-21T00:00:00.000Z')),
+    });
+    const seen = [];
+    for await (const entry of accountInventories(new S3Client({}), [tokyo, global])) seen.push(entry);
+    const inventory = seen[0]?.inventory;
+    expect(inventory?.account).toBe(PROD.id);
+    expect(inventory?.ec2.securityGroups).toEqual([]);
+    expect(inventory?.errors).toEqual([
+      expect.objectContaining({
+        code: 'InvalidPart',
+        region: 'ap-northeast-1',
+        message: expect.stringContaining(`s3://bucket/${partKey(tokyo)}`),
+      }),
+    ]);
+    expect(inventory?.errors[0]?.message).toContain(
+      `account: is ${STG.id}, not the item's account ${PROD.id}`,
+    );
   });
 });

@@ -6,6 +6,7 @@ import type { Inventory } from '../../inventory/types.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import {
   SEED_003,
+  SEED_003_AS_MEANT_POLICY,
   SEED_003_CORRECTED_POLICY,
   seed000Account,
   seed000Intent,
@@ -41,6 +42,11 @@ describe('seed accounts through the whole catalogue', () => {
     ],
     ['002 under classic (public ALB, NAT GW per AZ in public subnets)', seed002Account, seed002ClassicIntent],
     [
+      '003 as its author meant it (private API: Deny unless aws:SourceVpc is the API’s VPC + Allow)',
+      () => seed003Account(SEED_003_AS_MEANT_POLICY),
+      seed003Intent,
+    ],
+    [
       '004 (private API: endpoint SG from the client SG, Deny unless SourceVpce + Allow)',
       seed004Account,
       seed004Intent,
@@ -66,6 +72,42 @@ describe('seed accounts through the whole catalogue', () => {
 
   it('seed 003 with the condition corrected (StringEquals aws:SourceVpce) audits clean', () => {
     expect(findingsOf(seed003Account(SEED_003_CORRECTED_POLICY), seed003Intent())).toEqual([]);
+  });
+
+  it('seed 003 as meant, held to endpoint-exact policies, gets apigw.resource-policy at medium: only the same VPC gets in', () => {
+    // Prepare
+    const base = seed003Intent();
+    const strict = { ...base, apiGateway: { ...base.apiGateway, requireSourceVpce: true } };
+    // Act
+    const report = audit(seed003Account(SEED_003_AS_MEANT_POLICY), strict);
+    // Assess
+    expect(report.findings.map((f) => [f.checkId, f.resource.id, f.severity, f.impact])).toEqual([
+      [
+        'apigw.resource-policy',
+        SEED_003.apiId,
+        'medium',
+        expect.stringContaining('他の VPC や他のアカウントからは呼び出せません'),
+      ],
+    ]);
+  });
+
+  it('seed 003 corrected but not redeployed still gets the critical finding, saying the fix is not deployed', () => {
+    // Prepare: the stage keeps serving the printed policy; only the API's current policy was fixed.
+    const printed = seed003Account();
+    const api = printed.apigateway.restApis[0]!;
+    const fixedOnly = {
+      ...api,
+      policy: JSON.parse(SEED_003_AS_MEANT_POLICY),
+      policyText: SEED_003_AS_MEANT_POLICY,
+    };
+    const inventory: Inventory = { ...printed, apigateway: { ...printed.apigateway, restApis: [fixedOnly] } };
+    // Act
+    const report = audit(inventory, seed003Intent());
+    // Assess
+    expect(report.findings.map((f) => [f.checkId, f.severity])).toEqual([
+      ['apigw.resource-policy', 'critical'],
+    ]);
+    expect(report.findings[0]?.message).toContain('修正済みのポリシーがデプロイされていません');
   });
 
   it('seed 002 under private-backend is flagged: public ALB, world-open ALB SG, public subnets', () => {

@@ -27,7 +27,7 @@ describe('audit.incomplete', () => {
     expect(violations).toHaveLength(1);
     expect(violations[0]?.resource).toEqual({ type: 'AWS::Account', id: ACCOUNT, region: 'ap-northeast-1' });
     expect(violations[0]?.message).toBe(
-      'ec2 の DescribeRouteTables（ap-northeast-1）が失敗しました: UnauthorizedOperation。監査に使うロールに、ec2 の DescribeRouteTables を呼び出す権限がありません。ec2.routeTables を確認できていません。詳細: 「You are not authorized to perform this operation」',
+      'ec2 の DescribeRouteTables（ap-northeast-1）が失敗しました: UnauthorizedOperation。監査に使うロールに、ec2 の DescribeRouteTables を呼び出す権限がありません。ap-northeast-1 の ec2.routeTables を確認できていません。vpc.public-subnet, vpc.db-tier-egress, vpc.nat-mode, exposure.unintended-entry, drift.route-table はこのリージョンの結果が不明です（他のリージョンは判定済み）。詳細: 「You are not authorized to perform this operation」',
     );
     expect(violations[0]?.remediation).toContain('監査ロールのポリシーに読み取り権限を追加してください');
     expect(violations[0]?.fact).toBe('ec2:DescribeRouteTables:UnauthorizedOperation');

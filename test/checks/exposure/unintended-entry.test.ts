@@ -23,8 +23,14 @@ import {
   worldEni,
 } from '../../fixtures/exposure.ts';
 import { anIntent } from '../../fixtures/intent.ts';
-import { type aMethod, anApiResource, aRoute, aStage } from '../../fixtures/inventory.ts';
-import { aGroupWith, tcp } from '../../fixtures/sg.ts';
+import {
+  aCustomerPrefixList,
+  type aMethod,
+  anApiResource,
+  aRoute,
+  aStage,
+} from '../../fixtures/inventory.ts';
+import { aGroupWith, OFFICE_PL, tcp, withPrefixList } from '../../fixtures/sg.ts';
 import { aDefaultRoute } from '../../fixtures/vpc.ts';
 
 const hopsOf = (inventory: Inventory) => {
@@ -131,6 +137,27 @@ describe('exposure.unintended-entry', () => {
     it('is silent when the security group admits only the CloudFront prefix list', () => {
       const groups = [worldAppSg([tcp(8080, { prefixListId: CF_PL })])];
       expect(run(exposureUnintendedEntry, anExposedWorld({ groups }))).toEqual([]);
+    });
+
+    describe('through a customer-managed prefix list', () => {
+      const viaList = (entries: readonly string[]) =>
+        withPrefixList(
+          anExposedWorld({ groups: [worldAppSg([tcp(8080, { prefixListId: OFFICE_PL })])] }),
+          aCustomerPrefixList({ prefixListName: 'debug-access', entries: entries.map((cidr) => ({ cidr })) }),
+        );
+
+      it('reports the list entry 0.0.0.0/0 as internet ingress and names the list on the SG hop', () => {
+        const [v, ...rest] = run(exposureUnintendedEntry, viaList(['10.0.0.0/8', '0.0.0.0/0']));
+        expect(rest).toEqual([]);
+        expect(v?.message).toContain(
+          `legacy-app-sg (${W.appSg})（プレフィックスリスト debug-access (${OFFICE_PL}) のエントリ 0.0.0.0/0 から tcp 8080 を許可）`,
+        );
+        expect(v?.details?.ports).toBe('tcp 8080');
+      });
+
+      it('is silent when the list holds only private and shared (CGNAT) space', () => {
+        expect(run(exposureUnintendedEntry, viaList(['10.0.0.0/8', '100.64.0.0/10']))).toEqual([]);
+      });
     });
 
     it('is silent when the security group admits only private addresses', () => {
@@ -248,6 +275,34 @@ describe('exposure.unintended-entry', () => {
       expect(run(exposureUnintendedEntry, anExposedApi(withMethod({ apiKeyRequired: true })))).toEqual([]);
     });
 
+    describe('a VPC link taken from a stage variable', () => {
+      const viaVariable = (variables: Readonly<Record<string, string>>) => {
+        const api = withMethod({
+          integration: {
+            type: 'HTTP_PROXY',
+            uri: 'http://legacy-nlb-9a8b7c6d5e4f3a2b.elb.ap-northeast-1.amazonaws.com/orders',
+            connectionType: 'VPC_LINK',
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's literal stage-variable syntax
+            connectionId: '${stageVariables.vpcLinkId}',
+          },
+        });
+        return anExposedApi({ ...api, stages: [aStage({ stageName: 'prod', variables })] });
+      };
+
+      it("follows the link the stage's variable names", () => {
+        const [v, ...rest] = run(exposureUnintendedEntry, viaVariable({ vpcLinkId: W.vpcLinkId }));
+        expect(rest).toEqual([]);
+        expect(v?.message).toContain(
+          `legacy-link (${W.vpcLinkId})（AVAILABLE、ステージ変数 \${stageVariables.vpcLinkId}） → legacy-nlb`,
+        );
+        expect(v?.details?.methods).toEqual(['prod: GET /orders']);
+      });
+
+      it('is silent on a stage that does not set the variable: its calls fail', () => {
+        expect(run(exposureUnintendedEntry, viaVariable({}))).toEqual([]);
+      });
+    });
+
     it('is silent when the VPC link has failed', () => {
       const inventory = anExposedApi();
       const failed = {
@@ -300,6 +355,48 @@ describe('exposure.unintended-entry', () => {
       expect(v?.message).toContain('リソースポリシーが 192.0.2.1 からの呼び出しを許可');
     });
 
+    /** Everyone may call, except that GET is kept to one office range. */
+    const getKeptToOffice = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'execute-api:Invoke',
+          Resource: 'execute-api:/*/GET/*',
+          Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+        },
+      ],
+    };
+
+    it('judges an ANY method for every verb: a Deny on GET leaves POST open, and says which verbs', () => {
+      const api = { ...withMethod({ httpMethod: 'ANY' }), policy: getKeptToOffice };
+      const [v, ...rest] = run(exposureUnintendedEntry, anExposedApi(api));
+      expect(rest).toEqual([]);
+      expect(v?.message).toContain(
+        'リソースポリシーが 198.51.100.23 からの POST/PUT/PATCH/DELETE/HEAD/OPTIONS を許可',
+      );
+      expect(v?.details?.methods).toEqual(['prod: ANY /orders']);
+    });
+
+    it('is silent for the same policy on a GET method', () => {
+      expect(run(exposureUnintendedEntry, anExposedApi({ ...anOpenApi(), policy: getKeptToOffice }))).toEqual(
+        [],
+      );
+    });
+
+    it('reads the policy the stage serves: a lock added but never deployed does not close the path', () => {
+      const locked = { ...anOpenApi({ policy: ipPolicy('NotIpAddress', 'Deny', '10.0.0.0/8') }) };
+      const served = (document?: unknown) => ({
+        ...locked,
+        stages: [aStage({ deployedMethods: undefined, deployedPolicy: document ? { document } : {} })],
+      });
+      const [v] = run(exposureUnintendedEntry, anExposedApi(served()));
+      expect(v?.message).toContain('デプロイ済みのリソースポリシーなし');
+      expect(run(exposureUnintendedEntry, anExposedApi(served(locked.policy)))).toEqual([]);
+    });
+
     it('reports the deployment the stage serves, even when the current method now requires a key', () => {
       const api = withMethod({ apiKeyRequired: true });
       const served = {
@@ -339,7 +436,7 @@ describe('exposure.unintended-entry', () => {
   });
 
   describe('incomplete data', () => {
-    it('is not run (unknown, not safe) when a slice on the path failed to collect', () => {
+    it('says nothing about the region (unknown, not safe) when a slice on the path failed there', () => {
       // Prepare
       const inventory: Inventory = {
         ...anExposedWorld(),
@@ -356,8 +453,10 @@ describe('exposure.unintended-entry', () => {
       };
       // Act
       const report = evaluate({ inventory, intent: anIntent(), checks: EXPOSURE_CHECKS, now: NOW });
-      // Assess
-      expect(report.skippedChecks).toEqual(['exposure.unintended-entry']);
+      // Assess: the exposed entry is not reported, and the region is listed as unseen for the check.
+      expect(run(exposureUnintendedEntry, anExposedWorld())).not.toEqual([]);
+      expect(report.findings.filter((f) => f.checkId === 'exposure.unintended-entry')).toEqual([]);
+      expect(report.unseen).toEqual([{ checkId: 'exposure.unintended-entry', region: 'ap-northeast-1' }]);
       expect(report.complete).toBe(false);
     });
 

@@ -1,0 +1,15 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Context } from 'aws-lambda';
+import { type FunctionLocation, locateFunction } from '../app/config.ts';
+
+let sts: STSClient | undefined;
+
+/**
+ * Where the invoked function runs, for deployedTargets: its own ARN when deployed; under `serverless
+ * invoke local` (no ARN) the credentials' account, asked once per call with STS GetCallerIdentity.
+ */
+export const functionLocation = (context: Context) => (): Promise<FunctionLocation> =>
+  locateFunction(context.invokedFunctionArn, () => {
+    sts ??= new STSClient({});
+    return sts.send(new GetCallerIdentityCommand({}));
+  });
