@@ -1,7 +1,9 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
 import {
@@ -37,6 +39,11 @@ import {
   renderPreview,
   sendAlerts,
 } from '../notify/index.ts';
+import {
+  DEFAULT_SECURITY_HUB_STATE_PATH,
+  defaultProductArn,
+  syncSecurityHub,
+} from '../notify/securityhub.ts';
 import { DEFAULT_STATE_PATH } from '../notify/state.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderOcsf } from '../report/ocsf.ts';
@@ -167,6 +174,15 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     .option('--publish', 'send the alerts to the SNS topic in ALERT_TOPIC_ARN')
     .option('--state <file>', 'alert state file used with --publish', DEFAULT_STATE_PATH)
     .option(
+      '--security-hub',
+      "import the findings into Security Hub (the account's default product in AWS_REGION), archive resolved ones",
+    )
+    .option(
+      '--security-hub-state <file>',
+      'record of what --security-hub imported',
+      DEFAULT_SECURITY_HUB_STATE_PATH,
+    )
+    .option(
       '--account <id...>',
       'audit these accounts through --role-name (one report for all)',
       collectValid(accountIdSchema),
@@ -189,6 +205,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       refuseIgnoredSourceFlags(o);
       refuseIgnoredAuditFlags(o, command);
       const publish = o.publish ? publishTarget() : undefined;
+      if (o.securityHub) securityHubRegion();
       if (o.account || o.org || o.allRegions) {
         await auditMany(o, io, setExit, publish);
         return;
@@ -201,7 +218,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
       });
       io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
-      if (publish) await publishFromCli(report, o.state, publish, io);
+      await deliverFromCli(report, o, publish, io);
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
     });
 
@@ -281,6 +298,8 @@ interface AuditOptions extends SourceOptions {
   failOn: Severity | 'none';
   publish?: boolean;
   state: string;
+  securityHub?: boolean;
+  securityHubState: string;
   account?: string[];
   org?: boolean;
   orgOu?: string[];
@@ -311,6 +330,12 @@ const refuseIgnoredAuditFlags = (o: AuditOptions, command: Command): void => {
   if (o.allRegions && o.region.length > 0) throw usage('--all-regions', 'cannot be combined with --region');
   if (command.getOptionValueSource('state') === 'cli' && !o.publish) {
     throw usage('--state', 'needs --publish (the alert state is kept only when alerts are sent)');
+  }
+  if (command.getOptionValueSource('securityHubState') === 'cli' && !o.securityHub) {
+    throw usage(
+      '--security-hub-state',
+      'needs --security-hub (the record is kept only when findings are imported)',
+    );
   }
 };
 
@@ -386,7 +411,7 @@ const auditMany = async (
   });
   // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
   io.out(renderReport(report, o.format));
-  if (publish) await publishFromCli(report, o.state, publish, io);
+  await deliverFromCli(report, o, publish, io);
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
@@ -418,6 +443,65 @@ const publishFromCli = async (
     remindAfterHours,
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
+};
+
+const securityHubRegion = (): string => {
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw usage('--security-hub', 'needs AWS_REGION: the region whose Security Hub receives the findings');
+  }
+  return region;
+};
+
+/**
+ * `--security-hub`: the findings into Security Hub under the default product of the caller's account
+ * in AWS_REGION (account and partition from sts:GetCallerIdentity), the record in a local file.
+ */
+const importFromCli = async (report: Report, statePath: string, io: Io): Promise<void> => {
+  const region = securityHubRegion();
+  const identity = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+  const partition = identity.Arn?.split(':')[1];
+  if (!partition || !identity.Account) throw new Error('sts:GetCallerIdentity returned no Account or Arn');
+  const productArn = defaultProductArn({ partition, region, account: identity.Account });
+  const result = await syncSecurityHub({
+    report,
+    store: new FileStateStore(statePath),
+    client: new SecurityHubClient({ region }),
+    productArn,
+    now: new Date(),
+  });
+  io.err(`Security Hub: ${result.active} finding(s) imported, ${result.archived} archived (${productArn})\n`);
+};
+
+/**
+ * The sinks asked for, each tried even when the other fails (one must not hold back the other's
+ * alerts); any failure then fails the run, naming every sink that failed.
+ */
+const deliverFromCli = async (
+  report: Report,
+  o: AuditOptions,
+  publish: PublishTarget | undefined,
+  io: Io,
+): Promise<void> => {
+  // The configuration of every sink was checked before collecting (publishTarget, securityHubRegion).
+  const sinks = [
+    ...(publish ? [{ name: 'SNS', run: () => publishFromCli(report, o.state, publish, io) }] : []),
+    ...(o.securityHub
+      ? [{ name: 'Security Hub', run: () => importFromCli(report, o.securityHubState, io) }]
+      : []),
+  ];
+  const failures: string[] = [];
+  let first: unknown;
+  for (const sink of sinks) {
+    try {
+      await sink.run();
+    } catch (error) {
+      if (error instanceof InputValidationError) throw error;
+      first ??= error;
+      failures.push(`${sink.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (failures.length > 0) throw new Error(failures.join('\n'), { cause: first });
 };
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can drive it). */

@@ -63,6 +63,18 @@ export const isInBlindSpot = (
   );
 
 /**
+ * True when a finding on the resource may hang on data this run did not see, so its absence is no
+ * recovery: the resource lies in a blind spot, or one of its sub-resources does (a stage `<apiId>/<stage>`
+ * whose export was not read leaves unseen the policy that API serves there).
+ */
+export const dependsOnBlindSpot = (
+  resource: Pick<ResourceRef, 'id' | 'region'>,
+  spots: readonly BlindSpot[],
+): boolean =>
+  isInBlindSpot(resource, spots) ||
+  spots.some((s) => s.region === resource.region && s.resourceId?.startsWith(`${resource.id}/`) === true);
+
+/**
  * The inventory without the given regions: their resources, their collection errors and the regions
  * themselves. Used for regions declared denied by design (an SCP that denies them): nothing is
  * audited there and their failures are not an incompleteness.

@@ -2,8 +2,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
-import { deployedTargets, readLambdaConfig } from '../app/config.ts';
+import { deployedTargets, type FunctionLocation, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
+import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import {
   createLogger,
@@ -14,8 +15,6 @@ import {
   sliceCounts,
 } from '../app/log.ts';
 import { InputValidationError } from '../errors.ts';
-import { sendAlerts } from '../notify/index.ts';
-import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
 import { functionLocation } from './location.ts';
@@ -50,8 +49,23 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       },
     ]);
   }
+  // Auditing only regions declared denied would audit nothing regional and look clean (the CLI refuses it too).
+  if (regions !== 'all' && regions.every((r) => intent.deniedRegions.includes(r))) {
+    throw new InputValidationError('configuration', [
+      {
+        path: 'regions',
+        message: `every region to audit is declared denied in the intent's deniedRegions: ${regions.join(', ')}`,
+      },
+    ]);
+  }
+  // Located once (STS when invoked locally): the check below and the delivery share the answer.
+  let location: Promise<FunctionLocation> | undefined;
+  const locate = () => {
+    location ??= functionLocation(context)();
+    return location;
+  };
   // Where the alerts go is checked before collecting: a bad topic must not cost a whole audit.
-  const targets = event.dryRun ? undefined : await deployedTargets(config, functionLocation(context));
+  if (!event.dryRun) await deployedTargets(config, locate);
   // Stop collecting while there is still time to evaluate and publish what was collected.
   const inventory = await phase(
     logger,
@@ -71,23 +85,16 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       }),
     reportCounts,
   );
-  if (targets) {
-    const { topicArn, state } = targets;
-    await phase(
+  if (!event.dryRun) {
+    await deliverReport({
+      report,
+      config,
+      locate,
+      s3: s3Client(),
+      sns,
       logger,
-      'notify',
-      () =>
-        sendAlerts({
-          report,
-          store: new S3StateStore(s3Client(), state.bucket, state.key),
-          sns,
-          topicArn,
-          now: new Date(),
-          remindAfterHours: config.remindAfterHours,
-          ...(event.checks ? { checksRun: event.checks } : {}),
-        }),
-      (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
-    );
+      ...(event.checks ? { checksRun: event.checks } : {}),
+    });
   }
   return report;
 };

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { GLOBAL, isInBlindSpot } from '../evaluate/unseen.ts';
+import { dependsOnBlindSpot, GLOBAL } from '../evaluate/unseen.ts';
 import { severitySchema } from '../intent/schema.ts';
 import type { Finding, Report } from '../report/types.ts';
 import { StateConflictError, StateStoreError } from './errors.ts';
@@ -86,7 +86,7 @@ const entryOf = (finding: Finding, firstSeen: string, lastAlerted: string): Aler
  * A finding that is absent from the report is recovered only where this run saw it: a failed API
  * call looks exactly like a fixed finding, and announcing a recovery for something we did not see
  * would break P10. So an entry of a skipped check, of a check blind where the entry lies (the report's
- * `unseen`: its region, or its resource) or of a region not audited is kept, not recovered, and is
+ * `unseen`: its region, its resource, or a part of it such as a stage) or of a region not audited is kept, not recovered, and is
  * not re-alerted as new once it is seen again. Everything the run did see recovers normally, even
  * when another region or resource was unreadable.
  * A finding now covered by an exception is neither open nor recovered: it leaves the state quietly,
@@ -130,7 +130,7 @@ export const diffAgainstState = (
       entry.checkId.startsWith('audit.') ||
       options.checksRun.includes(entry.checkId)) &&
     (entry.region === GLOBAL || report.regions.includes(entry.region)) &&
-    !isInBlindSpot(
+    !dependsOnBlindSpot(
       { id: entry.resourceId, region: entry.region },
       report.unseen.filter((u) => u.checkId === entry.checkId),
     );

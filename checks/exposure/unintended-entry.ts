@@ -57,6 +57,8 @@ export const exposureUnintendedEntry = defineCheck({
     'elbv2.listeners',
     'elbv2.targetGroups',
     'apigateway.restApis',
+    // The methods and policy a stage serves; when not read, the current ones stand in (unseen there).
+    'apigateway.stageExports',
     'apigateway.vpcLinks',
   ],
   title: 'CloudFront を経由せずにインターネットからワークロードへ到達できる経路があります',

@@ -60,10 +60,12 @@ describe('arch-auditor against moto (real SDK wire protocol)', () => {
     const result = await runCli('audit', '--intent', intent, '--region', REGION, '--format', 'json');
     const report = JSON.parse(result.out) as Report;
     expect(withoutMotoGap(report)).toEqual({ errors: [], findings: [] });
-    // The gap blinds apigw.stale-deployment for that one stage only; every check runs.
+    // The gap blinds the checks that read what the stage serves, for that one stage only; every check runs.
     expect(report.skippedChecks).toEqual([]);
     expect(report.unseen).toEqual([
+      { checkId: 'apigw.resource-policy', region: REGION, resourceId: `${account.apiId}/prod` },
       { checkId: 'apigw.stale-deployment', region: REGION, resourceId: `${account.apiId}/prod` },
+      { checkId: 'exposure.unintended-entry', region: REGION, resourceId: `${account.apiId}/prod` },
     ]);
   });
 

@@ -262,7 +262,11 @@ describe('arch-auditor against moto with an SCP that denies one region', () => {
     expect(report.unseen).toContainEqual({ checkId: 'sg.world-ingress', region: DENIED });
     expect(
       report.unseen.filter((u) => u.region === REGION).map((u) => `${u.checkId} ${u.resourceId}`),
-    ).toEqual([`apigw.stale-deployment ${account.apiId}/prod`]);
+    ).toEqual([
+      `apigw.resource-policy ${account.apiId}/prod`,
+      `apigw.stale-deployment ${account.apiId}/prod`,
+      `exposure.unintended-entry ${account.apiId}/prod`,
+    ]);
   });
 
   it('--skip-region: the denied region is not called, not incomplete, and listed as skipped', async () => {

@@ -3,7 +3,15 @@ import { defineCheck } from '../../checks/define.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { vpcPublicSubnet } from '../../checks/vpc/public-subnet.ts';
 import { evaluate } from '../../evaluate/engine.ts';
-import type { CollectionError, Inventory, SliceName } from '../../inventory/types.ts';
+import type { CollectionError, Inventory, RestApi, SliceName } from '../../inventory/types.ts';
+import { diffAgainstState } from '../../notify/state.ts';
+import {
+  aPrivateApi,
+  aPrivateApiInventory,
+  PRIVATE_API_ID,
+  seed003Policy,
+  seed004Policy,
+} from '../fixtures/apigw.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import { anIntent } from '../fixtures/intent.ts';
 import {
@@ -306,5 +314,74 @@ describe('a failure scoped to one resource or to CloudFront', () => {
       IRELAND,
       'global',
     ]);
+  });
+});
+
+describe('a stage whose export could not be read', () => {
+  // The stage serves the policy of its deployment; the API's current policy (fixed, not deployed)
+  // is only a stand-in when the export is not read. A recovery must not be announced from it.
+  const asExported = (policy: unknown) =>
+    JSON.parse(
+      JSON.stringify(policy).replaceAll(
+        'execute-api:/*',
+        `arn:aws:execute-api:${TOKYO}:123456789012:${PRIVATE_API_ID}/*`,
+      ),
+    ) as unknown;
+  const servingInverted = aPrivateApi({
+    policy: seed004Policy(),
+    stages: [aStage({ deployedMethods: [], deployedPolicy: { document: asExported(seed003Policy()) } })],
+  });
+  const exportFailed: CollectionError = {
+    service: 'apigateway',
+    operation: 'GetExport',
+    region: TOKYO,
+    code: 'TooManyRequestsException',
+    message: 'Too Many Requests',
+    slices: ['apigateway.stageExports'],
+    resourceId: `${PRIVATE_API_ID}/prod`,
+  };
+  const audit = (api: RestApi, errors: CollectionError[] = []) =>
+    evaluate({
+      inventory: { ...aPrivateApiInventory(api), errors },
+      intent: anIntent(),
+      checks: CHECKS,
+      now: NOW,
+    });
+  const policyFindings = (report: ReturnType<typeof audit>) =>
+    report.findings.filter((f) => f.checkId === 'apigw.resource-policy');
+
+  it('does not recover the policy finding the stage served: the policy in force is unseen', () => {
+    // Prepare: the first run read the export and reported the inverted policy the stage serves.
+    const first = audit(servingInverted);
+    expect(policyFindings(first).map((f) => f.fact)).toEqual(['admits:other-vpc,no-endpoint']);
+    const state = diffAgainstState(first, undefined, { now: NOW, remindAfterHours: 24 }).nextState;
+    // Act: the export fails; only the (fixed, never deployed) current policy is known.
+    const second = audit(aPrivateApi({ policy: seed004Policy(), stages: [aStage()] }), [exportFailed]);
+    const diff = diffAgainstState(second, state, { now: NOW, remindAfterHours: 24 });
+    // Assess
+    expect(second.unseen).toContainEqual({
+      checkId: 'apigw.resource-policy',
+      region: TOKYO,
+      resourceId: `${PRIVATE_API_ID}/prod`,
+    });
+    expect(diff.recovered.filter((r) => r.checkId === 'apigw.resource-policy')).toEqual([]);
+  });
+
+  it('recovers it once the export shows the fix deployed', () => {
+    const state = diffAgainstState(audit(servingInverted), undefined, {
+      now: NOW,
+      remindAfterHours: 24,
+    }).nextState;
+    const fixed = aPrivateApi({
+      policy: seed004Policy(),
+      stages: [aStage({ deployedMethods: [], deployedPolicy: { document: asExported(seed004Policy()) } })],
+    });
+    const diff = diffAgainstState(audit(fixed), state, { now: NOW, remindAfterHours: 24 });
+    expect(diff.recovered.map((r) => r.checkId)).toEqual(['apigw.resource-policy']);
+  });
+
+  it('still reports what the current policy admits while the export is unseen', () => {
+    const report = audit(aPrivateApi({ policy: seed003Policy(), stages: [aStage()] }), [exportFailed]);
+    expect(policyFindings(report).map((f) => f.fact)).toEqual(['admits:other-vpc,no-endpoint']);
   });
 });

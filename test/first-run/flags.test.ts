@@ -134,6 +134,14 @@ describe('flags that mean nothing alone are refused, and honoured beside what th
     );
   });
 
+  it('--security-hub-state needs --security-hub', async () => {
+    expectRefused(
+      await runCli('audit', '--demo', '--security-hub-state', join(dir, 'securityhub.json')),
+      '--security-hub-state',
+      '--security-hub',
+    );
+  });
+
   it('--region beside --snapshot or --demo would be ignored: refused', async () => {
     expectRefused(await runCli('audit', '--demo', '--region', 'us-east-1'), '--region', '--demo');
     expectRefused(
@@ -167,6 +175,20 @@ describe('--publish checks its topic before collecting anything', () => {
     expectRefused(await runCli('audit', '--demo', '--publish'), 'ALERT_TOPIC_ARN', 'SNS topic ARN');
     process.env.ALERT_TOPIC_ARN = 'arn:aws:sqs:ap-northeast-1:123456789012:alerts';
     expectRefused(await runCli('audit', '--demo', '--publish'), 'ALERT_TOPIC_ARN');
+  });
+});
+
+describe('--security-hub checks its region before collecting anything', () => {
+  it('refuses a run without AWS_REGION before printing a report', async () => {
+    const saved = { region: process.env.AWS_REGION, defaultRegion: process.env.AWS_DEFAULT_REGION };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    try {
+      expectRefused(await runCli('audit', '--demo', '--security-hub'), '--security-hub', 'AWS_REGION');
+    } finally {
+      if (saved.region !== undefined) process.env.AWS_REGION = saved.region;
+      if (saved.defaultRegion !== undefined) process.env.AWS_DEFAULT_REGION = saved.defaultRegion;
+    }
   });
 });
 
