@@ -8,6 +8,7 @@ import {
   EC2Client,
   ModifySubnetAttributeCommand,
 } from '@aws-sdk/client-ec2';
+import { EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../report/types.ts';
@@ -215,6 +216,38 @@ describe('a first run, following the README against moto', () => {
       } finally {
         delete process.env.ALERT_TOPIC_ARN;
       }
+    });
+
+    it('audit --security-hub imports the findings and says so', async () => {
+      await new SecurityHubClient({ region: REGION }).send(new EnableSecurityHubCommand({}));
+      const result = await runCli(
+        'audit',
+        '--intent',
+        intent,
+        '--security-hub',
+        '--security-hub-state',
+        join(dir, 'securityhub.json'),
+      );
+      expect([0, 1]).toContain(result.code);
+      expect(result.err).toMatch(/Security Hub: [1-9]\d* finding\(s\) imported/);
+      expectReadable(result, 'security-hub');
+    });
+
+    it('audit --skip-region names the region left out by design, in Japanese', async () => {
+      const result = await runCli(
+        'audit',
+        '--intent',
+        intent,
+        '--region',
+        REGION,
+        '--region',
+        'eu-west-1',
+        '--skip-region',
+        'eu-west-1',
+      );
+      expect([0, 1]).toContain(result.code);
+      expect(result.out).toContain('拒否を宣言済みのため監査対象外のリージョン: eu-west-1（--skip-region）');
+      expectReadable(result, 'skip-region');
     });
   });
 
