@@ -16,7 +16,7 @@ const LAYERS = [
   'engine', // runs the checks over an inventory and builds the report
   'report', // the report's formats: JSON contract, OCSF, text, markdown
   'notify', // alerts through SNS and their state
-  'app', // use cases shared by the CLI and the Lambdas: audit, baseline, fan-out, member check
+  'app', // use cases shared by the CLI and the Lambdas: audit, baseline, intent files, fan-out, member check
 ];
 
 /** Entry points: they import from every layer and nothing imports them (tests aside). */

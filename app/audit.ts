@@ -11,12 +11,12 @@ import { collectInventory, listEnabledRegions } from '../collect/index.ts';
 import type { Pacer } from '../collect/pacing.ts';
 import { toCollectionError } from '../collect/slice.ts';
 import { evaluate } from '../engine/evaluate.ts';
-import { defaultIntent } from '../intent/load.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import { type CollectionError, emptyInventory, type Inventory, SLICES } from '../inventory/types.ts';
 import { SEVERITIES, type Severity } from '../model/finding.ts';
 import type { Report } from '../model/report.ts';
 import { type AccountTarget, type AssumeRoleOptions, assumeRole, selectIntent } from './accounts.ts';
+import { defaultIntent } from './intent-file.ts';
 import { mergeReports, slicesOf } from './merge.ts';
 
 /** Collects the live inventory of the given regions with SDK clients built the standard way. */
@@ -194,23 +194,31 @@ export const auditAccounts = async (
   const targets: (AccountTarget | undefined)[] =
     options.accounts.length > 0 ? [...options.accounts] : [undefined];
   const fallback = defaultIntent();
-  const reports = await mapLimit(targets, options.concurrency ?? ACCOUNT_CONCURRENCY, async (account) => {
-    const startedAt = new Date();
-    // The intent is chosen first: its deniedRegions are not collected at all.
-    const intent = (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback;
-    const inventory = await collectAccount({
-      ...(account ? { account } : {}),
-      ...(options.role ? { role: options.role } : {}),
-      regions: options.regions,
-      ...(options.pacer ? { pacer: options.pacer } : {}),
-      skipRegions: deniedRegionsOf(intent, options.skipRegions),
-    });
-    return auditInventory(inventory, intent, {
-      startedAt,
-      ...(account?.name ? { accountName: account.name } : {}),
-      ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
-      ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
-    });
-  });
+  // Each account's intent is chosen before anything is collected: an ambiguous choice is an input
+  // error, and the intent's deniedRegions are not collected at all.
+  const planned = targets.map((account) => ({
+    account,
+    intent: (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback,
+  }));
+  const reports = await mapLimit(
+    planned,
+    options.concurrency ?? ACCOUNT_CONCURRENCY,
+    async ({ account, intent }) => {
+      const startedAt = new Date();
+      const inventory = await collectAccount({
+        ...(account ? { account } : {}),
+        ...(options.role ? { role: options.role } : {}),
+        regions: options.regions,
+        ...(options.pacer ? { pacer: options.pacer } : {}),
+        skipRegions: deniedRegionsOf(intent, options.skipRegions),
+      });
+      return auditInventory(inventory, intent, {
+        startedAt,
+        ...(account?.name ? { accountName: account.name } : {}),
+        ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
+        ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
+      });
+    },
+  );
   return { report: mergeReports(reports), reports };
 };

@@ -1,4 +1,5 @@
 import type { PaginationConfiguration } from '@smithy/types';
+import { oneLineMessage } from '../inventory/failure-cause.ts';
 import type { CollectionError, SliceName } from '../inventory/types.ts';
 
 /**
@@ -57,7 +58,7 @@ export const toCollectionError = (site: CallSite, error: unknown): CollectionErr
     operation: site.operation,
     region: site.region,
     code,
-    message: e?.message || String(error),
+    message: oneLineMessage(e?.message || String(error)),
     slices: site.slices,
     ...(site.resourceId !== undefined ? { resourceId: site.resourceId } : {}),
   };

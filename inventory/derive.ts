@@ -273,3 +273,24 @@ export const refOf = (type: string, r: ResourceBase) => ({
   ...(r.arn ? { arn: r.arn } : {}),
   ...(r.name ? { name: r.name } : {}),
 });
+
+/**
+ * The inventory item a user names by id or ARN (an exception's `resource`), from any service; undefined
+ * when it is not in the inventory (deleted, or in a region not audited).
+ */
+export const findResource = (inventory: Inventory, idOrArn: string): ResourceBase | undefined => {
+  for (const service of [inventory.ec2, inventory.elbv2, inventory.cloudfront, inventory.apigateway]) {
+    for (const items of Object.values(service) as readonly unknown[][]) {
+      for (const item of items) {
+        const r = item as Partial<ResourceBase>;
+        if (
+          typeof r.id === 'string' &&
+          typeof r.region === 'string' &&
+          (r.id === idOrArn || r.arn === idOrArn)
+        )
+          return r as ResourceBase;
+      }
+    }
+  }
+  return undefined;
+};

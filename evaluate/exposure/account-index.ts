@@ -188,7 +188,7 @@ export class AccountIndex {
             kind: 'network-acl',
             id: reach.acl.id,
             label: label(reach.acl),
-            note: `rule ${pass.acl.inbound.ruleNumber} ${ports} 許可、戻り rule ${pass.acl.outbound.ruleNumber} 許可`,
+            note: `受信ルール ${pass.acl.inbound.ruleNumber} で ${ports} を許可、戻りは送信ルール ${pass.acl.outbound.ruleNumber} で許可`,
           }
         : { kind: 'network-acl', id: '?', label: 'ネットワーク ACL', note: '未収集のため許可とみなす' },
     ];

@@ -15,11 +15,12 @@ export const INTERNET: Hop = { kind: 'internet', id: 'internet', label: 'イン�
 export const describeProtoPorts = (proto: Proto, box: Box): string => `${proto} ${formatPorts([box.ports])}`;
 
 /**
- * 'tcp 8080 from 0.0.0.0/0': the SG rule as written (its own port range, not the narrowed one), and the
- * customer-managed prefix list when the source is one of its entries.
+ * '0.0.0.0/0 から tcp 8080 を許可': the SG rule as written (its own port range, not the narrowed one).
+ * A source that is an entry of a customer-managed prefix list names the list first, so the note (shown
+ * in full-width brackets after the group) does not nest brackets.
  */
 export const sgRuleNote = (proto: Proto, pass: SgPass): string =>
-  `${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} from ${pass.cidr}${pass.prefixList ? `（プレフィックスリスト ${prefixListLabel(pass.prefixList)}）` : ''}`;
+  `${pass.prefixList ? `プレフィックスリスト ${prefixListLabel(pass.prefixList)} のエントリ ` : ''}${pass.cidr} から ${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} を許可`;
 
 /** 'tcp 22, 8080; udp 53' from per-protocol regions. */
 export const portsSummary = (byProto: ReadonlyMap<Proto, readonly Admitted<unknown>[]>): string =>
@@ -46,6 +47,6 @@ export const tgLabel = (tg: TargetGroup): string =>
   label({ id: tg.targetGroupName, ...(tg.name && tg.name !== tg.targetGroupName ? { name: tg.name } : {}) });
 
 export const tgNote = (tg: TargetGroup): string =>
-  `${tg.protocol ?? ''}${tg.port !== undefined ? `:${tg.port}` : ''} ${tg.targetType}（ターゲットは未収集）`.trim();
+  `${`${tg.protocol ?? ''}${tg.port !== undefined ? `:${tg.port}` : ''} ${tg.targetType}`.trim()}、ターゲットは未収集`;
 
 export const lbLabel = (lb: LoadBalancer): string => (lb.name ? lb.name : lb.loadBalancerName);

@@ -67,7 +67,7 @@ export const loadBalancerPaths = (index: AccountIndex): ExposurePath[] =>
     const reason = internetFacingIntended(lb, index.intent)
       ? (index.declaredReason(lb.id, lb.arn, lb.loadBalancerName) ??
         (index.intent.switches.requireInternalLoadBalancers
-          ? '意図ファイルの loadBalancers.allowInternetFacing に記載'
+          ? '設計定義ファイルの loadBalancers.allowInternetFacing に記載'
           : `${index.intent.profile} プロファイルでは internet-facing のロードバランサーが意図した入口`))
       : index.declaredReason(lb.id, lb.arn, lb.loadBalancerName);
     const reachable = [...found.byProto.values()].flat();

@@ -39,7 +39,7 @@ const cloudFrontDoors = (index: AccountIndex): IntendedDoor[] => {
       label: d.aliases[0] ? `${d.id} (${d.aliases[0]})` : d.id,
       reason:
         index.intent.cloudfront.frontDoors.length > 0
-          ? '意図ファイルの cloudfront.frontDoors に記載'
+          ? '設計定義ファイルの cloudfront.frontDoors に記載'
           : 'CloudFront ディストリビューション（意図した入口）',
       leadsTo: d.origins.map((o) => {
         if (o.kind === 'vpc-origin') {

@@ -64,7 +64,8 @@ export const publicIpPaths = (index: AccountIndex): ExposurePath[] =>
         workload: {
           kind: 'network-interface',
           id: eni.id,
-          label: eni.instanceId ? `${eniLabel}（${eni.instanceId}）` : eniLabel,
+          // Starts with the ENI's label, so a path whose entry is this ENI names it once (entryToWorkload).
+          label: eni.instanceId ? `${eniLabel} のインスタンス ${eni.instanceId}` : eniLabel,
           vpcId: eni.vpcId,
         },
         hops,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { baselineToYaml, buildBaseline } from '../../app/baseline.ts';
+import { parseIntent } from '../../app/intent-file.ts';
 import { mergeInventories } from '../../app/merge.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { evaluate } from '../../engine/evaluate.ts';
-import { parseIntent } from '../../intent/load.ts';
 import { chooseProfile } from '../../intent/profile.ts';
 import { resolveIntent } from '../../intent/resolve.ts';
 import { type IntentInput, intentSchema } from '../../intent/schema.ts';
@@ -711,6 +711,6 @@ describe('baselineToYaml', () => {
     for (const word of ['profile', 'tiers', 'chain', 'frontDoors', 'exceptions', '承認']) {
       expect(yaml.split('\nversion: 1')[0]).toContain(word);
     }
-    expect(parseIntent(yaml)).toEqual(resolveIntent(intentSchema.parse(intent)));
+    expect(parseIntent(yaml)).toEqual({ ...resolveIntent(intentSchema.parse(intent)), source: 'intent' });
   });
 });

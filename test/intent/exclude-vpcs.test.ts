@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseIntent } from '../../app/intent-file.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { evaluate } from '../../engine/evaluate.ts';
-import { parseIntent } from '../../intent/load.ts';
 import { excludedVpcs, vpcsInScope } from '../../intent/queries.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderText } from '../../report/text.ts';

@@ -19,9 +19,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditInventory, collectLive } from '../../app/audit.ts';
 import { baselineToYaml, buildBaseline } from '../../app/baseline.ts';
+import { defaultIntent } from '../../app/intent-file.ts';
 import { main } from '../../cli/main.ts';
 import { exposureModel } from '../../evaluate/exposure/paths.ts';
-import { defaultIntent } from '../../intent/load.ts';
 import { writeSnapshot } from '../../inventory/snapshot.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import type { Report } from '../../model/report.ts';
@@ -302,6 +302,7 @@ describe('secrets never leave the collector', () => {
       'snapshot file': await readFile(snapshotFile, 'utf8'),
       'baseline intent': baselineToYaml(buildBaseline(inventory, { now: NOW })),
       'slack preview': renderPreview(report, 'slack'),
+      'chatbot JSON preview': renderPreview(report, 'chatbot-json'),
       'email preview': renderPreview(report, 'email'),
       'rendered alerts': JSON.stringify(sent.messages),
       'SNS PublishCommand inputs': lambdaPublished.join('\n'),
