@@ -1,6 +1,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { PublishError } from '../support/errors.ts';
-import { type AlertMessage, MAX_SNS_MESSAGE_BYTES, snsEnvelope } from './render.ts';
+import type { AlertMessage } from './message.ts';
+import { MAX_SNS_MESSAGE_BYTES, snsEnvelope } from './sns-message.ts';
 
 /**
  * Publishes one message with MessageStructure 'json', so each protocol gets its own body:

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../model/finding.ts';
 import type { Report } from '../../model/report.ts';
-import { MAX_SUBJECT_CHARS, renderAlerts } from '../../notify/render.ts';
+import { renderAlerts } from '../../notify/render.ts';
+import { MAX_SUBJECT_CHARS } from '../../notify/sns-message.ts';
 import { diffAgainstState } from '../../notify/state.ts';
 import { aFinding, aReport, criticalFinding, mediumFinding, NOW } from '../notify/fixtures.ts';
 

@@ -6,8 +6,9 @@ import {
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { AlertMessage } from '../../notify/message.ts';
 import { publishAlert } from '../../notify/publish.ts';
-import { type AlertMessage, renderAlerts } from '../../notify/render.ts';
+import { renderAlerts } from '../../notify/render.ts';
 import { diffAgainstState } from '../../notify/state.ts';
 import { PublishError } from '../../support/errors.ts';
 import { aReport, criticalFinding, highFinding, later, NOW, TOPIC_ARN } from './fixtures.ts';
