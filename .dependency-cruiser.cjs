@@ -11,7 +11,7 @@ const LAYERS = [
   'inventory', // the inventory's types, its snapshot schema and the facts derived from it
   'intent', // the intended architecture, and the questions checks ask about it
   'collect', // AWS SDK v3 reads turned into the inventory: the I/O edge (see collect-is-an-edge)
-  'evaluate', // libraries the checks use: the resource-policy evaluator, the exposure model
+  'evaluate', // libraries the checks use: policy evaluation and its callers, the exposure model, unseen scopes
   'checks', // one check per module, and the catalogue
   'engine', // runs the checks over an inventory and builds the report
   'report', // the report's formats: JSON contract, OCSF, text, markdown
