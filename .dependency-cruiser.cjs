@@ -14,8 +14,8 @@ const LAYERS = [
   'evaluate', // libraries the checks use: policy evaluation and its callers, the exposure model, unseen scopes
   'checks', // one check per module, and the catalogue
   'engine', // runs the checks over an inventory and builds the report
-  'report', // the report's formats: JSON contract, OCSF, text, markdown
-  'notify', // alerts through SNS and their state
+  'report', // renderings of the report: OCSF, Japanese text, markdown
+  'notify', // alerts through SNS, the Security Hub sink, and their state
   'app', // use cases shared by the CLI and the Lambdas: audit, baseline, intent files, fan-out, member check
 ];
 
