@@ -3,7 +3,6 @@ import {
   GetExportCommand,
   GetStagesCommand,
   paginateGetApiKeys,
-  paginateGetDeployments,
   paginateGetResources,
   paginateGetRestApis,
   paginateGetUsagePlanKeys,
@@ -26,7 +25,6 @@ import {
   hasUnreadablePolicy,
   isFaithfulExport,
   normalizeApiKey,
-  normalizeDeployment,
   normalizeResource,
   normalizeRestApi,
   normalizeStage,
@@ -55,7 +53,7 @@ const API_CONCURRENCY = 2;
 const PLAN_CONCURRENCY = 2;
 const PAGE = 500;
 
-/** Collects the region's REST APIs (resources, stages, deployments, deployed methods), VPC links,
+/** Collects the region's REST APIs (resources, stages, deployed methods), VPC links,
  * usage plans and API keys (as fingerprints). Never throws. */
 export const collectApiGateway = async (
   client: APIGatewayClient,
@@ -137,22 +135,6 @@ export const collectApiGateway = async (
       ),
       [],
     );
-    const deployments = keep(
-      await collectSlice(
-        apiSite('GetDeployments'),
-        async (s) =>
-          s.wellFormed(
-            await drain(
-              paginateGetDeployments(pagingGuard({ client }), { restApiId, limit: PAGE }, call),
-              (p) => p.items,
-            ),
-            APIGATEWAY_REQUIRED.GetDeployments,
-            normalizeDeployment,
-          ),
-        context,
-      ),
-      [],
-    );
     const normalizedStages: ApiStage[] = [];
     for (const stage of stages) {
       const normalized = normalizeStage(stage);
@@ -198,7 +180,7 @@ export const collectApiGateway = async (
     return keep(
       await collectSlice(apiSite('GetRestApis'), async () =>
         normalizing(`Normalizing REST API ${restApiId} failed`, () =>
-          normalizeRestApi(api, region, { resources, stages: normalizedStages, deployments }),
+          normalizeRestApi(api, region, { resources, stages: normalizedStages }),
         ),
       ),
       undefined,
