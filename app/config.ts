@@ -20,6 +20,8 @@ export interface LambdaConfig {
   readonly stateBucketPrefix?: string;
   readonly stateLocation?: string;
   readonly stateKey: string;
+  /** The last complete inventory, in the state bucket (change-triggered audits start from it). */
+  readonly inventoryKey: string;
   /** Hours between reminders about still-open findings. */
   readonly remindAfterHours: number;
 }
@@ -58,6 +60,7 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
     ...(env.STATE_LOCATION ? { stateLocation: env.STATE_LOCATION } : {}),
     ...(env.STATE_BUCKET_PREFIX ? { stateBucketPrefix: env.STATE_BUCKET_PREFIX } : {}),
     stateKey: env.STATE_KEY ?? 'arch-auditor/state.json',
+    inventoryKey: env.INVENTORY_KEY ?? 'arch-auditor/inventory.json',
     regions: regionChoice(env.AUDIT_REGIONS ?? env.AWS_REGION),
     remindAfterHours: remind,
   };

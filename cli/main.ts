@@ -13,6 +13,8 @@ import {
   failsThreshold,
   resolveRegions,
 } from '../app/audit.ts';
+import { FileBaselineStore } from '../app/changes/baseline-store.ts';
+import { saveScheduledBaseline } from '../app/changes/run.ts';
 import { remindAfterHours, requireEnv } from '../app/config.ts';
 import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
@@ -31,6 +33,7 @@ import { renderText } from '../report/text.ts';
 import type { Report } from '../report/types.ts';
 import { accountIdSchema, regionSchema } from '../validate.ts';
 import { writeFileAtomically } from '../write-file.ts';
+import { auditChangeFile, baselinePathFor } from './changes.ts';
 import { registerCheckMember } from './check-member.ts';
 
 /** Exit codes: 0 clean, 1 findings at/above the threshold or an incomplete audit, 2 usage or input error. */
@@ -133,7 +136,15 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       '--intents <file...>',
       'with --account/--org: intent files; each account takes the one whose appliesTo names it',
     )
+    .option(
+      '--events <file>',
+      'replay a batch of change events (a JSON array of EventBridge events, or an SQS event) and run the audit it triggers',
+    )
     .action(async (o: AuditOptions) => {
+      if (o.events) {
+        await auditChanges(o, io, setExit);
+        return;
+      }
       if (o.account || o.org || o.allRegions) {
         await auditMany(o, io, setExit);
         return;
@@ -143,7 +154,12 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       const inventory = await loadInventory(o, intent);
       const report = auditInventory(inventory, intent, { startedAt });
       io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
-      if (o.publish) await publishFromCli(report, o.state, io);
+      if (o.publish) {
+        await publishFromCli(report, o.state, io);
+        // Like the scheduled Lambda: a live audit becomes the baseline `--events` replays start from.
+        if (!o.snapshot && !o.demo)
+          await saveScheduledBaseline(new FileBaselineStore(baselinePathFor(o.state)), inventory);
+      }
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
     });
 
@@ -216,6 +232,7 @@ interface AuditOptions extends SourceOptions {
   externalId?: string;
   allRegions?: boolean;
   intents?: string[];
+  events?: string;
 }
 
 const usage = (path: string, message: string) =>
@@ -262,6 +279,37 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
   io.out(renderReport(report, o.format));
   if (o.publish) await publishFromCli(report, o.state, io);
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
+};
+
+/**
+ * `audit --events FILE`: the audit a batch of change events triggers. With --publish it alerts like
+ * the changes Lambda and records the batch (its events are then repeats) and the new inventory.
+ */
+const auditChanges = async (o: AuditOptions, io: Io, setExit: (code: number) => void): Promise<void> => {
+  if (o.snapshot || o.demo || o.account || o.org || o.allRegions || o.intents) {
+    throw usage(
+      '--events',
+      'cannot be combined with --snapshot, --demo, --account, --org, --all-regions or --intents',
+    );
+  }
+  const intent = await loadIntent(o);
+  const run = await auditChangeFile({
+    file: o.events as string,
+    intent,
+    region: o.region,
+    statePath: o.state,
+    err: io.err,
+  });
+  if (!run.report) {
+    setExit(EXIT.clean);
+    return;
+  }
+  io.out(renderReport(run.report, o.format));
+  if (o.publish) {
+    await publishFromCli(run.report, o.state, io);
+    await run.commit();
+  }
+  setExit(failsThreshold(run.report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
 /**

@@ -60,6 +60,7 @@ export const collectApiGateway = async (
   region: string,
   fingerprint: Fingerprinter,
   context: CollectContext = {},
+  options: { readonly only?: 'apiKeys' } = {},
 ): Promise<{ apigateway: ApiGatewayInventory; errors: CollectionError[] }> => {
   const errors: CollectionError[] = [];
   const call = callOptions(context);
@@ -264,6 +265,11 @@ export const collectApiGateway = async (
       [],
     );
 
+  // Only the keys: a change-triggered audit that keeps this region's APIs from the last inventory
+  // still reads them, so their fingerprints and CloudFront's are made under the same run key.
+  if (options.only === 'apiKeys') {
+    return { apigateway: { restApis: [], vpcLinks: [], usagePlans: [], apiKeys: await apiKeys() }, errors };
+  }
   const [apis, links, plans, keys] = await Promise.all([restApis(), vpcLinks(), usagePlans(), apiKeys()]);
   return { apigateway: { restApis: apis, vpcLinks: links, usagePlans: plans, apiKeys: keys }, errors };
 };

@@ -2,6 +2,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
+import { S3BaselineStore } from '../app/changes/baseline-store.ts';
+import { saveScheduledBaseline } from '../app/changes/run.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
@@ -85,6 +87,11 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
           ...(event.checks ? { checksRun: event.checks } : {}),
         }),
       (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
+    );
+    // Change-triggered audits read only what changed and take the rest from this inventory.
+    await saveScheduledBaseline(
+      new S3BaselineStore(s3Client(), state.bucket, config.inventoryKey),
+      inventory,
     );
   }
   return report;

@@ -3,6 +3,7 @@ import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
 import { SEVERITY_LABEL } from '../report/labels.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
+import { changedByChat, changedByLines } from './attribution.ts';
 import { consoleUrl } from './console.ts';
 import type { AlertDiff, AlertStateEntry, RecoveredFinding } from './state.ts';
 
@@ -302,6 +303,7 @@ const findingItem = (finding: Finding, tag: string): Item => {
   if (finding.expected !== undefined) lines.push(`期待する状態: ${cut(finding.expected, FIELD_CHARS)}`);
   if (finding.actual !== undefined) lines.push(`現在の状態: ${cut(finding.actual, FIELD_CHARS)}`);
   if (finding.impact) lines.push(`影響: ${cut(finding.impact, FIELD_CHARS)}`);
+  lines.push(...changedByLines(finding).map((l) => cut(l, FIELD_CHARS)));
   if (finding.remediation) lines.push(`対処: ${cut(finding.remediation, FIELD_CHARS)}`);
   if (url) lines.push(`コンソール: ${url}`);
   lines.push(`チェック: ${finding.checkId}（ID: ${finding.fingerprint}）`);
@@ -315,6 +317,8 @@ const findingItem = (finding: Finding, tag: string): Item => {
     );
   }
   if (finding.impact) chat.push(`　影響: ${chatEscape(cut(oneLine(finding.impact), 100))}`);
+  const changedBy = changedByChat(finding);
+  if (changedBy) chat.push(`　${chatEscape(cut(changedBy, 160))}`);
   return {
     fingerprint: finding.fingerprint,
     severity: finding.severity,

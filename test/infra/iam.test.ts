@@ -34,6 +34,7 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   'client-sns': 'sns',
   'client-wafv2': 'wafv2',
   'client-kms': 'kms',
+  'client-cloudtrail': 'cloudtrail',
 };
 
 /**
