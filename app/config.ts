@@ -22,6 +22,11 @@ export interface LambdaConfig {
   readonly stateKey: string;
   /** The last complete inventory, in the state bucket (change-triggered audits start from it). */
   readonly inventoryKey: string;
+  /**
+   * Resources a run may look up in CloudTrail's event history to name who changed them (new findings
+   * not attributed by a change event); 0 looks nothing up. The stack sets 20 (ATTRIBUTION_LOOKUPS).
+   */
+  readonly attributionLookups: number;
   /** Hours between reminders about still-open findings. */
   readonly remindAfterHours: number;
 }
@@ -50,6 +55,17 @@ export const remindAfterHours = (env: NodeJS.ProcessEnv = process.env): number =
   return remind;
 };
 
+/** ATTRIBUTION_LOOKUPS: a whole number from 0 (none) to 100; unset: 0. */
+export const attributionLookups = (env: NodeJS.ProcessEnv = process.env): number => {
+  const value = Number(env.ATTRIBUTION_LOOKUPS ?? '0');
+  if (!Number.isInteger(value) || value < 0 || value > 100) {
+    throw new InputValidationError('environment', [
+      { path: 'ATTRIBUTION_LOOKUPS', message: 'must be a whole number from 0 to 100' },
+    ]);
+  }
+  return value;
+};
+
 export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaConfig => {
   const remind = remindAfterHours(env);
   return {
@@ -61,6 +77,7 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
     ...(env.STATE_BUCKET_PREFIX ? { stateBucketPrefix: env.STATE_BUCKET_PREFIX } : {}),
     stateKey: env.STATE_KEY ?? 'arch-auditor/state.json',
     inventoryKey: env.INVENTORY_KEY ?? 'arch-auditor/inventory.json',
+    attributionLookups: attributionLookups(env),
     regions: regionChoice(env.AUDIT_REGIONS ?? env.AWS_REGION),
     remindAfterHours: remind,
   };

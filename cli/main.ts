@@ -14,8 +14,9 @@ import {
   resolveRegions,
 } from '../app/audit.ts';
 import { FileBaselineStore } from '../app/changes/baseline-store.ts';
+import { attributeNewFindings, cloudTrailClients, MAX_LOOKUPS } from '../app/changes/lookup.ts';
 import { saveScheduledBaseline } from '../app/changes/run.ts';
-import { remindAfterHours, requireEnv } from '../app/config.ts';
+import { attributionLookups, remindAfterHours, requireEnv } from '../app/config.ts';
 import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
 import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
@@ -152,13 +153,15 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       const startedAt = new Date();
       const intent = await loadIntent(o);
       const inventory = await loadInventory(o, intent);
-      const report = auditInventory(inventory, intent, { startedAt });
+      const live = !o.snapshot && !o.demo;
+      const audited = auditInventory(inventory, intent, { startedAt });
+      // Publishing a live audit: its new findings name who made the change (CloudTrail's history).
+      const report = o.publish && live ? await attributeFromHistory(audited, o.state) : audited;
       io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
       if (o.publish) {
         await publishFromCli(report, o.state, io);
         // Like the scheduled Lambda: a live audit becomes the baseline `--events` replays start from.
-        if (!o.snapshot && !o.demo)
-          await saveScheduledBaseline(new FileBaselineStore(baselinePathFor(o.state)), inventory);
+        if (live) await saveScheduledBaseline(new FileBaselineStore(baselinePathFor(o.state)), inventory);
       }
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
     });
@@ -304,12 +307,13 @@ const auditChanges = async (o: AuditOptions, io: Io, setExit: (code: number) => 
     setExit(EXIT.clean);
     return;
   }
-  io.out(renderReport(run.report, o.format));
+  const report = o.publish ? await attributeFromHistory(run.report, o.state) : run.report;
+  io.out(renderReport(report, o.format));
   if (o.publish) {
-    await publishFromCli(run.report, o.state, io);
+    await publishFromCli(report, o.state, io);
     await run.commit();
   }
-  setExit(failsThreshold(run.report, o.failOn) ? EXIT.findings : EXIT.clean);
+  setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
 /**
@@ -322,6 +326,17 @@ const renderReport = (report: Report, format: string, exposure?: () => ExposureM
   if (format === 'ocsf') return renderOcsf(report);
   return renderText(report);
 };
+
+/**
+ * New findings (against the alert state) that no change event named, looked up in CloudTrail's event
+ * history: at most ATTRIBUTION_LOOKUPS resources (default 20), paced at the API's 2 per second.
+ */
+const attributeFromHistory = (report: Report, statePath: string): Promise<Report> =>
+  attributeNewFindings(report, new FileStateStore(statePath), {
+    client: cloudTrailClients(),
+    now: new Date(),
+    maxLookups: process.env.ATTRIBUTION_LOOKUPS === undefined ? MAX_LOOKUPS : attributionLookups(),
+  });
 
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
 const publishFromCli = async (report: Report, statePath: string, io: Io): Promise<void> => {

@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
 import { S3BaselineStore } from '../app/changes/baseline-store.ts';
+import { attributeNewFindings, cloudTrailClients } from '../app/changes/lookup.ts';
 import { saveScheduledBaseline } from '../app/changes/run.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
@@ -27,6 +28,7 @@ import { lambdaHandler } from './middleware/lambda-handler.ts';
 const logger = createLogger('audit');
 const config = readLambdaConfig();
 const sns = new SNSClient({});
+const cloudTrail = cloudTrailClients();
 let s3: S3Client | undefined;
 const s3Client = () => {
   s3 ??= new S3Client({});
@@ -61,7 +63,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
   );
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });
   logCollectionErrors(logger, inventory);
-  const report = await phase(
+  let report = await phase(
     logger,
     'evaluate',
     async () =>
@@ -73,13 +75,29 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
   );
   if (!event.dryRun) {
     const { topicArn, state } = await deployedTargets(config, functionLocation(context));
+    const store = new S3StateStore(s3Client(), state.bucket, state.key);
+    // Who made the changes behind the new findings, from CloudTrail's event history.
+    if (config.attributionLookups > 0) {
+      report = await attributeNewFindings(report, store, {
+        client: cloudTrail,
+        now: new Date(),
+        maxLookups: config.attributionLookups,
+        onError: (error, region) =>
+          logger.warn('attribution lookup failed', {
+            awsService: 'cloudtrail',
+            operation: 'LookupEvents',
+            region,
+            code: (error as Error).name,
+          }),
+      });
+    }
     await phase(
       logger,
       'notify',
       () =>
         sendAlerts({
           report,
-          store: new S3StateStore(s3Client(), state.bucket, state.key),
+          store,
           sns,
           topicArn,
           now: new Date(),

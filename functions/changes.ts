@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { collectAccount } from '../app/audit.ts';
 import { S3BaselineStore } from '../app/changes/baseline-store.ts';
 import { parseChangeBatch } from '../app/changes/events.ts';
+import { attributeNewFindings, cloudTrailClients } from '../app/changes/lookup.ts';
 import { runChangeAudit } from '../app/changes/run.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
@@ -20,6 +21,7 @@ import { lambdaHandler } from './middleware/lambda-handler.ts';
 const logger = createLogger('changes');
 const config = readLambdaConfig();
 const sns = new SNSClient({});
+const cloudTrail = cloudTrailClients();
 let s3: S3Client | undefined;
 const s3Client = () => {
   s3 ??= new S3Client({});
@@ -82,8 +84,24 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
     changes: run.changes.events.length,
     ignored: run.changes.ignored,
   };
-  const report = run.report;
-  if (!report) return summary;
+  if (!run.report) return summary;
+  const store = new S3StateStore(s3Client(), state.bucket, state.key);
+  // New findings no change of the batch touched (a change that revealed them elsewhere): the history.
+  const report =
+    config.attributionLookups > 0
+      ? await attributeNewFindings(run.report, store, {
+          client: cloudTrail,
+          now: new Date(),
+          maxLookups: config.attributionLookups,
+          onError: (error, region) =>
+            logger.warn('attribution lookup failed', {
+              awsService: 'cloudtrail',
+              operation: 'LookupEvents',
+              region,
+              code: (error as Error).name,
+            }),
+        })
+      : run.report;
   logger.info('evaluate done', { phase: 'evaluate', ...reportCounts(report) });
   for (const e of report.errors) {
     logger.warn('collection error', {
@@ -99,7 +117,7 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
     () =>
       sendAlerts({
         report,
-        store: new S3StateStore(s3Client(), state.bucket, state.key),
+        store,
         sns,
         topicArn,
         now: new Date(),

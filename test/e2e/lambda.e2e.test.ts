@@ -151,6 +151,8 @@ describe('Lambda functions against moto', () => {
       STATE_KEY: 'arch-auditor/state.json',
       AUDIT_REGIONS: REGION,
       FINGERPRINT_KEY: RUN_KEY_ALIAS,
+      // moto has no LookupEvents: findings no change event named say their history was not readable.
+      ATTRIBUTION_LOOKUPS: '20',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
     });
     for (const k of [

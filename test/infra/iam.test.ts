@@ -66,7 +66,8 @@ const ALLOWED_WRITES = new Set(['sns:Publish', 's3:PutObject', 'sqs:SendMessage'
  * plan and opened by each item (app/fingerprint-key.ts), on the stack's own KMS key only.
  */
 const RUN_KEY_USE = new Set(['kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt']);
-const READ_OPERATION = /^(Describe|List|Get)[A-Z]/;
+// LookupEvents reads CloudTrail's event history (who made a change).
+const READ_OPERATION = /^(Describe|List|Get|Lookup)[A-Z]/;
 
 interface Call {
   readonly file: string;
