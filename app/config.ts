@@ -27,6 +27,8 @@ export interface LambdaConfig {
    * not attributed by a change event); 0 looks nothing up. The stack sets 20 (ATTRIBUTION_LOOKUPS).
    */
   readonly attributionLookups: number;
+  /** The stack's change rules are enabled (CHANGE_EVENTS=ENABLED): each run checks they can fire. */
+  readonly changeEvents: boolean;
   /** Hours between reminders about still-open findings. */
   readonly remindAfterHours: number;
 }
@@ -78,6 +80,7 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
     stateKey: env.STATE_KEY ?? 'arch-auditor/state.json',
     inventoryKey: env.INVENTORY_KEY ?? 'arch-auditor/inventory.json',
     attributionLookups: attributionLookups(env),
+    changeEvents: env.CHANGE_EVENTS === 'ENABLED',
     regions: regionChoice(env.AUDIT_REGIONS ?? env.AWS_REGION),
     remindAfterHours: remind,
   };

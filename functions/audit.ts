@@ -5,6 +5,7 @@ import { auditInventory, collectLive } from '../app/audit.ts';
 import { S3BaselineStore } from '../app/changes/baseline-store.ts';
 import { attributeNewFindings, cloudTrailClients } from '../app/changes/lookup.ts';
 import { saveScheduledBaseline } from '../app/changes/run.ts';
+import { checkChangeDetection } from '../app/changes/trail.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
@@ -21,7 +22,7 @@ import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
-import { functionLocation } from './location.ts';
+import { functionLocation, functionRegion } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 // Built once per container and reused across invocations (cold start only).
@@ -76,6 +77,11 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
   if (!event.dryRun) {
     const { topicArn, state } = await deployedTargets(config, functionLocation(context));
     const store = new S3StateStore(s3Client(), state.bucket, state.key);
+    // Once per run: can changes reach the change-triggered audit at all? The alert says when not.
+    if (config.changeEvents) {
+      const region = functionRegion();
+      report = { ...report, changeDetection: await checkChangeDetection(cloudTrail(region), region) };
+    }
     // Who made the changes behind the new findings, from CloudTrail's event history.
     if (config.attributionLookups > 0) {
       report = await attributeNewFindings(report, store, {

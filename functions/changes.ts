@@ -7,6 +7,7 @@ import { S3BaselineStore } from '../app/changes/baseline-store.ts';
 import { parseChangeBatch } from '../app/changes/events.ts';
 import { attributeNewFindings, cloudTrailClients } from '../app/changes/lookup.ts';
 import { runChangeAudit } from '../app/changes/run.ts';
+import { checkChangeDetection } from '../app/changes/trail.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
@@ -15,7 +16,7 @@ import { InputValidationError } from '../errors.ts';
 import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
-import { functionLocation } from './location.ts';
+import { functionLocation, functionRegion } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 const logger = createLogger('changes');
@@ -86,10 +87,15 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
   };
   if (!run.report) return summary;
   const store = new S3StateStore(s3Client(), state.bucket, state.key);
+  const region = functionRegion();
+  const changeDetection = config.changeEvents
+    ? { changeDetection: await checkChangeDetection(cloudTrail(region), region) }
+    : {};
   // New findings no change of the batch touched (a change that revealed them elsewhere): the history.
+  const checked = { ...run.report, ...changeDetection };
   const report =
     config.attributionLookups > 0
-      ? await attributeNewFindings(run.report, store, {
+      ? await attributeNewFindings(checked, store, {
           client: cloudTrail,
           now: new Date(),
           maxLookups: config.attributionLookups,
@@ -101,7 +107,7 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
               code: (error as Error).name,
             }),
         })
-      : run.report;
+      : checked;
   logger.info('evaluate done', { phase: 'evaluate', ...reportCounts(report) });
   for (const e of report.errors) {
     logger.warn('collection error', {

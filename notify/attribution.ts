@@ -1,4 +1,4 @@
-import type { ChangedBy, ChangeTool, Finding } from '../report/types.ts';
+import type { ChangedBy, ChangeTool, Finding, Report } from '../report/types.ts';
 
 /**
  * "変更者" in an alert: who made the change behind a new or changed finding, as a Japanese SRE reads
@@ -70,3 +70,9 @@ export const changedByChat = (
   const more = finding.changedBy.length > 1 ? ` ほか ${finding.changedBy.length - 1} 件` : '';
   return `変更者: ${who(latest)}・${TOOL_LABEL[latest.tool]}・${jst(latest.eventTime)}・${latest.sourceIp || '送信元不明'}・${latest.eventName}${more}`;
 };
+
+/** The banner of a run whose changes cannot reach the change-triggered audit (every message of it). */
+export const changeDetectionLines = (report: Pick<Report, 'changeDetection'>): string[] =>
+  report.changeDetection && !report.changeDetection.working
+    ? [`⚠️ 変更の即時検知が働いていません: ${report.changeDetection.reason}`]
+    : [];

@@ -3,7 +3,7 @@ import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
 import { SEVERITY_LABEL } from '../report/labels.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
-import { changedByChat, changedByLines } from './attribution.ts';
+import { changeDetectionLines, changedByChat, changedByLines } from './attribution.ts';
 import { consoleUrl } from './console.ts';
 import type { AlertDiff, AlertStateEntry, RecoveredFinding } from './state.ts';
 
@@ -433,6 +433,7 @@ const buildText = (
   const sections = [
     withPart(spec.title, part, parts),
     incompleteLines(ctx.report).join('\n'),
+    changeDetectionLines(ctx.report).join('\n'),
     stateLines(ctx).join('\n'),
     [...partNote(part, parts), ...contextLines(ctx)].join('\n'),
     spec.lead.join('\n'),
@@ -456,6 +457,7 @@ const buildChatbot = (
   const { report } = ctx;
   const head = [
     ...incompleteChat(report),
+    ...changeDetectionLines(report).map(chatEscape),
     `*アカウント* ${report.account}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
     ...(ctx.stateUnavailable
       ? ['⚠️ 前回の通知状態を読み込めなかったため、現在の検出をすべて通知しています。']

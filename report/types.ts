@@ -36,6 +36,10 @@ export interface Finding {
   readonly changedByMissing?: 'capped' | 'lookup-failed';
 }
 
+export type ChangeDetection =
+  | { readonly working: true; readonly trail: string }
+  | { readonly working: false /** Japanese: why, and what it means. */; readonly reason: string };
+
 /** The tool a change was made with, read from its user agent. */
 export type ChangeTool = 'console' | 'terraform' | 'cloudformation' | 'cli' | 'sdk' | 'unknown';
 
@@ -80,6 +84,11 @@ export interface Report {
   readonly suppressed: readonly SuppressedFinding[];
   /** Checks not run because data they need could not be collected. */
   readonly skippedChecks: readonly string[];
+  /**
+   * Whether changes reach the change-triggered audit (a CloudTrail trail logging management events
+   * feeds EventBridge); set by the Lambda functions, which check it once per run.
+   */
+  readonly changeDetection?: ChangeDetection;
   readonly summary: {
     readonly checksRun: number;
     readonly bySeverity: Readonly<Record<Severity, number>>;

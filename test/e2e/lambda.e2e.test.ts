@@ -4,6 +4,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { APIGatewayClient, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
 import {
+  CloudTrailClient,
+  CreateTrailCommand,
+  DeleteTrailCommand,
+  StartLoggingCommand,
+} from '@aws-sdk/client-cloudtrail';
+import {
   AuthorizeSecurityGroupIngressCommand,
   EC2Client,
   RevokeSecurityGroupIngressCommand,
@@ -29,6 +35,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { checkChangeDetection } from '../../app/changes/trail.ts';
 import type { FanOutItem, PlanOutput } from '../../app/fanout.ts';
 import type { ChangesResult } from '../../functions/changes.ts';
 import type { Report } from '../../report/types.ts';
@@ -153,6 +160,7 @@ describe('Lambda functions against moto', () => {
       FINGERPRINT_KEY: RUN_KEY_ALIAS,
       // moto has no LookupEvents: findings no change event named say their history was not readable.
       ATTRIBUTION_LOOKUPS: '20',
+      CHANGE_EVENTS: 'ENABLED',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
     });
     for (const k of [
@@ -358,6 +366,11 @@ describe('Lambda functions against moto', () => {
         '変更者: Mateo（IAM ユーザー） — マネジメントコンソール、2026-11-21 18:12:33 JST、送信元 203.0.113.24',
       );
       expect(alerts[0]).toContain(`イベント ID: ${opened?.changedBy?.[0]?.eventId}`);
+      // This moto account has no trail: EventBridge would get no change event, and the alert says so.
+      expect(result.report?.changeDetection?.working).toBe(false);
+      expect(alerts[0]).toContain(
+        '⚠️ 変更の即時検知が働いていません: このリージョン（ap-northeast-1）の管理イベントを記録する CloudTrail の証跡がありません。',
+      );
 
       // A full audit of the same account reaches the same verdicts.
       const full = await audit({ dryRun: true }, deployedContext('audit'));
@@ -377,6 +390,30 @@ describe('Lambda functions against moto', () => {
         }),
       );
     });
+  });
+
+  it('change detection works once a multi-region trail logs management events (moto CloudTrail)', async () => {
+    const trail = new CloudTrailClient({});
+    const client = () => trail;
+    expect((await checkChangeDetection(client(), REGION)).working).toBe(false);
+    await s3().send(
+      new CreateBucketCommand({
+        Bucket: 'org-trail-logs',
+        CreateBucketConfiguration: { LocationConstraint: REGION },
+      }),
+    );
+    const created = await trail.send(
+      new CreateTrailCommand({
+        Name: 'management-events',
+        S3BucketName: 'org-trail-logs',
+        IsMultiRegionTrail: true,
+      }),
+    );
+    expect((await checkChangeDetection(client(), REGION)).working).toBe(false); // not logging yet
+    // By name: moto's StartLogging does not take the ARN (AWS takes either).
+    await trail.send(new StartLoggingCommand({ Name: 'management-events' }));
+    expect(await checkChangeDetection(client(), REGION)).toEqual({ working: true, trail: created.TrailARN });
+    await trail.send(new DeleteTrailCommand({ Name: 'management-events' }));
   });
 
   describe('fan-out and single process give the same verdicts', () => {
