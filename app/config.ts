@@ -1,4 +1,5 @@
 import { InputValidationError } from '../errors.ts';
+import { DEFAULT_SECURITY_HUB_STATE_KEY } from '../notify/securityhub.ts';
 import type { RegionChoice } from './audit.ts';
 
 /** Reads an environment variable or throws naming it. */
@@ -31,6 +32,10 @@ export interface LambdaConfig {
   readonly changeEvents: boolean;
   /** Hours between reminders about still-open findings. */
   readonly remindAfterHours: number;
+  /** Import the findings into Security Hub too (SECURITY_HUB=true). */
+  readonly securityHub: boolean;
+  /** Where, in the state bucket, the record of what Security Hub was given lives. */
+  readonly securityHubStateKey: string;
 }
 
 /** A comma-separated environment value as its non-empty, trimmed entries. */
@@ -68,6 +73,16 @@ export const attributionLookups = (env: NodeJS.ProcessEnv = process.env): number
   return value;
 };
 
+/** SECURITY_HUB: 'true' imports the findings into Security Hub; unset, '' or 'false' does not. */
+export const securityHubEnabled = (env: NodeJS.ProcessEnv = process.env): boolean => {
+  const value = (env.SECURITY_HUB ?? '').trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new InputValidationError('environment', [
+    { path: 'SECURITY_HUB', message: `must be true or false, not "${value}"` },
+  ]);
+};
+
 export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaConfig => {
   const remind = remindAfterHours(env);
   return {
@@ -83,6 +98,8 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
     changeEvents: env.CHANGE_EVENTS === 'ENABLED',
     regions: regionChoice(env.AUDIT_REGIONS ?? env.AWS_REGION),
     remindAfterHours: remind,
+    securityHub: securityHubEnabled(env),
+    securityHubStateKey: env.SECURITY_HUB_STATE_KEY || DEFAULT_SECURITY_HUB_STATE_KEY,
   };
 };
 

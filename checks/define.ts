@@ -39,7 +39,7 @@ export interface CheckContext {
   readonly intent: ResolvedIntent;
   readonly now: Date;
   /** The catalogue, for checks about other checks (e.g. an expired exception names its check's resource type). */
-  readonly checks: readonly Pick<Check, 'id' | 'resourceType'>[];
+  readonly checks: readonly Pick<Check, 'id' | 'resourceType' | 'needs'>[];
 }
 
 export interface Check {
@@ -47,7 +47,11 @@ export interface Check {
   readonly principle: Principle;
   readonly severity: Severity;
   readonly resourceType: string;
-  /** Slices the check reads: when one failed to collect, the check is not run and the audit is incomplete. */
+  /**
+   * Slices the check reads. When one failed to collect, the check's findings where it failed (that
+   * region, or that resource) are not reported and the audit is incomplete; a failed global slice
+   * (CloudFront) keeps the check from running at all (evaluate/unseen.ts).
+   */
   readonly needs: readonly SliceName[];
   /** Japanese: states the problem. */
   readonly title: string;

@@ -45,7 +45,9 @@ export const auditChangeFile = async (options: {
     ]);
   }
   const events = parseChangeBatch(json, options.file);
-  const regions = resolveRegions(options.region, options.intent);
+  const regions = resolveRegions(options.region, options.intent).filter(
+    (r) => !options.intent.deniedRegions.includes(r),
+  );
   if (regions.length === 0) {
     throw usage('--region', 'no region: pass --region, list regions in the intent file, or set AWS_REGION');
   }
@@ -54,7 +56,8 @@ export const auditChangeFile = async (options: {
     regions,
     intent: options.intent,
     store: new FileBaselineStore(baselinePathFor(options.statePath)),
-    collect: (partsIn) => collectAccount({ regions, ...(partsIn ? { partsIn } : {}) }),
+    collect: (partsIn) =>
+      collectAccount({ regions, skipRegions: options.intent.deniedRegions, ...(partsIn ? { partsIn } : {}) }),
   });
   const { duplicate, failed, unwatched, outOfScope } = run.changes.ignored;
   options.err(

@@ -1,7 +1,9 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
 import { explicitAccounts, organizationAccounts, roleOptions, selectionNeeds } from '../app/accounts.ts';
@@ -10,6 +12,7 @@ import {
   auditInventory,
   bootstrapRegion,
   collectLive,
+  deniedRegionsOf,
   failsThreshold,
   resolveRegions,
 } from '../app/audit.ts';
@@ -27,6 +30,11 @@ import { PROFILES, SEVERITIES, type Severity } from '../intent/schema.ts';
 import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { FileStateStore, renderPreview, sendAlerts } from '../notify/index.ts';
+import {
+  DEFAULT_SECURITY_HUB_STATE_PATH,
+  defaultProductArn,
+  syncSecurityHub,
+} from '../notify/securityhub.ts';
 import { DEFAULT_STATE_PATH } from '../notify/state.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderOcsf } from '../report/ocsf.ts';
@@ -59,6 +67,8 @@ interface SourceOptions {
   snapshot?: string;
   demo?: boolean;
   region: string[];
+  /** `--skip-region` (audit, render): regions denied by design, besides the intent's deniedRegions. */
+  skipRegion?: string[];
 }
 
 const loadIntent = (o: SourceOptions): Promise<ResolvedIntent> =>
@@ -80,8 +90,24 @@ const loadInventory = async (o: SourceOptions, intent: ResolvedIntent): Promise<
       },
     ]);
   }
-  return collectLive(regions);
+  const denied = deniedRegionsOf(intent, o.skipRegion);
+  // Auditing only regions declared denied would audit nothing and look clean.
+  if (regions.every((r) => denied.includes(r))) {
+    throw usage(
+      '--region',
+      `every region to audit is declared denied (deniedRegions / --skip-region): ${regions.join(', ')}`,
+    );
+  }
+  return collectLive(regions, { skipRegions: denied });
 };
+
+/** `--skip-region`: repeatable region names; it wins over `--region`, and the report lists it. */
+const skipRegionOption = (cmd: Command) =>
+  cmd.option(
+    '--skip-region <region>',
+    'region denied by design (e.g. by an SCP): not audited and not incomplete (repeatable)',
+    collectRegion,
+  );
 
 /** Where the CLI writes; tests capture it. */
 export interface Io {
@@ -102,11 +128,13 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .option('--region <region>', 'region to audit (repeatable)', collectRegion, []);
 
   sourceOptions(
-    program
-      .command('audit')
-      .description('audit the account (or a snapshot) and print the findings')
-      .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
-      .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
+    skipRegionOption(
+      program
+        .command('audit')
+        .description('audit the account (or a snapshot) and print the findings')
+        .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
+        .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
+    ),
   )
     .addOption(
       new Option('--format <format>', 'output format (ocsf: OCSF 1.6.0 Detection Findings, JSON lines)')
@@ -123,6 +151,15 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     )
     .option('--publish', 'send the alerts to the SNS topic in ALERT_TOPIC_ARN')
     .option('--state <file>', 'alert state file used with --publish', DEFAULT_STATE_PATH)
+    .option(
+      '--security-hub',
+      "import the findings into Security Hub (the account's default product in AWS_REGION), archive resolved ones",
+    )
+    .option(
+      '--security-hub-state <file>',
+      'record of what --security-hub imported',
+      DEFAULT_SECURITY_HUB_STATE_PATH,
+    )
     .option(
       '--account <id...>',
       'audit these accounts through --role-name (one report for all)',
@@ -154,14 +191,17 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       const intent = await loadIntent(o);
       const inventory = await loadInventory(o, intent);
       const live = !o.snapshot && !o.demo;
-      const audited = auditInventory(inventory, intent, { startedAt });
+      const audited = auditInventory(inventory, intent, {
+        startedAt,
+        ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
+      });
       // Publishing a live audit: its new findings name who made the change (CloudTrail's history).
       const report = o.publish && live ? await attributeFromHistory(audited, o.state) : audited;
       io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
-      if (o.publish) {
-        await publishFromCli(report, o.state, io);
-        // Like the scheduled Lambda: a live audit becomes the baseline `--events` replays start from.
-        if (live) await saveScheduledBaseline(new FileBaselineStore(baselinePathFor(o.state)), inventory);
+      await deliverFromCli(report, o, io);
+      // Like the scheduled Lambda: a live audit becomes the baseline `--events` replays start from.
+      if (o.publish && live) {
+        await saveScheduledBaseline(new FileBaselineStore(baselinePathFor(o.state)), inventory);
       }
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
     });
@@ -204,16 +244,20 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
   });
 
   sourceOptions(
-    program
-      .command('render')
-      .description('print the alert that would be sent for an audit (preview; nothing is published)')
-      .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
-      .option('--demo', 'render the alert for the embedded demo snapshot'),
+    skipRegionOption(
+      program
+        .command('render')
+        .description('print the alert that would be sent for an audit (preview; nothing is published)')
+        .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
+        .option('--demo', 'render the alert for the embedded demo snapshot'),
+    ),
   )
     .addOption(new Option('--format <format>', 'alert form').choices(['slack', 'email']).default('slack'))
     .action(async (o: SourceOptions & { format: 'slack' | 'email' }) => {
       const intent = await loadIntent(o);
-      const report = auditInventory(await loadInventory(o, intent), intent);
+      const report = auditInventory(await loadInventory(o, intent), intent, {
+        ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
+      });
       io.out(renderPreview(report, o.format));
       setExit(EXIT.clean);
     });
@@ -228,6 +272,8 @@ interface AuditOptions extends SourceOptions {
   failOn: Severity | 'none';
   publish?: boolean;
   state: string;
+  securityHub?: boolean;
+  securityHubState: string;
   account?: string[];
   org?: boolean;
   orgOu?: string[];
@@ -277,10 +323,11 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
     ...(role ? { role } : {}),
     regions,
     intents,
+    ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
   });
   // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
   io.out(renderReport(report, o.format));
-  if (o.publish) await publishFromCli(report, o.state, io);
+  await deliverFromCli(report, o, io);
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
@@ -309,10 +356,8 @@ const auditChanges = async (o: AuditOptions, io: Io, setExit: (code: number) => 
   }
   const report = o.publish ? await attributeFromHistory(run.report, o.state) : run.report;
   io.out(renderReport(report, o.format));
-  if (o.publish) {
-    await publishFromCli(report, o.state, io);
-    await run.commit();
-  }
+  await deliverFromCli(report, o, io);
+  if (o.publish) await run.commit();
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
@@ -350,6 +395,62 @@ const publishFromCli = async (report: Report, statePath: string, io: Io): Promis
     remindAfterHours: remindAfterHours(),
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
+};
+
+const securityHubRegion = (): string => {
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw usage('--security-hub', 'needs AWS_REGION: the region whose Security Hub receives the findings');
+  }
+  return region;
+};
+
+/**
+ * `--security-hub`: the findings into Security Hub under the default product of the caller's account
+ * in AWS_REGION (account and partition from sts:GetCallerIdentity), the record in a local file.
+ */
+const importFromCli = async (report: Report, statePath: string, io: Io): Promise<void> => {
+  const region = securityHubRegion();
+  const identity = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+  const partition = identity.Arn?.split(':')[1];
+  if (!partition || !identity.Account) throw new Error('sts:GetCallerIdentity returned no Account or Arn');
+  const productArn = defaultProductArn({ partition, region, account: identity.Account });
+  const result = await syncSecurityHub({
+    report,
+    store: new FileStateStore(statePath),
+    client: new SecurityHubClient({ region }),
+    productArn,
+    now: new Date(),
+  });
+  io.err(`Security Hub: ${result.active} finding(s) imported, ${result.archived} archived (${productArn})\n`);
+};
+
+/**
+ * The sinks asked for, each tried even when the other fails (one must not hold back the other's
+ * alerts); any failure then fails the run, naming every sink that failed.
+ */
+const deliverFromCli = async (report: Report, o: AuditOptions, io: Io): Promise<void> => {
+  // Configuration first, so a missing variable sends nothing anywhere.
+  if (o.publish) requireEnv('ALERT_TOPIC_ARN');
+  if (o.securityHub) securityHubRegion();
+  const sinks = [
+    ...(o.publish ? [{ name: 'SNS', run: () => publishFromCli(report, o.state, io) }] : []),
+    ...(o.securityHub
+      ? [{ name: 'Security Hub', run: () => importFromCli(report, o.securityHubState, io) }]
+      : []),
+  ];
+  const failures: string[] = [];
+  let first: unknown;
+  for (const sink of sinks) {
+    try {
+      await sink.run();
+    } catch (error) {
+      if (error instanceof InputValidationError) throw error;
+      first ??= error;
+      failures.push(`${sink.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (failures.length > 0) throw new Error(failures.join('\n'), { cause: first });
 };
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can drive it). */

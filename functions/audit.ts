@@ -8,6 +8,7 @@ import { saveScheduledBaseline } from '../app/changes/run.ts';
 import { checkChangeDetection } from '../app/changes/trail.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
+import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import {
   createLogger,
@@ -18,7 +19,6 @@ import {
   sliceCounts,
 } from '../app/log.ts';
 import { InputValidationError } from '../errors.ts';
-import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
@@ -55,11 +55,20 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       },
     ]);
   }
+  // Auditing only regions declared denied would audit nothing regional and look clean (the CLI refuses it too).
+  if (regions !== 'all' && regions.every((r) => intent.deniedRegions.includes(r))) {
+    throw new InputValidationError('configuration', [
+      {
+        path: 'regions',
+        message: `every region to audit is declared denied in the intent's deniedRegions: ${regions.join(', ')}`,
+      },
+    ]);
+  }
   // Stop collecting while there is still time to evaluate and publish what was collected.
   const inventory = await phase(
     logger,
     'collect',
-    () => collectLive(regions, deadlineOption(context)),
+    () => collectLive(regions, { ...deadlineOption(context), skipRegions: intent.deniedRegions }),
     inventoryCounts,
   );
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });
@@ -75,8 +84,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     reportCounts,
   );
   if (!event.dryRun) {
-    const { topicArn, state } = await deployedTargets(config, functionLocation(context));
-    const store = new S3StateStore(s3Client(), state.bucket, state.key);
+    const { state } = await deployedTargets(config, functionLocation(context));
     // Once per run: can changes reach the change-triggered audit at all? The alert says when not.
     if (config.changeEvents) {
       const region = functionRegion();
@@ -84,7 +92,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     }
     // Who made the changes behind the new findings, from CloudTrail's event history.
     if (config.attributionLookups > 0) {
-      report = await attributeNewFindings(report, store, {
+      report = await attributeNewFindings(report, new S3StateStore(s3Client(), state.bucket, state.key), {
         client: cloudTrail,
         now: new Date(),
         maxLookups: config.attributionLookups,
@@ -97,21 +105,15 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
           }),
       });
     }
-    await phase(
+    await deliverReport({
+      report,
+      config,
+      locate: functionLocation(context),
+      s3: s3Client(),
+      sns,
       logger,
-      'notify',
-      () =>
-        sendAlerts({
-          report,
-          store,
-          sns,
-          topicArn,
-          now: new Date(),
-          remindAfterHours: config.remindAfterHours,
-          ...(event.checks ? { checksRun: event.checks } : {}),
-        }),
-      (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
-    );
+      ...(event.checks ? { checksRun: event.checks } : {}),
+    });
     // Change-triggered audits read only what changed and take the rest from this inventory.
     await saveScheduledBaseline(
       new S3BaselineStore(s3Client(), state.bucket, config.inventoryKey),

@@ -10,10 +10,10 @@ import { runChangeAudit } from '../app/changes/run.ts';
 import { checkChangeDetection } from '../app/changes/trail.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
+import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import { createLogger, phase, reportCounts } from '../app/log.ts';
 import { InputValidationError } from '../errors.ts';
-import { sendAlerts } from '../notify/index.ts';
 import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { functionLocation, functionRegion } from './location.ts';
@@ -54,7 +54,9 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
       { path: 'regions', message: 'no region: set AUDIT_REGIONS or list regions in the intent' },
     ]);
   }
-  const { topicArn, state } = await deployedTargets(config, functionLocation(context));
+  // Regions the intent declares denied by design are neither collected nor audited, as in a full run.
+  const audited = regions === 'all' ? regions : regions.filter((r) => !intent.deniedRegions.includes(r));
+  const { state } = await deployedTargets(config, functionLocation(context));
   const deadline = deadlineOption(context);
   const run = await phase(
     logger,
@@ -62,12 +64,13 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
     () =>
       runChangeAudit({
         events,
-        regions,
+        regions: audited,
         intent,
         store: new S3BaselineStore(s3Client(), state.bucket, config.inventoryKey),
         collect: (partsIn) =>
           collectAccount({
-            regions: regions === 'all' ? 'all' : regions,
+            regions: audited,
+            skipRegions: intent.deniedRegions,
             ...deadline,
             ...(partsIn ? { partsIn } : {}),
           }),
@@ -117,20 +120,8 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
       code: e.code,
     });
   }
-  await phase(
-    logger,
-    'notify',
-    () =>
-      sendAlerts({
-        report,
-        store,
-        sns,
-        topicArn,
-        now: new Date(),
-        remindAfterHours: config.remindAfterHours,
-      }),
-    (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
-  );
+  // The same sinks as the scheduled run (the alerts; Security Hub when the stack turns it on).
+  await deliverReport({ report, config, locate: functionLocation(context), s3: s3Client(), sns, logger });
   await run.commit();
   return { ...summary, report };
 };

@@ -33,7 +33,7 @@ const privateDoorTargets = (inventory: Inventory): ReadonlyMap<string, string> =
 
 type VpcVerdict =
   | { readonly classic: true; readonly why: string[] }
-  | { readonly classic: false; readonly why?: string };
+  | { readonly classic: false; readonly why?: string; readonly enteredBy?: string };
 
 const judgeVpc = (
   inventory: Inventory,
@@ -44,6 +44,15 @@ const judgeVpc = (
   const inVpc = <T extends { readonly region: string; readonly vpcId: string }>(items: readonly T[]) =>
     items.filter((i) => i.region === vpc.region && i.vpcId === vpc.id);
   const lbs = inVpc(inventory.elbv2.loadBalancers);
+  // Where CloudFront or API Gateway enters this VPC privately: the private-backend design.
+  const entered = lbs.flatMap((lb: LoadBalancer) => {
+    const door = doors.get(lb.arn ?? lb.id);
+    return door ? [`${door} → ${lb.name ?? lb.loadBalancerName}`] : [];
+  });
+  const enteredBy =
+    entered.length > 0
+      ? `${label(vpc)} には ${entered.join('、')} でプライベートに入る経路がある（private-backend の入口）`
+      : undefined;
   const publicLbs = lbs.filter(
     (lb) =>
       lb.scheme === 'internet-facing' &&
@@ -51,7 +60,7 @@ const judgeVpc = (
       lb.subnetIds.length > 0 &&
       lb.subnetIds.every((id) => igwRouteOf(id) !== undefined),
   );
-  if (publicLbs.length === 0) return { classic: false };
+  if (publicLbs.length === 0) return { classic: false, ...(enteredBy ? { enteredBy } : {}) };
 
   const subnets = inVpc(inventory.ec2.subnets);
   const privateSubnets = subnets.filter((s) => igwRouteOf(s.id) === undefined);
@@ -59,18 +68,10 @@ const judgeVpc = (
     return {
       classic: false,
       why: `${label(vpc)} はすべてのサブネットがインターネットゲートウェイへ向いており、ワークロードを置くプライベートサブネットがない`,
+      ...(enteredBy ? { enteredBy } : {}),
     };
   }
-  const entered = lbs.flatMap((lb: LoadBalancer) => {
-    const door = doors.get(lb.arn ?? lb.id);
-    return door ? [`${door} → ${lb.name ?? lb.loadBalancerName}`] : [];
-  });
-  if (entered.length > 0) {
-    return {
-      classic: false,
-      why: `${label(vpc)} には ${entered.join('、')} でプライベートに入る経路がある（private-backend の入口）`,
-    };
-  }
+  if (enteredBy) return { classic: false, why: enteredBy, enteredBy };
 
   const why = publicLbs.map((lb) => {
     const routes = new Set(
@@ -97,7 +98,11 @@ const judgeVpc = (
   return { classic: true, why };
 };
 
-/** The profile the account is built as, and why: classic when any audited VPC is built so. */
+/**
+ * The profile the account is built as, and why: classic when a VPC is built so and no VPC is entered
+ * privately. The profile holds every VPC of the account, so a private-backend VPC beside a classic one
+ * keeps the stricter private-backend (the classic VPC's design is then written down as exceptions).
+ */
 export const inferProfile = (inventory: Inventory): ProfileInference => {
   const tables = effectiveRouteTables(inventory);
   const igwRouteOf = (subnetId: string): Route | undefined => {
@@ -109,8 +114,18 @@ export const inferProfile = (inventory: Inventory): ProfileInference => {
     .filter((v) => !v.isDefault)
     .map((vpc) => judgeVpc(inventory, vpc, igwRouteOf, doors));
   const classic = verdicts.flatMap((v) => (v.classic ? v.why : []));
-  if (classic.length > 0) return { profile: 'classic', why: classic };
+  const enteredBy = verdicts.flatMap((v) => (!v.classic && v.enteredBy ? [v.enteredBy] : []));
+  if (classic.length > 0 && enteredBy.length === 0) return { profile: 'classic', why: classic };
   const reasons = verdicts.flatMap((v) => (!v.classic && v.why ? [v.why] : []));
+  // A classic VPC beside a private-backend one: the stricter profile holds both, and the why says so.
+  if (classic.length > 0) {
+    reasons.push(
+      ...enteredBy.filter((w) => !reasons.includes(w)),
+      ...classic.map(
+        (w) => `classic の構成もあるが、private-backend の VPC があるため private-backend とする: ${w}`,
+      ),
+    );
+  }
   return {
     profile: 'private-backend',
     why:

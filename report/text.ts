@@ -1,6 +1,7 @@
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
 import { SEVERITY_LABEL } from './labels.ts';
+import { skippedRegionsLine, unseenLines } from './scope.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
 /** The readable Japanese report for a terminal, grouped by severity, most severe first. */
@@ -18,15 +19,24 @@ export const renderText = (report: Report): string => {
           .map((s) => `${SEVERITY_LABEL[s]} ${report.summary.bySeverity[s]}`)
           .join('・')}）`,
   );
+  const skipped = skippedRegionsLine(report);
+  if (skipped) lines.push(skipped);
   if (!report.complete) {
     lines.push('');
     lines.push(
       '⚠ 監査が不完全です。以下の API を読み取れなかったため、その範囲は「問題なし」ではなく「不明」です。',
     );
     for (const e of report.errors)
-      lines.push(`  - ${e.service}:${e.operation} (${e.region}): ${e.code}: ${e.message}`);
+      lines.push(
+        `  - ${e.service}:${e.operation} (${e.region}${e.resourceId ? ` ${e.resourceId}` : ''}): ${e.code}: ${e.message}`,
+      );
     if (report.skippedChecks.length > 0)
       lines.push(`  実行できなかったチェック: ${report.skippedChecks.join(', ')}`);
+    const unseen = unseenLines(report);
+    if (unseen.length > 0) {
+      lines.push('  結果が不明な範囲（ここでの検出は報告も復旧判定もしていません。それ以外は判定済み）:');
+      for (const line of unseen) lines.push(`    - ${line}`);
+    }
   }
   for (const severity of SEVERITY_ORDER) {
     const group = report.findings.filter((f) => f.severity === severity);

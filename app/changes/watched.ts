@@ -55,7 +55,12 @@ export const WATCHED: readonly WatchedService[] = [
         ],
         ['ec2.securityGroups'],
       ),
-      ...each(['CreateManagedPrefixList', 'DeleteManagedPrefixList'], ['ec2.prefixLists']),
+      ...each(
+        ['CreateManagedPrefixList', 'DeleteManagedPrefixList'],
+        ['ec2.prefixLists', 'ec2.prefixListEntries'],
+      ),
+      // A rule referencing a customer-managed list admits what the list holds.
+      ...each(['ModifyManagedPrefixList', 'RestoreManagedPrefixListVersion'], ['ec2.prefixListEntries']),
       ...each(
         [
           'CreateRoute',

@@ -112,6 +112,39 @@ describe('CLI: arch-auditor', () => {
       expect(err).toContain('ec2.subnets');
     });
 
+    it('exits 2 on a --skip-region that is not a region name', async () => {
+      const { code, err } = await runCli('audit', '--demo', '--skip-region', 'ireland');
+      expect(code).toBe(2);
+      expect(err).toContain('--skip-region');
+    });
+
+    it('exits 2 when every region to audit is declared denied: it would audit nothing and look clean', async () => {
+      const both = await runCli('audit', '--region', 'eu-west-1', '--skip-region', 'eu-west-1');
+      expect(both.code).toBe(2);
+      expect(both.err).toContain('every region to audit is declared denied');
+      const dir = await mkdtemp(join(tmpdir(), 'arch-auditor-cli-'));
+      const file = join(dir, 'intent.yaml');
+      await writeFile(file, 'version: 1\nprofile: private-backend\ndeniedRegions: [eu-west-1]\n');
+      const all = await runCli('audit', '--intent', file, '--region', 'eu-west-1');
+      expect(all.code).toBe(2);
+      expect(all.err).toContain('every region to audit is declared denied');
+    });
+
+    it('--skip-region leaves the region out of a snapshot audit and lists it in the report', async () => {
+      const { code, out, err } = await runCli(
+        'audit',
+        '--demo',
+        '--format',
+        'json',
+        '--skip-region',
+        'eu-west-1',
+      );
+      expect(code, err).toBe(1);
+      expect((JSON.parse(out) as Report).skippedRegions).toEqual([
+        { region: 'eu-west-1', reason: 'denied-by-design', declaredBy: 'flag' },
+      ]);
+    });
+
     it('exits 2 when no region can be determined', async () => {
       const saved = { region: process.env.AWS_REGION, def: process.env.AWS_DEFAULT_REGION };
       delete process.env.AWS_REGION;

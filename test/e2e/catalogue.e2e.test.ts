@@ -24,6 +24,7 @@ import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CreateManagedPrefixListCommand,
   CreateNatGatewayCommand,
   CreateNetworkInterfaceCommand,
   CreateRouteCommand,
@@ -326,6 +327,28 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
   });
 
+  it('vpc.db-tier-egress: a route for CGNAT shared space through an appliance ENI is not internet egress', async () => {
+    // 100.64.0.0/10 is not the internet (RFC 6598): the route is drift, not an internet route.
+    const { account, intentPath } = await cleanAccount();
+    const appliance = (
+      await ec2().send(
+        new CreateNetworkInterfaceCommand({
+          SubnetId: account.subnetIds[0],
+          Groups: [account.ecsSgId],
+          Description: 'carrier-nat appliance',
+        }),
+      )
+    ).NetworkInterface?.NetworkInterfaceId as string;
+    await ec2().send(
+      new CreateRouteCommand({
+        RouteTableId: account.dbRouteTableId,
+        DestinationCidrBlock: '100.64.0.0/10',
+        NetworkInterfaceId: appliance,
+      }),
+    );
+    await expectFindings(intentPath, { 'drift.route-table': [account.dbRouteTableId] });
+  });
+
   it('vpc.nat-mode: a zonal NAT gateway appears where the intent says none', async () => {
     const { account, intentPath } = await cleanAccount();
     const allocationId = (await ec2().send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId;
@@ -369,6 +392,58 @@ describe('the check catalogue against moto, one drift at a time', () => {
       FromPort: 8080,
       ToPort: 8080,
       IpRanges: [{ CidrIp: '10.0.0.0/16' }],
+    });
+    await expectFindings(intentPath, {
+      'sg.cidr-source': [account.ecsSgId],
+      'sg.chain-broken': [account.ecsSgId],
+      'drift.security-group': [account.ecsSgId],
+    });
+  });
+
+  /** A customer-managed prefix list holding these CIDRs, as the console or CLI creates one. */
+  const customerPrefixList = async (name: string, cidrs: readonly string[]) =>
+    (
+      await ec2().send(
+        new CreateManagedPrefixListCommand({
+          PrefixListName: name,
+          AddressFamily: 'IPv4',
+          MaxEntries: 10,
+          Entries: cidrs.map((Cidr) => ({ Cidr, Description: name })),
+        }),
+      )
+    ).PrefixList?.PrefixListId as string;
+
+  it('sg.world-ingress: SSH through a customer-managed prefix list that holds 0.0.0.0/0', async () => {
+    const { account, intentPath } = await cleanAccount();
+    const list = await customerPrefixList('debug-access', ['0.0.0.0/0']);
+    await allowIngress(account.ecsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      PrefixListIds: [{ PrefixListId: list }],
+    });
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({
+        'sg.world-ingress': [account.ecsSgId],
+        'sg.chain-broken': [account.ecsSgId],
+        'drift.security-group': [account.ecsSgId],
+      }),
+    );
+    const world = report.findings.find((f) => f.checkId === 'sg.world-ingress');
+    expect(world?.severity).toBe('critical');
+    expect(world?.message).toContain(`プレフィックスリスト debug-access (${list})`);
+  });
+
+  it('sg.cidr-source: the ECS group admits a customer-managed prefix list of on-premises ranges', async () => {
+    // The twin of the list above: no world entry, so no sg.world-ingress; its entry is a CIDR source.
+    const { account, intentPath } = await cleanAccount();
+    const list = await customerPrefixList('onprem-dc', ['10.20.0.0/16']);
+    await allowIngress(account.ecsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      PrefixListIds: [{ PrefixListId: list }],
     });
     await expectFindings(intentPath, {
       'sg.cidr-source': [account.ecsSgId],

@@ -49,7 +49,7 @@ describe('evaluate', () => {
     expect(report.findings[0]?.fingerprint).toMatch(/^[0-9a-f]{20}$/);
   });
 
-  it('skips a check whose slice failed and reports audit.incomplete instead of a pass', () => {
+  it('a failed slice in the only region blinds its checks there: no finding, audit.incomplete instead of a pass', () => {
     const inventory = {
       ...publicSubnetInventory,
       errors: [
@@ -65,7 +65,8 @@ describe('evaluate', () => {
     };
     const report = evaluate({ inventory, intent: anIntent(), checks: CHECKS, now: NOW });
     expect(report.complete).toBe(false);
-    expect(report.skippedChecks).toContain('vpc.public-subnet');
+    expect(report.unseen).toContainEqual({ checkId: 'vpc.public-subnet', region: 'ap-northeast-1' });
+    expect(report.skippedChecks).toEqual([]);
     expect(report.findings.map((f) => f.checkId)).toEqual(['audit.incomplete']);
     expect(report.findings[0]?.message).toContain('DescribeRouteTables');
     expect(report.errors[0]).toEqual({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mergeInventories } from '../../app/merge.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { evaluate } from '../../evaluate/engine.ts';
 import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
@@ -257,6 +258,21 @@ describe('buildBaseline', () => {
       const inferred = chooseProfile(entered);
       expect(inferred.profile).toBe('private-backend');
       expect(inferred.why.join('\n')).toContain('CloudFront VPC オリジン vo_0a1b2c3d4e5f6 → myapp-dev-alb');
+    });
+
+    it('keeps private-backend for an account that also holds a private-backend VPC, and says why', () => {
+      // seed 002's classic VPC beside seed 001's VPC that CloudFront enters through a VPC origin: the
+      // classic profile would loosen every VPC of the account (public subnets, internet-facing LBs).
+      const a = seed001Account();
+      const mixed = mergeInventories([a, { ...classic, account: a.account }]);
+      const inferred = chooseProfile(mixed);
+      expect(inferred.profile).toBe('private-backend');
+      expect(inferred.why.join('\n')).toContain('CloudFront VPC オリジン');
+      expect(inferred.why.join('\n')).toContain('myapp-dev-alb');
+      // What the classic VPC's design flags is written down as exceptions instead, visible for review.
+      const held = buildBaseline(mixed, { now: NOW });
+      expect(held.profile).toBe('private-backend');
+      expect((held.exceptions ?? []).map((e) => e.check)).toContain('elb.internet-facing');
     });
 
     it('keeps the profile chosen on the command line and records the inferred one beside it', () => {

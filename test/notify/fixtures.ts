@@ -152,6 +152,8 @@ export const aReport = (findings: readonly Finding[], overrides: Partial<Report>
   findings,
   suppressed: [],
   skippedChecks: [],
+  unseen: [],
+  skippedRegions: [],
   summary: {
     checksRun: 34,
     bySeverity: Object.fromEntries(
@@ -174,7 +176,11 @@ export const anIncompleteReport = (findings: readonly Finding[]): Report =>
         message: 'You are not authorized to perform this operation.',
       },
     ],
-    skippedChecks: ['vpc.public-subnet', 'vpc.db-tier-egress', 'vpc.nat-mode'],
+    // What the engine reports for this failure: the route-table checks ran, blind in this region.
+    unseen: ['vpc.public-subnet', 'vpc.db-tier-egress', 'vpc.nat-mode'].map((checkId) => ({
+      checkId,
+      region: REGION,
+    })),
   });
 
 /** `count` distinct findings spread over checks and severities, with long Japanese text. */
