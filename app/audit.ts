@@ -33,6 +33,7 @@ export const auditInventory = (
     startedAt?: Date;
     now?: Date;
     onlyChecks?: readonly string[];
+    accountName?: string;
     /** Regions declared denied by design on the command line, besides the intent's deniedRegions. */
     skipRegions?: readonly string[];
   } = {},
@@ -42,6 +43,7 @@ export const auditInventory = (
     intent,
     checks: CHECKS,
     now: options.now ?? new Date(),
+    ...(options.accountName ? { accountName: options.accountName } : {}),
     ...(options.startedAt ? { startedAt: options.startedAt } : {}),
     ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
     ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
@@ -195,22 +197,31 @@ export const auditAccounts = async (
   const targets: (AccountTarget | undefined)[] =
     options.accounts.length > 0 ? [...options.accounts] : [undefined];
   const fallback = defaultIntent();
-  const reports = await mapLimit(targets, options.concurrency ?? ACCOUNT_CONCURRENCY, async (account) => {
-    const startedAt = new Date();
-    // The intent is chosen first: its deniedRegions are not collected at all.
-    const intent = (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback;
-    const inventory = await collectAccount({
-      ...(account ? { account } : {}),
-      ...(options.role ? { role: options.role } : {}),
-      regions: options.regions,
-      ...(options.pacer ? { pacer: options.pacer } : {}),
-      skipRegions: deniedRegionsOf(intent, options.skipRegions),
-    });
-    return auditInventory(inventory, intent, {
-      startedAt,
-      ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
-      ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
-    });
-  });
+  // Each account's intent is chosen before anything is collected: an ambiguous choice is an input
+  // error, and the intent's deniedRegions are not collected at all.
+  const planned = targets.map((account) => ({
+    account,
+    intent: (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback,
+  }));
+  const reports = await mapLimit(
+    planned,
+    options.concurrency ?? ACCOUNT_CONCURRENCY,
+    async ({ account, intent }) => {
+      const startedAt = new Date();
+      const inventory = await collectAccount({
+        ...(account ? { account } : {}),
+        ...(options.role ? { role: options.role } : {}),
+        regions: options.regions,
+        ...(options.pacer ? { pacer: options.pacer } : {}),
+        skipRegions: deniedRegionsOf(intent, options.skipRegions),
+      });
+      return auditInventory(inventory, intent, {
+        startedAt,
+        ...(account?.name ? { accountName: account.name } : {}),
+        ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
+        ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
+      });
+    },
+  );
   return { report: mergeReports(reports), reports };
 };

@@ -1,5 +1,7 @@
 import { InputValidationError } from '../errors.ts';
+import type { ConsoleSignIn } from '../notify/console.ts';
 import { DEFAULT_SECURITY_HUB_STATE_KEY } from '../notify/securityhub.ts';
+import { topicArnSchema } from '../validate.ts';
 import type { RegionChoice } from './audit.ts';
 
 /** Reads an environment variable or throws naming it. */
@@ -13,6 +15,8 @@ export const requireEnv = (key: string, env: NodeJS.ProcessEnv = process.env): s
 export interface LambdaConfig {
   /** SNS topic for alerts: its ARN, or its name in the function's own account and region. */
   readonly alertTopic?: string;
+  /** The variable `alertTopic` was read from, to name it when it is wrong. */
+  readonly alertTopicVariable?: 'ALERT_TOPIC_ARN' | 'ALERT_TOPIC_NAME';
   /** Where the intent comes from: 's3://bucket/key' or a path inside the deployment package; unset = defaults. */
   readonly intentLocation?: string;
   /** Regions audited when the event names none (comma-separated AUDIT_REGIONS, or 'all' enabled ones). */
@@ -36,6 +40,8 @@ export interface LambdaConfig {
   readonly securityHub: boolean;
   /** Where, in the state bucket, the record of what Security Hub was given lives. */
   readonly securityHubStateKey: string;
+  /** Console links in alerts open in the finding's account through this access portal. */
+  readonly consoleSignIn?: ConsoleSignIn;
 }
 
 /** A comma-separated environment value as its non-empty, trimmed entries. */
@@ -83,12 +89,40 @@ export const securityHubEnabled = (env: NodeJS.ProcessEnv = process.env): boolea
   ]);
 };
 
+/**
+ * CONSOLE_PORTAL_URL (the IAM Identity Center access portal, https://…/start) and CONSOLE_ROLE_NAME (the
+ * permission set people open the audited accounts with): both or neither, so console links in alerts
+ * open in the finding's own account. Unset, links open in whatever account the browser is signed in to.
+ */
+export const consoleSignIn = (env: NodeJS.ProcessEnv = process.env): ConsoleSignIn | undefined => {
+  const portalUrl = env.CONSOLE_PORTAL_URL?.trim() ?? '';
+  const roleName = env.CONSOLE_ROLE_NAME?.trim() ?? '';
+  if (portalUrl === '' && roleName === '') return undefined;
+  const issues = [
+    ...(portalUrl === ''
+      ? [{ path: 'CONSOLE_PORTAL_URL', message: 'must be set with CONSOLE_ROLE_NAME' }]
+      : []),
+    ...(portalUrl !== '' && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(portalUrl)
+      ? [{ path: 'CONSOLE_PORTAL_URL', message: 'must be an https:// URL (the AWS access portal)' }]
+      : []),
+    ...(roleName === ''
+      ? [{ path: 'CONSOLE_ROLE_NAME', message: 'must be set with CONSOLE_PORTAL_URL' }]
+      : []),
+  ];
+  if (issues.length > 0) throw new InputValidationError('environment', issues);
+  return { portalUrl, roleName };
+};
+
 export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaConfig => {
   const remind = remindAfterHours(env);
+  const signIn = consoleSignIn(env);
   return {
-    ...((env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME)
-      ? { alertTopic: env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME }
-      : {}),
+    ...(signIn ? { consoleSignIn: signIn } : {}),
+    ...(env.ALERT_TOPIC_ARN
+      ? { alertTopic: env.ALERT_TOPIC_ARN, alertTopicVariable: 'ALERT_TOPIC_ARN' as const }
+      : env.ALERT_TOPIC_NAME
+        ? { alertTopic: env.ALERT_TOPIC_NAME, alertTopicVariable: 'ALERT_TOPIC_NAME' as const }
+        : {}),
     ...(env.INTENT_LOCATION ? { intentLocation: env.INTENT_LOCATION } : {}),
     ...(env.STATE_LOCATION ? { stateLocation: env.STATE_LOCATION } : {}),
     ...(env.STATE_BUCKET_PREFIX ? { stateBucketPrefix: env.STATE_BUCKET_PREFIX } : {}),
@@ -179,6 +213,18 @@ export const deployedTargets = async (
 ): Promise<{ topicArn: string; state: { bucket: string; key: string } }> => {
   if (!config.alertTopic)
     throw new InputValidationError('environment', [{ path: 'ALERT_TOPIC_NAME', message: 'is not set' }]);
+  const topicIsArn = config.alertTopic.startsWith('arn:');
+  // A malformed topic would only fail at SNS, after the whole audit: refuse it up front.
+  const checkedTopic = (topicArn: string): string => {
+    if (topicArnSchema.safeParse(topicArn).success) return topicArn;
+    throw new InputValidationError('environment', [
+      {
+        path: config.alertTopicVariable ?? 'ALERT_TOPIC_NAME',
+        message: `is not an SNS topic ARN or topic name: ${config.alertTopic}`,
+      },
+    ]);
+  };
+  if (topicIsArn) checkedTopic(config.alertTopic);
   const explicit = config.stateLocation ? parseS3Url(config.stateLocation) : undefined;
   if (config.stateLocation && !explicit) {
     throw new InputValidationError('environment', [
@@ -187,13 +233,12 @@ export const deployedTargets = async (
   }
   if (!explicit && !config.stateBucketPrefix)
     throw new InputValidationError('environment', [{ path: 'STATE_BUCKET_PREFIX', message: 'is not set' }]);
-  const topicIsArn = config.alertTopic.startsWith('arn:');
   if (topicIsArn && explicit) return { topicArn: config.alertTopic, state: explicit };
   const { partition, region, account } = await locate();
   return {
     topicArn: topicIsArn
       ? config.alertTopic
-      : `arn:${partition}:sns:${region}:${account}:${config.alertTopic}`,
+      : checkedTopic(`arn:${partition}:sns:${region}:${account}:${config.alertTopic}`),
     state: explicit ?? { bucket: `${config.stateBucketPrefix}-${account}-${region}`, key: config.stateKey },
   };
 };

@@ -45,6 +45,7 @@ export const deliverReport = async (input: DeliverInput): Promise<void> => {
             now: new Date(),
             remindAfterHours: config.remindAfterHours,
             ...(input.checksRun ? { checksRun: input.checksRun } : {}),
+            ...(config.consoleSignIn ? { consoleSignIn: config.consoleSignIn } : {}),
           }),
         (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
       ),

@@ -6,7 +6,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
-import { explicitAccounts, organizationAccounts, roleOptions, selectionNeeds } from '../app/accounts.ts';
+import {
+  explicitAccounts,
+  organizationAccounts,
+  refuseAmbiguousIntents,
+  roleOptions,
+  selectionNeeds,
+} from '../app/accounts.ts';
 import {
   auditAccounts,
   auditInventory,
@@ -19,7 +25,7 @@ import {
 import { FileBaselineStore } from '../app/changes/baseline-store.ts';
 import { attributeNewFindings, cloudTrailClients, MAX_LOOKUPS } from '../app/changes/lookup.ts';
 import { saveScheduledBaseline } from '../app/changes/run.ts';
-import { attributionLookups, remindAfterHours, requireEnv } from '../app/config.ts';
+import { attributionLookups, consoleSignIn, remindAfterHours, requireEnv } from '../app/config.ts';
 import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
 import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
@@ -29,7 +35,13 @@ import type { ResolvedIntent } from '../intent/resolve.ts';
 import { PROFILES, SEVERITIES, type Severity } from '../intent/schema.ts';
 import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
-import { FileStateStore, renderPreview, sendAlerts } from '../notify/index.ts';
+import {
+  FileStateStore,
+  PREVIEW_FORMATS,
+  type PreviewFormat,
+  renderPreview,
+  sendAlerts,
+} from '../notify/index.ts';
 import {
   DEFAULT_SECURITY_HUB_STATE_PATH,
   defaultProductArn,
@@ -40,7 +52,7 @@ import { renderMarkdown } from '../report/markdown.ts';
 import { renderOcsf } from '../report/ocsf.ts';
 import { renderText } from '../report/text.ts';
 import type { Report } from '../report/types.ts';
-import { accountIdSchema, regionSchema } from '../validate.ts';
+import { accountIdSchema, organizationalUnitIdSchema, regionSchema, topicArnSchema } from '../validate.ts';
 import { writeFileAtomically } from '../write-file.ts';
 import { auditChangeFile, baselinePathFor } from './changes.ts';
 import { registerCheckMember } from './check-member.ts';
@@ -77,6 +89,20 @@ const loadIntent = (o: SourceOptions): Promise<ResolvedIntent> =>
     : o.demo
       ? loadIntentFile(DEMO_INTENT)
       : Promise.resolve(defaultIntent());
+
+const usage = (path: string, message: string) =>
+  new InputValidationError('command line', [{ path, message }]);
+
+/** A snapshot (or the demo) carries its own regions: a --region beside it would be ignored, so it is refused. */
+const refuseIgnoredSourceFlags = (o: SourceOptions): void => {
+  if (o.snapshot && o.demo) throw usage('--demo', 'cannot be combined with --snapshot: choose one inventory');
+  if ((o.snapshot || o.demo) && o.region.length > 0) {
+    throw usage(
+      '--region',
+      `cannot be combined with ${o.snapshot ? '--snapshot' : '--demo'}: the snapshot is audited in the regions it was collected in`,
+    );
+  }
+};
 
 const loadInventory = async (o: SourceOptions, intent: ResolvedIntent): Promise<Inventory> => {
   if (o.snapshot) return readSnapshot(o.snapshot);
@@ -166,7 +192,11 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       collectValid(accountIdSchema),
     )
     .option('--org', "audit the organization's active accounts through --role-name")
-    .option('--org-ou <id...>', 'with --org: only accounts under these OUs (or roots)')
+    .option(
+      '--org-ou <id...>',
+      'with --org: only accounts under these OUs (or roots)',
+      collectValid(organizationalUnitIdSchema),
+    )
     .option('--role-name <name>', 'read-only role assumed in each audited account')
     .option('--external-id <id>', 'external id the role requires (sts:ExternalId)')
     .option('--all-regions', 'audit every region enabled in the account')
@@ -178,13 +208,18 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       '--events <file>',
       'replay a batch of change events (a JSON array of EventBridge events, or an SQS event) and run the audit it triggers',
     )
-    .action(async (o: AuditOptions) => {
+    .action(async (o: AuditOptions, command: Command) => {
+      // Everything the run needs is checked before anything is collected or printed.
+      refuseIgnoredSourceFlags(o);
+      refuseIgnoredAuditFlags(o, command);
+      const publish = o.publish ? publishTarget() : undefined;
+      if (o.securityHub) securityHubRegion();
       if (o.events) {
-        await auditChanges(o, io, setExit);
+        await auditChanges(o, io, setExit, publish);
         return;
       }
       if (o.account || o.org || o.allRegions) {
-        await auditMany(o, io, setExit);
+        await auditMany(o, io, setExit, publish);
         return;
       }
       const startedAt = new Date();
@@ -196,11 +231,11 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
       });
       // Publishing a live audit: its new findings name who made the change (CloudTrail's history).
-      const report = o.publish && live ? await attributeFromHistory(audited, o.state) : audited;
+      const report = publish && live ? await attributeFromHistory(audited, o.state) : audited;
       io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
-      await deliverFromCli(report, o, io);
+      await deliverFromCli(report, o, publish, io);
       // Like the scheduled Lambda: a live audit becomes the baseline `--events` replays start from.
-      if (o.publish && live) {
+      if (publish && live) {
         await saveScheduledBaseline(new FileBaselineStore(baselinePathFor(o.state)), inventory);
       }
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
@@ -212,6 +247,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .description('collect the live inventory and save it as JSON (secrets reduced to fingerprints)')
       .requiredOption('--out <file>', 'where to write the snapshot'),
   ).action(async (o: SourceOptions & { out: string }) => {
+    refuseIgnoredSourceFlags(o);
     const inventory = await loadInventory(o, defaultIntent());
     await writeSnapshot(o.out, inventory);
     io.err(`snapshot written to ${o.out} (${inventory.errors.length} collection errors)\n`);
@@ -230,6 +266,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
         ).choices(PROFILES),
       ),
   ).action(async (o: SourceOptions & { out: string; profile?: (typeof PROFILES)[number] }) => {
+    refuseIgnoredSourceFlags(o);
     const inventory = await loadInventory(o, defaultIntent());
     const profile = chooseProfile(inventory, o.profile);
     const intent = buildBaseline(inventory, { profile: profile.profile, now: new Date() });
@@ -252,13 +289,21 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
         .option('--demo', 'render the alert for the embedded demo snapshot'),
     ),
   )
-    .addOption(new Option('--format <format>', 'alert form').choices(['slack', 'email']).default('slack'))
-    .action(async (o: SourceOptions & { format: 'slack' | 'email' }) => {
+    .addOption(
+      new Option(
+        '--format <format>',
+        'slack: the chat message as Slack shows it; chatbot-json: its custom-notification JSON; email: subject and body',
+      )
+        .choices(PREVIEW_FORMATS)
+        .default('slack'),
+    )
+    .action(async (o: SourceOptions & { format: PreviewFormat }) => {
+      refuseIgnoredSourceFlags(o);
       const intent = await loadIntent(o);
       const report = auditInventory(await loadInventory(o, intent), intent, {
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
       });
-      io.out(renderPreview(report, o.format));
+      io.out(renderPreview(report, o.format, consoleSignIn()));
       setExit(EXIT.clean);
     });
 
@@ -284,15 +329,64 @@ interface AuditOptions extends SourceOptions {
   events?: string;
 }
 
-const usage = (path: string, message: string) =>
-  new InputValidationError('command line', [{ path, message }]);
+/**
+ * Flags that mean something only beside another one. Given alone they would be ignored without a
+ * word (an --intents file never read, an --org-ou that selects nothing): refused, naming what they need.
+ */
+const refuseIgnoredAuditFlags = (o: AuditOptions, command: Command): void => {
+  const multi = Boolean(o.account || o.org);
+  if (o.intents && !multi) {
+    throw usage(
+      '--intents',
+      'needs --account or --org (each audited account takes the intent whose appliesTo names it); for this account alone use --intent',
+    );
+  }
+  if (o.orgOu && !o.org) throw usage('--org-ou', "needs --org (it narrows the organization's accounts)");
+  if (o.roleName && !multi) {
+    throw usage('--role-name', 'needs --account or --org (the role is assumed in each audited account)');
+  }
+  if (o.externalId && !o.roleName)
+    throw usage('--external-id', 'needs --role-name (the role that requires it)');
+  if (o.allRegions && o.region.length > 0) throw usage('--all-regions', 'cannot be combined with --region');
+  if (command.getOptionValueSource('state') === 'cli' && !o.publish) {
+    throw usage('--state', 'needs --publish (the alert state is kept only when alerts are sent)');
+  }
+  if (command.getOptionValueSource('securityHubState') === 'cli' && !o.securityHub) {
+    throw usage(
+      '--security-hub-state',
+      'needs --security-hub (the record is kept only when findings are imported)',
+    );
+  }
+};
+
+/** Where `--publish` sends, read and checked before anything is collected. */
+interface PublishTarget {
+  readonly topicArn: string;
+  readonly remindAfterHours: number;
+}
+
+const publishTarget = (): PublishTarget => {
+  const topicArn = requireEnv('ALERT_TOPIC_ARN');
+  const checked = topicArnSchema.safeParse(topicArn);
+  if (!checked.success) {
+    throw new InputValidationError('environment', [
+      { path: 'ALERT_TOPIC_ARN', message: checked.error.issues[0]?.message ?? 'must be an SNS topic ARN' },
+    ]);
+  }
+  return { topicArn, remindAfterHours: remindAfterHours() };
+};
 
 /**
  * `audit --account ... | --org | --all-regions`: every account through its read-only role (or this
  * account in all its regions), each against the intent that names it, merged into one report. One
  * account that cannot be read is that account's incomplete audit; the others are audited in full.
  */
-const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => void): Promise<void> => {
+const auditMany = async (
+  o: AuditOptions,
+  io: Io,
+  setExit: (code: number) => void,
+  publish: PublishTarget | undefined,
+): Promise<void> => {
   if (o.snapshot || o.demo)
     throw usage('--snapshot', 'cannot be combined with --account, --org or --all-regions');
   const multi = Boolean(o.account || o.org);
@@ -301,15 +395,25 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
   const files = [...(o.intent ? [o.intent] : []), ...(o.intents ?? [])];
   const intents =
     files.length > 0 ? await Promise.all(files.map((f) => loadIntentFile(f))) : [defaultIntent()];
+  refuseAmbiguousIntents(intents);
+  const listed = new Set(intents.map((i) => i.regions.join(', ') || 'none'));
+  if (!o.allRegions && o.region.length === 0 && listed.size > 1) {
+    // Every account is audited in the same regions; taking the first file's would let order decide.
+    throw usage('--region', `the intents list different regions (${[...listed].join(' / ')}): pass --region`);
+  }
   const needs = selectionNeeds(intents);
   const accounts = o.org
     ? await organizationAccounts(new OrganizationsClient({ region: bootstrapRegion() }), {
-        ...(o.orgOu ? { organizationalUnits: o.orgOu } : {}),
+        ...(o.orgOu ? { organizationalUnits: o.orgOu, organizationalUnitsFrom: '--org-ou' } : {}),
         withParents: needs.parents,
         withTags: needs.tags,
       })
     : explicitAccounts(o.account ?? []);
-  if (multi && accounts.length === 0) throw usage('--org', 'the organization has no active account to audit');
+  if (multi && accounts.length === 0) {
+    throw o.orgOu
+      ? usage('--org-ou', `no active account under ${o.orgOu.join(', ')}`)
+      : usage('--org', 'the organization has no active account to audit');
+  }
   const regions = o.allRegions ? ('all' as const) : resolveRegions(o.region, intents[0] ?? defaultIntent());
   if (regions !== 'all' && regions.length === 0) {
     throw usage(
@@ -327,7 +431,7 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
   });
   // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
   io.out(renderReport(report, o.format));
-  await deliverFromCli(report, o, io);
+  await deliverFromCli(report, o, publish, io);
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
@@ -335,7 +439,12 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
  * `audit --events FILE`: the audit a batch of change events triggers. With --publish it alerts like
  * the changes Lambda and records the batch (its events are then repeats) and the new inventory.
  */
-const auditChanges = async (o: AuditOptions, io: Io, setExit: (code: number) => void): Promise<void> => {
+const auditChanges = async (
+  o: AuditOptions,
+  io: Io,
+  setExit: (code: number) => void,
+  publish: PublishTarget | undefined,
+): Promise<void> => {
   if (o.snapshot || o.demo || o.account || o.org || o.allRegions || o.intents) {
     throw usage(
       '--events',
@@ -354,10 +463,10 @@ const auditChanges = async (o: AuditOptions, io: Io, setExit: (code: number) => 
     setExit(EXIT.clean);
     return;
   }
-  const report = o.publish ? await attributeFromHistory(run.report, o.state) : run.report;
+  const report = publish ? await attributeFromHistory(run.report, o.state) : run.report;
   io.out(renderReport(report, o.format));
-  await deliverFromCli(report, o, io);
-  if (o.publish) await run.commit();
+  await deliverFromCli(report, o, publish, io);
+  if (publish) await run.commit();
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
@@ -384,15 +493,22 @@ const attributeFromHistory = (report: Report, statePath: string): Promise<Report
   });
 
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
-const publishFromCli = async (report: Report, statePath: string, io: Io): Promise<void> => {
-  const topicArn = requireEnv('ALERT_TOPIC_ARN');
+const publishFromCli = async (
+  report: Report,
+  statePath: string,
+  { topicArn, remindAfterHours }: PublishTarget,
+  io: Io,
+): Promise<void> => {
+  const signIn = consoleSignIn();
   const result = await sendAlerts({
     report,
     store: new FileStateStore(statePath),
-    sns: new SNSClient({}),
+    // The topic's own region: SNS refuses a topic ARN of another region.
+    sns: new SNSClient({ region: topicArn.split(':')[3] }),
     topicArn,
     now: new Date(),
-    remindAfterHours: remindAfterHours(),
+    remindAfterHours,
+    ...(signIn ? { consoleSignIn: signIn } : {}),
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
 };
@@ -429,12 +545,15 @@ const importFromCli = async (report: Report, statePath: string, io: Io): Promise
  * The sinks asked for, each tried even when the other fails (one must not hold back the other's
  * alerts); any failure then fails the run, naming every sink that failed.
  */
-const deliverFromCli = async (report: Report, o: AuditOptions, io: Io): Promise<void> => {
-  // Configuration first, so a missing variable sends nothing anywhere.
-  if (o.publish) requireEnv('ALERT_TOPIC_ARN');
-  if (o.securityHub) securityHubRegion();
+const deliverFromCli = async (
+  report: Report,
+  o: AuditOptions,
+  publish: PublishTarget | undefined,
+  io: Io,
+): Promise<void> => {
+  // The configuration of every sink was checked before collecting (publishTarget, securityHubRegion).
   const sinks = [
-    ...(o.publish ? [{ name: 'SNS', run: () => publishFromCli(report, o.state, io) }] : []),
+    ...(publish ? [{ name: 'SNS', run: () => publishFromCli(report, o.state, publish, io) }] : []),
     ...(o.securityHub
       ? [{ name: 'Security Hub', run: () => importFromCli(report, o.securityHubState, io) }]
       : []),

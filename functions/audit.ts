@@ -6,7 +6,7 @@ import { S3BaselineStore } from '../app/changes/baseline-store.ts';
 import { attributeNewFindings, cloudTrailClients } from '../app/changes/lookup.ts';
 import { saveScheduledBaseline } from '../app/changes/run.ts';
 import { checkChangeDetection } from '../app/changes/trail.ts';
-import { deployedTargets, readLambdaConfig } from '../app/config.ts';
+import { deployedTargets, type FunctionLocation, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
@@ -64,6 +64,14 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       },
     ]);
   }
+  // Located once (STS when invoked locally): the check below and the delivery share the answer.
+  let location: Promise<FunctionLocation> | undefined;
+  const locate = () => {
+    location ??= functionLocation(context)();
+    return location;
+  };
+  // Where the alerts go is checked before collecting: a bad topic must not cost a whole audit.
+  if (!event.dryRun) await deployedTargets(config, locate);
   // Stop collecting while there is still time to evaluate and publish what was collected.
   const inventory = await phase(
     logger,
@@ -84,7 +92,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     reportCounts,
   );
   if (!event.dryRun) {
-    const { state } = await deployedTargets(config, functionLocation(context));
+    const { state } = await deployedTargets(config, locate);
     // Once per run: can changes reach the change-triggered audit at all? The alert says when not.
     if (config.changeEvents) {
       const region = functionRegion();
@@ -108,7 +116,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     await deliverReport({
       report,
       config,
-      locate: functionLocation(context),
+      locate,
       s3: s3Client(),
       sns,
       logger,

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Report } from '../report/types.ts';
+import type { ConsoleSignIn } from './console.ts';
 import { StateConflictError, StateStoreError } from './errors.ts';
 import { publishAlert } from './publish.ts';
 import { type AlertMessage, type RenderOptions, renderAlerts } from './render.ts';
@@ -16,7 +17,7 @@ import {
   stateBeforeAlerts,
 } from './state.ts';
 
-export { consoleUrl } from './console.ts';
+export { accountConsoleUrl, type ConsoleSignIn, consoleUrl } from './console.ts';
 export { StateConflictError, StateStoreError } from './errors.ts';
 export { publishAlert, publishAlerts } from './publish.ts';
 export {
@@ -57,6 +58,8 @@ export interface SendAlertsInput extends RenderOptions {
    * findings can recover; the others were not looked at. Omit for a full run.
    */
   readonly checksRun?: readonly string[];
+  /** Console links open in each finding's account through this portal. */
+  readonly consoleSignIn?: ConsoleSignIn;
 }
 
 export interface SendAlertsResult {
@@ -145,6 +148,7 @@ export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResu
         stateUnavailable: unavailable,
         ...(unavailable && stateError !== undefined ? { stateError } : {}),
         remindAfterHours,
+        ...(input.consoleSignIn ? { consoleSignIn: input.consoleSignIn } : {}),
       },
       {
         ...(input.maxMessageBytes !== undefined ? { maxMessageBytes: input.maxMessageBytes } : {}),
@@ -195,19 +199,41 @@ export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResu
   }
 };
 
+/** What `arch-auditor render` can show: the chat message as people see it, its JSON, or the email. */
+export const PREVIEW_FORMATS = ['slack', 'chatbot-json', 'email'] as const;
+export type PreviewFormat = (typeof PREVIEW_FORMATS)[number];
+
 /**
- * What a first run would send for this report (`arch-auditor render`): the chat payloads as JSON
- * ('slack') or the email subject and body ('email').
+ * A chat message as Slack shows it: the title, the description and the next steps, in Slack's own
+ * markup (what Amazon Q Developer in chat applications posts from the custom notification).
  */
-export const renderPreview = (report: Report, format: 'slack' | 'email'): string => {
+const slackText = (m: AlertMessage): string => {
+  const { title, description, nextSteps } = m.chatbot.content;
+  const steps =
+    nextSteps && nextSteps.length > 0 ? ['', '*次の対応*', ...nextSteps.map((s) => `• ${s}`)] : [];
+  return [...(title ? [`*${title}*`] : []), description, ...steps].join('\n');
+};
+
+/**
+ * What a first run would send for this report (`arch-auditor render`): the chat messages as Slack
+ * shows them ('slack'), their custom-notification JSON ('chatbot-json'), or the email subject and
+ * body ('email').
+ */
+export const renderPreview = (
+  report: Report,
+  format: PreviewFormat,
+  consoleSignIn?: ConsoleSignIn,
+): string => {
   const diff = diffAgainstState(report, undefined, {
     now: new Date(report.finishedAt),
     remindAfterHours: Number.POSITIVE_INFINITY,
   });
-  const messages = renderAlerts({ report, diff });
+  const messages = renderAlerts({ report, diff, ...(consoleSignIn ? { consoleSignIn } : {}) });
   if (messages.length === 0) return '通知する検出はありません。\n';
-  if (format === 'slack') {
+  if (format === 'chatbot-json') {
     return `${messages.map((m) => JSON.stringify(m.chatbot, null, 2)).join('\n\n')}\n`;
   }
-  return messages.map((m) => `Subject: ${m.subject}\n\n${m.text}`).join(`\n${'='.repeat(72)}\n\n`);
+  const separator = `\n${'='.repeat(72)}\n\n`;
+  if (format === 'slack') return `${messages.map(slackText).join(separator)}\n`;
+  return messages.map((m) => `Subject: ${m.subject}\n\n${m.text}`).join(separator);
 };

@@ -1,11 +1,12 @@
+import { failureLabel } from '../checks/audit/incomplete.ts';
 import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
-import { SEVERITY_LABEL } from '../report/labels.ts';
+import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from '../report/labels.ts';
 import { skippedRegionsLine, unseenLines, unseenSummary } from '../report/scope.ts';
-import { type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
+import { type AccountRef, type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
 import { changeDetectionLines, changedByChat, changedByLines } from './attribution.ts';
-import { consoleUrl } from './console.ts';
+import { accountConsoleUrl, type ConsoleSignIn } from './console.ts';
 import type { AlertDiff, AlertStateEntry, RecoveredFinding } from './state.ts';
 
 // ------------------------------------------------------------------------------ Chatbot payload
@@ -102,6 +103,8 @@ export interface RenderInput {
   readonly stateError?: string;
   /** Reminder cadence, stated in the reminder digest. */
   readonly remindAfterHours?: number;
+  /** Console links open in the finding's account through this portal (IAM Identity Center). */
+  readonly consoleSignIn?: ConsoleSignIn;
 }
 
 export interface RenderOptions {
@@ -145,12 +148,29 @@ export const formatJst = (iso: string): string => {
   return `${date.getUTCFullYear()}-${p(date.getUTCMonth() + 1)}-${p(date.getUTCDate())} ${p(date.getUTCHours())}:${p(date.getUTCMinutes())} JST`;
 };
 
-const regionsShort = (regions: readonly string[]): string =>
-  regions.length === 0
-    ? ''
-    : regions.length <= 2
-      ? regions.join(', ')
-      : `${regions[0]} ほか ${regions.length - 1} リージョン`;
+/** How a region is named in a title: CloudFront's findings live in 'global'. */
+const regionName = (region: string): string => (region === 'global' ? 'グローバル' : region);
+
+/**
+ * The regions a message's findings are in, in the report's order (global last), for its title: with
+ * --all-regions the audited regions are dozens, and the ones that matter are those with findings.
+ */
+const regionsOf = (report: Report, items: readonly { readonly region: string }[]): string[] => {
+  const present = new Set(items.map((i) => i.region));
+  const ordered = [...report.regions, ...[...present].sort()].filter((r) => present.has(r));
+  return [...new Set(ordered)].sort((a, b) => Number(a === 'global') - Number(b === 'global'));
+};
+
+const regionsTitle = (regions: readonly string[]): string =>
+  regions.length <= 3
+    ? regions.map(regionName).join('・')
+    : `${regions.slice(0, 2).map(regionName).join('・')} ほか ${regions.length - 2} リージョン`;
+
+/** Account ids for a title: up to two, then a count (names would not fit, nor suit the ASCII subject). */
+const accountIdsShort = (accounts: readonly AccountRef[]): string =>
+  accounts.length <= 2
+    ? accounts.map((a) => a.id).join(', ')
+    : `${accounts[0]?.id} +${accounts.length - 1} accounts`;
 
 const countsLabel = (severities: readonly Severity[]): string =>
   SEVERITY_ORDER.filter((s) => severities.includes(s))
@@ -195,6 +215,11 @@ const refOfEntry = (e: AlertStateEntry): ResourceRef => ({
   ...(e.resourceName !== undefined ? { name: e.resourceName } : {}),
 });
 
+const accountOfEntry = (e: AlertStateEntry): AccountRef | undefined =>
+  e.accountId !== undefined
+    ? { id: e.accountId, ...(e.accountName !== undefined ? { name: e.accountName } : {}) }
+    : undefined;
+
 /**
  * Slack treats `<`, `>` and `&` as control characters (links, mentions such as <!channel>); a Name
  * tag is free text anyone with tagging rights can set, so it is escaped before it reaches the chat.
@@ -205,13 +230,51 @@ const chatEscape = (text: string): string =>
 const chatLink = (url: string | undefined, label: string): string =>
   url ? `<${url}|${chatEscape(label).replace(/\|/g, '¦')}>` : chatEscape(label);
 
-/** SNS Subject: ASCII, no line breaks, at most 100 characters. */
+/**
+ * SNS Subject (email): "less than 100 characters", no line breaks or control characters. The API
+ * reference now says UTF-8 text, but AWS documents SNS replacing a Subject with non-ASCII characters
+ * by "Error - contains control- or non-ASCII characters" (Amazon Managed Service for Prometheus,
+ * "Understanding Amazon SNS message validation rules"), and the SNS console states ASCII only. So the
+ * Subject stays printable ASCII; the Japanese is in the body.
+ */
+export const MAX_SUBJECT_CHARS = 99;
+
 const asciiSubject = (text: string): string =>
   text
     .replace(/[^\x20-\x7e]/g, '')
     .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 100);
+    .trim();
+
+/**
+ * A Subject built from whole parts: `head`, then each optional part (the first alternative that
+ * still fits), then `suffix` (the part number). Nothing is cut in the middle of a region or an id.
+ */
+const buildSubject = (head: string, optional: readonly (readonly string[])[], suffix = ''): string => {
+  const tail = suffix ? ` ${suffix}` : '';
+  let subject = asciiSubject(head).slice(0, MAX_SUBJECT_CHARS - tail.length);
+  for (const alternatives of optional) {
+    const fits = alternatives
+      .map((part) => `${subject} | ${asciiSubject(part)}`)
+      .find((candidate) => candidate.length + tail.length <= MAX_SUBJECT_CHARS);
+    if (fits) subject = fits;
+  }
+  return `${subject}${tail}`;
+};
+
+/** The account and the regions with findings, as Subject parts with shorter fallbacks. */
+const subjectWhere = (account: string, regions: readonly string[]): string[][] => {
+  const accounts = account.split(', ');
+  return [
+    accounts.length === 1 ? [`account ${account}`] : [`accounts ${account}`, `${accounts.length} accounts`],
+    regions.length === 0
+      ? []
+      : [
+          regions.join(', '),
+          ...(regions.length > 1 ? [`${regions[0]} +${regions.length - 1} regions`] : []),
+          `${regions.length} regions`,
+        ],
+  ];
+};
 
 const jsonBytes = (text: string): number => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 
@@ -228,10 +291,24 @@ interface RunContext {
   readonly report: Report;
   readonly stateUnavailable: boolean;
   readonly stateError?: string;
+  /** More than one account: every item names its account beside its resource. */
+  readonly multiAccount: boolean;
+  readonly consoleSignIn?: ConsoleSignIn;
 }
 
+/** Where an item's resource lives: the region, and the account when the run covers several. */
+const whereText = (ctx: RunContext, region: string, account: AccountRef | undefined): string =>
+  ctx.multiAccount && account
+    ? `アカウント ${accountLabel(account)} / ${regionName(region)}`
+    : regionName(region);
+
+const whereChat = (ctx: RunContext, region: string, account: AccountRef | undefined): string =>
+  ctx.multiAccount && account
+    ? `${chatEscape(accountLabel(account))}・${regionName(region)}`
+    : regionName(region);
+
 const contextLines = (ctx: RunContext): string[] => [
-  `アカウント: ${ctx.report.account}`,
+  `アカウント: ${accountsLabel(ctx.report)}`,
   `リージョン: ${ctx.report.regions.join(', ') || '（なし）'}`,
   ...(skippedRegionsLine(ctx.report) ? [skippedRegionsLine(ctx.report) as string] : []),
   `プロファイル: ${ctx.report.profile}`,
@@ -247,7 +324,8 @@ const incompleteLines = (report: Report): string[] => {
     RULE,
     '次の API 呼び出しに失敗したため、一部のリソースを確認できていません。確認できなかった部分は「問題なし」ではなく「未確認」です。',
     ...report.errors.map(
-      (e) => `- ${e.service} ${e.operation}（${e.region}）: ${e.code} — ${cut(oneLine(e.message), 200)}`,
+      (e) =>
+        `- ${e.service} の ${e.operation}（${e.region}）: ${e.code}・${failureLabel(e)} 「${cut(oneLine(e.message), 200)}」`,
     ),
   ];
   if (report.skippedChecks.length > 0)
@@ -298,14 +376,15 @@ interface Item {
   readonly checkId: string;
   readonly title: string;
   readonly related: string;
+  readonly region: string;
 }
 
-const findingItem = (finding: Finding, tag: string): Item => {
-  const url = consoleUrl(finding.resource);
+const findingItem = (finding: Finding, tag: string, ctx: RunContext): Item => {
   const r = finding.resource;
+  const url = accountConsoleUrl(r, finding.account.id, ctx.consoleSignIn);
   const lines = [
     `■ [${tag}] ${finding.title}`,
-    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${whereText(ctx, r.region, finding.account)}`,
     `検出内容: ${cut(finding.message, FIELD_CHARS)}`,
   ];
   if (finding.expected !== undefined) lines.push(`期待する状態: ${cut(finding.expected, FIELD_CHARS)}`);
@@ -317,7 +396,7 @@ const findingItem = (finding: Finding, tag: string): Item => {
   lines.push(`チェック: ${finding.checkId}（ID: ${finding.fingerprint}）`);
 
   const chat = [
-    `• [${tag}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}（${r.region}）`,
+    `• [${tag}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}（${whereChat(ctx, r.region, finding.account)}）`,
   ];
   if (finding.expected !== undefined || finding.actual !== undefined) {
     chat.push(
@@ -336,21 +415,27 @@ const findingItem = (finding: Finding, tag: string): Item => {
     checkId: finding.checkId,
     title: finding.title,
     related: r.arn ?? r.id,
+    region: r.region,
   };
 };
 
 const daysSince = (fromIso: string, nowIso: string): number =>
   Math.max(0, Math.floor((Date.parse(nowIso) - Date.parse(fromIso)) / 86_400_000));
 
-const reminderItem = (finding: Finding, entry: AlertStateEntry | undefined, nowIso: string): Item => {
-  const url = consoleUrl(finding.resource);
+const reminderItem = (
+  finding: Finding,
+  entry: AlertStateEntry | undefined,
+  nowIso: string,
+  ctx: RunContext,
+): Item => {
   const r = finding.resource;
+  const url = accountConsoleUrl(r, finding.account.id, ctx.consoleSignIn);
   const since = entry
     ? `初回検出: ${formatJst(entry.firstSeen)}（${daysSince(entry.firstSeen, nowIso)} 日経過）`
     : '';
   const lines = [
     `■ [${SEVERITY_LABEL[finding.severity]}] ${finding.title}`,
-    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${whereText(ctx, r.region, finding.account)}`,
   ];
   if (since) lines.push(since);
   if (finding.remediation) lines.push(`対処: ${cut(finding.remediation, FIELD_CHARS)}`);
@@ -361,22 +446,24 @@ const reminderItem = (finding: Finding, entry: AlertStateEntry | undefined, nowI
     fingerprint: finding.fingerprint,
     severity: finding.severity,
     text: lines.join('\n'),
-    chat: `• [${SEVERITY_LABEL[finding.severity]}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}${days}`,
+    chat: `• [${SEVERITY_LABEL[finding.severity]}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}${ctx.multiAccount ? `（${chatEscape(accountLabel(finding.account))}）` : ''}${days}`,
     checkId: finding.checkId,
     title: finding.title,
     related: r.arn ?? r.id,
+    region: r.region,
   };
 };
 
-const recoveryItem = (entry: RecoveredFinding): Item => {
+const recoveryItem = (entry: RecoveredFinding, ctx: RunContext): Item => {
   const r = refOfEntry(entry);
-  const url = consoleUrl(r);
+  const account = accountOfEntry(entry);
+  const url = accountConsoleUrl(r, account?.id, ctx.consoleSignIn);
   const title = entry.title ?? entry.checkId;
   // The title states the problem as it was; the tag says it is over, so nobody reads it as a new alert.
   const tag = `解消・${SEVERITY_LABEL[entry.severity]}`;
   const lines = [
     `■ [${tag}] ${title}`,
-    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${whereText(ctx, r.region, account)}`,
     `初回検出: ${formatJst(entry.firstSeen)}`,
   ];
   if (url) lines.push(`コンソール: ${url}`);
@@ -385,10 +472,11 @@ const recoveryItem = (entry: RecoveredFinding): Item => {
     fingerprint: entry.fingerprint,
     severity: entry.severity,
     text: lines.join('\n'),
-    chat: `• [${tag}] ${chatEscape(title)} — ${chatLink(url, resourceLabel(r))}（${r.region}）`,
+    chat: `• [${tag}] ${chatEscape(title)} — ${chatLink(url, resourceLabel(r))}（${whereChat(ctx, r.region, account)}）`,
     checkId: entry.checkId,
     title,
     related: r.id,
+    region: r.region,
   };
 };
 
@@ -399,7 +487,8 @@ interface KindSpec {
   readonly items: readonly Item[];
   /** Title without part suffix, e.g. "🔴 [arch-auditor] 新しい検出 3 件（緊急 1・高 2）— 123… ap-…". */
   readonly title: string;
-  readonly subject: string;
+  /** Subject parts: what and how many (always), then the account and regions while they fit. */
+  readonly subject: { readonly head: string; readonly optional: readonly (readonly string[])[] };
   /** Lines after the context and banners, before the items. */
   readonly lead: readonly string[];
   readonly footer: readonly string[];
@@ -466,7 +555,7 @@ const buildChatbot = (
   const head = [
     ...incompleteChat(report),
     ...changeDetectionLines(report).map(chatEscape),
-    `*アカウント* ${report.account}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
+    `*アカウント* ${chatEscape(accountsLabel(report))}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
     ...(report.skippedRegions.length > 0
       ? [`*対象外（拒否を宣言済み）* ${chatEscape(report.skippedRegions.map((s) => s.region).join(', '))}`]
       : []),
@@ -536,7 +625,7 @@ const buildChatbot = (
       eventType: spec.eventType,
       ...(relatedResources.length > 0 ? { relatedResources } : {}),
       additionalContext: {
-        account: report.account,
+        account: report.accounts.map((a) => a.id).join(','),
         regions: report.regions.join(','),
         complete: String(report.complete),
       },
@@ -548,7 +637,7 @@ const buildChatbot = (
 const renderKind = (spec: KindSpec, ctx: RunContext, options: Required<RenderOptions>): AlertMessage[] => {
   if (spec.items.length === 0) return [];
   const subjectFor = (part: number, parts: number) =>
-    asciiSubject(parts > 1 ? `${spec.subject} (${part}/${parts})` : spec.subject);
+    buildSubject(spec.subject.head, spec.subject.optional, parts > 1 ? `(${part}/${parts})` : '');
 
   // Budget for the plain text of one part: the chat payload is capped (CHATBOT_LIMITS), so reserve
   // its worst case; measure the fixed text around the items with the largest part numbers.
@@ -658,7 +747,7 @@ const summarize = (
 
 const FOOTER_FINDINGS = [
   'arch-auditor による自動通知です（意図した構成との差分）。',
-  '意図した設定であれば、意図ファイルの exceptions に理由と期限を書いてください。期限までは通知しません。',
+  '意図した設定であれば、設計定義ファイルの exceptions に理由と期限を書いてください。期限までは通知しません。',
 ];
 
 /**
@@ -675,8 +764,17 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
     report,
     stateUnavailable: input.stateUnavailable ?? false,
     ...(input.stateError !== undefined ? { stateError: input.stateError } : {}),
+    multiAccount: isMultiAccount(report),
+    ...(input.consoleSignIn ? { consoleSignIn: input.consoleSignIn } : {}),
   };
-  const where = `${report.account} ${regionsShort(report.regions)}`.trim();
+  // Ids only in the title and subject (the subject is ASCII; names are in the body).
+  const accountIds = accountIdsShort(report.accounts);
+  const where = (items: readonly { readonly region: string }[]): string => {
+    const regions = regionsTitle(regionsOf(report, items));
+    return regions ? `${accountIds} ${regions}` : accountIds;
+  };
+  const subjectParts = (items: readonly { readonly region: string }[]) =>
+    subjectWhere(report.accounts.map((a) => a.id).join(', '), regionsOf(report, items));
   // An incomplete audit is named before the counts, which may be missing findings.
   const incompleteTitle = report.complete ? '' : '【監査不完全】';
   const incompleteSubject = report.complete ? '' : ' [INCOMPLETE]';
@@ -712,9 +810,12 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
       ...renderKind(
         {
           kind: 'findings',
-          items: alerted.map((x) => findingItem(x.finding, x.tag)),
-          title: `${SEVERITY_EMOJI[worst(severities)]} [arch-auditor] ${incompleteTitle}${what.join('・')}（${countsLabel(severities)}）— ${where}`,
-          subject: `arch-auditor${incompleteSubject}: ${whatAscii.join(', ')} (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
+          items: alerted.map((x) => findingItem(x.finding, x.tag, ctx)),
+          title: `${SEVERITY_EMOJI[worst(severities)]} [arch-auditor] ${incompleteTitle}${what.join('・')}（${countsLabel(severities)}）— ${where(alerted.map((x) => x.finding.resource))}`,
+          subject: {
+            head: `arch-auditor${incompleteSubject}: ${whatAscii.join(', ')} (${countsAscii(severities)})`,
+            optional: subjectParts(alerted.map((x) => x.finding.resource)),
+          },
           lead: [],
           footer: FOOTER_FINDINGS,
           grouped: true,
@@ -733,9 +834,12 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
       ...renderKind(
         {
           kind: 'recovery',
-          items: recovered.map(recoveryItem),
-          title: `✅ [arch-auditor] 復旧 ${recovered.length} 件（${countsLabel(recovered.map((r) => r.severity))}）— ${where}`,
-          subject: `arch-auditor: ${recovered.length} recovered - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
+          items: recovered.map((r) => recoveryItem(r, ctx)),
+          title: `✅ [arch-auditor] 復旧 ${recovered.length} 件（${countsLabel(recovered.map((r) => r.severity))}）— ${where(recovered)}`,
+          subject: {
+            head: `arch-auditor: ${recovered.length} recovered (${countsAscii(recovered.map((r) => r.severity))})`,
+            optional: subjectParts(recovered),
+          },
           lead: [
             '次の検出は今回の監査で見つからなくなりました。監査はすべて成功しているため、解消したと判断しています。',
           ],
@@ -762,10 +866,13 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
         {
           kind: 'reminders',
           items: reminders.map((f) =>
-            reminderItem(f, diff.nextState.findings[f.fingerprint], report.finishedAt),
+            reminderItem(f, diff.nextState.findings[f.fingerprint], report.finishedAt, ctx),
           ),
-          title: `🔁 [arch-auditor] ${incompleteTitle}未対応の検出 ${reminders.length} 件（${countsLabel(severities)}）— ${where}`,
-          subject: `arch-auditor${incompleteSubject}: ${reminders.length} still open (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
+          title: `🔁 [arch-auditor] ${incompleteTitle}未対応の検出 ${reminders.length} 件（${countsLabel(severities)}）— ${where(reminders.map((f) => f.resource))}`,
+          subject: {
+            head: `arch-auditor${incompleteSubject}: ${reminders.length} still open (${countsAscii(severities)})`,
+            optional: subjectParts(reminders.map((f) => f.resource)),
+          },
           lead: [`次の検出は${cadence}解消していません。`],
           footer: ['arch-auditor による自動通知です（未対応の検出の定期リマインド）。'],
           grouped: true,

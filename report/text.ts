@@ -1,6 +1,6 @@
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
-import { SEVERITY_LABEL } from './labels.ts';
+import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from './labels.ts';
 import { skippedRegionsLine, unseenLines } from './scope.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
@@ -9,7 +9,7 @@ export const renderText = (report: Report): string => {
   const lines: string[] = [];
   const total = report.findings.length;
   lines.push(
-    `arch-auditor 監査結果: アカウント ${report.account} / リージョン ${report.regions.join(', ')} / プロファイル ${report.profile}`,
+    `arch-auditor 監査結果: アカウント ${accountsLabel(report)} / リージョン ${report.regions.join(', ')} / プロファイル ${report.profile}`,
   );
   lines.push(`実行日時: ${report.startedAt} 〜 ${report.finishedAt}`);
   lines.push(
@@ -42,7 +42,14 @@ export const renderText = (report: Report): string => {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     lines.push('', `■ ${SEVERITY_LABEL[severity]}（${group.length} 件）`);
-    for (const finding of group) lines.push(...renderFinding(finding, severity));
+    for (const finding of group) lines.push(...renderFinding(finding, severity, isMultiAccount(report)));
+  }
+  if (report.excludedVpcs.length > 0) {
+    lines.push('', `■ 意図ファイルで監査対象外にした VPC（${report.excludedVpcs.length} 件）`);
+    for (const v of report.excludedVpcs)
+      lines.push(
+        `  - ${isMultiAccount(report) ? `アカウント ${v.account} / ` : ''}${v.id}${v.region ? ` (${v.region})` : '（見つかりません）'}: ${v.reason}`,
+      );
   }
   if (report.suppressed.length > 0) {
     lines.push('', `■ 例外で抑止した検出（${report.suppressed.length} 件）`);
@@ -55,10 +62,10 @@ export const renderText = (report: Report): string => {
   return `${lines.join('\n')}\n`;
 };
 
-const renderFinding = (f: Finding, severity: Severity): string[] => [
+const renderFinding = (f: Finding, severity: Severity, multiAccount: boolean): string[] => [
   '',
   `  [${SEVERITY_LABEL[severity]}] ${f.checkId}: ${f.title}`,
-  `    対象: ${f.resource.type} ${label(f.resource)} (${f.resource.region})`,
+  `    対象: ${f.resource.type} ${label(f.resource)} (${multiAccount ? `アカウント ${accountLabel(f.account)} / ` : ''}${f.resource.region})`,
   `    検出内容: ${f.message}`,
   ...(f.expected !== undefined ? [`    期待する状態: ${f.expected}`] : []),
   ...(f.actual !== undefined ? [`    現在の状態: ${f.actual}`] : []),

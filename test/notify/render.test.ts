@@ -98,7 +98,7 @@ describe('renderAlerts', () => {
       );
       // Assess
       expect(message.chatbot.content.title).toBe(
-        '🟠 [arch-auditor] 重大度の変更 1 件（高 1）— 123456789012 ap-northeast-1',
+        '🟠 [arch-auditor] 重大度の変更 1 件（高 1）— 123456789012 グローバル',
       );
       expect(message.text).toContain(
         '■ [重大度変更 中→高] キャッシュビヘイビアが HTTP での閲覧を許可しています',
@@ -162,11 +162,11 @@ describe('renderAlerts', () => {
       expect(chatbot.content.description).toContain('&lt;!channel&gt; a&amp;b');
     });
 
-    it('keeps the email subject to printable ASCII within 100 characters', () => {
+    it('keeps the email subject to printable ASCII, under 100 characters', () => {
       const messages = firstRun(anIncompleteReport([criticalFinding, highFinding]), {
         stateUnavailable: true,
       });
-      for (const m of messages) expect(m.subject).toMatch(/^[\x20-\x7e]{1,100}$/);
+      for (const m of messages) expect(m.subject).toMatch(/^[\x20-\x7e]{1,99}$/);
     });
   });
 
@@ -195,6 +195,61 @@ describe('renderAlerts', () => {
     });
   });
 
+  describe('several accounts', () => {
+    const MEMBER = { id: '444455556666', name: 'workload-prod' };
+    const memberFinding = aFinding({ ...sshWorldFinding, account: MEMBER });
+    const multiReport = (findings = [memberFinding, lowFinding]) =>
+      aReport(findings, { account: undefined, accounts: [{ id: ACCOUNT }, MEMBER] });
+    const portal = { portalUrl: 'https://d-9067aaaaaa.awsapps.com/start', roleName: 'ReadOnlyAccess' };
+
+    it("names each finding's account beside its resource, in the email and in chat", () => {
+      const message = onlyMessage(firstRun(multiReport()));
+      expect(message.text).toContain(`アカウント: ${ACCOUNT}, workload-prod (444455556666)`);
+      expect(message.text).toContain('/ アカウント workload-prod (444455556666) / ap-northeast-1');
+      expect(message.text).toContain(`/ アカウント ${ACCOUNT} / ap-northeast-1`);
+      expect(message.chatbot.content.description).toContain(
+        '（workload-prod (444455556666)・ap-northeast-1）',
+      );
+      expect(message.chatbot.metadata?.additionalContext?.account).toBe(`${ACCOUNT},444455556666`);
+      expect(message.subject).toContain(`${ACCOUNT}, 444455556666`);
+    });
+
+    it("opens console links in the finding's account through the access portal", () => {
+      const message = onlyMessage(firstRun(multiReport(), { consoleSignIn: portal }));
+      const page = consoleUrl(memberFinding.resource) as string;
+      const link = `https://d-9067aaaaaa.awsapps.com/start/#/console?account_id=444455556666&role_name=ReadOnlyAccess&destination=${encodeURIComponent(page)}`;
+      expect(message.text).toContain(`コンソール: ${link}`);
+      expect(message.chatbot.content.description).toContain(`<${link}|`);
+    });
+
+    it('keeps the plain page link when no portal is configured (the account is named beside it)', () => {
+      const message = onlyMessage(firstRun(multiReport()));
+      expect(message.text).toContain(`コンソール: ${consoleUrl(memberFinding.resource)}`);
+      expect(message.text).not.toContain('awsapps.com');
+    });
+
+    it('names the account of a recovered finding', () => {
+      const previous = diffAgainstState(multiReport(), undefined, {
+        now: NOW,
+        remindAfterHours: 24,
+      }).nextState;
+      const report = multiReport([lowFinding]);
+      const message = onlyMessage(
+        renderAlerts({
+          report,
+          diff: diffAgainstState(report, previous, { now: later(1), remindAfterHours: 48 }),
+        }),
+      );
+      expect(message.kind).toBe('recovery');
+      expect(message.text).toContain('/ アカウント workload-prod (444455556666) / ap-northeast-1');
+    });
+
+    it('does not repeat the account on every finding of a single-account run', () => {
+      const message = onlyMessage(firstRun(aReport([memberFinding])));
+      expect(message.text).not.toContain('/ アカウント ');
+    });
+  });
+
   describe('reminders', () => {
     it('renders still-open findings as one digest with how long they have been open', () => {
       // Prepare
@@ -214,7 +269,7 @@ describe('renderAlerts', () => {
       // Assess
       expect(message.kind).toBe('reminders');
       expect(message.chatbot.content.title).toBe(
-        '🔁 [arch-auditor] 未対応の検出 2 件（緊急 1・中 1）— 123456789012 ap-northeast-1',
+        '🔁 [arch-auditor] 未対応の検出 2 件（緊急 1・中 1）— 123456789012 ap-northeast-1・グローバル',
       );
       expect(message.text).toContain('初回検出: 2026-11-21 09:00 JST（3 日経過）');
       expect(message.text).toMatchSnapshot();
@@ -347,6 +402,7 @@ describe('renderAlerts', () => {
       const out = [
         ...firstRun(report).flatMap((m) => [m.subject, m.text, JSON.stringify(m.chatbot)]),
         renderPreview(report, 'slack'),
+        renderPreview(report, 'chatbot-json'),
         renderPreview(report, 'email'),
       ].join('\n');
       // Assess
@@ -430,14 +486,30 @@ describe('consoleUrl', () => {
 });
 
 describe('renderPreview', () => {
-  it('shows the chat payloads as JSON for slack', () => {
+  it('shows the chat message as Slack shows it for slack: title, description and next steps, no JSON', () => {
     const out = renderPreview(aReport([criticalFinding]), 'slack');
+    const [message] = renderAlerts({
+      report: aReport([criticalFinding]),
+      diff: diffAgainstState(aReport([criticalFinding]), undefined, { now: NOW, remindAfterHours: Infinity }),
+    });
+    expect(
+      out.startsWith(`*${message?.chatbot.content.title}*\n${message?.chatbot.content.description}\n`),
+    ).toBe(true);
+    expect(out).toContain('*次の対応*\n• ');
+    expect(out).not.toContain('"textType"');
+    expect(out).not.toContain('\\n');
+  });
+
+  it('shows the chat payloads as JSON for chatbot-json', () => {
+    const out = renderPreview(aReport([criticalFinding]), 'chatbot-json');
     expect(chatbotSchema.parse(JSON.parse(out))).toMatchObject({ source: 'custom' });
   });
 
   it('shows subject and body for email', () => {
     const out = renderPreview(aReport([criticalFinding]), 'email');
-    expect(out).toMatch(/^Subject: arch-auditor: 1 new \(critical 1\) - 123456789012 ap-northeast-1\n\n🔴 /);
+    expect(out).toMatch(
+      /^Subject: arch-auditor: 1 new \(critical 1\) \| account 123456789012 \| ap-northeast-1\n\n🔴 /,
+    );
   });
 
   it('says there is nothing to send for a clean report', () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { auditInventory } from '../../app/audit.ts';
+import { mergeReports } from '../../app/merge.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { evaluate } from '../../evaluate/engine.ts';
 import { renderPreview } from '../../notify/index.ts';
@@ -33,7 +35,7 @@ describe('the scope of an audit in the text report and the alert', () => {
   it('the text report names the unseen region with the checks blind there, and the skipped region', () => {
     const text = renderText(report);
     expect(text).toContain(
-      '拒否を宣言済みのため監査対象外のリージョン: us-west-2（インテントの deniedRegions）',
+      '拒否を宣言済みのため監査対象外のリージョン: us-west-2（設計定義ファイルの deniedRegions）',
     );
     expect(text).toContain('結果が不明な範囲');
     expect(text).toMatch(/ {4}- eu-west-1: vpc\.public-subnet, .*vpc\.db-tier-egress/);
@@ -45,7 +47,7 @@ describe('the scope of an audit in the text report and the alert', () => {
     expect(slack).toContain('不明な範囲: eu-west-1');
     expect(slack).toContain('対象外（拒否を宣言済み）* us-west-2');
     expect(email).toContain('- eu-west-1: vpc.public-subnet');
-    expect(email).toContain('us-west-2（インテントの deniedRegions）');
+    expect(email).toContain('us-west-2（設計定義ファイルの deniedRegions）');
   });
 
   it('a complete audit says nothing about unseen scope, only the skipped region', () => {
@@ -58,6 +60,24 @@ describe('the scope of an audit in the text report and the alert', () => {
     expect(complete.complete).toBe(true);
     const text = renderText(complete);
     expect(text).not.toContain('結果が不明な範囲');
-    expect(text).toContain('us-west-2（インテントの deniedRegions）');
+    expect(text).toContain('us-west-2（設計定義ファイルの deniedRegions）');
+  });
+
+  it('a multi-account report names the account of each unseen place; a single-account one does not', () => {
+    const member = auditInventory(
+      { ...inventory, account: '444455556666', errors: [] },
+      anIntent({ deniedRegions: ['us-west-2'] }),
+      { now: NOW, accountName: 'staging' },
+    );
+    const merged = mergeReports([report, member]);
+    const text = renderText(merged);
+    expect(text).toMatch(
+      new RegExp(` {4}- アカウント ${inventory.account} / eu-west-1: vpc\\.public-subnet`),
+    );
+    expect(text).not.toContain('アカウント 444455556666 / eu-west-1');
+    expect(renderPreview(merged, 'slack')).toContain(
+      `不明な範囲: アカウント ${inventory.account} / eu-west-1`,
+    );
+    expect(renderText(report)).not.toMatch(/- アカウント .* \/ eu-west-1/);
   });
 });
