@@ -380,13 +380,6 @@ export interface DeployedPolicy {
   readonly document?: unknown;
 }
 
-export interface ApiDeployment {
-  readonly id: string;
-  readonly createdDate?: string;
-  /** Resource paths and methods the deployment's API summary lists, when returned. */
-  readonly apiSummary?: Readonly<Record<string, readonly string[]>>;
-}
-
 export interface RestApi extends ResourceBase {
   readonly apiName: string;
   readonly endpointTypes: readonly string[];
@@ -400,7 +393,6 @@ export interface RestApi extends ResourceBase {
   readonly createdDate?: string;
   readonly resources: readonly ApiResource[];
   readonly stages: readonly ApiStage[];
-  readonly deployments: readonly ApiDeployment[];
 }
 
 export interface VpcLink extends ResourceBase {

@@ -5,6 +5,7 @@ import { label } from '../inventory/derive.ts';
 import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from '../report/labels.ts';
 import { skippedRegionsLine, unseenLines, unseenSummary } from '../report/scope.ts';
 import { type AccountRef, type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
+import { changeDetectionLines, changedByChat, changedByLines } from './attribution.ts';
 import { accountConsoleUrl, type ConsoleSignIn } from './console.ts';
 import type { AlertDiff, AlertStateEntry, RecoveredFinding } from './state.ts';
 
@@ -389,6 +390,7 @@ const findingItem = (finding: Finding, tag: string, ctx: RunContext): Item => {
   if (finding.expected !== undefined) lines.push(`期待する状態: ${cut(finding.expected, FIELD_CHARS)}`);
   if (finding.actual !== undefined) lines.push(`現在の状態: ${cut(finding.actual, FIELD_CHARS)}`);
   if (finding.impact) lines.push(`影響: ${cut(finding.impact, FIELD_CHARS)}`);
+  lines.push(...changedByLines(finding).map((l) => cut(l, FIELD_CHARS)));
   if (finding.remediation) lines.push(`対処: ${cut(finding.remediation, FIELD_CHARS)}`);
   if (url) lines.push(`コンソール: ${url}`);
   lines.push(`チェック: ${finding.checkId}（ID: ${finding.fingerprint}）`);
@@ -402,6 +404,8 @@ const findingItem = (finding: Finding, tag: string, ctx: RunContext): Item => {
     );
   }
   if (finding.impact) chat.push(`　影響: ${chatEscape(cut(oneLine(finding.impact), 100))}`);
+  const changedBy = changedByChat(finding);
+  if (changedBy) chat.push(`　${chatEscape(cut(changedBy, 160))}`);
   return {
     fingerprint: finding.fingerprint,
     severity: finding.severity,
@@ -526,6 +530,7 @@ const buildText = (
   const sections = [
     withPart(spec.title, part, parts),
     incompleteLines(ctx.report).join('\n'),
+    changeDetectionLines(ctx.report).join('\n'),
     stateLines(ctx).join('\n'),
     [...partNote(part, parts), ...contextLines(ctx)].join('\n'),
     spec.lead.join('\n'),
@@ -549,6 +554,7 @@ const buildChatbot = (
   const { report } = ctx;
   const head = [
     ...incompleteChat(report),
+    ...changeDetectionLines(report).map(chatEscape),
     `*アカウント* ${chatEscape(accountsLabel(report))}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
     ...(report.skippedRegions.length > 0
       ? [`*対象外（拒否を宣言済み）* ${chatEscape(report.skippedRegions.map((s) => s.region).join(', '))}`]

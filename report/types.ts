@@ -34,6 +34,38 @@ export interface Finding {
   readonly fact: string;
   /** Stable hash of check id + resource + fact; the alert state is keyed by it. */
   readonly fingerprint: string;
+  /**
+   * Who made the change behind the finding, most recent first: from the change events of a
+   * change-triggered audit, or CloudTrail's event history for a scheduled run's new findings. `[]`
+   * only when the history was searched and holds no change to the resource.
+   */
+  readonly changedBy?: readonly ChangedBy[];
+  /** Why a new finding has no `changedBy`: the history was not searched (the run's cap) or not readable. */
+  readonly changedByMissing?: 'capped' | 'lookup-failed';
+}
+
+export type ChangeDetection =
+  | { readonly working: true; readonly trail: string }
+  | { readonly working: false /** Japanese: why, and what it means. */; readonly reason: string };
+
+/** The tool a change was made with, read from its user agent. */
+export type ChangeTool = 'console' | 'terraform' | 'cloudformation' | 'cli' | 'sdk' | 'unknown';
+
+/** One change behind a finding, from its CloudTrail record (docs/report.md). */
+export interface ChangedBy {
+  /** The principal's ARN (an assumed role's session ARN). */
+  readonly arn: string;
+  /** CloudTrail's identity type, or IdentityCenterUser for an AWSReservedSSO_* session. */
+  readonly type: string;
+  /** The person or session a reader recognises (IAM user, SSO user, role/session, AWS service). */
+  readonly name: string;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+  readonly tool: ChangeTool;
+  readonly eventName: string;
+  readonly eventId: string;
+  /** ISO 8601, UTC, as CloudTrail recorded it. */
+  readonly eventTime: string;
 }
 
 export interface SuppressedFinding extends Finding {
@@ -104,6 +136,11 @@ export interface Report {
   readonly unseen: readonly UnseenScope[];
   /** Regions declared denied by design: not collected, not audited, not an incompleteness. */
   readonly skippedRegions: readonly SkippedRegion[];
+  /**
+   * Whether changes reach the change-triggered audit (a CloudTrail trail logging management events
+   * feeds EventBridge); set by the Lambda functions, which check it once per run.
+   */
+  readonly changeDetection?: ChangeDetection;
   readonly summary: {
     readonly checksRun: number;
     readonly bySeverity: Readonly<Record<Severity, number>>;
