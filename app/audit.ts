@@ -7,7 +7,7 @@ import {
   type RegionalClients,
 } from '../collect/clients.ts';
 import { mapLimit } from '../collect/concurrency.ts';
-import { collectInventory, listEnabledRegions } from '../collect/index.ts';
+import { collectInventory, listEnabledRegions, type RegionalPart } from '../collect/index.ts';
 import type { Pacer } from '../collect/pacing.ts';
 import { toCollectionError } from '../collect/slice.ts';
 import { evaluate } from '../engine/evaluate.ts';
@@ -89,6 +89,8 @@ export interface CollectAccountOptions {
   readonly signal?: AbortSignal;
   /** The run's fingerprint key, shared by the fan-out items of a run; omitted: a random one. */
   readonly fingerprintKey?: Buffer;
+  /** What to read per region (a change-triggered audit); omitted: everything. */
+  readonly partsIn?: (region: string) => readonly RegionalPart[];
   /** Regions denied by design (an SCP refuses them): never called, whether listed or enabled. */
   readonly skipRegions?: readonly string[];
 }
@@ -161,6 +163,7 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
     sts: createStsClient(regions[0] ?? region0, clientOptions),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.fingerprintKey ? { fingerprintKey: options.fingerprintKey } : {}),
+    ...(options.partsIn ? { partsIn: options.partsIn } : {}),
   });
   const known = inventory.account === 'unknown' && account ? { account: account.id } : {};
   return { ...inventory, ...known, errors: [...errors, ...inventory.errors] };

@@ -25,6 +25,15 @@ export interface LambdaConfig {
   readonly stateBucketPrefix?: string;
   readonly stateLocation?: string;
   readonly stateKey: string;
+  /** The last complete inventory, in the state bucket (change-triggered audits start from it). */
+  readonly inventoryKey: string;
+  /**
+   * Resources a run may look up in CloudTrail's event history to name who changed them (new findings
+   * not attributed by a change event); 0 looks nothing up. The stack sets 20 (ATTRIBUTION_LOOKUPS).
+   */
+  readonly attributionLookups: number;
+  /** The stack's change rules are enabled (CHANGE_EVENTS=ENABLED): each run checks they can fire. */
+  readonly changeEvents: boolean;
   /** Hours between reminders about still-open findings. */
   readonly remindAfterHours: number;
   /** Import the findings into Security Hub too (SECURITY_HUB=true). */
@@ -57,6 +66,17 @@ export const remindAfterHours = (env: NodeJS.ProcessEnv = process.env): number =
     ]);
   }
   return remind;
+};
+
+/** ATTRIBUTION_LOOKUPS: a whole number from 0 (none) to 100; unset: 0. */
+export const attributionLookups = (env: NodeJS.ProcessEnv = process.env): number => {
+  const value = Number(env.ATTRIBUTION_LOOKUPS ?? '0');
+  if (!Number.isInteger(value) || value < 0 || value > 100) {
+    throw new InputValidationError('environment', [
+      { path: 'ATTRIBUTION_LOOKUPS', message: 'must be a whole number from 0 to 100' },
+    ]);
+  }
+  return value;
 };
 
 /** SECURITY_HUB: 'true' imports the findings into Security Hub; unset, '' or 'false' does not. */
@@ -107,6 +127,9 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
     ...(env.STATE_LOCATION ? { stateLocation: env.STATE_LOCATION } : {}),
     ...(env.STATE_BUCKET_PREFIX ? { stateBucketPrefix: env.STATE_BUCKET_PREFIX } : {}),
     stateKey: env.STATE_KEY ?? 'arch-auditor/state.json',
+    inventoryKey: env.INVENTORY_KEY ?? 'arch-auditor/inventory.json',
+    attributionLookups: attributionLookups(env),
+    changeEvents: env.CHANGE_EVENTS === 'ENABLED',
     regions: regionChoice(env.AUDIT_REGIONS ?? env.AWS_REGION),
     remindAfterHours: remind,
     securityHub: securityHubEnabled(env),

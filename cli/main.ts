@@ -23,7 +23,10 @@ import {
   resolveRegions,
 } from '../app/audit.ts';
 import { baselineToYaml, buildBaseline } from '../app/baseline.ts';
-import { consoleSignIn, remindAfterHours, requireEnv } from '../app/config.ts';
+import { FileBaselineStore } from '../app/changes/baseline-store.ts';
+import { attributeNewFindings, cloudTrailClients, MAX_LOOKUPS } from '../app/changes/lookup.ts';
+import { saveScheduledBaseline } from '../app/changes/run.ts';
+import { attributionLookups, consoleSignIn, remindAfterHours, requireEnv } from '../app/config.ts';
 import { defaultIntent, loadIntentFile } from '../app/intent-file.ts';
 import { exposureModel } from '../evaluate/exposure/paths.ts';
 import type { ExposureModel } from '../evaluate/exposure/types.ts';
@@ -58,6 +61,7 @@ import {
   topicArnSchema,
 } from '../support/validate.ts';
 import { writeFileAtomically } from '../support/write-file.ts';
+import { auditChangeFile, baselinePathFor } from './changes.ts';
 import { registerCheckMember } from './check-member.ts';
 
 /** Exit codes: 0 clean, 1 findings at/above the threshold or an incomplete audit, 2 usage or input error. */
@@ -207,12 +211,20 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       '--intents <file...>',
       'with --account/--org: intent files; each account takes the one whose appliesTo names it',
     )
+    .option(
+      '--events <file>',
+      'replay a batch of change events (a JSON array of EventBridge events, or an SQS event) and run the audit it triggers',
+    )
     .action(async (o: AuditOptions, command: Command) => {
       // Everything the run needs is checked before anything is collected or printed.
       refuseIgnoredSourceFlags(o);
       refuseIgnoredAuditFlags(o, command);
       const publish = o.publish ? publishTarget() : undefined;
       if (o.securityHub) securityHubRegion();
+      if (o.events) {
+        await auditChanges(o, io, setExit, publish);
+        return;
+      }
       if (o.account || o.org || o.allRegions) {
         await auditMany(o, io, setExit, publish);
         return;
@@ -220,12 +232,19 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       const startedAt = new Date();
       const intent = await loadIntent(o);
       const inventory = await loadInventory(o, intent);
-      const report = auditInventory(inventory, intent, {
+      const live = !o.snapshot && !o.demo;
+      const audited = auditInventory(inventory, intent, {
         startedAt,
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
       });
+      // Publishing a live audit: its new findings name who made the change (CloudTrail's history).
+      const report = publish && live ? await attributeFromHistory(audited, o.state) : audited;
       io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
       await deliverFromCli(report, o, publish, io);
+      // Like the scheduled Lambda: a live audit becomes the baseline `--events` replays start from.
+      if (publish && live) {
+        await saveScheduledBaseline(new FileBaselineStore(baselinePathFor(o.state)), inventory);
+      }
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
     });
 
@@ -314,6 +333,7 @@ interface AuditOptions extends SourceOptions {
   externalId?: string;
   allRegions?: boolean;
   intents?: string[];
+  events?: string;
 }
 
 /**
@@ -423,6 +443,41 @@ const auditMany = async (
 };
 
 /**
+ * `audit --events FILE`: the audit a batch of change events triggers. With --publish it alerts like
+ * the changes Lambda and records the batch (its events are then repeats) and the new inventory.
+ */
+const auditChanges = async (
+  o: AuditOptions,
+  io: Io,
+  setExit: (code: number) => void,
+  publish: PublishTarget | undefined,
+): Promise<void> => {
+  if (o.snapshot || o.demo || o.account || o.org || o.allRegions || o.intents) {
+    throw usage(
+      '--events',
+      'cannot be combined with --snapshot, --demo, --account, --org, --all-regions or --intents',
+    );
+  }
+  const intent = await loadIntent(o);
+  const run = await auditChangeFile({
+    file: o.events as string,
+    intent,
+    region: o.region,
+    statePath: o.state,
+    err: io.err,
+  });
+  if (!run.report) {
+    setExit(EXIT.clean);
+    return;
+  }
+  const report = publish ? await attributeFromHistory(run.report, o.state) : run.report;
+  io.out(renderReport(report, o.format));
+  await deliverFromCli(report, o, publish, io);
+  if (publish) await run.commit();
+  setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
+};
+
+/**
  * The report in the chosen format; markdown draws the exposure paths (intended door included) when
  * given one account's exposure model.
  */
@@ -432,6 +487,17 @@ const renderReport = (report: Report, format: string, exposure?: () => ExposureM
   if (format === 'ocsf') return renderOcsf(report);
   return renderText(report);
 };
+
+/**
+ * New findings (against the alert state) that no change event named, looked up in CloudTrail's event
+ * history: at most ATTRIBUTION_LOOKUPS resources (default 20), paced at the API's 2 per second.
+ */
+const attributeFromHistory = (report: Report, statePath: string): Promise<Report> =>
+  attributeNewFindings(report, new FileStateStore(statePath), {
+    client: cloudTrailClients(),
+    now: new Date(),
+    maxLookups: process.env.ATTRIBUTION_LOOKUPS === undefined ? MAX_LOOKUPS : attributionLookups(),
+  });
 
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
 const publishFromCli = async (

@@ -3,7 +3,6 @@ import {
   GetExportCommand,
   GetStagesCommand,
   paginateGetApiKeys,
-  paginateGetDeployments,
   paginateGetResources,
   paginateGetRestApis,
   paginateGetUsagePlanKeys,
@@ -26,7 +25,6 @@ import {
   hasUnreadablePolicy,
   isFaithfulExport,
   normalizeApiKey,
-  normalizeDeployment,
   normalizeResource,
   normalizeRestApi,
   normalizeStage,
@@ -55,13 +53,14 @@ const API_CONCURRENCY = 2;
 const PLAN_CONCURRENCY = 2;
 const PAGE = 500;
 
-/** Collects the region's REST APIs (resources, stages, deployments, deployed methods), VPC links,
+/** Collects the region's REST APIs (resources, stages, deployed methods), VPC links,
  * usage plans and API keys (as fingerprints). Never throws. */
 export const collectApiGateway = async (
   client: APIGatewayClient,
   region: string,
   fingerprint: Fingerprinter,
   context: CollectContext = {},
+  options: { readonly only?: 'apiKeys' } = {},
 ): Promise<{ apigateway: ApiGatewayInventory; errors: CollectionError[] }> => {
   const errors: CollectionError[] = [];
   const call = callOptions(context);
@@ -141,22 +140,6 @@ export const collectApiGateway = async (
       ),
       [],
     );
-    const deployments = keep(
-      await collectSlice(
-        apiSite('GetDeployments'),
-        async (s) =>
-          s.wellFormed(
-            await drain(
-              paginateGetDeployments(pagingGuard({ client }), { restApiId, limit: PAGE }, call),
-              (p) => p.items,
-            ),
-            APIGATEWAY_REQUIRED.GetDeployments,
-            normalizeDeployment,
-          ),
-        context,
-      ),
-      [],
-    );
     const normalizedStages: ApiStage[] = [];
     for (const stage of stages) {
       const normalized = normalizeStage(stage);
@@ -202,7 +185,7 @@ export const collectApiGateway = async (
     return keep(
       await collectSlice(apiSite('GetRestApis'), async () =>
         normalizing(`Normalizing REST API ${restApiId} failed`, () =>
-          normalizeRestApi(api, region, { resources, stages: normalizedStages, deployments }),
+          normalizeRestApi(api, region, { resources, stages: normalizedStages }),
         ),
       ),
       undefined,
@@ -286,6 +269,11 @@ export const collectApiGateway = async (
       [],
     );
 
+  // Only the keys: a change-triggered audit that keeps this region's APIs from the last inventory
+  // still reads them, so their fingerprints and CloudFront's are made under the same run key.
+  if (options.only === 'apiKeys') {
+    return { apigateway: { restApis: [], vpcLinks: [], usagePlans: [], apiKeys: await apiKeys() }, errors };
+  }
   const [apis, links, plans, keys] = await Promise.all([restApis(), vpcLinks(), usagePlans(), apiKeys()]);
   return { apigateway: { restApis: apis, vpcLinks: links, usagePlans: plans, apiKeys: keys }, errors };
 };

@@ -1,5 +1,6 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -74,6 +75,10 @@ export const createRegionalClients = (region: string, options: ClientOptions = {
 /** CloudFront is global; its control plane lives in us-east-1. */
 export const createCloudFrontClient = (options: ClientOptions = {}): CloudFrontClient =>
   new CloudFrontClient(baseConfig('us-east-1', options));
+
+/** CloudTrail's event history of one region (global services' changes are in us-east-1), paced. */
+export const createCloudTrailClient = (region: string, options: ClientOptions = {}): CloudTrailClient =>
+  paced(new CloudTrailClient(baseConfig(region, options)), 'cloudtrail', region, options);
 
 export const createStsClient = (region: string, options: ClientOptions = {}): STSClient =>
   new STSClient(baseConfig(region, options));

@@ -24,7 +24,16 @@ export interface CollectInventoryOptions {
    * whose fingerprints are compared (the fan-out items of one run) must share it.
    */
   readonly fingerprintKey?: Buffer;
+  /**
+   * What to read in each region (a change-triggered audit reads only what its changes touched);
+   * omitted: everything. A service not listed is not called and its lists come back empty.
+   */
+  readonly partsIn?: (region: string) => readonly RegionalPart[];
 }
+
+/** A regional collector, or only API Gateway's keys (fingerprints must share one run's key). */
+export type RegionalPart = 'ec2' | 'elbv2' | 'apigateway' | 'apigateway.apiKeys';
+export const ALL_REGIONAL_PARTS: readonly RegionalPart[] = ['ec2', 'elbv2', 'apigateway'];
 
 /**
  * At the deadline every call not finished fails at once, often many of one operation (one per API or
@@ -81,12 +90,22 @@ export const collectInventory = async (options: CollectInventoryOptions): Promis
     },
     context,
   );
+  const empty = emptyInventory('', [], '');
   const perRegion = options.regions.map(async (region) => {
     const clients = options.clientsFor(region);
+    const parts = options.partsIn?.(region) ?? ALL_REGIONAL_PARTS;
+    const skipped = <K extends 'ec2' | 'elbv2' | 'apigateway'>(key: K) =>
+      Promise.resolve({ [key]: empty[key], errors: [] as CollectionError[] } as {
+        [P in K]: Inventory[K];
+      } & { errors: CollectionError[] });
     const [ec2, elbv2, apigateway] = await Promise.all([
-      collectEc2(clients.ec2, region, context),
-      collectElbv2(clients.elbv2, region, context),
-      collectApiGateway(clients.apigateway, region, fingerprint, context),
+      parts.includes('ec2') ? collectEc2(clients.ec2, region, context) : skipped('ec2'),
+      parts.includes('elbv2') ? collectElbv2(clients.elbv2, region, context) : skipped('elbv2'),
+      parts.includes('apigateway')
+        ? collectApiGateway(clients.apigateway, region, fingerprint, context)
+        : parts.includes('apigateway.apiKeys')
+          ? collectApiGateway(clients.apigateway, region, fingerprint, context, { only: 'apiKeys' })
+          : skipped('apigateway'),
     ]);
     return { ec2, elbv2, apigateway };
   });

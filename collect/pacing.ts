@@ -17,6 +17,7 @@ import type {
  * - ELBv2 Describe*: 10/s, burst 40.
  * - API Gateway management API: all operations together 10/s, burst 40; GetResources on its own
  *   5 per 2 seconds (API Gateway developer guide, "quotas for creating, deploying and managing an API").
+ * - CloudTrail LookupEvents (who made a change): 2 per second per account and region.
  * CloudFront and STS publish no per-call limit low enough to matter here and are left unpaced.
  */
 export interface BucketSpec {
@@ -48,6 +49,16 @@ export const AWS_LIMITS = {
         appliesTo: (op: string) => op === 'GetResources',
       },
       { name: 'total', spec: { ratePerSecond: 10, burst: 40 }, appliesTo: () => true },
+    ],
+  },
+  // CloudTrail LookupEvents: 2 requests per second per account and region (CloudTrail quotas).
+  cloudtrail: {
+    buckets: [
+      {
+        name: 'LookupEvents',
+        spec: { ratePerSecond: 2, burst: 2 },
+        appliesTo: (op: string) => op === 'LookupEvents',
+      },
     ],
   },
 } as const satisfies Record<string, ServiceLimits>;

@@ -2,6 +2,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
+import { S3BaselineStore } from '../app/changes/baseline-store.ts';
+import { attributeNewFindings, cloudTrailClients } from '../app/changes/lookup.ts';
+import { saveScheduledBaseline } from '../app/changes/run.ts';
+import { checkChangeDetection } from '../app/changes/trail.ts';
 import { deployedTargets, type FunctionLocation, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { deliverReport } from '../app/deliver.ts';
@@ -15,15 +19,17 @@ import {
   sliceCounts,
 } from '../app/log.ts';
 import type { Report } from '../model/report.ts';
+import { S3StateStore } from '../notify/state.ts';
 import { InputValidationError } from '../support/errors.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
-import { functionLocation } from './location.ts';
+import { functionLocation, functionRegion } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 // Built once per container and reused across invocations (cold start only).
 const logger = createLogger('audit');
 const config = readLambdaConfig();
 const sns = new SNSClient({});
+const cloudTrail = cloudTrailClients();
 let s3: S3Client | undefined;
 const s3Client = () => {
   s3 ??= new S3Client({});
@@ -75,7 +81,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
   );
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });
   logCollectionErrors(logger, inventory);
-  const report = await phase(
+  let report = await phase(
     logger,
     'evaluate',
     async () =>
@@ -86,6 +92,27 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     reportCounts,
   );
   if (!event.dryRun) {
+    const { state } = await deployedTargets(config, locate);
+    // Once per run: can changes reach the change-triggered audit at all? The alert says when not.
+    if (config.changeEvents) {
+      const region = functionRegion();
+      report = { ...report, changeDetection: await checkChangeDetection(cloudTrail(region), region) };
+    }
+    // Who made the changes behind the new findings, from CloudTrail's event history.
+    if (config.attributionLookups > 0) {
+      report = await attributeNewFindings(report, new S3StateStore(s3Client(), state.bucket, state.key), {
+        client: cloudTrail,
+        now: new Date(),
+        maxLookups: config.attributionLookups,
+        onError: (error, region) =>
+          logger.warn('attribution lookup failed', {
+            awsService: 'cloudtrail',
+            operation: 'LookupEvents',
+            region,
+            code: (error as Error).name,
+          }),
+      });
+    }
     await deliverReport({
       report,
       config,
@@ -95,6 +122,11 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       logger,
       ...(event.checks ? { checksRun: event.checks } : {}),
     });
+    // Change-triggered audits read only what changed and take the rest from this inventory.
+    await saveScheduledBaseline(
+      new S3BaselineStore(s3Client(), state.bucket, config.inventoryKey),
+      inventory,
+    );
   }
   return report;
 };

@@ -13,3 +13,7 @@ export const functionLocation = (context: Context) => (): Promise<FunctionLocati
     sts ??= new STSClient({});
     return sts.send(new GetCallerIdentityCommand({}));
   });
+
+/** The region the function runs in (Lambda sets AWS_REGION; invoke local takes it from the shell). */
+export const functionRegion = (): string =>
+  process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';

@@ -286,13 +286,6 @@ const restApi = z.looseObject({
       deployedPolicy: z.looseObject({ document: z.unknown().optional() }).optional(),
     }),
   ),
-  deployments: z.array(
-    z.looseObject({
-      id: str,
-      createdDate: str.optional(),
-      apiSummary: z.record(z.string(), strings).optional(),
-    }),
-  ),
 });
 
 const vpcLink = z.looseObject({ ...base, status: str, targetArns: strings });

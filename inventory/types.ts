@@ -388,13 +388,6 @@ export interface DeployedPolicy {
   readonly document?: unknown;
 }
 
-export interface ApiDeployment {
-  readonly id: string;
-  readonly createdDate?: string;
-  /** Resource paths and methods the deployment's API summary lists, when returned. */
-  readonly apiSummary?: Readonly<Record<string, readonly string[]>>;
-}
-
 export interface RestApi extends ResourceBase {
   readonly apiName: string;
   readonly endpointTypes: readonly string[];
@@ -408,7 +401,6 @@ export interface RestApi extends ResourceBase {
   readonly createdDate?: string;
   readonly resources: readonly ApiResource[];
   readonly stages: readonly ApiStage[];
-  readonly deployments: readonly ApiDeployment[];
 }
 
 export interface VpcLink extends ResourceBase {

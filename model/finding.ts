@@ -50,6 +50,34 @@ export interface Finding {
   readonly fact: string;
   /** Stable hash of check id + resource + fact; the alert state is keyed by it. */
   readonly fingerprint: string;
+  /**
+   * Who made the change behind the finding, most recent first: from the change events of a
+   * change-triggered audit, or CloudTrail's event history for a scheduled run's new findings. `[]`
+   * only when the history was searched and holds no change to the resource.
+   */
+  readonly changedBy?: readonly ChangedBy[];
+  /** Why a new finding has no `changedBy`: the history was not searched (the run's cap) or not readable. */
+  readonly changedByMissing?: 'capped' | 'lookup-failed';
+}
+
+/** The tool a change was made with, read from its user agent. */
+export type ChangeTool = 'console' | 'terraform' | 'cloudformation' | 'cli' | 'sdk' | 'unknown';
+
+/** One change behind a finding, from its CloudTrail record (docs/report.md). */
+export interface ChangedBy {
+  /** The principal's ARN (an assumed role's session ARN). */
+  readonly arn: string;
+  /** CloudTrail's identity type, or IdentityCenterUser for an AWSReservedSSO_* session. */
+  readonly type: string;
+  /** The person or session a reader recognises (IAM user, SSO user, role/session, AWS service). */
+  readonly name: string;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+  readonly tool: ChangeTool;
+  readonly eventName: string;
+  readonly eventId: string;
+  /** ISO 8601, UTC, as CloudTrail recorded it. */
+  readonly eventTime: string;
 }
 
 export interface SuppressedFinding extends Finding {

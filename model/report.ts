@@ -25,6 +25,10 @@ export interface UnseenScope {
   readonly accountId?: string;
 }
 
+export type ChangeDetection =
+  | { readonly working: true; readonly trail: string }
+  | { readonly working: false /** Japanese: why, and what it means. */; readonly reason: string };
+
 /** A region left out of the audit on purpose: declared denied by design (an SCP denies it). */
 export interface SkippedRegion {
   readonly region: string;
@@ -66,6 +70,11 @@ export interface Report {
   readonly unseen: readonly UnseenScope[];
   /** Regions declared denied by design: not collected, not audited, not an incompleteness. */
   readonly skippedRegions: readonly SkippedRegion[];
+  /**
+   * Whether changes reach the change-triggered audit (a CloudTrail trail logging management events
+   * feeds EventBridge); set by the Lambda functions, which check it once per run.
+   */
+  readonly changeDetection?: ChangeDetection;
   readonly summary: {
     readonly checksRun: number;
     readonly bySeverity: Readonly<Record<Severity, number>>;

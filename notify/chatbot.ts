@@ -1,5 +1,6 @@
 import { SEVERITIES, type Severity } from '../model/finding.ts';
 import { accountsLabel, SEVERITY_LABEL } from '../report/labels.ts';
+import { changeDetectionLines } from './attribution.ts';
 import type { Item } from './items.ts';
 import type { ChatbotNotification, KindSpec } from './message.ts';
 import {
@@ -48,6 +49,7 @@ export const buildChatbot = (
   const { report } = ctx;
   const head = [
     ...incompleteChat(report),
+    ...changeDetectionLines(report).map(chatEscape),
     `*アカウント* ${chatEscape(accountsLabel(report))}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
     ...(report.skippedRegions.length > 0
       ? [`*対象外（拒否を宣言済み）* ${chatEscape(report.skippedRegions.map((s) => s.region).join(', '))}`]

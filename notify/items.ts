@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../model/finding.ts';
 import { accountLabel, SEVERITY_LABEL } from '../report/labels.ts';
+import { changedByChat, changedByLines } from './attribution.ts';
 import { accountConsoleUrl } from './console.ts';
 import type { AlertStateEntry, RecoveredFinding } from './state.ts';
 import {
@@ -46,6 +47,7 @@ export const findingItem = (finding: Finding, tag: string, ctx: RunContext): Ite
   if (finding.expected !== undefined) lines.push(`期待する状態: ${cut(finding.expected, FIELD_CHARS)}`);
   if (finding.actual !== undefined) lines.push(`現在の状態: ${cut(finding.actual, FIELD_CHARS)}`);
   if (finding.impact) lines.push(`影響: ${cut(finding.impact, FIELD_CHARS)}`);
+  lines.push(...changedByLines(finding).map((l) => cut(l, FIELD_CHARS)));
   if (finding.remediation) lines.push(`対処: ${cut(finding.remediation, FIELD_CHARS)}`);
   if (url) lines.push(`コンソール: ${url}`);
   lines.push(`チェック: ${finding.checkId}（ID: ${finding.fingerprint}）`);
@@ -59,6 +61,8 @@ export const findingItem = (finding: Finding, tag: string, ctx: RunContext): Ite
     );
   }
   if (finding.impact) chat.push(`　影響: ${chatEscape(cut(oneLine(finding.impact), 100))}`);
+  const changedBy = changedByChat(finding);
+  if (changedBy) chat.push(`　${chatEscape(cut(changedBy, 160))}`);
   return {
     fingerprint: finding.fingerprint,
     severity: finding.severity,

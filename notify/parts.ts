@@ -1,5 +1,6 @@
 import type { Severity } from '../model/finding.ts';
 import { SEVERITY_LABEL } from '../report/labels.ts';
+import { changeDetectionLines } from './attribution.ts';
 import { buildChatbot } from './chatbot.ts';
 import type { Item } from './items.ts';
 import type { AlertMessage, KindSpec, RenderOptions } from './message.ts';
@@ -52,6 +53,7 @@ const buildText = (
   const sections = [
     withPart(spec.title, part, parts),
     incompleteLines(ctx.report).join('\n'),
+    changeDetectionLines(ctx.report).join('\n'),
     stateLines(ctx).join('\n'),
     [...partNote(part, parts), ...contextLines(ctx)].join('\n'),
     spec.lead.join('\n'),

@@ -2,8 +2,9 @@
  * `npm run bench`: audits a large synthetic account served over HTTP on 127.0.0.1 to the real SDK
  * clients (scripts/bench/server.ts speaks each service's wire protocol, adds latency and enforces the
  * documented rate limits), then prints the figures: API calls vs the minimum, wall time vs the
- * rate-limit floor, throttling errors, evaluation time, peak RSS, findings, the packaged zip size and
- * the handler's import time. The last line is one JSON object. Bounded: it stops itself after 5 minutes.
+ * rate-limit floor, throttling errors, evaluation time, peak RSS, findings, the packaged zip size,
+ * the handler's import time, and a change-triggered audit of the same account (its calls against the
+ * full audit's, and the time from the change batch in to the alert out). The last line is one JSON object. Bounded: it stops itself after 5 minutes.
  * A benchmark, not a timed test: nothing here runs in `npm test`.
  */
 import { fork, spawnSync } from 'node:child_process';
@@ -99,7 +100,85 @@ const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
 child.send({ type: 'stats' });
 const { stats } = await nextMessage<Stats>('stats');
+
+/**
+ * A change-triggered audit of the same account: a console change to one security group arrives as
+ * the change queue hands it over (an SQS batch, with EventBridge's repeated delivery), and is timed
+ * from the batch in to the alert out (rendered; SNS is not served here) in process. Its own pacer, as
+ * a separate invocation has. The calls it makes are counted apart from the full audit's.
+ */
+const scopedRun = async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parseChangeBatch } = await import('../app/changes/events.ts');
+  const { runChangeAudit } = await import('../app/changes/run.ts');
+  const { Pacer } = await import('../collect/pacing.ts');
+  const { diffAgainstState } = await import('../notify/state.ts');
+  const { renderAlerts } = await import('../notify/render.ts');
+  // A group the audit has findings on, so the change is one an alert is about.
+  const group =
+    report.findings.find((f) => f.resource.type === 'AWS::EC2::SecurityGroup')?.resource.id ??
+    inventory.ec2.securityGroups[0]?.id ??
+    '';
+  const sample = readFileSync(join(root, 'events/change-batch.json'), 'utf8')
+    .replaceAll('sg-0a1b2c3d4e5f60001', group)
+    .replaceAll('123456789012', BENCH_ACCOUNT);
+  const batch = JSON.parse(sample) as { Records: unknown[] };
+  // What the alert state holds after the full audit, but for the touched group's findings: those
+  // are the new ones this change made.
+  const before = diffAgainstState(
+    { ...report, findings: report.findings.filter((f) => f.resource.id !== group) },
+    undefined,
+    { now: new Date(), remindAfterHours: 24 },
+  ).nextState;
+  let stored = { inventory, seenEventIds: [] as string[] };
+  const start = performance.now();
+  const events = parseChangeBatch({ Records: [batch.Records[0], batch.Records[4]] });
+  const run = await runChangeAudit({
+    events,
+    regions: [BENCH_REGION],
+    intent,
+    store: {
+      load: async () => ({ baseline: stored }),
+      save: async (b) => {
+        stored = { inventory: b.inventory ?? inventory, seenEventIds: [...b.seenEventIds] };
+        return true;
+      },
+    },
+    collect: (partsIn) =>
+      collectAccount({
+        ...(account ? { account } : {}),
+        role: { roleName: 'arch-auditor-readonly', externalId: 'bench-external-id' },
+        regions: [BENCH_REGION],
+        pacer: new Pacer(),
+        ...(partsIn ? { partsIn } : {}),
+      }),
+  });
+  const scoped = run.report ?? report;
+  const messages = renderAlerts({
+    report: scoped,
+    diff: diffAgainstState(scoped, before, { now: new Date(), remindAfterHours: 24 }),
+  });
+  const eventsToAlertMs = Math.round(performance.now() - start);
+  const sameVerdicts =
+    JSON.stringify(scoped.findings.map(({ changedBy: _, ...f }) => f)) ===
+    JSON.stringify(report.findings.map(({ changedBy: _, ...f }) => f));
+  return {
+    mode: run.mode,
+    eventsToAlertMs,
+    sameVerdicts,
+    alerts: messages.length,
+    namesActor: messages.some((m) => m.text.includes('変更者: Mateo')),
+  };
+};
+const scoped = await scopedRun();
+child.send({ type: 'stats' });
+const afterScoped = (await nextMessage<Stats>('stats')).stats;
 child.send({ type: 'stop' });
+const scopedCalls = Object.fromEntries(
+  Object.entries(afterScoped.calls)
+    .map(([k, v]) => [k, v - (stats.calls[k] ?? 0)] as const)
+    .filter(([, v]) => v > 0),
+);
 
 const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
 const apiCalls = sum(stats.calls);
@@ -174,6 +253,13 @@ const lines = [
   `peak RSS         ${peakRssMb} MB (audit process; the server runs apart)`,
   `package          ${zipKb !== undefined ? `.serverless/audit.zip ${zipKb} KB` : '.serverless/audit.zip not found (run npx serverless package)'}${handler ? `; bundle ${handler.bundleKb} KB` : ''}`,
   `cold import      ${handler ? `${handler.importMs} ms to import the bundled handler` : 'not measured (bundling failed)'}`,
+  `change audit     ${scoped.mode}: ${sum(scopedCalls)} API calls vs ${apiCalls} for the full audit (${pct(sum(scopedCalls), apiCalls)}): ${Object.entries(
+    scopedCalls,
+  )
+    .sort()
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+  `                 events in → alert out ${(scoped.eventsToAlertMs / 1000).toFixed(1)} s in process; ${scoped.alerts} alert(s), naming the actor: ${scoped.namesActor}; verdicts equal the full audit's: ${scoped.sameVerdicts}`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 process.stdout.write(
@@ -187,6 +273,13 @@ process.stdout.write(
     evalMs,
     peakRssMb,
     findings: report.findings.length,
+    changeAudit: {
+      mode: scoped.mode,
+      apiCalls: sum(scopedCalls),
+      eventsToAlertMs: scoped.eventsToAlertMs,
+      sameVerdicts: scoped.sameVerdicts,
+      namesActor: scoped.namesActor,
+    },
     ...(zipKb !== undefined ? { zipKb } : {}),
     ...(handler ? { importMs: handler.importMs, bundleKb: handler.bundleKb } : {}),
   })}\n`,

@@ -148,7 +148,6 @@ export const inventoryOf = (c: PeerCase): Inventory => {
       return normalizeRestApi(api, l.region, {
         resources: (forApi('GetResources', 'items') as Resource[]).map(normalizeResource),
         stages: (forApi('GetStages', 'item') as Stage[]).map(normalizeStage),
-        deployments: [],
       });
     }),
   );

@@ -1,5 +1,4 @@
 import type {
-  Deployment,
   Integration,
   Method,
   Resource,
@@ -14,7 +13,6 @@ import { bySignature } from '../../inventory/api-methods.ts';
 import { stageVariableNames } from '../../inventory/derive.ts';
 import { parsePolicyText } from '../../inventory/policy-text.ts';
 import type {
-  ApiDeployment,
   ApiIntegration,
   ApiKey,
   ApiMethod,
@@ -39,7 +37,6 @@ export const APIGATEWAY_REQUIRED = {
   GetRestApis: ['id'],
   GetResources: ['id', 'path'],
   GetStages: ['stageName'],
-  GetDeployments: ['id'],
   GetVpcLinks: ['id'],
   GetUsagePlans: ['id'],
   GetUsagePlanKeys: ['id'],
@@ -48,7 +45,6 @@ export const APIGATEWAY_REQUIRED = {
   GetRestApis: readonly (keyof SdkRestApi)[];
   GetResources: readonly (keyof Resource)[];
   GetStages: readonly (keyof Stage)[];
-  GetDeployments: readonly (keyof Deployment)[];
   GetVpcLinks: readonly (keyof SdkVpcLink)[];
   GetUsagePlans: readonly (keyof SdkUsagePlan)[];
   GetUsagePlanKeys: readonly (keyof UsagePlanKey)[];
@@ -152,23 +148,9 @@ const keepLinkVariables = (stage: ApiStage, resources: readonly ApiResource[]): 
   };
 };
 
-export const normalizeDeployment = (d: Deployment): ApiDeployment => {
-  const createdDate = iso(d.createdDate);
-  return {
-    id: d.id ?? '',
-    ...(createdDate ? { createdDate } : {}),
-    ...(d.apiSummary
-      ? {
-          apiSummary: Object.fromEntries(Object.entries(d.apiSummary).map(([p, ms]) => [p, Object.keys(ms)])),
-        }
-      : {}),
-  };
-};
-
 export interface RestApiParts {
   readonly resources: readonly ApiResource[];
   readonly stages: readonly ApiStage[];
-  readonly deployments: readonly ApiDeployment[];
 }
 
 /** True when the API has a policy string that neither the plain nor the escaped reading parses. */
@@ -197,7 +179,6 @@ export const normalizeRestApi = (api: SdkRestApi, region: string, parts: RestApi
     ...(createdDate ? { createdDate } : {}),
     resources: parts.resources,
     stages: parts.stages.map((stage) => keepLinkVariables(stage, parts.resources)),
-    deployments: parts.deployments,
   };
 };
 

@@ -10,7 +10,7 @@ import { LATENCY_MS, MAX_PAGE, SERVER_LIMITS, startBenchServer } from './server.
 const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
 
 /** The fewest calls that read this account: every list at its largest page, per-resource calls only
- * where no list gives the same (listeners per load balancer, resources/stages/deployments/export per
+ * where no list gives the same (listeners per load balancer, resources/stages/export per
  * API, keys per usage plan, each referenced response headers policy), plus AssumeRole and the identity. */
 export const minimumCalls = (d: BenchAccount): Record<string, number> => {
   const calls: Record<string, number> = {};
@@ -37,10 +37,6 @@ export const minimumCalls = (d: BenchAccount): Record<string, number> => {
     0,
   );
   calls['apigateway:GetStages'] = a.restApis.length;
-  calls['apigateway:GetDeployments'] = a.restApis.reduce(
-    (n, r) => n + pages(a.deployments.get(r.id as string)?.length ?? 0, api),
-    0,
-  );
   calls['apigateway:GetExport'] = a.restApis.reduce(
     (n, r) => n + (a.stages.get(r.id as string)?.length ?? 0),
     0,

@@ -5,7 +5,6 @@ import {
   deployedPolicyOf,
   isFaithfulExport,
   normalizeApiKey,
-  normalizeDeployment,
   normalizeResource,
   normalizeRestApi,
   normalizeStage,
@@ -60,7 +59,6 @@ describe('normalizeRestApi', () => {
     const api = normalizeRestApi({ id: 'a1b2c3d4e5', name: 'x' }, 'ap-northeast-1', {
       resources: [],
       stages: [],
-      deployments: [],
     });
     expect(api).not.toHaveProperty('policy');
     expect(api).not.toHaveProperty('policyText');
@@ -104,7 +102,6 @@ describe('normalizeRestApi', () => {
       normalizeRestApi({ id: 'a1b2c3d4e5', name: 'prod-api' }, 'ap-northeast-1', {
         resources: resources(connectionId),
         stages: stages.map(normalizeStage),
-        deployments: [],
       });
 
     it('keeps, per stage, only the variables a VPC link is taken from', () => {
@@ -132,7 +129,6 @@ describe('normalizeRestApi', () => {
       const api = normalizeRestApi({ id: 'a1b2c3d4e5' }, 'ap-northeast-1', {
         resources: resources('abc123'),
         stages: [{ ...normalizeStage(stages[0]!), deployedMethods: [served] }],
-        deployments: [],
       });
       expect(api.stages[0]?.variables).toEqual({ vpcLinkId: 'abc123' });
     });
@@ -164,17 +160,6 @@ describe('normalizeStage', () => {
     ).toEqual({
       rateLimit: 50,
     });
-  });
-});
-
-describe('normalizeDeployment', () => {
-  it('reduces the API summary to the methods per path', () => {
-    expect(
-      normalizeDeployment({
-        id: 'dep001',
-        apiSummary: { '/data': { GET: { authorizationType: 'NONE', apiKeyRequired: true } } },
-      }),
-    ).toEqual({ id: 'dep001', apiSummary: { '/data': ['GET'] } });
   });
 });
 
@@ -352,7 +337,6 @@ describe.skipIf(!hasCorpus)('API Gateway normalizers on the peer corpus', () => 
       const parts = {
         resources: resources.map(normalizeResource),
         stages: stages.map(normalizeStage),
-        deployments: [],
       };
       const normalized = normalizeRestApi(api, call.region, parts);
       expect(JSON.parse(JSON.stringify(normalized)), peerCase.id).toStrictEqual(normalized);
@@ -367,7 +351,7 @@ describe.skipIf(!hasCorpus)('API Gateway normalizers on the peer corpus', () => 
     for (const { peerCase, call } of judged) {
       const [api] = (call.response as { items?: RestApi[] }).items ?? [];
       if (!api) continue;
-      const normalized = normalizeRestApi(api, call.region, { resources: [], stages: [], deployments: [] });
+      const normalized = normalizeRestApi(api, call.region, { resources: [], stages: [] });
       expect(normalized.endpointTypes.includes('PRIVATE'), peerCase.id).toBe(
         peerCase.expected.verdict === 'compliant',
       );

@@ -20,7 +20,6 @@ const MOTO_APIGATEWAY_ACTIONS = [
   'GetRestApis',
   'GetResources',
   'GetStages',
-  'GetDeployments',
   'GetExport',
   'GetVpcLinks',
   'GetUsagePlans',

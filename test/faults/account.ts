@@ -4,7 +4,6 @@ import {
   APIGatewayClient,
   APIGatewayServiceException,
   GetApiKeysCommand,
-  GetDeploymentsCommand,
   GetExportCommand,
   GetResourcesCommand,
   GetRestApisCommand,
@@ -446,18 +445,6 @@ export const OPERATIONS: readonly OperationSpec[] = [
         'stageName',
       )(input),
   },
-  list(
-    'apigateway',
-    'client-api-gateway',
-    'GetDeployments',
-    GetDeploymentsCommand,
-    APIGW_PAGING,
-    byApi(
-      { [api.PROD_API_ID]: api.prodDeployments, [api.ADMIN_API_ID]: api.adminDeployments },
-      { items: [] },
-    ),
-    'id',
-  ),
   {
     service: 'apigateway',
     pkg: 'client-api-gateway',

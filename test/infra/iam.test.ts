@@ -37,6 +37,7 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   'client-sns': 'sns',
   'client-wafv2': 'wafv2',
   'client-kms': 'kms',
+  'client-cloudtrail': 'cloudtrail',
   'client-securityhub': 'securityhub',
 };
 
@@ -77,7 +78,8 @@ const ALLOWED_WRITES = new Set([
  * plan and opened by each item (app/fingerprint-key.ts), on the stack's own KMS key only.
  */
 const RUN_KEY_USE = new Set(['kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt']);
-const READ_OPERATION = /^(Describe|List|Get)[A-Z]/;
+// LookupEvents reads CloudTrail's event history (who made a change).
+const READ_OPERATION = /^(Describe|List|Get|Lookup)[A-Z]/;
 
 interface Call {
   readonly file: string;

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ROLE_NAME } from '../../app/accounts.ts';
+import { changeRules } from '../../app/changes/watched.ts';
+import { ruleLogicalId } from '../../scripts/change-rules.ts';
 import { type Cfn, evaluate, iamMatches, loadYaml, ROOT } from '../fixtures/cfn.ts';
 
 /**
@@ -169,9 +171,50 @@ describe('one contract between the auditor stack and the member role', () => {
   };
 
   it('every function runs with the one Lambda role osls creates', () => {
-    expect(functions()).toHaveLength(4);
+    // audit, changes, and the fan-out's plan, auditItem and summarize.
+    expect(functions()).toHaveLength(5);
     for (const fn of functions())
       expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
+  });
+
+  it('packages the change-triggered audit: the rules from the watched list, the queue, its consumer and permissions', () => {
+    const resources = packaged.Resources as Record<string, Cfn>;
+    for (const rule of changeRules()) {
+      const deployed = resources[ruleLogicalId('ChangeRule', rule)];
+      expect(deployed?.Type).toBe('AWS::Events::Rule');
+      // osls resolved the pattern from infra/change-rules.json: exactly the one the list generates.
+      expect(deployed?.Properties.EventPattern).toEqual(rule.pattern);
+      expect(JSON.stringify(deployed?.Properties.EventPattern).length).toBeLessThanOrEqual(2048);
+      expect(deployed?.Properties.Targets).toEqual([
+        { Id: 'change-queue', Arn: { 'Fn::GetAtt': ['ChangeEventQueue', 'Arn'] } },
+      ]);
+    }
+    const mapping = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::EventSourceMapping' &&
+        JSON.stringify(r.Properties.EventSourceArn).includes('ChangeEventQueue'),
+    );
+    expect(mapping?.Properties).toMatchObject({
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 20,
+      ScalingConfig: { MaximumConcurrency: 2 },
+      FunctionName: { 'Fn::GetAtt': ['ChangesLambdaFunction', 'Arn'] },
+    });
+    // osls grants the consumer exactly the receive side of its own queue.
+    const statements = lambdaRole().Properties.Policies.flatMap(
+      (p: Cfn) => p.PolicyDocument.Statement,
+    ) as Cfn[];
+    const receive = statements.filter((st) => JSON.stringify(st.Action).includes('sqs:ReceiveMessage'));
+    expect(receive).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Resource: [{ 'Fn::GetAtt': ['ChangeEventQueue', 'Arn'] }],
+      },
+    ]);
+    expect(resources.ChangeEventQueuePolicy?.Properties.PolicyDocument.Statement[0].Principal).toEqual({
+      Service: 'events.amazonaws.com',
+    });
   });
 
   describe('the role name', () => {
