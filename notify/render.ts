@@ -2,6 +2,7 @@ import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
 import { SEVERITY_LABEL } from '../report/labels.ts';
+import { formatJst } from '../report/time.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
 import { consoleUrl } from './console.ts';
 import type { AlertDiff, AlertStateEntry, RecoveredFinding } from './state.ts';
@@ -134,14 +135,6 @@ const cut = (text: string, max: number): string => {
 };
 
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
-
-/** Japan has no daylight saving time: JST is always UTC+9. */
-export const formatJst = (iso: string): string => {
-  const date = new Date(Date.parse(iso) + 9 * 3_600_000);
-  if (Number.isNaN(date.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${date.getUTCFullYear()}-${p(date.getUTCMonth() + 1)}-${p(date.getUTCDate())} ${p(date.getUTCHours())}:${p(date.getUTCMinutes())} JST`;
-};
 
 const regionsShort = (regions: readonly string[]): string =>
   regions.length === 0

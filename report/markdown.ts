@@ -7,6 +7,7 @@ import {
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
 import { SEVERITY_LABEL } from './labels.ts';
+import { formatJstRange } from './time.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
 /**
@@ -50,6 +51,12 @@ const text = (s: string): string =>
 
 const node = (id: string, hop: Pick<Hop, 'label' | 'note'>): string =>
   `${id}["${text(hop.label)}${hop.note ? `<br/><small>${text(hop.note)}</small>` : ''}"]`;
+
+/** The intended doors the report's exposure findings carry (without the live model), each once. */
+export const intendedDoorsOf = (report: Report): IntendedDoor[] =>
+  [...report.findings, ...report.suppressed]
+    .flatMap((f) => pathOf(f)?.intendedDoors ?? [])
+    .filter((d, i, all) => all.findIndex((x) => x.kind === d.kind && x.id === d.id) === i);
 
 /** A Mermaid flowchart of the intended doors and every unintended path; '' when there is nothing to draw. */
 export const exposureFlowchart = (findings: readonly Finding[], doors: readonly IntendedDoor[]): string => {
@@ -124,7 +131,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
   lines.push('# arch-auditor 監査結果', '');
   lines.push('| アカウント | リージョン | プロファイル | 実行日時 |', '| --- | --- | --- | --- |');
   lines.push(
-    `| ${report.account} | ${report.regions.join(', ')} | ${report.profile} | ${report.startedAt} 〜 ${report.finishedAt} |`,
+    `| ${report.account} | ${report.regions.join(', ')} | ${report.profile} | ${formatJstRange(report.startedAt, report.finishedAt)} |`,
     '',
   );
   lines.push(
@@ -147,11 +154,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
     lines.push('');
   }
 
-  const doors =
-    options.exposure?.doors ??
-    [...report.findings, ...report.suppressed]
-      .flatMap((f) => pathOf(f)?.intendedDoors ?? [])
-      .filter((d, i, all) => all.findIndex((x) => x.kind === d.kind && x.id === d.id) === i);
+  const doors = options.exposure?.doors ?? intendedDoorsOf(report);
   const chart = exposureFlowchart(report.findings, doors);
   const exposed = report.findings.filter((f) => f.checkId === EXPOSURE_CHECK_ID).length;
   if (chart || report.skippedChecks.includes(EXPOSURE_CHECK_ID)) {
