@@ -7,7 +7,7 @@ import {
   type RegionalClients,
 } from '../collect/clients.ts';
 import { mapLimit } from '../collect/concurrency.ts';
-import { collectInventory, listEnabledRegions } from '../collect/index.ts';
+import { collectInventory, GLOBAL_REGION, listEnabledRegions } from '../collect/index.ts';
 import type { Pacer } from '../collect/pacing.ts';
 import { toCollectionError } from '../collect/slice.ts';
 import { evaluate } from '../evaluate/engine.ts';
@@ -18,11 +18,12 @@ import { type CollectionError, emptyInventory, type Inventory, SLICES } from '..
 import { type Report, SEVERITY_ORDER } from '../report/types.ts';
 import { type AccountTarget, type AssumeRoleOptions, assumeRole, selectIntent } from './accounts.ts';
 import { mergeReports, slicesOf } from './merge.ts';
+import { OWN_ACCOUNT, type ProgressListener } from './progress.ts';
 
 /** Collects the live inventory of the given regions with SDK clients built the standard way. */
 export const collectLive = (
   regions: RegionChoice,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; onProgress?: ProgressListener } = {},
 ): Promise<Inventory> => collectAccount({ regions, ...options });
 
 /** Evaluates an inventory against the intent with the full check catalogue. */
@@ -75,6 +76,8 @@ export interface CollectAccountOptions {
   readonly signal?: AbortSignal;
   /** The run's fingerprint key, shared by the fan-out items of a run; omitted: a random one. */
   readonly fingerprintKey?: Buffer;
+  /** Told the account's regions once known and each region as it is collected (progress only). */
+  readonly onProgress?: ProgressListener;
 }
 
 /**
@@ -136,13 +139,26 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
   } else if (regional) {
     regions = options.regions as readonly string[];
   }
+  const progressAccount = account?.id ?? OWN_ACCOUNT;
+  const global = options.global ?? true;
+  options.onProgress?.({
+    type: 'regions-listed',
+    account: progressAccount,
+    regions: [...regions, ...(global ? [GLOBAL_REGION] : [])],
+  });
   const inventory = await collectInventory({
     regions,
     clientsFor,
-    ...((options.global ?? true) ? { cloudFront: createCloudFrontClient(clientOptions) } : {}),
+    ...(global ? { cloudFront: createCloudFrontClient(clientOptions) } : {}),
     sts: createStsClient(regions[0] ?? region0, clientOptions),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.fingerprintKey ? { fingerprintKey: options.fingerprintKey } : {}),
+    ...(options.onProgress
+      ? {
+          onRegionCollected: (region: string) =>
+            options.onProgress?.({ type: 'region-collected', account: progressAccount, region }),
+        }
+      : {}),
   });
   const known = inventory.account === 'unknown' && account ? { account: account.id } : {};
   return { ...inventory, ...known, errors: [...errors, ...inventory.errors] };
@@ -159,6 +175,7 @@ export interface AuditAccountsOptions {
   /** Accounts collected at once; their rate limits are separate, memory is not. */
   readonly concurrency?: number;
   readonly pacer?: Pacer;
+  readonly onProgress?: ProgressListener;
 }
 
 /** Default number of accounts collected at once from one process. */
@@ -181,12 +198,15 @@ export const auditAccounts = async (
       ...(options.role ? { role: options.role } : {}),
       regions: options.regions,
       ...(options.pacer ? { pacer: options.pacer } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     const intent = (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback;
-    return auditInventory(inventory, intent, {
+    const report = auditInventory(inventory, intent, {
       startedAt,
       ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
     });
+    options.onProgress?.({ type: 'account-done', account: account?.id ?? OWN_ACCOUNT });
+    return report;
   });
   return { report: mergeReports(reports), reports };
 };

@@ -73,7 +73,7 @@ export const createRegionalClients = (region: string, options: ClientOptions = {
 
 /** CloudFront is global; its control plane lives in us-east-1. */
 export const createCloudFrontClient = (options: ClientOptions = {}): CloudFrontClient =>
-  new CloudFrontClient(baseConfig('us-east-1', options));
+  paced(new CloudFrontClient(baseConfig('us-east-1', options)), 'cloudfront', 'us-east-1', options);
 
 export const createStsClient = (region: string, options: ClientOptions = {}): STSClient =>
-  new STSClient(baseConfig(region, options));
+  paced(new STSClient(baseConfig(region, options)), 'sts', region, options);

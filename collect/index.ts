@@ -10,6 +10,9 @@ import { collectElbv2 } from './elbv2.ts';
 import { createFingerprinter } from './secrets.ts';
 import { COLLECT_CODES, type CollectContext, callOptions, collectSlice, malformed } from './slice.ts';
 
+/** How progress names the global collection (CloudFront), beside the regions. */
+export const GLOBAL_REGION = 'global';
+
 export interface CollectInventoryOptions {
   readonly regions: readonly string[];
   readonly clientsFor: (region: string) => RegionalClients;
@@ -24,6 +27,8 @@ export interface CollectInventoryOptions {
    * whose fingerprints are compared (the fan-out items of one run) must share it.
    */
   readonly fingerprintKey?: Buffer;
+  /** Told when a region (or `global`, CloudFront) is collected, failures included: progress only. */
+  readonly onRegionCollected?: (region: string) => void;
 }
 
 /**
@@ -80,12 +85,16 @@ export const collectInventory = async (options: CollectInventoryOptions): Promis
       collectElbv2(clients.elbv2, region, context),
       collectApiGateway(clients.apigateway, region, fingerprint, context),
     ]);
+    options.onRegionCollected?.(region);
     return { ec2, elbv2, apigateway };
   });
   const [account, cloudfront, regional] = await Promise.all([
     identity,
     options.cloudFront
-      ? collectCloudFront(options.cloudFront, fingerprint, context)
+      ? collectCloudFront(options.cloudFront, fingerprint, context).then((result) => {
+          options.onRegionCollected?.(GLOBAL_REGION);
+          return result;
+        })
       : Promise.resolve({ cloudfront: emptyInventory('', [], '').cloudfront, errors: [] }),
     Promise.all(perRegion),
   ]);
