@@ -22,15 +22,18 @@ import type { ResolvedIntent } from '../intent/resolve.ts';
 import { PROFILES, SEVERITIES, type Severity } from '../intent/schema.ts';
 import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
-import { FileStateStore, renderPreview, sendAlerts } from '../notify/index.ts';
+import { FileStateStore, renderPreview, type SendAlertsResult, sendAlerts } from '../notify/index.ts';
 import { DEFAULT_STATE_PATH } from '../notify/state.ts';
+import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderOcsf } from '../report/ocsf.ts';
-import { renderText } from '../report/text.ts';
+import { type AlertMarks, renderText, type TextOptions } from '../report/text.ts';
 import type { Report } from '../report/types.ts';
 import { accountIdSchema, regionSchema } from '../validate.ts';
 import { writeFileAtomically } from '../write-file.ts';
 import { registerCheckMember } from './check-member.ts';
+import { type OutputStream, progressStream, startProgress } from './progress.ts';
+import { paintFor } from './terminal.ts';
 
 /** Exit codes: 0 clean, 1 findings at/above the threshold or an incomplete audit, 2 usage or input error. */
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -54,6 +57,8 @@ interface SourceOptions {
   snapshot?: string;
   demo?: boolean;
   region: string[];
+  /** --progress / --no-progress; undefined: progress when stderr is a terminal. */
+  progress?: boolean;
 }
 
 const loadIntent = (o: SourceOptions): Promise<ResolvedIntent> =>
@@ -63,7 +68,7 @@ const loadIntent = (o: SourceOptions): Promise<ResolvedIntent> =>
       ? loadIntentFile(DEMO_INTENT)
       : Promise.resolve(defaultIntent());
 
-const loadInventory = async (o: SourceOptions, intent: ResolvedIntent): Promise<Inventory> => {
+const loadInventory = async (o: SourceOptions, intent: ResolvedIntent, io?: Io): Promise<Inventory> => {
   if (o.snapshot) return readSnapshot(o.snapshot);
   if (o.demo) return readSnapshot(DEMO_SNAPSHOT);
   const regions = resolveRegions(o.region, intent);
@@ -75,13 +80,22 @@ const loadInventory = async (o: SourceOptions, intent: ResolvedIntent): Promise<
       },
     ]);
   }
-  return collectLive(regions);
+  const stream = io && progressStream(o.progress, io.errStream);
+  const progress = stream ? startProgress(stream) : undefined;
+  try {
+    return await collectLive(regions, progress ? { onProgress: progress.listener } : {});
+  } finally {
+    progress?.stop();
+  }
 };
 
 /** Where the CLI writes; tests capture it. */
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** The streams behind out and err, when they are real: colour and progress depend on them being terminals. */
+  readonly outStream?: OutputStream;
+  readonly errStream?: OutputStream;
 }
 
 /** Builds the command tree. */
@@ -94,7 +108,9 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
   const sourceOptions = (cmd: Command) =>
     cmd
       .option('--snapshot <file>', 'read the inventory from a snapshot file instead of AWS')
-      .option('--region <region>', 'region to audit (repeatable)', collectRegion, []);
+      .option('--region <region>', 'region to audit (repeatable)', collectRegion, [])
+      .option('--progress', 'show collection progress on stderr even when it is not a terminal')
+      .option('--no-progress', 'show no progress, even on a terminal');
 
   sourceOptions(
     program
@@ -104,8 +120,11 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
   )
     .addOption(
-      new Option('--format <format>', 'output format (ocsf: OCSF 1.6.0 Detection Findings, JSON lines)')
-        .choices(['text', 'json', 'markdown', 'ocsf'])
+      new Option(
+        '--format <format>',
+        'output format (ocsf: OCSF 1.6.0 Detection Findings, JSON lines; html: one self-contained page)',
+      )
+        .choices(['text', 'json', 'markdown', 'ocsf', 'html'])
         .default('text'),
     )
     .addOption(
@@ -139,10 +158,9 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       }
       const startedAt = new Date();
       const intent = await loadIntent(o);
-      const inventory = await loadInventory(o, intent);
+      const inventory = await loadInventory(o, intent, io);
       const report = auditInventory(inventory, intent, { startedAt });
-      io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
-      if (o.publish) await publishFromCli(report, o.state, io);
+      await printAndPublish(report, o, io, () => exposureModel(inventory, intent));
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
     });
 
@@ -152,7 +170,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .description('collect the live inventory and save it as JSON (secrets reduced to fingerprints)')
       .requiredOption('--out <file>', 'where to write the snapshot'),
   ).action(async (o: SourceOptions & { out: string }) => {
-    const inventory = await loadInventory(o, defaultIntent());
+    const inventory = await loadInventory(o, defaultIntent(), io);
     await writeSnapshot(o.out, inventory);
     io.err(`snapshot written to ${o.out} (${inventory.errors.length} collection errors)\n`);
     setExit(inventory.errors.length > 0 ? EXIT.findings : EXIT.clean);
@@ -169,7 +187,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
           .default('private-backend'),
       ),
   ).action(async (o: SourceOptions & { out: string; profile: (typeof PROFILES)[number] }) => {
-    const inventory = await loadInventory(o, defaultIntent());
+    const inventory = await loadInventory(o, defaultIntent(), io);
     const intent = buildBaseline(inventory, { profile: o.profile, now: new Date() });
     for (const e of inventory.errors) {
       io.err(
@@ -191,7 +209,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     .addOption(new Option('--format <format>', 'alert form').choices(['slack', 'email']).default('slack'))
     .action(async (o: SourceOptions & { format: 'slack' | 'email' }) => {
       const intent = await loadIntent(o);
-      const report = auditInventory(await loadInventory(o, intent), intent);
+      const report = auditInventory(await loadInventory(o, intent, io), intent);
       io.out(renderPreview(report, o.format));
       setExit(EXIT.clean);
     });
@@ -249,31 +267,74 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
     );
   }
   const role = roleOptions(o.roleName, o.externalId);
+  const stream = progressStream(o.progress, io.errStream);
+  const progress = stream ? startProgress(stream, { accounts: Math.max(1, accounts.length) }) : undefined;
   const { report } = await auditAccounts({
     accounts,
     ...(role ? { role } : {}),
     regions,
     intents,
-  });
+    ...(progress ? { onProgress: progress.listener } : {}),
+  }).finally(() => progress?.stop());
   // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
-  io.out(renderReport(report, o.format));
-  if (o.publish) await publishFromCli(report, o.state, io);
+  await printAndPublish(report, o, io);
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
 /**
- * The report in the chosen format; markdown draws the exposure paths (intended door included) when
- * given one account's exposure model.
+ * The report in the chosen format; markdown and html draw the exposure paths (intended door included)
+ * when given one account's exposure model. The text report is coloured per `text` (a terminal).
  */
-const renderReport = (report: Report, format: string, exposure?: () => ExposureModel): string => {
+const renderReport = (
+  report: Report,
+  format: string,
+  exposure?: () => ExposureModel,
+  text: TextOptions = {},
+): string => {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   if (format === 'markdown') return renderMarkdown(report, exposure ? { exposure: exposure() } : {});
+  if (format === 'html') return renderHtml(report, exposure ? { exposure: exposure() } : {});
   if (format === 'ocsf') return renderOcsf(report);
-  return renderText(report);
+  return renderText(report, text);
 };
 
+/**
+ * Prints the report and, with --publish, sends the alerts first so the terminal report can mark what
+ * they announced as new or recovered. A failed publish still prints the report (unmarked), then fails.
+ */
+const printAndPublish = async (
+  report: Report,
+  o: AuditOptions,
+  io: Io,
+  exposure?: () => ExposureModel,
+): Promise<void> => {
+  const paint = paintFor(io.outStream);
+  let alerts: AlertMarks | undefined;
+  try {
+    if (o.publish) alerts = alertMarks(await publishFromCli(report, o.state, io));
+  } finally {
+    io.out(renderReport(report, o.format, exposure, { paint, ...(alerts ? { alerts } : {}) }));
+  }
+};
+
+/** What a publish announced, as the terminal report marks it. */
+const alertMarks = (sent: SendAlertsResult): AlertMarks => ({
+  newFingerprints: new Set(sent.diff.newFindings.map((f) => f.fingerprint)),
+  recovered: sent.diff.recovered.map((r) => ({
+    checkId: r.checkId,
+    ...(r.title !== undefined ? { title: r.title } : {}),
+    severity: r.severity,
+    resource: {
+      type: r.resourceType,
+      id: r.resourceId,
+      region: r.region,
+      ...(r.resourceName !== undefined ? { name: r.resourceName } : {}),
+    },
+  })),
+});
+
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
-const publishFromCli = async (report: Report, statePath: string, io: Io): Promise<void> => {
+const publishFromCli = async (report: Report, statePath: string, io: Io): Promise<SendAlertsResult> => {
   const topicArn = requireEnv('ALERT_TOPIC_ARN');
   const result = await sendAlerts({
     report,
@@ -284,12 +345,18 @@ const publishFromCli = async (report: Report, statePath: string, io: Io): Promis
     remindAfterHours: remindAfterHours(),
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
+  return result;
 };
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can drive it). */
 export const main = async (
   argv: readonly string[],
-  io: Io = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) },
+  io: Io = {
+    out: (s) => void process.stdout.write(s),
+    err: (s) => void process.stderr.write(s),
+    outStream: process.stdout,
+    errStream: process.stderr,
+  },
 ): Promise<number> => {
   let code: number = EXIT.clean;
   const program = buildProgram(io, (c) => {
