@@ -29,6 +29,9 @@ export interface ProgressSnapshot {
   readonly elapsedMs: number;
 }
 
+const waited = (pacer: Pacer | undefined): number =>
+  pacer ? [...pacer.waitedMs.values()].reduce((a, b) => a + b, 0) : 0;
+
 /** The label collection uses for the caller's own account before STS has named it. */
 export const OWN_ACCOUNT = 'self';
 
@@ -41,6 +44,8 @@ export class RunProgress {
   private regionsDone = 0;
   private accountsDone = 0;
   private readonly started: number;
+  /** The pacer's figures when this run began: a warm Lambda's pacer has counted earlier runs too. */
+  private readonly before: { readonly calls: number; readonly waitedMs: number };
 
   constructor(
     private readonly options: {
@@ -50,6 +55,7 @@ export class RunProgress {
     } = {},
   ) {
     this.started = (options.now ?? Date.now)();
+    this.before = { calls: options.pacer?.calls ?? 0, waitedMs: waited(options.pacer) };
   }
 
   readonly apply: ProgressListener = (event) => {
@@ -66,8 +72,8 @@ export class RunProgress {
         ...(this.options.accounts !== undefined ? { total: this.options.accounts } : {}),
       },
       regions: { done: this.regionsDone, total: [...this.regionsTotal.values()].reduce((a, b) => a + b, 0) },
-      calls: pacer?.calls ?? 0,
-      rateLimitWaitMs: pacer ? [...pacer.waitedMs.values()].reduce((a, b) => a + b, 0) : 0,
+      calls: (pacer?.calls ?? 0) - this.before.calls,
+      rateLimitWaitMs: waited(pacer) - this.before.waitedMs,
       elapsedMs: (this.options.now ?? Date.now)() - this.started,
     };
   }

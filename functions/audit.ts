@@ -4,12 +4,14 @@ import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
+import { htmlReportEnabled, storeHtmlReport } from '../app/html-report.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import {
   createLogger,
   inventoryCounts,
   logCollectionErrors,
   phase,
+  progressLogger,
   reportCounts,
   sliceCounts,
 } from '../app/log.ts';
@@ -24,6 +26,7 @@ import { lambdaHandler } from './middleware/lambda-handler.ts';
 // Built once per container and reused across invocations (cold start only).
 const logger = createLogger('audit');
 const config = readLambdaConfig();
+const htmlReport = htmlReportEnabled();
 const sns = new SNSClient({});
 let s3: S3Client | undefined;
 const s3Client = () => {
@@ -54,7 +57,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
   const inventory = await phase(
     logger,
     'collect',
-    () => collectLive(regions, deadlineOption(context)),
+    () => collectLive(regions, { ...deadlineOption(context), onProgress: progressLogger(logger) }),
     inventoryCounts,
   );
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });
@@ -71,6 +74,9 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
   );
   if (!event.dryRun) {
     const { topicArn, state } = await deployedTargets(config, functionLocation(context));
+    const reportUrl = htmlReport
+      ? await writeHtmlReport(report, state.bucket, (await functionLocation(context)()).region)
+      : undefined;
     await phase(
       logger,
       'notify',
@@ -83,11 +89,35 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
           now: new Date(),
           remindAfterHours: config.remindAfterHours,
           ...(event.checks ? { checksRun: event.checks } : {}),
+          ...(reportUrl ? { reportUrl } : {}),
         }),
       (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
     );
   }
   return report;
+};
+
+/**
+ * Writes the HTML report next to the state (HTML_REPORT=true) and returns its console link. A report
+ * that cannot be written is logged as an error and the alerts go out without the link: the page is a
+ * convenience, and must not hold back the alert that says what was found.
+ */
+const writeHtmlReport = async (
+  report: Report,
+  bucket: string,
+  region: string,
+): Promise<string | undefined> => {
+  try {
+    const stored = await phase(
+      logger,
+      'write',
+      () => storeHtmlReport(s3Client(), { bucket, region }, report),
+      (r) => ({ htmlReportKey: r.key }),
+    );
+    return stored.url;
+  } catch {
+    return undefined;
+  }
 };
 
 export const handler = lambdaHandler(logger, auditEventSchema, auditHandler, normalizeEvent);

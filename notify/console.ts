@@ -62,3 +62,9 @@ export const consoleUrl = (resource: ResourceRef): string | undefined => {
       return undefined;
   }
 };
+
+/** The S3 console's page for one object (the reader signs in with their own AWS identity to open it). */
+export const s3ObjectConsoleUrl = (bucket: string, key: string, region: string): string => {
+  const base = consoleBase(region);
+  return `${base.host}/s3/object/${enc(bucket)}?region=${enc(base.region)}&bucketType=general&prefix=${enc(key)}`;
+};

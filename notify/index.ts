@@ -57,6 +57,8 @@ export interface SendAlertsInput extends RenderOptions {
    * findings can recover; the others were not looked at. Omit for a full run.
    */
   readonly checksRun?: readonly string[];
+  /** The run's HTML report, linked from every message (app/html-report.ts). */
+  readonly reportUrl?: string;
 }
 
 export interface SendAlertsResult {
@@ -145,6 +147,7 @@ export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResu
         stateUnavailable: unavailable,
         ...(unavailable && stateError !== undefined ? { stateError } : {}),
         remindAfterHours,
+        ...(input.reportUrl !== undefined ? { reportUrl: input.reportUrl } : {}),
       },
       {
         ...(input.maxMessageBytes !== undefined ? { maxMessageBytes: input.maxMessageBytes } : {}),

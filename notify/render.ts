@@ -101,6 +101,8 @@ export interface RenderInput {
   readonly stateError?: string;
   /** Reminder cadence, stated in the reminder digest. */
   readonly remindAfterHours?: number;
+  /** Where the run's HTML report can be opened (the S3 console's page: sign-in required), when written. */
+  readonly reportUrl?: string;
 }
 
 export interface RenderOptions {
@@ -219,6 +221,7 @@ interface RunContext {
   readonly report: Report;
   readonly stateUnavailable: boolean;
   readonly stateError?: string;
+  readonly reportUrl?: string;
 }
 
 const contextLines = (ctx: RunContext): string[] => [
@@ -226,6 +229,7 @@ const contextLines = (ctx: RunContext): string[] => [
   `リージョン: ${ctx.report.regions.join(', ') || '（なし）'}`,
   `プロファイル: ${ctx.report.profile}`,
   `監査日時: ${formatJst(ctx.report.finishedAt)}`,
+  ...(ctx.reportUrl ? [`レポート: ${ctx.reportUrl}`] : []),
 ];
 
 /** The incomplete-audit banner: first thing after the context, in every message of the run. */
@@ -446,6 +450,9 @@ const buildChatbot = (
   const head = [
     ...incompleteChat(report),
     `*アカウント* ${report.account}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
+    ...(ctx.reportUrl
+      ? [`*レポート* ${chatLink(ctx.reportUrl, 'HTML レポートを開く（S3 コンソール）')}`]
+      : []),
     ...(ctx.stateUnavailable
       ? ['⚠️ 前回の通知状態を読み込めなかったため、現在の検出をすべて通知しています。']
       : []),
@@ -651,6 +658,7 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
     report,
     stateUnavailable: input.stateUnavailable ?? false,
     ...(input.stateError !== undefined ? { stateError: input.stateError } : {}),
+    ...(input.reportUrl !== undefined ? { reportUrl: input.reportUrl } : {}),
   };
   const where = `${report.account} ${regionsShort(report.regions)}`.trim();
   // An incomplete audit is named before the counts, which may be missing findings.
