@@ -47,7 +47,12 @@ describe('report/html', () => {
     expect(html).toContain('意図した入口を迂回する経路は見つかりませんでした。');
     expect(html).toContain('class="node node-door"');
     expect(html).not.toContain('class="node node-bypass"');
-    const empty = evaluate({ inventory: anInventory(), intent: anIntent(), checks: EXPOSURE_CHECKS, now: NOW });
+    const empty = evaluate({
+      inventory: anInventory(),
+      intent: anIntent(),
+      checks: EXPOSURE_CHECKS,
+      now: NOW,
+    });
     expect(renderHtml(empty)).not.toContain('<svg');
   });
 
@@ -86,7 +91,11 @@ describe('report/html', () => {
           ? {
               details: {
                 ...f.details,
-                hops: (f.details.hops as { label: string }[]).map((h) => ({ ...h, label: hostile, note: hostile })),
+                hops: (f.details.hops as { label: string }[]).map((h) => ({
+                  ...h,
+                  label: hostile,
+                  note: hostile,
+                })),
               },
             }
           : {}),

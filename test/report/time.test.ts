@@ -12,7 +12,9 @@ describe('one clock for people (report/time.ts)', () => {
   });
 
   it('writes a run on one JST day once, and both dates when it crosses midnight', () => {
-    expect(formatJstRange('2026-12-06T09:48:00Z', '2026-12-06T09:52:30Z')).toBe('2026-12-06 18:48 〜 18:52 JST');
+    expect(formatJstRange('2026-12-06T09:48:00Z', '2026-12-06T09:52:30Z')).toBe(
+      '2026-12-06 18:48 〜 18:52 JST',
+    );
     expect(formatJstRange('2026-12-06T14:58:00Z', '2026-12-06T15:03:00Z')).toBe(
       '2026-12-06 23:58 JST 〜 2026-12-07 00:03 JST',
     );
