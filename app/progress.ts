@@ -81,10 +81,11 @@ export class RunProgress {
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-/** One line, Japanese: `アカウント 2/5・リージョン 31/85・API 呼び出し 1,234 回・レート制限待ち 12.3 秒・経過 1 分 05 秒`. */
+/** One line, Japanese (the accounts part only when several are audited): `アカウント 2/5・リージョン 31/85・API 呼び出し 1,234 回・レート制限待ち 12.3 秒・経過 1 分 05 秒`. */
 export const progressText = (s: ProgressSnapshot): string =>
   [
-    `アカウント ${s.accounts.done}${s.accounts.total !== undefined ? `/${s.accounts.total}` : ''}`,
+    // A run of the caller's own account only has no account count to show.
+    ...(s.accounts.total !== undefined ? [`アカウント ${s.accounts.done}/${s.accounts.total}`] : []),
     `リージョン ${s.regions.done}/${s.regions.total}`,
     `API 呼び出し ${count(s.calls)} 回`,
     `レート制限待ち ${formatDuration(s.rateLimitWaitMs)}`,

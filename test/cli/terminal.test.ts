@@ -150,6 +150,6 @@ describe('progress (app/progress.ts, cli/progress.ts)', () => {
     display.stop();
     expect(written).toContain('リージョン 1/2');
     expect(written).toContain('収集完了: アカウント 0/1・リージョン 1/2');
-    expect(written).not.toContain(`${ESC}2K`);
+    expect(written).not.toContain(`${ESC}0K`);
   });
 });
