@@ -23,14 +23,20 @@ import { OWN_ACCOUNT, type ProgressListener } from './progress.ts';
 /** Collects the live inventory of the given regions with SDK clients built the standard way. */
 export const collectLive = (
   regions: RegionChoice,
-  options: { signal?: AbortSignal; onProgress?: ProgressListener } = {},
+  options: { signal?: AbortSignal; skipRegions?: readonly string[]; onProgress?: ProgressListener } = {},
 ): Promise<Inventory> => collectAccount({ regions, ...options });
 
 /** Evaluates an inventory against the intent with the full check catalogue. */
 export const auditInventory = (
   inventory: Inventory,
   intent: ResolvedIntent,
-  options: { startedAt?: Date; now?: Date; onlyChecks?: readonly string[] } = {},
+  options: {
+    startedAt?: Date;
+    now?: Date;
+    onlyChecks?: readonly string[];
+    /** Regions declared denied by design on the command line, besides the intent's deniedRegions. */
+    skipRegions?: readonly string[];
+  } = {},
 ): Report =>
   evaluate({
     inventory,
@@ -39,7 +45,13 @@ export const auditInventory = (
     now: options.now ?? new Date(),
     ...(options.startedAt ? { startedAt: options.startedAt } : {}),
     ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
+    ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
   });
+
+/** The regions declared denied by design for a run: the intent's and the command line's. */
+export const deniedRegionsOf = (intent: ResolvedIntent, flagged: readonly string[] = []): string[] => [
+  ...new Set([...intent.deniedRegions, ...flagged]),
+];
 
 /** True when the report should fail a pipeline: incomplete, or a finding at or above the threshold. */
 export const failsThreshold = (report: Report, threshold: Severity | 'none'): boolean =>
@@ -76,6 +88,8 @@ export interface CollectAccountOptions {
   readonly signal?: AbortSignal;
   /** The run's fingerprint key, shared by the fan-out items of a run; omitted: a random one. */
   readonly fingerprintKey?: Buffer;
+  /** Regions denied by design (an SCP refuses them): never called, whether listed or enabled. */
+  readonly skipRegions?: readonly string[];
   /** Told the account's regions once known and each region as it is collected (progress only). */
   readonly onProgress?: ProgressListener;
 }
@@ -139,6 +153,8 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
   } else if (regional) {
     regions = options.regions as readonly string[];
   }
+  const skip = new Set(options.skipRegions ?? []);
+  regions = regions.filter((r) => !skip.has(r));
   const progressAccount = account?.id ?? OWN_ACCOUNT;
   const global = options.global ?? true;
   options.onProgress?.({
@@ -175,6 +191,8 @@ export interface AuditAccountsOptions {
   /** Accounts collected at once; their rate limits are separate, memory is not. */
   readonly concurrency?: number;
   readonly pacer?: Pacer;
+  /** Regions declared denied on the command line, for every account (each intent adds its own). */
+  readonly skipRegions?: readonly string[];
   readonly onProgress?: ProgressListener;
 }
 
@@ -193,17 +211,20 @@ export const auditAccounts = async (
   const fallback = defaultIntent();
   const reports = await mapLimit(targets, options.concurrency ?? ACCOUNT_CONCURRENCY, async (account) => {
     const startedAt = new Date();
+    // The intent is chosen first: its deniedRegions are not collected at all.
+    const intent = (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback;
     const inventory = await collectAccount({
       ...(account ? { account } : {}),
       ...(options.role ? { role: options.role } : {}),
       regions: options.regions,
       ...(options.pacer ? { pacer: options.pacer } : {}),
+      skipRegions: deniedRegionsOf(intent, options.skipRegions),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    const intent = (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback;
     const report = auditInventory(inventory, intent, {
       startedAt,
       ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
+      ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
     });
     options.onProgress?.({ type: 'account-done', account: account?.id ?? OWN_ACCOUNT });
     return report;

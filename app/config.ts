@@ -1,5 +1,7 @@
 import { InputValidationError } from '../errors.ts';
+import { DEFAULT_SECURITY_HUB_STATE_KEY } from '../notify/securityhub.ts';
 import type { RegionChoice } from './audit.ts';
+import { htmlReportEnabled } from './html-report.ts';
 
 /** Reads an environment variable or throws naming it. */
 export const requireEnv = (key: string, env: NodeJS.ProcessEnv = process.env): string => {
@@ -22,6 +24,12 @@ export interface LambdaConfig {
   readonly stateKey: string;
   /** Hours between reminders about still-open findings. */
   readonly remindAfterHours: number;
+  /** Import the findings into Security Hub too (SECURITY_HUB=true). */
+  readonly securityHub: boolean;
+  /** Where, in the state bucket, the record of what Security Hub was given lives. */
+  readonly securityHubStateKey: string;
+  /** Write the HTML report beside the state and link it from the alert (HTML_REPORT=true). */
+  readonly htmlReport: boolean;
 }
 
 /** A comma-separated environment value as its non-empty, trimmed entries. */
@@ -48,6 +56,16 @@ export const remindAfterHours = (env: NodeJS.ProcessEnv = process.env): number =
   return remind;
 };
 
+/** SECURITY_HUB: 'true' imports the findings into Security Hub; unset, '' or 'false' does not. */
+export const securityHubEnabled = (env: NodeJS.ProcessEnv = process.env): boolean => {
+  const value = (env.SECURITY_HUB ?? '').trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new InputValidationError('environment', [
+    { path: 'SECURITY_HUB', message: `must be true or false, not "${value}"` },
+  ]);
+};
+
 export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaConfig => {
   const remind = remindAfterHours(env);
   return {
@@ -60,6 +78,9 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
     stateKey: env.STATE_KEY ?? 'arch-auditor/state.json',
     regions: regionChoice(env.AUDIT_REGIONS ?? env.AWS_REGION),
     remindAfterHours: remind,
+    securityHub: securityHubEnabled(env),
+    securityHubStateKey: env.SECURITY_HUB_STATE_KEY || DEFAULT_SECURITY_HUB_STATE_KEY,
+    htmlReport: htmlReportEnabled(env),
   };
 };
 

@@ -1,9 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { InputValidationError } from '../errors.ts';
+import { defaultIntent } from '../intent/load.ts';
+import type { ResolvedIntent } from '../intent/resolve.ts';
 import { inventoryPartSchema } from '../inventory/schema.ts';
 import { parseSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
-import type { AccountTarget } from './accounts.ts';
+import { type AccountTarget, selectIntent } from './accounts.ts';
 import type { RegionChoice } from './audit.ts';
 import { envList, regionChoice } from './config.ts';
 import { failedInventory, GLOBAL_REGION, mergeInventories } from './merge.ts';
@@ -72,6 +74,19 @@ export const planItems = (
       encryptedRunKey: run.encryptedRunKey,
     })),
   );
+
+/**
+ * The intent an account of a run is held to: the most specific that names it, else the one without
+ * `appliesTo`, else the built-in principles. The plan (its deniedRegions get no item) and the summary
+ * (it evaluates against it) must choose alike.
+ */
+export const intentOfAccount = (
+  intents: readonly ResolvedIntent[],
+  account: AccountTarget | undefined,
+): ResolvedIntent =>
+  (account ? selectIntent(intents, account) : undefined) ??
+  intents.find((i) => !i.appliesTo) ??
+  defaultIntent();
 
 /** An object's text, or undefined when there is no such object. */
 const readText = async (s3: S3Client, bucket: string, key: string): Promise<string | undefined> => {

@@ -18,7 +18,7 @@ import { type ProgressListener, RunProgress } from './progress.ts';
 export const createLogger = (name: string): Logger =>
   new Logger({ serviceName: 'arch-auditor', persistentKeys: { function: name } });
 
-export type Phase = 'plan' | 'collect' | 'evaluate' | 'notify' | 'write';
+export type Phase = 'plan' | 'collect' | 'evaluate' | 'notify' | 'securityhub' | 'write';
 
 /**
  * Runs one phase and logs it: `{ phase, durationMs, ...counts }` at INFO when it completes, or
@@ -100,6 +100,8 @@ export const reportCounts = (report: Report): Record<string, unknown> => ({
   suppressed: report.suppressed.length,
   checksRun: report.summary.checksRun,
   skippedChecks: report.skippedChecks.length,
+  unseen: report.unseen.length,
+  skippedRegions: report.skippedRegions.length,
 });
 
 /**

@@ -71,7 +71,10 @@ export const mergeInventories = (parts: readonly Inventory[]): Inventory => {
       ...new Map(
         parts
           .flatMap((p) => p.errors)
-          .map((e) => [`${e.service}|${e.operation}|${e.region}|${e.code}|${e.message}`, e]),
+          .map((e) => [
+            `${e.service}|${e.operation}|${e.region}|${e.resourceId ?? ''}|${e.code}|${e.message}`,
+            e,
+          ]),
       ).values(),
     ],
   };
@@ -133,6 +136,14 @@ export const mergeReports = (reports: readonly Report[]): Report => {
     findings,
     suppressed,
     skippedChecks: [...new Set(reports.flatMap((r) => r.skippedChecks))].sort(),
+    // Alert state carries no account: a scope unseen in one account withholds that check's recovery
+    // there in every account of the run, which errs on the side of not announcing.
+    unseen: [
+      ...new Map(
+        reports.flatMap((r) => r.unseen).map((u) => [`${u.checkId}|${u.region}|${u.resourceId ?? ''}`, u]),
+      ).values(),
+    ],
+    skippedRegions: [...new Map(reports.flatMap((r) => r.skippedRegions).map((s) => [s.region, s])).values()],
     summary: {
       checksRun: Math.max(...reports.map((r) => r.summary.checksRun)),
       bySeverity,

@@ -24,10 +24,11 @@ export interface Violation {
   /** Japanese: this violation's impact, where it differs from the check's (e.g. who is actually let in). */
   readonly impact?: string;
   /**
-   * What makes this violation this one fact (e.g. 'tcp/22 from 0.0.0.0/0'). With the check id and the
-   * resource id it forms the finding's fingerprint, used to tell new findings from old ones.
+   * What makes this violation this one fact, stable across runs and readable by a reviewer (e.g.
+   * 'tcp/22 from 0.0.0.0/0'). With the check id and the resource id it forms the finding's fingerprint,
+   * used to tell new findings from old ones, and it is what a fact-level exception accepts.
    */
-  readonly fact?: string;
+  readonly fact: string;
   /** Structured, JSON-serializable detail for renderers (e.g. the hops of an exposure path). */
   readonly details?: Readonly<Record<string, unknown>>;
 }
@@ -38,7 +39,7 @@ export interface CheckContext {
   readonly intent: ResolvedIntent;
   readonly now: Date;
   /** The catalogue, for checks about other checks (e.g. an expired exception names its check's resource type). */
-  readonly checks: readonly Pick<Check, 'id' | 'resourceType'>[];
+  readonly checks: readonly Pick<Check, 'id' | 'resourceType' | 'needs'>[];
 }
 
 export interface Check {
@@ -46,7 +47,11 @@ export interface Check {
   readonly principle: Principle;
   readonly severity: Severity;
   readonly resourceType: string;
-  /** Slices the check reads: when one failed to collect, the check is not run and the audit is incomplete. */
+  /**
+   * Slices the check reads. When one failed to collect, the check's findings where it failed (that
+   * region, or that resource) are not reported and the audit is incomplete; a failed global slice
+   * (CloudFront) keeps the check from running at all (evaluate/unseen.ts).
+   */
   readonly needs: readonly SliceName[];
   /** Japanese: states the problem. */
   readonly title: string;

@@ -1,7 +1,9 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
 import { explicitAccounts, organizationAccounts, roleOptions, selectionNeeds } from '../app/accounts.ts';
@@ -10,6 +12,7 @@ import {
   auditInventory,
   bootstrapRegion,
   collectLive,
+  deniedRegionsOf,
   failsThreshold,
   resolveRegions,
 } from '../app/audit.ts';
@@ -18,11 +21,17 @@ import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
 import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
 import { defaultIntent, loadIntentFile } from '../intent/load.ts';
+import { chooseProfile } from '../intent/profile.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import { PROFILES, SEVERITIES, type Severity } from '../intent/schema.ts';
 import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { FileStateStore, renderPreview, type SendAlertsResult, sendAlerts } from '../notify/index.ts';
+import {
+  DEFAULT_SECURITY_HUB_STATE_PATH,
+  defaultProductArn,
+  syncSecurityHub,
+} from '../notify/securityhub.ts';
 import { DEFAULT_STATE_PATH } from '../notify/state.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
@@ -59,6 +68,8 @@ interface SourceOptions {
   region: string[];
   /** --progress / --no-progress; undefined: progress when stderr is a terminal. */
   progress?: boolean;
+  /** `--skip-region` (audit, render): regions denied by design, besides the intent's deniedRegions. */
+  skipRegion?: string[];
 }
 
 const loadIntent = (o: SourceOptions): Promise<ResolvedIntent> =>
@@ -80,14 +91,33 @@ const loadInventory = async (o: SourceOptions, intent: ResolvedIntent, io?: Io):
       },
     ]);
   }
+  const denied = deniedRegionsOf(intent, o.skipRegion);
+  // Auditing only regions declared denied would audit nothing and look clean.
+  if (regions.every((r) => denied.includes(r))) {
+    throw usage(
+      '--region',
+      `every region to audit is declared denied (deniedRegions / --skip-region): ${regions.join(', ')}`,
+    );
+  }
   const stream = io && progressStream(o.progress, io.errStream);
   const progress = stream ? startProgress(stream) : undefined;
   try {
-    return await collectLive(regions, progress ? { onProgress: progress.listener } : {});
+    return await collectLive(regions, {
+      skipRegions: denied,
+      ...(progress ? { onProgress: progress.listener } : {}),
+    });
   } finally {
     progress?.stop();
   }
 };
+
+/** `--skip-region`: repeatable region names; it wins over `--region`, and the report lists it. */
+const skipRegionOption = (cmd: Command) =>
+  cmd.option(
+    '--skip-region <region>',
+    'region denied by design (e.g. by an SCP): not audited and not incomplete (repeatable)',
+    collectRegion,
+  );
 
 /** Where the CLI writes; tests capture it. */
 export interface Io {
@@ -113,11 +143,13 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .option('--no-progress', 'show no progress, even on a terminal');
 
   sourceOptions(
-    program
-      .command('audit')
-      .description('audit the account (or a snapshot) and print the findings')
-      .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
-      .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
+    skipRegionOption(
+      program
+        .command('audit')
+        .description('audit the account (or a snapshot) and print the findings')
+        .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
+        .option('--demo', 'audit the embedded demo snapshot of a drifted private-backend account'),
+    ),
   )
     .addOption(
       new Option(
@@ -137,6 +169,15 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     )
     .option('--publish', 'send the alerts to the SNS topic in ALERT_TOPIC_ARN')
     .option('--state <file>', 'alert state file used with --publish', DEFAULT_STATE_PATH)
+    .option(
+      '--security-hub',
+      "import the findings into Security Hub (the account's default product in AWS_REGION), archive resolved ones",
+    )
+    .option(
+      '--security-hub-state <file>',
+      'record of what --security-hub imported',
+      DEFAULT_SECURITY_HUB_STATE_PATH,
+    )
     .option(
       '--account <id...>',
       'audit these accounts through --role-name (one report for all)',
@@ -159,8 +200,11 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       const startedAt = new Date();
       const intent = await loadIntent(o);
       const inventory = await loadInventory(o, intent, io);
-      const report = auditInventory(inventory, intent, { startedAt });
-      await printAndPublish(report, o, io, () => exposureModel(inventory, intent));
+      const report = auditInventory(inventory, intent, {
+        startedAt,
+        ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
+      });
+      await printAndDeliver(report, o, io, () => exposureModel(inventory, intent));
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
     });
 
@@ -182,34 +226,40 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .description('write an intent file from an account you approve (principles on, current state recorded)')
       .requiredOption('--out <file>', 'where to write the intent file')
       .addOption(
-        new Option('--profile <profile>', 'architecture profile')
-          .choices(PROFILES)
-          .default('private-backend'),
+        new Option(
+          '--profile <profile>',
+          'architecture profile (default: inferred from the account)',
+        ).choices(PROFILES),
       ),
-  ).action(async (o: SourceOptions & { out: string; profile: (typeof PROFILES)[number] }) => {
+  ).action(async (o: SourceOptions & { out: string; profile?: (typeof PROFILES)[number] }) => {
     const inventory = await loadInventory(o, defaultIntent(), io);
-    const intent = buildBaseline(inventory, { profile: o.profile, now: new Date() });
+    const profile = chooseProfile(inventory, o.profile);
+    const intent = buildBaseline(inventory, { profile: profile.profile, now: new Date() });
     for (const e of inventory.errors) {
       io.err(
         `warning: ${e.service}:${e.operation} (${e.region}) failed: ${e.code}; audits will report it as incomplete\n`,
       );
     }
-    await writeFileAtomically(o.out, baselineToYaml(intent));
+    await writeFileAtomically(o.out, baselineToYaml(intent, profile.why));
     io.err(`baseline intent written to ${o.out}: review it, then audit with --intent ${o.out}\n`);
     setExit(EXIT.clean);
   });
 
   sourceOptions(
-    program
-      .command('render')
-      .description('print the alert that would be sent for an audit (preview; nothing is published)')
-      .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
-      .option('--demo', 'render the alert for the embedded demo snapshot'),
+    skipRegionOption(
+      program
+        .command('render')
+        .description('print the alert that would be sent for an audit (preview; nothing is published)')
+        .option('--intent <file>', 'intent file (YAML); default: the private-backend principles')
+        .option('--demo', 'render the alert for the embedded demo snapshot'),
+    ),
   )
     .addOption(new Option('--format <format>', 'alert form').choices(['slack', 'email']).default('slack'))
     .action(async (o: SourceOptions & { format: 'slack' | 'email' }) => {
       const intent = await loadIntent(o);
-      const report = auditInventory(await loadInventory(o, intent, io), intent);
+      const report = auditInventory(await loadInventory(o, intent, io), intent, {
+        ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
+      });
       io.out(renderPreview(report, o.format));
       setExit(EXIT.clean);
     });
@@ -224,6 +274,8 @@ interface AuditOptions extends SourceOptions {
   failOn: Severity | 'none';
   publish?: boolean;
   state: string;
+  securityHub?: boolean;
+  securityHubState: string;
   account?: string[];
   org?: boolean;
   orgOu?: string[];
@@ -274,10 +326,11 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
     ...(role ? { role } : {}),
     regions,
     intents,
+    ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
     ...(progress ? { onProgress: progress.listener } : {}),
   }).finally(() => progress?.stop());
   // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
-  await printAndPublish(report, o, io);
+  await printAndDeliver(report, o, io);
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
@@ -299,10 +352,11 @@ const renderReport = (
 };
 
 /**
- * Prints the report and, with --publish, sends the alerts first so the terminal report can mark what
- * they announced as new or recovered. A failed publish still prints the report (unmarked), then fails.
+ * Prints the report and delivers it to the sinks asked for, delivering first so the terminal report can
+ * mark what the --publish alerts announced as new or recovered. A failed delivery still prints the
+ * report (marked only when the SNS publish itself went through), then fails.
  */
-const printAndPublish = async (
+const printAndDeliver = async (
   report: Report,
   o: AuditOptions,
   io: Io,
@@ -311,7 +365,9 @@ const printAndPublish = async (
   const paint = paintFor(io.outStream);
   let alerts: AlertMarks | undefined;
   try {
-    if (o.publish) alerts = alertMarks(await publishFromCli(report, o.state, io));
+    await deliverFromCli(report, o, io, (sent) => {
+      alerts = alertMarks(sent);
+    });
   } finally {
     io.out(renderReport(report, o.format, exposure, { paint, ...(alerts ? { alerts } : {}) }));
   }
@@ -346,6 +402,69 @@ const publishFromCli = async (report: Report, statePath: string, io: Io): Promis
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
   return result;
+};
+
+const securityHubRegion = (): string => {
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw usage('--security-hub', 'needs AWS_REGION: the region whose Security Hub receives the findings');
+  }
+  return region;
+};
+
+/**
+ * `--security-hub`: the findings into Security Hub under the default product of the caller's account
+ * in AWS_REGION (account and partition from sts:GetCallerIdentity), the record in a local file.
+ */
+const importFromCli = async (report: Report, statePath: string, io: Io): Promise<void> => {
+  const region = securityHubRegion();
+  const identity = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+  const partition = identity.Arn?.split(':')[1];
+  if (!partition || !identity.Account) throw new Error('sts:GetCallerIdentity returned no Account or Arn');
+  const productArn = defaultProductArn({ partition, region, account: identity.Account });
+  const result = await syncSecurityHub({
+    report,
+    store: new FileStateStore(statePath),
+    client: new SecurityHubClient({ region }),
+    productArn,
+    now: new Date(),
+  });
+  io.err(`Security Hub: ${result.active} finding(s) imported, ${result.archived} archived (${productArn})\n`);
+};
+
+/**
+ * The sinks asked for, each tried even when the other fails (one must not hold back the other's
+ * alerts); any failure then fails the run, naming every sink that failed.
+ */
+const deliverFromCli = async (
+  report: Report,
+  o: AuditOptions,
+  io: Io,
+  onPublished?: (sent: SendAlertsResult) => void,
+): Promise<void> => {
+  // Configuration first, so a missing variable sends nothing anywhere.
+  if (o.publish) requireEnv('ALERT_TOPIC_ARN');
+  if (o.securityHub) securityHubRegion();
+  const sinks = [
+    ...(o.publish
+      ? [{ name: 'SNS', run: async () => onPublished?.(await publishFromCli(report, o.state, io)) }]
+      : []),
+    ...(o.securityHub
+      ? [{ name: 'Security Hub', run: () => importFromCli(report, o.securityHubState, io) }]
+      : []),
+  ];
+  const failures: string[] = [];
+  let first: unknown;
+  for (const sink of sinks) {
+    try {
+      await sink.run();
+    } catch (error) {
+      if (error instanceof InputValidationError) throw error;
+      first ??= error;
+      failures.push(`${sink.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (failures.length > 0) throw new Error(failures.join('\n'), { cause: first });
 };
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can drive it). */

@@ -95,7 +95,11 @@ export const collectApiGateway = async (
 
   const collectRestApi = async (api: SdkRestApi): Promise<RestApi | undefined> => {
     const restApiId = api.id;
-    const apiSite = (operation: string) => site(operation, 'apigateway.restApis');
+    // Per-API calls name the API: when one fails, only this API is unseen, not the region.
+    const apiSite = (operation: string): CallSite => ({
+      ...site(operation, 'apigateway.restApis'),
+      resourceId: restApiId,
+    });
     if (hasUnreadablePolicy(api)) {
       // A policy we cannot read must not look like "no policy" to the resource-policy check.
       errors.push({
@@ -158,7 +162,7 @@ export const collectApiGateway = async (
       const normalized = normalizeStage(stage);
       // Its own call site: a failed export leaves only this stage's deployed methods and policy unknown.
       const deployed = await collectSlice(
-        site('GetExport', 'apigateway.stageExports'),
+        { ...site('GetExport', 'apigateway.stageExports'), resourceId: `${restApiId}/${stage.stageName}` },
         async () => {
           const output = await client.send(
             new GetExportCommand({

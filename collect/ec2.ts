@@ -1,4 +1,6 @@
 import {
+  type ManagedPrefixList as AwsManagedPrefixList,
+  type PrefixListEntry as AwsPrefixListEntry,
   type EC2Client,
   paginateDescribeEgressOnlyInternetGateways,
   paginateDescribeInternetGateways,
@@ -12,9 +14,11 @@ import {
   paginateDescribeSubnets,
   paginateDescribeVpcEndpoints,
   paginateDescribeVpcs,
+  paginateGetManagedPrefixListEntries,
 } from '@aws-sdk/client-ec2';
 import type { CollectionError, Ec2Inventory, SliceName } from '../inventory/types.ts';
-import { EC2_REQUIRED, emptyEc2Raw, normalizeEc2 } from './normalize/ec2.ts';
+import { mapLimit } from './concurrency.ts';
+import { EC2_REQUIRED, emptyEc2Raw, normalizeEc2, prefixListsNeedingEntries } from './normalize/ec2.ts';
 import {
   type CallSite,
   type CollectContext,
@@ -43,11 +47,15 @@ export const EC2_PAGE_SIZES = {
   DescribeSecurityGroups: 1000,
   DescribeSecurityGroupRules: 1000,
   DescribeManagedPrefixLists: 100,
+  GetManagedPrefixListEntries: 100,
   DescribeVpcEndpoints: 1000,
   DescribeNetworkInterfaces: 1000,
 } as const;
 
 type Ec2Operation = keyof typeof EC2_PAGE_SIZES;
+
+/** Entries are one call per customer-managed list: a few at a time, under the region's EC2 pacing. */
+const PREFIX_LIST_CONCURRENCY = 4;
 
 const items = <T>(result: SliceResult<T[]>): T[] => (result.ok ? result.items : []);
 
@@ -62,6 +70,7 @@ const EC2_SLICES: readonly SliceName[] = [
   'ec2.networkAcls',
   'ec2.securityGroups',
   'ec2.prefixLists',
+  'ec2.prefixListEntries',
   'ec2.vpcEndpoints',
   'ec2.networkInterfaces',
 ];
@@ -93,6 +102,45 @@ export const collectEc2 = async (
     required: readonly (keyof Item & string)[],
   ) => collectSlice(site(operation, slices), async (s) => s.wellFormed(await pages(), required), context);
 
+  // A customer-managed list stands for its CIDRs: a rule referencing one holding 0.0.0.0/0 is world
+  // ingress. Each list's entries are their own call, made as soon as the lists are in (not after the
+  // region's other lists); one that fails leaves the entries slice incomplete.
+  const entriesOf = (lists: SliceResult<AwsManagedPrefixList[]>) =>
+    mapLimit(
+      prefixListsNeedingEntries(items(lists)),
+      PREFIX_LIST_CONCURRENCY,
+      async (prefixListId) =>
+        [
+          prefixListId,
+          await list<AwsPrefixListEntry>(
+            'GetManagedPrefixListEntries',
+            ['ec2.prefixListEntries'],
+            () =>
+              drain(
+                paginateGetManagedPrefixListEntries(
+                  paging('GetManagedPrefixListEntries'),
+                  { PrefixListId: prefixListId },
+                  call,
+                ),
+                (p) => p.Entries,
+              ),
+            EC2_REQUIRED.GetManagedPrefixListEntries,
+          ),
+        ] as const,
+    );
+  // No owner filter: the AWS-managed lists (e.g. the CloudFront origin-facing one, whose id differs
+  // per region) must be found by name. Without the lists, no list's entries can be read either.
+  const prefixListsAndEntries = list(
+    'DescribeManagedPrefixLists',
+    ['ec2.prefixLists', 'ec2.prefixListEntries'],
+    () =>
+      drain(
+        paginateDescribeManagedPrefixLists(paging('DescribeManagedPrefixLists'), {}, call),
+        (p) => p.PrefixLists,
+      ),
+    EC2_REQUIRED.DescribeManagedPrefixLists,
+  ).then(async (lists) => ({ lists, entries: await entriesOf(lists) }));
+
   const [
     vpcs,
     subnets,
@@ -103,7 +151,7 @@ export const collectEc2 = async (
     networkAcls,
     securityGroups,
     securityGroupRules,
-    prefixLists,
+    { lists: prefixLists, entries: entryResults },
     vpcEndpoints,
     networkInterfaces,
   ] = await Promise.all([
@@ -178,18 +226,7 @@ export const collectEc2 = async (
         ),
       EC2_REQUIRED.DescribeSecurityGroupRules,
     ),
-    // No owner filter: the AWS-managed lists (e.g. the CloudFront origin-facing one, whose id differs
-    // per region) must be found by name.
-    list(
-      'DescribeManagedPrefixLists',
-      ['ec2.prefixLists'],
-      () =>
-        drain(
-          paginateDescribeManagedPrefixLists(paging('DescribeManagedPrefixLists'), {}, call),
-          (p) => p.PrefixLists,
-        ),
-      EC2_REQUIRED.DescribeManagedPrefixLists,
-    ),
+    prefixListsAndEntries,
     list(
       'DescribeVpcEndpoints',
       ['ec2.vpcEndpoints'],
@@ -209,6 +246,10 @@ export const collectEc2 = async (
     ),
   ]);
 
+  const prefixListEntries = Object.fromEntries(
+    entryResults.flatMap(([id, result]) => (result.ok ? [[id, result.items]] : [])),
+  );
+
   const results = [
     vpcs,
     subnets,
@@ -220,6 +261,7 @@ export const collectEc2 = async (
     securityGroups,
     securityGroupRules,
     prefixLists,
+    ...entryResults.map(([, result]) => result),
     vpcEndpoints,
     networkInterfaces,
   ];
@@ -245,6 +287,7 @@ export const collectEc2 = async (
             securityGroups: groupsComplete ? items(securityGroups) : [],
             securityGroupRules: groupsComplete ? items(securityGroupRules) : [],
             prefixLists: items(prefixLists),
+            prefixListEntries,
             vpcEndpoints: items(vpcEndpoints),
             networkInterfaces: items(networkInterfaces),
           },

@@ -47,7 +47,15 @@ export const collapseDeadlineErrors = (errors: readonly CollectionError[]): Coll
     const first = group[0] as CollectionError;
     if (group.length === 1) return first;
     const slices = [...new Set(group.flatMap((e) => e.slices))];
-    return { ...first, slices, message: `${first.message} (${group.length} calls)` };
+    // Calls about several resources collapse into one error about none: the whole region is unseen.
+    const { resourceId, ...rest } = first;
+    const oneResource = group.every((e) => e.resourceId === resourceId) && resourceId !== undefined;
+    return {
+      ...rest,
+      ...(oneResource ? { resourceId } : {}),
+      slices,
+      message: `${first.message} (${group.length} calls)`,
+    };
   });
 };
 

@@ -17,6 +17,8 @@ export interface CallSite {
   readonly region: string;
   /** Slices left missing or partial when this call fails. */
   readonly slices: readonly SliceName[];
+  /** The one resource the call is about (per-item calls), so only it is unseen when the call fails. */
+  readonly resourceId?: string;
 }
 
 /** What every collector passes down to its AWS calls. */
@@ -59,6 +61,7 @@ export const toCollectionError = (site: CallSite, error: unknown): CollectionErr
     code,
     message: e?.message || String(error),
     slices: site.slices,
+    ...(site.resourceId !== undefined ? { resourceId: site.resourceId } : {}),
   };
 };
 

@@ -3,8 +3,16 @@ import type { Check, ResourceRef, Violation } from '../checks/define.ts';
 import { exceptionCovers, isExpired } from '../intent/exceptions.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import type { Severity } from '../intent/schema.ts';
-import type { Inventory, SliceName } from '../inventory/types.ts';
-import { type Finding, type Report, SEVERITY_ORDER, type SuppressedFinding } from '../report/types.ts';
+import type { Inventory } from '../inventory/types.ts';
+import {
+  type Finding,
+  type Report,
+  SEVERITY_ORDER,
+  type SkippedRegion,
+  type SuppressedFinding,
+  type UnseenScope,
+} from '../report/types.ts';
+import { blindSpotsOf, GLOBAL, isInBlindSpot, withoutRegions } from './unseen.ts';
 
 export const INCOMPLETE_CHECK_ID = 'audit.incomplete';
 
@@ -16,7 +24,22 @@ export interface EvaluateOptions {
   readonly startedAt?: Date;
   /** Run only these check ids (on-demand invoke); audit.* checks always run. */
   readonly onlyChecks?: readonly string[];
+  /** Regions declared denied by design on the command line (`--skip-region`), besides the intent's. */
+  readonly skipRegions?: readonly string[];
 }
+
+/** The regions declared denied by design, the intent's first, each once. */
+export const declaredSkips = (intent: ResolvedIntent, flagged: readonly string[] = []): SkippedRegion[] => {
+  const skips: SkippedRegion[] = intent.deniedRegions.map((region) => ({
+    region,
+    reason: 'denied-by-design',
+    declaredBy: 'intent',
+  }));
+  for (const region of flagged)
+    if (!skips.some((s) => s.region === region))
+      skips.push({ region, reason: 'denied-by-design', declaredBy: 'flag' });
+  return skips;
+};
 
 export const fingerprintOf = (checkId: string, resource: ResourceRef, fact: string): string =>
   createHash('sha256')
@@ -36,7 +59,8 @@ const toFinding = (check: Check, v: Violation, severity: Severity): Finding => (
   remediation: check.remediation,
   impact: v.impact ?? check.impact,
   principle: check.principle,
-  fingerprint: fingerprintOf(check.id, v.resource, v.fact ?? v.message),
+  fact: v.fact,
+  fingerprint: fingerprintOf(check.id, v.resource, v.fact),
 });
 
 const bySeverityThenId = (a: Finding, b: Finding): number =>
@@ -47,12 +71,19 @@ const bySeverityThenId = (a: Finding, b: Finding): number =>
 
 /**
  * Runs the checks over the inventory and builds the report. Pure apart from hashing.
- * A check whose data failed to collect is not run (the collection error is reported by
- * audit.incomplete); a check that throws becomes an audit.incomplete finding naming it. Never a pass.
+ * A collection failure blinds the checks that read its data only where it was not read (a region, or
+ * one resource there): they run on everything else, their findings in the blind spot are dropped and
+ * listed in `unseen`, and audit.incomplete names the failure. A check whose global data (CloudFront)
+ * failed is not run at all; a check that throws becomes an audit.incomplete finding naming it. Never
+ * a pass. Regions declared denied by design are left out, not incomplete.
  */
 export const evaluate = (options: EvaluateOptions): Report => {
-  const { inventory, intent, now } = options;
-  const failedSlices = new Set<SliceName>(inventory.errors.flatMap((e) => e.slices));
+  const { intent, now } = options;
+  const skippedRegions = declaredSkips(intent, options.skipRegions);
+  const inventory = withoutRegions(
+    options.inventory,
+    skippedRegions.map((s) => s.region),
+  );
   const incompleteCheck = options.checks.find((c) => c.id === INCOMPLETE_CHECK_ID);
   const selected = options.checks.filter(
     (c) =>
@@ -62,18 +93,27 @@ export const evaluate = (options: EvaluateOptions): Report => {
 
   const raw: Finding[] = [];
   const skippedChecks: string[] = [];
+  const unseen: UnseenScope[] = [];
   for (const check of selected) {
-    if (check.needs.some((slice) => failedSlices.has(slice))) {
+    const blind = blindSpotsOf(check.needs, inventory.errors);
+    if (blind === 'everywhere') {
       skippedChecks.push(check.id);
       continue;
     }
     try {
+      const found: Finding[] = [];
       for (const v of check.evaluate({ inventory, intent, now, checks: options.checks })) {
+        // Missing data can make a violation up (a table not read looks like no route): not reported.
+        if (isInBlindSpot(v.resource, blind)) continue;
         // The intent's `severity:` entry is the user's explicit word and wins over everything; a
         // violation's own severity (e.g. critical for SSH open to the world) refines only the default.
-        raw.push(toFinding(check, v, intent.severity[check.id] ?? v.severity ?? check.severity));
+        found.push(toFinding(check, v, intent.severity[check.id] ?? v.severity ?? check.severity));
       }
+      raw.push(...found);
+      unseen.push(...blind.map((spot) => ({ checkId: check.id, ...spot })));
     } catch (error) {
+      // Nothing of this check was seen: each region, and CloudFront, is its blind spot.
+      unseen.push(...[...inventory.regions, GLOBAL].map((region) => ({ checkId: check.id, region })));
       if (!incompleteCheck) throw error;
       const resource = { type: 'AWS::Account', id: inventory.account, region: 'global' };
       raw.push(
@@ -97,7 +137,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
     // audit.* findings are never suppressed: an incomplete audit must always be visible.
     const exception = finding.checkId.startsWith('audit.')
       ? undefined
-      : active.find((e) => exceptionCovers(e, finding.checkId, finding.resource));
+      : active.find((e) => exceptionCovers(e, finding));
     if (exception) {
       suppressed.push({
         ...finding,
@@ -120,16 +160,19 @@ export const evaluate = (options: EvaluateOptions): Report => {
     startedAt: (options.startedAt ?? now).toISOString(),
     finishedAt: now.toISOString(),
     complete: inventory.errors.length === 0 && !findings.some((f) => f.checkId === INCOMPLETE_CHECK_ID),
-    errors: inventory.errors.map(({ service, operation, region, code, message }) => ({
+    errors: inventory.errors.map(({ service, operation, region, code, message, resourceId }) => ({
       service,
       operation,
       region,
       code,
       message,
+      ...(resourceId !== undefined ? { resourceId } : {}),
     })),
     findings,
     suppressed,
     skippedChecks,
+    unseen,
+    skippedRegions,
     summary: { checksRun: selected.length - skippedChecks.length, bySeverity },
   };
 };

@@ -2,9 +2,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
-import { deployedTargets, readLambdaConfig } from '../app/config.ts';
+import { readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
-import { htmlReportEnabled, storeHtmlReport } from '../app/html-report.ts';
+import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import {
   createLogger,
@@ -16,8 +16,6 @@ import {
   sliceCounts,
 } from '../app/log.ts';
 import { InputValidationError } from '../errors.ts';
-import { sendAlerts } from '../notify/index.ts';
-import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
 import { functionLocation } from './location.ts';
@@ -26,7 +24,6 @@ import { lambdaHandler } from './middleware/lambda-handler.ts';
 // Built once per container and reused across invocations (cold start only).
 const logger = createLogger('audit');
 const config = readLambdaConfig();
-const htmlReport = htmlReportEnabled();
 const sns = new SNSClient({});
 let s3: S3Client | undefined;
 const s3Client = () => {
@@ -53,11 +50,25 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       },
     ]);
   }
+  // Auditing only regions declared denied would audit nothing regional and look clean (the CLI refuses it too).
+  if (regions !== 'all' && regions.every((r) => intent.deniedRegions.includes(r))) {
+    throw new InputValidationError('configuration', [
+      {
+        path: 'regions',
+        message: `every region to audit is declared denied in the intent's deniedRegions: ${regions.join(', ')}`,
+      },
+    ]);
+  }
   // Stop collecting while there is still time to evaluate and publish what was collected.
   const inventory = await phase(
     logger,
     'collect',
-    () => collectLive(regions, { ...deadlineOption(context), onProgress: progressLogger(logger) }),
+    () =>
+      collectLive(regions, {
+        ...deadlineOption(context),
+        skipRegions: intent.deniedRegions,
+        onProgress: progressLogger(logger),
+      }),
     inventoryCounts,
   );
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });
@@ -73,51 +84,17 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     reportCounts,
   );
   if (!event.dryRun) {
-    const { topicArn, state } = await deployedTargets(config, functionLocation(context));
-    const reportUrl = htmlReport
-      ? await writeHtmlReport(report, state.bucket, (await functionLocation(context)()).region)
-      : undefined;
-    await phase(
+    await deliverReport({
+      report,
+      config,
+      locate: functionLocation(context),
+      s3: s3Client(),
+      sns,
       logger,
-      'notify',
-      () =>
-        sendAlerts({
-          report,
-          store: new S3StateStore(s3Client(), state.bucket, state.key),
-          sns,
-          topicArn,
-          now: new Date(),
-          remindAfterHours: config.remindAfterHours,
-          ...(event.checks ? { checksRun: event.checks } : {}),
-          ...(reportUrl ? { reportUrl } : {}),
-        }),
-      (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
-    );
+      ...(event.checks ? { checksRun: event.checks } : {}),
+    });
   }
   return report;
-};
-
-/**
- * Writes the HTML report next to the state (HTML_REPORT=true) and returns its console link. A report
- * that cannot be written is logged as an error and the alerts go out without the link: the page is a
- * convenience, and must not hold back the alert that says what was found.
- */
-const writeHtmlReport = async (
-  report: Report,
-  bucket: string,
-  region: string,
-): Promise<string | undefined> => {
-  try {
-    const stored = await phase(
-      logger,
-      'write',
-      () => storeHtmlReport(s3Client(), { bucket, region }, report),
-      (r) => ({ htmlReportKey: r.key }),
-    );
-    return stored.url;
-  } catch {
-    return undefined;
-  }
 };
 
 export const handler = lambdaHandler(logger, auditEventSchema, auditHandler, normalizeEvent);

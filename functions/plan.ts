@@ -15,6 +15,7 @@ import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import {
   ALL_REGIONS,
   type FanOutConfig,
+  intentOfAccount,
   itemsKey,
   newRunId,
   type PlanOutput,
@@ -28,6 +29,7 @@ import { createLogger } from '../app/log.ts';
 import { createRegionalClients } from '../collect/clients.ts';
 import { mapLimit } from '../collect/concurrency.ts';
 import { listEnabledRegions } from '../collect/index.ts';
+import type { ResolvedIntent } from '../intent/resolve.ts';
 import { normalizeEvent } from './event.ts';
 import { type PlanEvent, planEventSchema } from './fanout-events.ts';
 import { functionLocation } from './location.ts';
@@ -43,15 +45,13 @@ const kms = new KMSClient({});
 /** Accounts whose enabled regions are listed at once (one AssumeRole + DescribeRegions each). */
 const REGION_LOOKUP_CONCURRENCY = 8;
 
-const accountsOf = async (event: PlanEvent): Promise<AccountTarget[]> => {
+/** The run's intents, most specific first, as the summary reads them. */
+const loadIntents = () => Promise.all(fanOut.intentLocations.map((l) => loadIntentFrom(l, () => s3)));
+
+const accountsOf = async (event: PlanEvent, intents: readonly ResolvedIntent[]): Promise<AccountTarget[]> => {
   if (event.accounts) return explicitAccounts(event.accounts);
   const organization = event.organization ?? fanOut.organization;
   if (!organization) return explicitAccounts(fanOut.accounts);
-  const intents = await Promise.all(
-    (fanOut.intentLocations.length > 0 ? fanOut.intentLocations : [undefined]).map((l) =>
-      loadIntentFrom(l, () => s3),
-    ),
-  );
   const needs = selectionNeeds(intents);
   return organizationAccounts(new OrganizationsClient({}), {
     organizationalUnits: event.organizationalUnits ?? fanOut.organizationalUnits,
@@ -87,7 +87,8 @@ export const planHandler = async (event: PlanEvent, context: Context): Promise<P
   const started = Date.now();
   const runId = newRunId(new Date());
   logger.appendKeys({ runId });
-  const accounts = await accountsOf(event);
+  const intents = await loadIntents();
+  const accounts = await accountsOf(event, intents);
   const regions = event.regions ?? fanOut.regions;
   if (regions !== 'all' && regions.length === 0) {
     throw new Error('no region: set AUDIT_REGIONS (a list or "all") or pass regions in the input');
@@ -95,10 +96,12 @@ export const planHandler = async (event: PlanEvent, context: Context): Promise<P
   const targets = await mapLimit(
     accounts.length > 0 ? accounts : [undefined],
     REGION_LOOKUP_CONCURRENCY,
-    async (account) => ({
-      ...(account ? { account } : {}),
-      regions: regions === 'all' ? await enabledRegions(account) : regions,
-    }),
+    async (account) => {
+      // Regions the account's intent declares denied by design are never called (as in a single run).
+      const denied = new Set(intentOfAccount(intents, account).deniedRegions);
+      const listed = regions === 'all' ? await enabledRegions(account) : regions;
+      return { ...(account ? { account } : {}), regions: listed.filter((r) => !denied.has(r)) };
+    },
   );
   // One fingerprint key for every item of the run, handed out only encrypted.
   const encryptedRunKey = await newRunKey(kms, runKeyId, runId);

@@ -1,11 +1,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { selectIntent } from '../app/accounts.ts';
 import { auditInventory } from '../app/audit.ts';
-import { deployedTargets, readLambdaConfig } from '../app/config.ts';
+import { readLambdaConfig } from '../app/config.ts';
+import { deliverReport } from '../app/deliver.ts';
 import {
   accountInventories,
+  intentOfAccount,
   type PlanOutput,
   readFanOutConfig,
   readItems,
@@ -13,11 +14,8 @@ import {
   writeJson,
 } from '../app/fanout.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
-import { createLogger, phase, reportCounts } from '../app/log.ts';
+import { createLogger, reportCounts } from '../app/log.ts';
 import { mergeReports } from '../app/merge.ts';
-import { defaultIntent } from '../intent/load.ts';
-import { sendAlerts } from '../notify/index.ts';
-import { S3StateStore } from '../notify/state.ts';
 import type { Report } from '../report/types.ts';
 import { summarizeEventSchema } from './fanout-events.ts';
 import { functionLocation } from './location.ts';
@@ -52,10 +50,9 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
   logger.appendKeys({ runId: plan.runId });
   const items = await readItems(s3, plan);
   const intents = await Promise.all(fanOut.intentLocations.map((l) => loadIntentFrom(l, () => s3)));
-  const fallback = intents.find((i) => !i.appliesTo) ?? defaultIntent();
   const reports: Report[] = [];
   for await (const { account, inventory } of accountInventories(s3, items)) {
-    const intent = (account ? selectIntent(intents, account) : undefined) ?? fallback;
+    const intent = intentOfAccount(intents, account);
     reports.push(
       auditInventory(inventory, intent, {
         startedAt,
@@ -73,22 +70,15 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
   const key = reportKey(plan.runId);
   await writeJson(s3, plan.bucket, key, report);
   if (!plan.dryRun) {
-    const { topicArn, state } = await deployedTargets(lambdaConfig, functionLocation(context));
-    await phase(
+    await deliverReport({
+      report,
+      config: lambdaConfig,
+      locate: functionLocation(context),
+      s3,
+      sns,
       logger,
-      'notify',
-      () =>
-        sendAlerts({
-          report,
-          store: new S3StateStore(s3, state.bucket, state.key),
-          sns,
-          topicArn,
-          now: new Date(),
-          remindAfterHours: lambdaConfig.remindAfterHours,
-          ...(plan.checks ? { checksRun: plan.checks } : {}),
-        }),
-      (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
-    );
+      ...(plan.checks ? { checksRun: plan.checks } : {}),
+    });
   }
   return {
     runId: plan.runId,

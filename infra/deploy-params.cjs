@@ -10,6 +10,9 @@
 /** infra/member-role.yml's ExternalId and RoleName patterns (test/infra/trust-chain.test.ts keeps them equal). */
 const EXTERNAL_ID = /^[\w+=,.@:/-]{16,1224}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** AWS::Chatbot::SlackChannelConfiguration's SlackWorkspaceId and SlackChannelId patterns. */
+const SLACK_WORKSPACE_ID = /^[0-9A-Z]{1,255}$/;
+const SLACK_CHANNEL_ID = /^[A-Za-z0-9]{1,255}$/;
 
 /** State bucket keys the Lambda role can already read (its alert state and the fan-out runs prefix). */
 const GRANTED_STATE_KEY = (key, stateKey) => key === stateKey || key.startsWith('arch-auditor/runs/');
@@ -26,8 +29,9 @@ const refuse = (param, message) => {
  * tested without osls (and through osls in the contract test).
  * @param {{ service: string, stage: string, region: string, stateKey: string,
  *   params: Record<string, string | undefined>, exists: (path: string) => boolean }} input
- * @returns {{ intentInS3: 'true' | 'false', intentObjectArns: string[] }} whether the stack grants
- *   s3:GetObject on intent objects, and on which (IntentReadPolicy in serverless.yml)
+ * @returns {{ intentInS3: 'true' | 'false', intentObjectArns: string[], slackWired: 'true' | 'false',
+ *   slackWorkspaceId: string, slackChannelId: string }} whether the stack grants s3:GetObject on intent
+ *   objects, and on which (IntentReadPolicy in serverless.yml); whether it wires Slack, and to what
  */
 const checkDeployParams = ({ service, stage, region, stateKey, params, exists }) => {
   const value = (name) => String(params[name] ?? '').trim();
@@ -48,6 +52,34 @@ const checkDeployParams = ({ service, stage, region, stateKey, params, exists })
     throw refuse(
       'auditExternalId',
       'must be 16 to 1224 letters, digits or +=,.@:/-_ (the member role refuses anything shorter)',
+    );
+  }
+
+  const securityHub = value('securityHub');
+  if (!['true', 'false', ''].includes(securityHub)) {
+    throw refuse('securityHub', `must be true or false, not "${securityHub}"`);
+  }
+  // Slack: both ids or neither, so the channel is wired whole or not at all.
+  const workspace = value('slackWorkspaceId');
+  const channel = value('slackChannelId');
+  if ((workspace === '') !== (channel === '')) {
+    const [missing, given] =
+      workspace === '' ? ['slackWorkspaceId', 'slackChannelId'] : ['slackChannelId', 'slackWorkspaceId'];
+    throw refuse(
+      missing,
+      `is required when ${given} is set: both name the Slack channel AWS Chatbot posts to`,
+    );
+  }
+  if (workspace !== '' && !SLACK_WORKSPACE_ID.test(workspace)) {
+    throw refuse(
+      'slackWorkspaceId',
+      `"${workspace}" is not a Slack workspace (team) id, e.g. T0123ABCD (capital letters and digits)`,
+    );
+  }
+  if (channel !== '' && !SLACK_CHANNEL_ID.test(channel)) {
+    throw refuse(
+      'slackChannelId',
+      `"${channel}" is not a Slack channel id, e.g. C0123ABCD (letters and digits)`,
     );
   }
 
@@ -78,7 +110,14 @@ const checkDeployParams = ({ service, stage, region, stateKey, params, exists })
     if (stateBucket.test(bucket) && GRANTED_STATE_KEY(key, stateKey)) continue;
     arns.push(`arn:aws:s3:::${bucket}/${key}`);
   }
-  return { intentInS3: String(arns.length > 0), intentObjectArns: [...new Set(arns)] };
+  return {
+    intentInS3: String(arns.length > 0),
+    intentObjectArns: [...new Set(arns)],
+    slackWired: String(channel !== ''),
+    // Placeholders of the right shape when Slack is not wired: the resource is not created then.
+    slackWorkspaceId: workspace || 'UNSET',
+    slackChannelId: channel || 'UNSET',
+  };
 };
 
 /** osls entry point: `${file(./infra/deploy-params.cjs)}` resolves to the object checkDeployParams returns. */
@@ -86,7 +125,15 @@ module.exports = async ({ resolveVariable }) => {
   const { existsSync } = require('node:fs');
   const { join } = require('node:path');
   const read = async (address) => String((await resolveVariable(address)) ?? '');
-  const names = ['auditRoleName', 'auditExternalId', 'auditAccounts', 'intentLocation'];
+  const names = [
+    'auditRoleName',
+    'auditExternalId',
+    'auditAccounts',
+    'intentLocation',
+    'securityHub',
+    'slackWorkspaceId',
+    'slackChannelId',
+  ];
   const params = Object.fromEntries(
     await Promise.all(names.map(async (name) => [name, await read(`param:${name}`)])),
   );

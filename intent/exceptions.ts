@@ -11,14 +11,26 @@ export const isExpired = (exception: IntentException, now: Date): boolean =>
  */
 const arnNamesId = (arn: string, id: string): boolean => arn.startsWith('arn:') && arn.endsWith(`/${id}`);
 
-/** Whether an exception covers a finding of `checkId` on a resource (by id, ARN, or '*'). */
-export const exceptionCovers = (
-  e: IntentException,
-  checkId: string,
-  resource: { readonly id: string; readonly arn?: string },
-): boolean =>
-  e.check === checkId &&
-  (e.resource === '*' ||
-    e.resource === resource.id ||
-    e.resource === resource.arn ||
-    arnNamesId(e.resource, resource.id));
+/** What an exception is matched against: a finding's check, resource and fact. */
+export interface ExceptedFinding {
+  readonly checkId: string;
+  readonly resource: { readonly id: string; readonly arn?: string };
+  readonly fact: string;
+}
+
+/**
+ * Whether an exception covers a finding: its check, on its resource (by id, ARN, or '*'), and — when
+ * the exception lists facts — one of those facts. A fact-level exception accepts what was approved and
+ * nothing else, so a new rule or path on an accepted resource is a finding at its own severity.
+ */
+export const exceptionCovers = (e: IntentException, finding: ExceptedFinding): boolean => {
+  const { resource } = finding;
+  return (
+    e.check === finding.checkId &&
+    (e.resource === '*' ||
+      e.resource === resource.id ||
+      e.resource === resource.arn ||
+      arnNamesId(e.resource, resource.id)) &&
+    (e.facts === undefined || e.facts.includes(finding.fact))
+  );
+};

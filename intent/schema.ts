@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionSchema } from '../validate.ts';
 
 /**
  * The intent file: which architecture the account is held against.
@@ -50,6 +51,16 @@ const exceptionSchema = z.strictObject({
   check: z.string().min(1),
   /** Resource id (or ARN) the exception applies to; '*' for every resource of that check. */
   resource: z.string().min(1),
+  /**
+   * The findings accepted, by their fact as the report prints it ('tcp/443 from 0.0.0.0/0'): a new
+   * fact on the same resource stays a finding. Without `facts`, every finding of the check on the
+   * resource is accepted (written by hand only; `baseline` always lists the facts).
+   */
+  facts: z
+    .array(z.string().min(1))
+    .min(1, 'list at least one fact, or leave facts out to accept every finding on the resource')
+    .refine((facts) => new Set(facts).size === facts.length, 'lists the same fact twice')
+    .optional(),
   reason: z.string().min(1),
   expires: isoDate.optional(),
 });
@@ -118,116 +129,133 @@ const baselineSchema = z.strictObject({
     .default({}),
 });
 
-export const intentSchema = z.strictObject({
-  version: z.literal(1),
-  profile: z.enum(PROFILES),
-  /** Regions audited when the command line names none. */
-  regions: z.array(z.string().min(1)).default([]),
-  network: z
-    .strictObject({
-      /** Subnets may route to an internet gateway and auto-assign public IPs (P2; classic profile: true). */
-      allowPublicSubnets: z.boolean().optional(),
-      /** Workload network interfaces may carry public IPs (P1; classic profile: true). */
-      allowPublicIps: z.boolean().optional(),
-    })
-    .default({}),
-  /** VPCs in scope; empty means every non-default VPC. */
-  vpcs: z.array(vpcIntentSchema).default([]),
-  securityGroups: z
-    .strictObject({
-      /** Ingress sources must be security groups or the CloudFront prefix list, never CIDRs (P4). */
-      requireReferences: z.boolean().optional(),
-      chain: z.array(chainLinkSchema).default([]),
-    })
-    .default({ chain: [] }),
-  loadBalancers: z
-    .strictObject({
-      /** Load balancers must be internal (P5); classic profile defaults to false. */
-      requireInternal: z.boolean().optional(),
-      /** ARNs or names allowed to be internet-facing anyway. */
-      allowInternetFacing: z.array(z.string()).default([]),
-      /** Tier name whose subnets load balancers must sit in. */
-      ingressTier: z.string().optional(),
-    })
-    .default({ allowInternetFacing: [] }),
-  cloudfront: z
-    .strictObject({
-      /** Distributions that are the intended front door; empty means every distribution. */
-      frontDoors: z.array(z.string()).default([]),
-      requireWaf: z.boolean().default(true),
-      requireSecurityHeaders: z.boolean().default(true),
-      /** S3 origins allowed without OAC (e.g. a public website endpoint), by origin domain name. */
-      allowPublicS3Origins: z.array(z.string()).default([]),
-      /** Custom origin header that carries the API key. */
-      apiKeyHeader: z.string().default('x-api-key'),
-    })
-    .default({
-      frontDoors: [],
-      requireWaf: true,
-      requireSecurityHeaders: true,
-      allowPublicS3Origins: [],
-      apiKeyHeader: 'x-api-key',
-    }),
-  apiGateway: z
-    .strictObject({
-      /** Expected endpoint type per API id (or '*' for every API). */
-      endpointTypes: z.record(z.string(), z.enum(['PRIVATE', 'REGIONAL', 'EDGE'])).default({}),
-      /** VPC endpoints a private API may admit. Empty means the API's own vpcEndpointIds. */
-      vpcEndpointIds: z.array(z.string().startsWith('vpce-')).default([]),
-      /**
-       * Private API policies must name the endpoints (aws:SourceVpce): a policy that admits the whole
-       * intended VPC (aws:SourceVpc) is then a finding, since another endpoint in that VPC gets in.
-       */
-      requireSourceVpce: z.boolean().default(false),
-      /** Every method except CORS OPTIONS must require an API key (APIs behind CloudFront). */
-      requireApiKey: z.boolean().optional(),
-      requireWaf: z.boolean().default(true),
-      requireThrottling: z.boolean().default(true),
-      /** VPC link ids integrations may use; empty means any AVAILABLE link to an internal NLB. */
-      vpcLinkIds: z.array(z.string()).default([]),
-    })
-    .default({
-      endpointTypes: {},
-      vpcEndpointIds: [],
-      requireSourceVpce: false,
-      requireWaf: true,
-      requireThrottling: true,
-      vpcLinkIds: [],
-    }),
-  /** Severity per check id, overriding the catalogue default. */
-  severity: z.record(z.string(), severitySchema).default({}),
-  /** Check ids not run at all. */
-  disabledChecks: z.array(z.string()).default([]),
-  exceptions: z.array(exceptionSchema).default([]),
-  baseline: baselineSchema.optional(),
-  /**
-   * Multi-account runs: the accounts this intent is for, by account id, OU (or root) id, or tag. An
-   * account takes the most specific intent that names it (id, then deepest OU, then tag); an intent
-   * without `appliesTo` is the default for every other account.
-   */
-  appliesTo: z
-    .strictObject({
-      accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).default([]),
-      organizationalUnits: z
-        .array(
-          z
-            .string()
-            .regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'must be an OU or root id'),
-        )
-        .default([]),
-      tags: z.array(z.strictObject({ key: z.string().min(1), value: z.string() })).default([]),
-    })
-    .optional(),
-  /** Exposure reasoning (P1): internet entries besides CloudFront that are part of the design. */
-  exposure: z
-    .strictObject({
-      /** Entry resources (ENI / instance id / public IP, LB ARN or name, REST API id) and why they are intended. */
-      intendedEntries: z
-        .array(z.strictObject({ resource: z.string().min(1), reason: z.string().min(1) }))
-        .default([]),
-    })
-    .optional(),
-});
+export const intentSchema = z
+  .strictObject({
+    version: z.literal(1),
+    profile: z.enum(PROFILES),
+    /** Regions audited when the command line names none. */
+    regions: z.array(z.string().min(1)).default([]),
+    /**
+     * Regions denied by design (an organization SCP that refuses them): never collected or audited, and
+     * not an incompleteness. The report lists them as skipped.
+     */
+    deniedRegions: z.array(regionSchema).default([]),
+    network: z
+      .strictObject({
+        /** Subnets may route to an internet gateway and auto-assign public IPs (P2; classic profile: true). */
+        allowPublicSubnets: z.boolean().optional(),
+        /** Workload network interfaces may carry public IPs (P1; classic profile: true). */
+        allowPublicIps: z.boolean().optional(),
+      })
+      .default({}),
+    /** VPCs in scope; empty means every non-default VPC. */
+    vpcs: z.array(vpcIntentSchema).default([]),
+    securityGroups: z
+      .strictObject({
+        /** Ingress sources must be security groups or the CloudFront prefix list, never CIDRs (P4). */
+        requireReferences: z.boolean().optional(),
+        chain: z.array(chainLinkSchema).default([]),
+      })
+      .default({ chain: [] }),
+    loadBalancers: z
+      .strictObject({
+        /** Load balancers must be internal (P5); classic profile defaults to false. */
+        requireInternal: z.boolean().optional(),
+        /** ARNs or names allowed to be internet-facing anyway. */
+        allowInternetFacing: z.array(z.string()).default([]),
+        /** Tier name whose subnets load balancers must sit in. */
+        ingressTier: z.string().optional(),
+      })
+      .default({ allowInternetFacing: [] }),
+    cloudfront: z
+      .strictObject({
+        /** Distributions that are the intended front door; empty means every distribution. */
+        frontDoors: z.array(z.string()).default([]),
+        requireWaf: z.boolean().default(true),
+        requireSecurityHeaders: z.boolean().default(true),
+        /** S3 origins allowed without OAC (e.g. a public website endpoint), by origin domain name. */
+        allowPublicS3Origins: z.array(z.string()).default([]),
+        /** Custom origin header that carries the API key. */
+        apiKeyHeader: z.string().default('x-api-key'),
+      })
+      .default({
+        frontDoors: [],
+        requireWaf: true,
+        requireSecurityHeaders: true,
+        allowPublicS3Origins: [],
+        apiKeyHeader: 'x-api-key',
+      }),
+    apiGateway: z
+      .strictObject({
+        /** Expected endpoint type per API id (or '*' for every API). */
+        endpointTypes: z.record(z.string(), z.enum(['PRIVATE', 'REGIONAL', 'EDGE'])).default({}),
+        /** VPC endpoints a private API may admit. Empty means the API's own vpcEndpointIds. */
+        vpcEndpointIds: z.array(z.string().startsWith('vpce-')).default([]),
+        /**
+         * Private API policies must name the endpoints (aws:SourceVpce): a policy that admits the whole
+         * intended VPC (aws:SourceVpc) is then a finding, since another endpoint in that VPC gets in.
+         */
+        requireSourceVpce: z.boolean().default(false),
+        /** Every method except CORS OPTIONS must require an API key (APIs behind CloudFront). */
+        requireApiKey: z.boolean().optional(),
+        requireWaf: z.boolean().default(true),
+        requireThrottling: z.boolean().default(true),
+        /** VPC link ids integrations may use; empty means any AVAILABLE link to an internal NLB. */
+        vpcLinkIds: z.array(z.string()).default([]),
+      })
+      .default({
+        endpointTypes: {},
+        vpcEndpointIds: [],
+        requireSourceVpce: false,
+        requireWaf: true,
+        requireThrottling: true,
+        vpcLinkIds: [],
+      }),
+    /** Severity per check id, overriding the catalogue default. */
+    severity: z.record(z.string(), severitySchema).default({}),
+    /** Check ids not run at all. */
+    disabledChecks: z.array(z.string()).default([]),
+    exceptions: z.array(exceptionSchema).default([]),
+    baseline: baselineSchema.optional(),
+    /**
+     * Multi-account runs: the accounts this intent is for, by account id, OU (or root) id, or tag. An
+     * account takes the most specific intent that names it (id, then deepest OU, then tag); an intent
+     * without `appliesTo` is the default for every other account.
+     */
+    appliesTo: z
+      .strictObject({
+        accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).default([]),
+        organizationalUnits: z
+          .array(
+            z
+              .string()
+              .regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'must be an OU or root id'),
+          )
+          .default([]),
+        tags: z.array(z.strictObject({ key: z.string().min(1), value: z.string() })).default([]),
+      })
+      .optional(),
+    /** Exposure reasoning (P1): internet entries besides CloudFront that are part of the design. */
+    exposure: z
+      .strictObject({
+        /** Entry resources (ENI / instance id / public IP, LB ARN or name, REST API id) and why they are intended. */
+        intendedEntries: z
+          .array(z.strictObject({ resource: z.string().min(1), reason: z.string().min(1) }))
+          .default([]),
+      })
+      .optional(),
+  })
+  .superRefine((intent, ctx) => {
+    // A region cannot be both audited and denied by design: which one was meant is not ours to guess.
+    intent.deniedRegions.forEach((region, i) => {
+      if (intent.regions.includes(region))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deniedRegions', i],
+          message: `${region} is also listed in regions: a region is either audited or denied by design`,
+        });
+    });
+  });
 
 export type Intent = z.infer<typeof intentSchema>;
 export type IntentInput = z.input<typeof intentSchema>;

@@ -1,7 +1,9 @@
+import { isPublicCidr } from '../evaluate/exposure/ranges.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import type { Tier } from '../intent/schema.ts';
 import type {
   Inventory,
+  ManagedPrefixList,
   NetworkInterface,
   ResourceBase,
   Route,
@@ -67,13 +69,18 @@ export const internetRoutes = (table: RouteTable): readonly Route[] =>
       ].includes(r.targetKind),
   );
 
-/** True for a destination that covers public address space (not an RFC 1918 / ULA block). */
-export const isPublicDestination = (cidr: string): boolean => {
-  if (WORLD_CIDRS.has(cidr)) return true;
-  if (cidr.includes(':')) return !/^f[cd]/i.test(cidr);
-  const [a, b] = cidr.split('.').map(Number) as [number, number];
-  return !(a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a === 127);
-};
+/**
+ * The NAT64 well-known prefix (RFC 6052) as AWS writes it in a route: an IPv6-only subnet reaches the
+ * IPv4 internet through a NAT gateway with this route, although the prefix itself is not 2000::/3.
+ */
+const NAT64_PREFIX = '64:ff9b::/96';
+
+/**
+ * True for a route destination that covers public address space (evaluate/exposure/ranges.ts
+ * isPublicCidr, the one definition), or the NAT64 prefix that translates to the IPv4 internet.
+ */
+export const isPublicDestination = (cidr: string): boolean =>
+  isPublicCidr(cidr) || cidr.toLowerCase() === NAT64_PREFIX;
 
 /** Subnets of a tier: listed by id, or carrying the tier's tag. */
 export const subnetsOfTier = (inventory: Inventory, tier: Tier): readonly Subnet[] =>
@@ -97,6 +104,30 @@ export const cloudFrontPrefixListIds = (inventory: Inventory): ReadonlySet<strin
       .filter((p) => p.prefixListName === CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST)
       .map((p) => p.id),
   );
+
+/** One address source of a security group rule: a CIDR, and the customer-managed prefix list holding it. */
+export interface RuleSource {
+  readonly cidr: string;
+  readonly prefixList?: ManagedPrefixList;
+}
+
+/**
+ * The CIDRs a security group rule admits (or sends to): its own CIDR, or every entry of the
+ * customer-managed prefix list it references. A referenced group admits its members, and an AWS-managed
+ * list (CloudFront origin-facing, S3) an AWS service: neither is a CIDR source.
+ */
+export const ruleCidrSources = (
+  rule: SecurityGroupRule,
+  prefixLists: ReadonlyMap<string, ManagedPrefixList>,
+): readonly RuleSource[] => {
+  const own = rule.cidrIpv4 ?? rule.cidrIpv6;
+  if (own !== undefined) return [{ cidr: own }];
+  const list = rule.prefixListId === undefined ? undefined : prefixLists.get(rule.prefixListId);
+  return list?.entries?.map((e) => ({ cidr: e.cidr, prefixList: list })) ?? [];
+};
+
+/** How a message names a prefix list: "office-egress (pl-0a1b…)", by label()'s one rule. */
+export const prefixListLabel = (list: ManagedPrefixList): string => label(list);
 
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
   '6': 'tcp',
@@ -125,6 +156,26 @@ export const tcpUdpPorts = (from?: number, to?: number): { readonly from: number
   from: from === undefined || from < 0 ? 0 : from,
   to: to === undefined || to < 0 ? 65535 : to,
 });
+
+/** `${stageVariables.name}` as API Gateway writes it in an integration (e.g. a VPC link's connectionId). */
+const STAGE_VARIABLE = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
+
+/** Names of the stage variables a value refers to ('${stageVariables.vpcLinkId}' → ['vpcLinkId']). */
+export const stageVariableNames = (text: string): string[] =>
+  [...text.matchAll(STAGE_VARIABLE)].map((m) => m[1] as string);
+
+/**
+ * A value with its stage variables replaced by one stage's values, as API Gateway resolves it per
+ * stage at call time; `missing` names the variables the stage does not set (the call then fails).
+ */
+export const resolveStageVariables = (
+  text: string,
+  variables: Readonly<Record<string, string>>,
+): { readonly value: string } | { readonly missing: readonly string[] } => {
+  const missing = stageVariableNames(text).filter((name) => !Object.hasOwn(variables, name));
+  if (missing.length > 0) return { missing: [...new Set(missing)] };
+  return { value: text.replace(STAGE_VARIABLE, (_, name: string) => variables[name] as string) };
+};
 
 /** DNS names compare case-insensitively; CloudFront may also keep a trailing dot. */
 export const normalizeHost = (domainName: string): string =>
@@ -212,14 +263,16 @@ export interface Nameable {
   readonly loadBalancerName?: string;
   readonly targetGroupName?: string;
   readonly apiName?: string;
+  /** Managed prefix lists: PrefixListName ('office-egress'). */
+  readonly prefixListName?: string;
   /** CloudFront distributions: alternate domain names (CNAMEs), the first of which people know it by. */
   readonly aliases?: readonly string[];
 }
 
 /**
  * What people call a resource: its Name tag, else the name it has of its own (a security group's
- * group name, a load balancer's, target group's or REST API's name, a distribution's first alternate
- * domain name); undefined when it has neither. For labels only: fingerprints (check, region, id, fact)
+ * group name, a load balancer's, target group's, REST API's or prefix list's name, a distribution's
+ * first alternate domain name); undefined when it has neither. For labels only: fingerprints (check, region, id, fact)
  * and drift comparisons never read it, so a renamed resource keeps its findings.
  */
 export const displayName = (r: Nameable): string | undefined =>
@@ -228,6 +281,7 @@ export const displayName = (r: Nameable): string | undefined =>
   r.loadBalancerName ||
   r.targetGroupName ||
   r.apiName ||
+  r.prefixListName ||
   r.aliases?.[0] ||
   undefined;
 

@@ -122,7 +122,13 @@ const securityGroup = z.looseObject({
   ),
 });
 
-const prefixList = z.looseObject({ ...base, prefixListName: str, ownerId: str, addressFamily: str });
+const prefixList = z.looseObject({
+  ...base,
+  prefixListName: str,
+  ownerId: str,
+  addressFamily: str,
+  entries: z.array(z.looseObject({ cidr: str, description: str.optional() })).optional(),
+});
 
 const vpcEndpoint = z.looseObject({
   ...base,
@@ -266,6 +272,7 @@ const restApi = z.looseObject({
       webAclArn: str.optional(),
       throttling: throttle.optional(),
       lastUpdatedDate: str.optional(),
+      variables: z.record(z.string(), z.string()).optional(),
       deployedMethods: strings.optional(),
       deployedPolicy: z.looseObject({ document: z.unknown().optional() }).optional(),
     }),
@@ -333,6 +340,7 @@ const inventoryObject = z.looseObject({
       code: str,
       message: str,
       slices: z.array(z.enum(SLICES)),
+      resourceId: str.optional(),
     }),
   ),
 });

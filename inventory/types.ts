@@ -141,10 +141,23 @@ export interface SecurityGroup extends ResourceBase {
   readonly rules: readonly SecurityGroupRule[];
 }
 
+/** One CIDR of a customer-managed prefix list (GetManagedPrefixListEntries). */
+export interface PrefixListEntry {
+  readonly cidr: string;
+  readonly description?: string;
+}
+
 export interface ManagedPrefixList extends ResourceBase {
   readonly prefixListName: string;
+  /** 'AWS' for AWS-managed lists (CloudFront origin-facing, S3 ...); the owner's account id otherwise. */
   readonly ownerId: string;
   readonly addressFamily: string;
+  /**
+   * Customer-managed lists only: the CIDRs a rule referencing the list admits. AWS-managed lists stand
+   * for an AWS service, not for addresses, and have none. Absent in snapshots written before entries
+   * were collected.
+   */
+  readonly entries?: readonly PrefixListEntry[];
 }
 
 export interface VpcEndpoint extends ResourceBase {
@@ -344,6 +357,12 @@ export interface ApiStage {
   readonly throttling?: { readonly rateLimit?: number; readonly burstLimit?: number };
   readonly lastUpdatedDate?: string;
   /**
+   * The stage variables (GetStages `variables`) that a VPC_LINK integration's connection id names
+   * (`${stageVariables.vpcLinkId}`): the link each stage resolves. Other variables are not kept (they
+   * may hold secrets). Absent in snapshots written before they were collected.
+   */
+  readonly variables?: Readonly<Record<string, string>>;
+  /**
    * Canonical signatures (see inventory/api-signature.ts) of the methods the stage actually serves,
    * read from the stage's export (GetExport). Compared with the API's current resources to find
    * undeployed changes; undefined when not collected.
@@ -431,6 +450,8 @@ export const SLICES = [
   'ec2.networkAcls',
   'ec2.securityGroups',
   'ec2.prefixLists',
+  /** The entries of customer-managed prefix lists (one GetManagedPrefixListEntries per list). */
+  'ec2.prefixListEntries',
   'ec2.vpcEndpoints',
   'ec2.networkInterfaces',
   'elbv2.loadBalancers',
@@ -457,6 +478,11 @@ export interface CollectionError {
   readonly message: string;
   /** Slices whose data is missing or partial because of this error. */
   readonly slices: readonly SliceName[];
+  /**
+   * Set when the call was about one resource (one REST API, one stage as `<apiId>/<stage>`): only that
+   * resource's part of the slices is missing, the rest of the region was read.
+   */
+  readonly resourceId?: string;
 }
 
 export interface Inventory {
@@ -468,7 +494,7 @@ export interface Inventory {
   readonly elbv2: Elbv2Inventory;
   readonly cloudfront: CloudFrontInventory;
   readonly apigateway: ApiGatewayInventory;
-  /** Every collection failure; a slice named here is incomplete in that region. */
+  /** Every collection failure; a slice named here is incomplete in that region (or for that resource). */
   readonly errors: readonly CollectionError[];
 }
 

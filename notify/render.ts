@@ -2,6 +2,7 @@ import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
 import { SEVERITY_LABEL } from '../report/labels.ts';
+import { skippedRegionsLine, unseenLines, unseenSummary } from '../report/scope.ts';
 import { formatJst } from '../report/time.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
 import { consoleUrl } from './console.ts';
@@ -227,6 +228,7 @@ interface RunContext {
 const contextLines = (ctx: RunContext): string[] => [
   `アカウント: ${ctx.report.account}`,
   `リージョン: ${ctx.report.regions.join(', ') || '（なし）'}`,
+  ...(skippedRegionsLine(ctx.report) ? [skippedRegionsLine(ctx.report) as string] : []),
   `プロファイル: ${ctx.report.profile}`,
   `監査日時: ${formatJst(ctx.report.finishedAt)}`,
   ...(ctx.reportUrl ? [`レポート: ${ctx.reportUrl}`] : []),
@@ -246,7 +248,12 @@ const incompleteLines = (report: Report): string[] => {
   ];
   if (report.skippedChecks.length > 0)
     lines.push(`実行できなかったチェック: ${report.skippedChecks.join(', ')}`);
-  lines.push('見えなかった検出を解消済みとは扱わないため、今回は復旧を判定していません。');
+  const unseen = unseenLines(report);
+  if (unseen.length > 0)
+    lines.push('結果が不明な範囲（それ以外は判定済み）:', ...unseen.map((l) => `- ${l}`));
+  lines.push(
+    '見えなかった検出を解消済みとは扱わないため、確認できなかった範囲の検出は復旧を判定していません。',
+  );
   return lines;
 };
 
@@ -256,8 +263,9 @@ const incompleteChat = (report: Report): string[] => {
   const shown = failed.slice(0, 3).join('、');
   const more = failed.length > 3 ? ` ほか ${failed.length - 3} 件` : '';
   const what = shown ? `${chatEscape(shown)}${more}が失敗しました` : '一部のチェックを実行できませんでした';
+  const unseen = report.unseen.length > 0 ? `不明な範囲: ${chatEscape(unseenSummary(report))}。` : '';
   return [
-    `⚠️ *監査が不完全です* — ${what}。確認できなかった部分は「問題なし」とは限りません。今回は復旧を判定していません。`,
+    `⚠️ *監査が不完全です* — ${what}。${unseen}確認できなかった部分は「問題なし」とは限らず、その範囲の復旧は判定していません。`,
   ];
 };
 
@@ -450,6 +458,9 @@ const buildChatbot = (
   const head = [
     ...incompleteChat(report),
     `*アカウント* ${report.account}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
+    ...(report.skippedRegions.length > 0
+      ? [`*対象外（拒否を宣言済み）* ${chatEscape(report.skippedRegions.map((s) => s.region).join(', '))}`]
+      : []),
     ...(ctx.reportUrl
       ? [`*レポート* ${chatLink(ctx.reportUrl, 'HTML レポートを開く（S3 コンソール）')}`]
       : []),

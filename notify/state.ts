@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { dependsOnBlindSpot, GLOBAL } from '../evaluate/unseen.ts';
 import { severitySchema } from '../intent/schema.ts';
 import type { Finding, Report } from '../report/types.ts';
 import { StateConflictError, StateStoreError } from './errors.ts';
@@ -50,7 +51,7 @@ export interface AlertDiff {
   readonly changed: readonly ChangedFinding[];
   /** Still open, unchanged, and last alerted at least `remindAfterHours` ago. */
   readonly reminders: readonly Finding[];
-  /** In the previous state, gone from a complete report. Never filled from an incomplete audit. */
+  /** In the previous state, gone from the report, and in a part of the account this run saw. */
   readonly recovered: readonly RecoveredFinding[];
   /** The state to save once every alert of this run has been published. */
   readonly nextState: AlertState;
@@ -82,10 +83,12 @@ const entryOf = (finding: Finding, firstSeen: string, lastAlerted: string): Aler
 /**
  * Compares a report with the previous alert state. Pure.
  *
- * A finding that is absent from the report is recovered only when the audit was complete: a failed
- * API call, or a check skipped for missing data, looks exactly like a fixed finding, and announcing a
- * recovery for something we did not see would break P10. An incomplete audit also keeps every entry
- * it did not see, so the finding is not re-alerted as new once the audit completes again.
+ * A finding that is absent from the report is recovered only where this run saw it: a failed API
+ * call looks exactly like a fixed finding, and announcing a recovery for something we did not see
+ * would break P10. So an entry of a skipped check, of a check blind where the entry lies (the report's
+ * `unseen`: its region, its resource, or a part of it such as a stage) or of a region not audited is kept, not recovered, and is
+ * not re-alerted as new once it is seen again. Everything the run did see recovers normally, even
+ * when another region or resource was unreadable.
  * A finding now covered by an exception is neither open nor recovered: it leaves the state quietly,
  * and alerts as new if the exception expires.
  */
@@ -125,11 +128,16 @@ export const diffAgainstState = (
     !report.skippedChecks.includes(entry.checkId) &&
     (options.checksRun === undefined ||
       entry.checkId.startsWith('audit.') ||
-      options.checksRun.includes(entry.checkId));
+      options.checksRun.includes(entry.checkId)) &&
+    (entry.region === GLOBAL || report.regions.includes(entry.region)) &&
+    !dependsOnBlindSpot(
+      { id: entry.resourceId, region: entry.region },
+      report.unseen.filter((u) => u.checkId === entry.checkId),
+    );
   const recovered: RecoveredFinding[] = [];
   for (const [fingerprint, entry] of Object.entries(before)) {
     if (next[fingerprint]) continue;
-    if (!report.complete || !inScope(entry)) {
+    if (!inScope(entry)) {
       next[fingerprint] = entry;
     } else if (!suppressed.has(fingerprint)) {
       recovered.push({ fingerprint, ...entry });

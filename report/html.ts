@@ -3,6 +3,7 @@ import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
 import { SEVERITY_LABEL } from './labels.ts';
 import { EXPOSURE_CHECK_ID, intendedDoorsOf, pathOf } from './markdown.ts';
+import { skippedRegionsLine, unseenEntries } from './scope.ts';
 import { formatJstRange } from './time.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
@@ -248,18 +249,29 @@ const summarySection = (report: Report): string => {
     (s) =>
       `<div class="count" style="background:${SEVERITY_COLOR[s]}"><span class="n">${report.summary.bySeverity[s]}</span>${SEVERITY_LABEL[s]}</div>`,
   ).join('');
+  const unseen = unseenEntries(report);
   const incomplete = report.complete
     ? ''
     : `<div class="warning" role="alert"><strong>監査が不完全です。</strong>以下の API を読み取れなかったため、その範囲は「問題なし」ではなく「不明」です。<ul>${report.errors
         .map(
           (e) =>
-            `<li><code>${escapeHtml(`${e.service}:${e.operation}`)}</code> (${escapeHtml(e.region)}): ${escapeHtml(e.code)}: ${escapeHtml(e.message)}</li>`,
+            `<li><code>${escapeHtml(`${e.service}:${e.operation}`)}</code> (${escapeHtml(`${e.region}${e.resourceId ? ` ${e.resourceId}` : ''}`)}): ${escapeHtml(e.code)}: ${escapeHtml(e.message)}</li>`,
         )
         .join('')}${
         report.skippedChecks.length > 0
           ? `<li>実行できなかったチェック: ${report.skippedChecks.map((c) => `<code>${escapeHtml(c)}</code>`).join(', ')}</li>`
           : ''
+      }${
+        unseen.length > 0
+          ? `<li>結果が不明な範囲（ここでの検出は報告も復旧判定もしていません。それ以外は判定済み）:<ul>${unseen
+              .map(
+                (u) =>
+                  `<li>${escapeHtml(u.place)}: ${u.checks.map((c) => `<code>${escapeHtml(c)}</code>`).join(', ')}</li>`,
+              )
+              .join('')}</ul></li>`
+          : ''
       }</ul></div>`;
+  const skippedRegions = skippedRegionsLine(report);
   return `<section id="summary" aria-labelledby="summary-title">
 <h1 id="summary-title">arch-auditor 監査結果</h1>
 <dl class="meta">
@@ -270,21 +282,29 @@ const summarySection = (report: Report): string => {
 </dl>
 ${total === 0 ? '<p class="clean">検出なし: 意図したアーキテクチャからの逸脱は見つかりませんでした。</p>' : `<p>検出 <strong>${total}</strong> 件</p>`}
 <div class="counts">${counts}</div>
+${skippedRegions ? `<p>${escapeHtml(skippedRegions)}</p>` : ''}
 ${incomplete}
 </section>`;
 };
 
 const exposureSection = (report: Report, doors: readonly IntendedDoor[]): string => {
   const skipped = report.skippedChecks.includes(EXPOSURE_CHECK_ID);
+  const blind = unseenEntries({ unseen: report.unseen.filter((u) => u.checkId === EXPOSURE_CHECK_ID) });
   const graph = exposureGraph(report.findings, doors);
   const drawable = graph.nodes.length > 1;
-  if (!drawable && !skipped) return '';
+  if (!drawable && !skipped && blind.length === 0) return '';
   const exposed = report.findings.filter((f) => f.checkId === EXPOSURE_CHECK_ID).length;
   const lead = skipped
     ? '経路の判定に必要な情報を取得できなかったため、意図しない経路の有無は不明です。'
-    : exposed === 0
-      ? '意図した入口を迂回する経路は見つかりませんでした。'
-      : `意図した入口（緑）を迂回してワークロードに届く経路が ${exposed} 件あります（赤）。`;
+    : `${
+        blind.length > 0
+          ? `${escapeHtml(blind.map((b) => b.place).join('、'))} は経路の判定に必要な情報を取得できなかったため、意図しない経路の有無は不明です。`
+          : ''
+      }${
+        exposed === 0
+          ? `${blind.length > 0 ? 'それ以外では、' : ''}意図した入口を迂回する経路は見つかりませんでした。`
+          : `意図した入口（緑）を迂回してワークロードに届く経路が ${exposed} 件あります（赤）。`
+      }`;
   return `<h2 id="exposure-title">インターネットからの入口</h2>
 <section id="exposure" aria-labelledby="exposure-title">
 <p>${lead}</p>

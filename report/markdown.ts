@@ -7,6 +7,7 @@ import {
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
 import { SEVERITY_LABEL } from './labels.ts';
+import { skippedRegionsLine, unseenEntries } from './scope.ts';
 import { formatJstRange } from './time.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
@@ -142,29 +143,45 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
           .join('・')}）`,
     '',
   );
+  const skipped = skippedRegionsLine(report);
+  if (skipped) lines.push(md(skipped), '');
   if (!report.complete) {
     lines.push(
       '> [!WARNING]',
       '> 監査が不完全です。以下の API を読み取れなかったため、その範囲は「問題なし」ではなく「不明」です。',
     );
     for (const e of report.errors)
-      lines.push(`> - ${md(`${e.service}:${e.operation} (${e.region}): ${e.code}: ${e.message}`)}`);
+      lines.push(
+        `> - ${md(`${e.service}:${e.operation} (${e.region}${e.resourceId ? ` ${e.resourceId}` : ''}): ${e.code}: ${e.message}`)}`,
+      );
     if (report.skippedChecks.length > 0)
       lines.push(`> - 実行できなかったチェック: ${report.skippedChecks.map((c) => `\`${c}\``).join(', ')}`);
+    const unseen = unseenEntries(report);
+    if (unseen.length > 0) {
+      lines.push('> - 結果が不明な範囲（ここでの検出は報告も復旧判定もしていません。それ以外は判定済み）:');
+      for (const e of unseen)
+        lines.push(`>   - ${md(e.place)}: ${e.checks.map((c) => `\`${c}\``).join(', ')}`);
+    }
     lines.push('');
   }
 
   const doors = options.exposure?.doors ?? intendedDoorsOf(report);
   const chart = exposureFlowchart(report.findings, doors);
   const exposed = report.findings.filter((f) => f.checkId === EXPOSURE_CHECK_ID).length;
-  if (chart || report.skippedChecks.includes(EXPOSURE_CHECK_ID)) {
+  const blind = unseenEntries({ unseen: report.unseen.filter((u) => u.checkId === EXPOSURE_CHECK_ID) });
+  if (chart || report.skippedChecks.includes(EXPOSURE_CHECK_ID) || blind.length > 0) {
     lines.push('## インターネットからの入口', '');
     if (report.skippedChecks.includes(EXPOSURE_CHECK_ID))
       lines.push('経路の判定に必要な情報を取得できなかったため、意図しない経路の有無は不明です。', '');
-    else
+    else if (blind.length > 0)
+      lines.push(
+        `${md(blind.map((b) => b.place).join('、'))} は経路の判定に必要な情報を取得できなかったため、意図しない経路の有無は不明です。`,
+        '',
+      );
+    if (!report.skippedChecks.includes(EXPOSURE_CHECK_ID))
       lines.push(
         exposed === 0
-          ? '意図した入口を迂回する経路は見つかりませんでした。'
+          ? `${blind.length > 0 ? 'それ以外では、' : ''}意図した入口を迂回する経路は見つかりませんでした。`
           : `意図した入口（緑）を迂回してワークロードに届く経路が ${exposed} 件あります（赤）。`,
         '',
       );

@@ -2,6 +2,7 @@ import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
 import { SEVERITY_LABEL } from './labels.ts';
+import { skippedRegionsLine, unseenLines } from './scope.ts';
 import { formatJstRange } from './time.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
@@ -53,6 +54,8 @@ export const renderText = (report: Report, options: TextOptions = {}): string =>
     const recovered = options.alerts.recovered.length;
     lines.push(`通知: ${paint('new', `新規 ${fresh} 件`)}・${paint('recovered', `復旧 ${recovered} 件`)}`);
   }
+  const skipped = skippedRegionsLine(report);
+  if (skipped) lines.push(skipped);
   if (!report.complete) {
     lines.push('');
     lines.push(
@@ -62,9 +65,16 @@ export const renderText = (report: Report, options: TextOptions = {}): string =>
       ),
     );
     for (const e of report.errors)
-      lines.push(`  - ${e.service}:${e.operation} (${e.region}): ${e.code}: ${e.message}`);
+      lines.push(
+        `  - ${e.service}:${e.operation} (${e.region}${e.resourceId ? ` ${e.resourceId}` : ''}): ${e.code}: ${e.message}`,
+      );
     if (report.skippedChecks.length > 0)
       lines.push(`  実行できなかったチェック: ${report.skippedChecks.join(', ')}`);
+    const unseen = unseenLines(report);
+    if (unseen.length > 0) {
+      lines.push('  結果が不明な範囲（ここでの検出は報告も復旧判定もしていません。それ以外は判定済み）:');
+      for (const line of unseen) lines.push(`    - ${line}`);
+    }
   }
   for (const severity of SEVERITY_ORDER) {
     const group = report.findings.filter((f) => f.severity === severity);

@@ -19,6 +19,11 @@ export interface Finding {
   readonly principle?: string;
   /** Structured detail some checks add (e.g. `hops` of an exposure path). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * What the finding is about on its resource, stable and readable ('tcp/22 from 0.0.0.0/0'): what an
+   * intent exception's `facts` names to accept exactly this finding.
+   */
+  readonly fact: string;
   /** Stable hash of check id + resource + fact; the alert state is keyed by it. */
   readonly fingerprint: string;
 }
@@ -33,6 +38,27 @@ export interface ReportError {
   readonly region: string;
   readonly code: string;
   readonly message: string;
+  /** Set when the failed call was about one resource (a REST API, a stage): only it went unseen. */
+  readonly resourceId?: string;
+}
+
+/**
+ * Where a check that ran could not see because its data failed to collect: a region ('global' for
+ * CloudFront), or one resource there. Its findings there are not reported and do not recover.
+ */
+export interface UnseenScope {
+  readonly checkId: string;
+  readonly region: string;
+  /** Only this resource of the region (a REST API id; its stages `<apiId>/<stage>` are inside it). */
+  readonly resourceId?: string;
+}
+
+/** A region left out of the audit on purpose: declared denied by design (an SCP denies it). */
+export interface SkippedRegion {
+  readonly region: string;
+  readonly reason: 'denied-by-design';
+  /** Where it was declared: the intent's `deniedRegions`, or the CLI's `--skip-region`. */
+  readonly declaredBy: 'intent' | 'flag';
 }
 
 export interface Report {
@@ -45,8 +71,12 @@ export interface Report {
   readonly errors: readonly ReportError[];
   readonly findings: readonly Finding[];
   readonly suppressed: readonly SuppressedFinding[];
-  /** Checks not run because data they need could not be collected. */
+  /** Checks not run at all: data they need could not be read anywhere (CloudFront, or the whole account). */
   readonly skippedChecks: readonly string[];
+  /** What checks that ran could not see (regions, resources); empty when every read succeeded. */
+  readonly unseen: readonly UnseenScope[];
+  /** Regions declared denied by design: not collected, not audited, not an incompleteness. */
+  readonly skippedRegions: readonly SkippedRegion[];
   readonly summary: {
     readonly checksRun: number;
     readonly bySeverity: Readonly<Record<Severity, number>>;

@@ -1,13 +1,14 @@
-import { label } from '../../inventory/derive.ts';
+import { label, resolveStageVariables, stageVariableNames } from '../../inventory/derive.ts';
 import { defineCheck, type Violation } from '../define.ts';
-import { methodsOf, restApiRef } from './shared.ts';
+import { methodsOf, restApiRef, stageLabel, stageRef } from './shared.ts';
 
 /**
  * The private path of seed 000 is REST API → VPC link → internal NLB. An HTTP/HTTP_PROXY integration
  * with connection type INTERNET instead calls a URL over the public internet, so its target must be
  * publicly reachable. AWS/AWS_PROXY (service and Lambda integrations, e.g. seed 003's S3 proxy) and
  * MOCK integrations do not leave AWS's network and are not this check's concern. A connection id
- * taken from a stage variable (`${stageVariables.x}`) cannot be resolved and is not judged.
+ * taken from a stage variable (`${stageVariables.vpcLinkId}`) is resolved per stage from that stage's
+ * variables, and judged on the stage: a stage that does not set the variable cannot call the method.
  */
 export const apigwIntegrationTarget = defineCheck({
   id: 'apigw.integration-target',
@@ -50,27 +51,63 @@ export const apigwIntegrationTarget = defineCheck({
           ];
         }
         const id = i.connectionId;
-        if (connection !== 'VPC_LINK' || !id || id.includes('${')) return [];
+        if (connection !== 'VPC_LINK' || !id) return [];
         // With integrationTarget set (an ALB/NLB ARN) the link is a VPC link v2, an API Gateway v2
         // resource that GetVpcLinks does not list: its absence from `links` proves nothing.
         const isV2 = i.integrationTarget !== undefined;
-        const problem =
-          allowed.length > 0 && !allowed.includes(id)
-            ? `意図ファイルで許可されていない VPC リンク ${id}`
-            : !isV2 && !links.has(id)
-              ? `存在しない VPC リンク ${id}`
+        const problemOf = (linkId: string) =>
+          allowed.length > 0 && !allowed.includes(linkId)
+            ? `意図ファイルで許可されていない VPC リンク ${linkId}`
+            : !isV2 && !links.has(linkId)
+              ? `存在しない VPC リンク ${linkId}`
               : undefined;
-        if (!problem) return [];
-        return [
-          {
-            resource: restApiRef(api),
-            message: `REST API ${label(api)} のメソッド ${signature} は${problem} に統合しています。`,
-            expected:
-              allowed.length > 0 ? `VPC リンク ${allowed.join(', ')} のいずれか` : '存在する VPC リンク',
-            actual: `${signature}: VPC_LINK ${id}`,
-            fact: `${signature}:vpc-link:${id}`,
-          },
-        ];
+        const expected =
+          allowed.length > 0 ? `VPC リンク ${allowed.join(', ')} のいずれか` : '存在する VPC リンク';
+        const variables = stageVariableNames(id);
+        if (variables.length === 0) {
+          const problem = problemOf(id);
+          if (!problem) return [];
+          return [
+            {
+              resource: restApiRef(api),
+              message: `REST API ${label(api)} のメソッド ${signature} は${problem} に統合しています。`,
+              expected,
+              actual: `${signature}: VPC_LINK ${id}`,
+              fact: `${signature}:vpc-link:${id}`,
+            },
+          ];
+        }
+        // The link is taken from a stage variable: each stage calls the link its own variable names.
+        return api.stages.flatMap((stage): Violation[] => {
+          // Absent only in snapshots written before stage variables were collected: nothing to resolve.
+          if (stage.variables === undefined) return [];
+          const resolved = resolveStageVariables(id, stage.variables);
+          if ('missing' in resolved) {
+            const names = resolved.missing.join(', ');
+            return [
+              {
+                resource: stageRef(api, stage),
+                // The call fails instead of reaching a wrong backend: broken, not a bypass.
+                severity: 'medium',
+                message: `REST API ${stageLabel(api, stage)} は、メソッド ${signature} の VPC リンクを指定するステージ変数 ${names} を設定していません。このステージからの呼び出しは失敗します。`,
+                expected: `ステージ変数 ${names} に${expected}`,
+                actual: `${signature}: VPC_LINK ${id}（ステージ変数 ${names} が未設定）`,
+                fact: `${signature}:vpc-link:${id}:unset`,
+              },
+            ];
+          }
+          const problem = problemOf(resolved.value);
+          if (!problem) return [];
+          return [
+            {
+              resource: stageRef(api, stage),
+              message: `REST API ${stageLabel(api, stage)} では、メソッド ${signature} がステージ変数 ${variables.join(', ')} を通じて${problem} に統合しています。`,
+              expected: `ステージ変数 ${variables.join(', ')} に${expected}`,
+              actual: `${signature}: VPC_LINK ${id} = ${resolved.value}`,
+              fact: `${signature}:vpc-link:${resolved.value}`,
+            },
+          ];
+        });
       });
     });
   },

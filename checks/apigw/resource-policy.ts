@@ -648,7 +648,9 @@ export const apigwResourcePolicy = defineCheck({
   principle: 'P8',
   severity: 'critical',
   resourceType: 'AWS::ApiGateway::RestApi',
-  needs: ['apigateway.restApis', 'ec2.vpcEndpoints'],
+  // The stage exports carry the policy each stage serves: when one is not read, the current policy
+  // stands in and the verdict on that stage is unseen (a finding it served does not recover).
+  needs: ['apigateway.restApis', 'apigateway.stageExports', 'ec2.vpcEndpoints'],
   title: 'プライベート API のリソースポリシーが意図した VPC エンドポイント以外からの呼び出しを許可しています',
   explanation:
     'プライベート REST API には、どのアカウントの execute-api VPC エンドポイントからでも到達できます。呼び出し元を意図した VPC エンドポイント（または意図した VPC）に限定するのはリソースポリシーだけです。条件のない Allow や、StringNotEquals で条件を逆向きに書いた Allow は、締め出すつもりの呼び出し元をすべて通してしまいます。ポリシーは API をデプロイして初めてステージに反映されます。',

@@ -14,15 +14,21 @@ export const auditExceptionExpired = defineCheck({
   evaluate: ({ intent, now, checks }) =>
     intent.exceptions
       .filter((e) => isExpired(e, now))
-      .map((e) => ({
-        resource: {
-          type: checks.find((c) => c.id === e.check)?.resourceType ?? 'Unknown',
-          id: e.resource,
-          region: 'global',
-        },
-        message: `${e.resource} に対する ${e.check} の例外（理由: ${e.reason.replace(/[。.]\s*$/, '')}）は ${e.expires} に期限が切れました。`,
-        expected: '有効期限内の例外、または意図どおりの設定',
-        actual: `${e.expires} に期限切れ`,
-        fact: `${e.check}:${e.resource}:${e.expires}`,
-      })),
+      .map((e) => {
+        // A fact-level exception names what it accepted; two of them on one resource stay two findings.
+        const facts = e.facts ? `（${e.facts.join('、')}）` : '';
+        return {
+          resource: {
+            type: checks.find((c) => c.id === e.check)?.resourceType ?? 'Unknown',
+            id: e.resource,
+            region: 'global',
+          },
+          message: `${e.resource} に対する ${e.check} の例外${facts}（理由: ${e.reason.replace(/[。.]\s*$/, '')}）は ${e.expires} に期限が切れました。`,
+          expected: '有効期限内の例外、または意図どおりの設定',
+          actual: `${e.expires} に期限切れ`,
+          fact: e.facts
+            ? `${e.check}:${e.resource}:${e.facts.join('|')}:${e.expires}`
+            : `${e.check}:${e.resource}:${e.expires}`,
+        };
+      }),
 });

@@ -49,11 +49,16 @@ export const exposureUnintendedEntry = defineCheck({
     'ec2.internetGateways',
     'ec2.networkAcls',
     'ec2.securityGroups',
+    // A rule referencing a customer-managed prefix list admits the list's entries.
+    'ec2.prefixLists',
+    'ec2.prefixListEntries',
     'ec2.networkInterfaces',
     'elbv2.loadBalancers',
     'elbv2.listeners',
     'elbv2.targetGroups',
     'apigateway.restApis',
+    // The methods and policy a stage serves; when not read, the current ones stand in (unseen there).
+    'apigateway.stageExports',
     'apigateway.vpcLinks',
   ],
   title: 'CloudFront を経由せずにインターネットからワークロードへ到達できる経路があります',

@@ -1,4 +1,10 @@
-import { peerOf, protocolName, tcpUdpPorts } from '../../inventory/derive.ts';
+import {
+  peerOf,
+  prefixListLabel,
+  protocolName,
+  type RuleSource,
+  tcpUdpPorts,
+} from '../../inventory/derive.ts';
 import type { SecurityGroupRule } from '../../inventory/types.ts';
 
 /**
@@ -68,24 +74,37 @@ export const describeIngress = (rule: SecurityGroupRule): string =>
   `${describePorts(rule)} from ${peerOf(rule)}`;
 
 /**
+ * A rule's peer in Japanese: the CIDR, group or list it names, or for an entry of a customer-managed
+ * prefix list that entry and the list: '0.0.0.0/0（プレフィックスリスト office (pl-…) のエントリ）'.
+ */
+export const peerText = (rule: SecurityGroupRule, source?: RuleSource): string =>
+  source?.prefixList
+    ? `${source.cidr}（プレフィックスリスト ${prefixListLabel(source.prefixList)} のエントリ）`
+    : peerOf(rule);
+
+/**
  * How an `actual` value reads one ingress rule, in Japanese: '0.0.0.0/0 から tcp/22', or
  * '0.0.0.0/0 から全トラフィック' for protocol -1. Facts keep describeIngress, which is stable.
  */
-export const ingressText = (rule: SecurityGroupRule): string => {
+export const ingressText = (rule: SecurityGroupRule, source?: RuleSource): string => {
   const ports = describePorts(rule);
-  return ports === 'all' ? `${peerOf(rule)} から全トラフィック` : `${peerOf(rule)} から ${ports}`;
+  const peer = peerText(rule, source);
+  return ports === 'all' ? `${peer} から全トラフィック` : `${peer} から ${ports}`;
 };
 
 /**
  * The traffic one ingress rule admits, as the object of 「〜を許可しています」 in a message:
  * '0.0.0.0/0 から tcp/22 への通信', or '0.0.0.0/0 からのすべてのトラフィック' for protocol -1.
  */
-export const trafficText = (rule: SecurityGroupRule): string => {
+export const trafficText = (rule: SecurityGroupRule, source?: RuleSource): string => {
   const ports = describePorts(rule);
-  return ports === 'all'
-    ? `${peerOf(rule)} からのすべてのトラフィック`
-    : `${peerOf(rule)} から ${ports} への通信`;
+  const peer = peerText(rule, source);
+  return ports === 'all' ? `${peer} からのすべてのトラフィック` : `${peer} から ${ports} への通信`;
 };
+
+/** A finding's fact for one source of a rule: 'tcp/22 from 0.0.0.0/0', '… via pl-…' for a list entry. */
+export const sourceFact = (rule: SecurityGroupRule, source: RuleSource): string =>
+  `${describePorts(rule)} from ${source.cidr}${source.prefixList ? ` via ${source.prefixList.id}` : ''}`;
 
 /** Ingress rules only: the sg.* checks reason about what reaches a group. */
 export const ingressRules = (rules: readonly SecurityGroupRule[]): readonly SecurityGroupRule[] =>

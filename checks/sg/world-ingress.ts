@@ -1,16 +1,16 @@
 import type { ResolvedIntent } from '../../intent/resolve.ts';
-import { label, refOf, vpcsInScope, WORLD_CIDRS } from '../../inventory/derive.ts';
+import { byId, label, refOf, ruleCidrSources, vpcsInScope, WORLD_CIDRS } from '../../inventory/derive.ts';
 import type { Inventory, SecurityGroupRule } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
 import { internetFacingIntended } from '../elb/intent.ts';
 import {
-  cidrOf,
   coversAllPorts,
   coversPort,
   describePorts,
   ingressRules,
   ingressText,
   protocolOf,
+  sourceFact,
   trafficText,
 } from './rules.ts';
 
@@ -56,23 +56,27 @@ export const sgWorldIngress = defineCheck({
   resourceType: 'AWS::EC2::SecurityGroup',
   // Load balancers are read only to recognise the classic public ALB; they are not a need, so a failed
   // ELB slice never silences this check (at worst the classic ALB's 80/443 is reported in an audit
-  // already marked incomplete).
-  needs: ['ec2.vpcs', 'ec2.securityGroups'],
+  // already marked incomplete). A customer-managed prefix list counts by its entries.
+  needs: ['ec2.vpcs', 'ec2.securityGroups', 'ec2.prefixLists', 'ec2.prefixListEntries'],
   title: 'セキュリティグループがインターネット全体（0.0.0.0/0・::/0）からの通信を許可しています',
   explanation:
     '0.0.0.0/0 や ::/0 を送信元とするインバウンドルールは、世界中のどこからでもそのポートへの接続を許します。管理用ポート（SSH・RDP）やデータベースのポートが開いていると、数分のうちに総当たり攻撃や脆弱性スキャンの対象になります。',
   impact:
     'インターネットから直接ワークロードやデータベースへ接続され、不正アクセスや情報漏えいにつながる恐れがあります。',
   remediation:
-    'インバウンドルールの送信元を 0.0.0.0/0・::/0 から、通信元のセキュリティグループ参照または CloudFront のマネージドプレフィックスリスト（com.amazonaws.global.cloudfront.origin-facing）に置き換えてください。運用時のログインには Systems Manager Session Manager を使い、SSH・RDP のポートは開けないでください。',
+    'インバウンドルールの送信元を 0.0.0.0/0・::/0 から、通信元のセキュリティグループ参照または CloudFront のマネージドプレフィックスリスト（com.amazonaws.global.cloudfront.origin-facing）に置き換えてください。カスタマーマネージドプレフィックスリストのエントリに 0.0.0.0/0・::/0 がある場合は、そのエントリを削除してください。運用時のログインには Systems Manager Session Manager を使い、SSH・RDP のポートは開けないでください。',
   evaluate: ({ inventory, intent }) => {
     const inScope = vpcsInScope(inventory, intent);
     const publicLbGroups = intendedPublicLbGroups(inventory, intent);
+    const prefixLists = byId(inventory.ec2.prefixLists);
     return inventory.ec2.securityGroups.flatMap((sg) => {
       if (!inScope.has(sg.vpcId)) return [];
-      return ingressRules(sg.rules).flatMap((rule) => {
-        const cidr = cidrOf(rule);
-        if (cidr === undefined || !WORLD_CIDRS.has(cidr)) return [];
+      const worldSources = ingressRules(sg.rules).flatMap((rule) =>
+        ruleCidrSources(rule, prefixLists)
+          .filter((source) => WORLD_CIDRS.has(source.cidr))
+          .map((source) => ({ rule, source })),
+      );
+      return worldSources.flatMap(({ rule, source }) => {
         if (publicLbGroups.has(sg.id) && isPublicWebPort(rule)) return [];
         const ports = describePorts(rule);
         const critical = isCritical(rule);
@@ -88,11 +92,11 @@ export const sgWorldIngress = defineCheck({
         return [
           {
             resource: refOf('AWS::EC2::SecurityGroup', sg),
-            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が ${trafficText(rule)}を許可しています${why}。`,
+            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が ${trafficText(rule, source)}を許可しています${why}。`,
             expected: '送信元はセキュリティグループ参照または CloudFront プレフィックスリスト',
-            actual: ingressText(rule),
+            actual: ingressText(rule, source),
             ...(critical ? { severity: 'critical' as const } : {}),
-            fact: `${ports} from ${cidr}`,
+            fact: sourceFact(rule, source),
           },
         ];
       });

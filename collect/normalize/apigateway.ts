@@ -11,6 +11,7 @@ import type {
   UsagePlanKey,
 } from '@aws-sdk/client-api-gateway';
 import { methodSignature } from '../../inventory/api-signature.ts';
+import { stageVariableNames } from '../../inventory/derive.ts';
 import { parsePolicyText } from '../../inventory/policy-text.ts';
 import type {
   ApiDeployment,
@@ -110,6 +111,42 @@ export const normalizeStage = (s: Stage): ApiStage => {
     ...(s.webAclArn ? { webAclArn: s.webAclArn } : {}),
     ...(throttling ? { throttling } : {}),
     ...(lastUpdatedDate ? { lastUpdatedDate } : {}),
+    // Narrowed by normalizeRestApi to the variables a VPC link is taken from.
+    ...(s.variables ? { variables: s.variables } : {}),
+  };
+};
+
+/**
+ * The stage variables a VPC link is taken from (`connectionId: ${stageVariables.vpcLinkId}`): named by a
+ * VPC_LINK integration of the current resources or of what the stage serves (its export's signatures).
+ */
+const linkVariableNames = (resources: readonly ApiResource[], stage: ApiStage): ReadonlySet<string> => {
+  const current = resources.flatMap((r) =>
+    r.methods.flatMap((m) =>
+      m.integration?.connectionType.toUpperCase() === 'VPC_LINK' && m.integration.connectionId
+        ? [m.integration.connectionId]
+        : [],
+    ),
+  );
+  const served = (stage.deployedMethods ?? []).flatMap((sig) => {
+    const id = / integration=\S+ VPC_LINK (\S+) /.exec(sig)?.[1];
+    return id ? [id] : [];
+  });
+  return new Set([...current, ...served].flatMap(stageVariableNames));
+};
+
+/**
+ * Keeps only the variables a VPC link is taken from: the others may hold secrets and no check reads them.
+ * A stage of an API that takes no link from a variable keeps no `variables` at all.
+ */
+const keepLinkVariables = (stage: ApiStage, resources: readonly ApiResource[]): ApiStage => {
+  const { variables = {}, ...rest } = stage;
+  const names = linkVariableNames(resources, stage);
+  if (names.size === 0) return rest;
+  // GetStages omits `variables` when the stage sets none: then every named one is missing.
+  return {
+    ...rest,
+    variables: Object.fromEntries(Object.entries(variables).filter(([name]) => names.has(name))),
   };
 };
 
@@ -157,7 +194,7 @@ export const normalizeRestApi = (api: SdkRestApi, region: string, parts: RestApi
     disableExecuteApiEndpoint: api.disableExecuteApiEndpoint ?? false,
     ...(createdDate ? { createdDate } : {}),
     resources: parts.resources,
-    stages: parts.stages,
+    stages: parts.stages.map((stage) => keepLinkVariables(stage, parts.resources)),
     deployments: parts.deployments,
   };
 };

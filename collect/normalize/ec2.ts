@@ -8,6 +8,7 @@ import type {
   NetworkAcl as AwsNetworkAcl,
   NetworkAclEntry as AwsNetworkAclEntry,
   NetworkInterface as AwsNetworkInterface,
+  PrefixListEntry as AwsPrefixListEntry,
   Route as AwsRoute,
   RouteTable as AwsRouteTable,
   SecurityGroup as AwsSecurityGroup,
@@ -25,6 +26,7 @@ import type {
   NetworkAcl,
   NetworkAclEntry,
   NetworkInterface,
+  PrefixListEntry,
   Route,
   RouteTable,
   RouteTargetKind,
@@ -55,6 +57,11 @@ export interface Ec2Raw {
    */
   readonly securityGroupRules?: readonly AwsSecurityGroupRule[];
   readonly prefixLists: readonly AwsManagedPrefixList[];
+  /**
+   * GetManagedPrefixListEntries output per customer-managed list id. A customer-managed list missing
+   * here keeps no entries (its read failed and is reported, or the recording predates entries).
+   */
+  readonly prefixListEntries?: Readonly<Record<string, readonly AwsPrefixListEntry[]>>;
   readonly vpcEndpoints: readonly AwsVpcEndpoint[];
   readonly networkInterfaces: readonly AwsNetworkInterface[];
 }
@@ -75,6 +82,7 @@ export const EC2_REQUIRED = {
   DescribeSecurityGroups: ['GroupId', 'VpcId'],
   DescribeSecurityGroupRules: ['SecurityGroupRuleId', 'GroupId', 'IsEgress'],
   DescribeManagedPrefixLists: ['PrefixListId'],
+  GetManagedPrefixListEntries: ['Cidr'],
   DescribeVpcEndpoints: ['VpcEndpointId', 'VpcId'],
   DescribeNetworkInterfaces: ['NetworkInterfaceId', 'VpcId'],
 } as const satisfies {
@@ -88,6 +96,7 @@ export const EC2_REQUIRED = {
   DescribeSecurityGroups: readonly (keyof AwsSecurityGroup)[];
   DescribeSecurityGroupRules: readonly (keyof AwsSecurityGroupRule)[];
   DescribeManagedPrefixLists: readonly (keyof AwsManagedPrefixList)[];
+  GetManagedPrefixListEntries: readonly (keyof AwsPrefixListEntry)[];
   DescribeVpcEndpoints: readonly (keyof AwsVpcEndpoint)[];
   DescribeNetworkInterfaces: readonly (keyof AwsNetworkInterface)[];
 };
@@ -380,7 +389,19 @@ export const normalizeSecurityGroups = (
   );
 };
 
-export const normalizePrefixList = (list: AwsManagedPrefixList, region: string): ManagedPrefixList =>
+/** AWS-managed lists (CloudFront origin-facing, S3, ...) are owned by 'AWS'; every other list is the customer's. */
+export const isCustomerManagedPrefixList = (list: Pick<AwsManagedPrefixList, 'OwnerId'>): boolean =>
+  list.OwnerId !== 'AWS';
+
+export const normalizePrefixListEntry = (entry: AwsPrefixListEntry): PrefixListEntry =>
+  compact({ cidr: entry.Cidr ?? '', description: entry.Description } satisfies PrefixListEntry);
+
+/** `entries` only for a customer-managed list: an AWS-managed one keeps its meaning as a service. */
+export const normalizePrefixList = (
+  list: AwsManagedPrefixList,
+  region: string,
+  entries?: readonly AwsPrefixListEntry[],
+): ManagedPrefixList =>
   compact({
     id: list.PrefixListId ?? '',
     region,
@@ -390,6 +411,7 @@ export const normalizePrefixList = (list: AwsManagedPrefixList, region: string):
     // 'AWS' for AWS-managed lists such as com.amazonaws.global.cloudfront.origin-facing.
     ownerId: list.OwnerId ?? '',
     addressFamily: list.AddressFamily ?? '',
+    entries: entries && isCustomerManagedPrefixList(list) ? entries.map(normalizePrefixListEntry) : undefined,
   } satisfies ManagedPrefixList);
 
 export const normalizeVpcEndpoint = (endpoint: AwsVpcEndpoint, region: string): VpcEndpoint => ({
@@ -443,6 +465,12 @@ export const normalizeNetworkInterface = (eni: AwsNetworkInterface, region: stri
 const isDeletedEndpoint = (e: AwsVpcEndpoint): boolean => e.State?.toLowerCase() === 'deleted';
 const isDeletedPrefixList = (p: AwsManagedPrefixList): boolean => p.State === 'delete-complete';
 
+/** The lists whose entries are read (GetManagedPrefixListEntries): customer-managed ones still in place. */
+export const prefixListsNeedingEntries = (lists: readonly AwsManagedPrefixList[]): string[] =>
+  lists
+    .filter((p) => isCustomerManagedPrefixList(p) && !isDeletedPrefixList(p))
+    .flatMap((p) => (p.PrefixListId ? [p.PrefixListId] : []));
+
 /** Turns one region's raw EC2 responses into the inventory's EC2 section. Pure: no I/O, no clock. */
 export const normalizeEc2 = (raw: Ec2Raw, region: string): Ec2Inventory => {
   const subnetAz = new Map(
@@ -465,7 +493,7 @@ export const normalizeEc2 = (raw: Ec2Raw, region: string): Ec2Inventory => {
     securityGroups: normalizeSecurityGroups(raw.securityGroups, region, raw.securityGroupRules),
     prefixLists: raw.prefixLists
       .filter((p) => !isDeletedPrefixList(p))
-      .map((p) => normalizePrefixList(p, region)),
+      .map((p) => normalizePrefixList(p, region, raw.prefixListEntries?.[p.PrefixListId ?? ''])),
     vpcEndpoints: raw.vpcEndpoints
       .filter((e) => !isDeletedEndpoint(e))
       .map((e) => normalizeVpcEndpoint(e, region)),

@@ -9,12 +9,14 @@
  *   unicast 2000::/3; blocking ones only when they cover all of it, so the coarseness can only show a path
  *   open, never hide one. An egress-only IGW (`eigw-`) is not an internet gateway and admits nothing.
  * - TCP and UDP only; ICMP reaches no service.
- * - Security group sources that are prefix lists or other groups are not internet sources: a referenced
- *   group admits only members' private traffic, the CloudFront origin-facing list admits only CloudFront,
- *   and the entries of customer-managed lists are not collected.
+ * - Security group sources that are other groups or AWS-managed prefix lists are not internet sources: a
+ *   referenced group admits only members' private traffic, the CloudFront origin-facing list admits only
+ *   CloudFront. A customer-managed prefix list admits its entries, each as a CIDR source.
  * - Gateway route tables (edge associations redirecting IGW ingress to an appliance) are not followed.
  */
+import { ruleCidrSources } from '../../inventory/derive.ts';
 import type {
+  ManagedPrefixList,
   NetworkAcl,
   NetworkAclEntry,
   Route,
@@ -172,18 +174,28 @@ export const throughAcl = <T>(
 export interface SgPass {
   readonly group: SecurityGroup;
   readonly rule: SecurityGroupRule;
+  /** The source CIDR that let the flow in: the rule's own, or an entry of `prefixList`. */
+  readonly cidr: string;
+  /** The customer-managed prefix list whose entry `cidr` is. */
+  readonly prefixList?: ManagedPrefixList;
 }
 
 /**
  * Internet sources an SG admits for one protocol: public IPv4 CIDRs, and IPv6 CIDRs holding global
- * unicast space (as the IPv6 internet), on the rule's ports.
+ * unicast space (as the IPv6 internet), on the rule's ports; a rule referencing a customer-managed
+ * prefix list admits each of the list's entries.
  */
-export const sgIngress = (group: SecurityGroup, proto: Proto): Tagged<SgPass>[] =>
+export const sgIngress = (
+  group: SecurityGroup,
+  proto: Proto,
+  prefixLists: ReadonlyMap<string, ManagedPrefixList> = new Map(),
+): Tagged<SgPass>[] =>
   group.rules.flatMap((rule) => {
     if (rule.egress || !coversProto(rule.protocol, proto)) return [];
     const p = portRange(rule.fromPort, rule.toPort);
-    if (rule.cidrIpv4) return publicPart(rule.cidrIpv4).map((a) => ({ box: { a, p }, tag: { group, rule } }));
-    if (rule.cidrIpv6 && ipv6ReachesInternet(rule.cidrIpv6))
-      return [{ box: { a: IPV6_INTERNET, p }, tag: { group, rule } }];
-    return [];
+    return ruleCidrSources(rule, prefixLists).flatMap(({ cidr, prefixList }) => {
+      const tag: SgPass = { group, rule, cidr, ...(prefixList ? { prefixList } : {}) };
+      if (cidr.includes(':')) return ipv6ReachesInternet(cidr) ? [{ box: { a: IPV6_INTERNET, p }, tag }] : [];
+      return publicPart(cidr).map((a) => ({ box: { a, p }, tag }));
+    });
   });

@@ -29,7 +29,10 @@ import {
   effectiveRouteTables,
   isWorkloadInterface,
   label,
+  prefixListLabel,
   refOf,
+  resolveStageVariables,
+  stageVariableNames,
   vpcsInScope,
 } from '../../inventory/derive.ts';
 import type {
@@ -38,6 +41,7 @@ import type {
   Inventory,
   Listener,
   LoadBalancer,
+  ManagedPrefixList,
   NetworkAcl,
   RestApi,
   Route,
@@ -161,9 +165,12 @@ const INTERNET: Hop = { kind: 'internet', id: 'internet', label: 'インター�
 
 const describeProtoPorts = (proto: Proto, box: Box): string => `${proto} ${formatPorts([box.p])}`;
 
-/** 'tcp 8080 from 0.0.0.0/0': the SG rule as written (its own port range, not the narrowed one). */
+/**
+ * 'tcp 8080 from 0.0.0.0/0': the SG rule as written (its own port range, not the narrowed one), and the
+ * customer-managed prefix list when the source is one of its entries.
+ */
 const sgRuleNote = (proto: Proto, pass: SgPass): string =>
-  `${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} from ${pass.rule.cidrIpv4 ?? pass.rule.cidrIpv6 ?? '?'}`;
+  `${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} from ${pass.cidr}${pass.prefixList ? `（プレフィックスリスト ${prefixListLabel(pass.prefixList)}）` : ''}`;
 
 /** A box of IPv6 sources (the synthetic IPv6-internet address sits just past the IPv4 space). */
 const isIpv6Box = (box: Box): boolean => box.a.lo > MAX_IPV4;
@@ -219,6 +226,7 @@ class Model {
   readonly igwsByVpc = new Map<string, Set<string>>();
   readonly igws;
   readonly groups: ReadonlyMap<string, SecurityGroup>;
+  readonly prefixLists: ReadonlyMap<string, ManagedPrefixList>;
   readonly loadBalancers: ReadonlyMap<string, LoadBalancer>;
   readonly listenersByLb = new Map<string, Listener[]>();
   readonly targetGroupsByLb = new Map<string, Set<string>>();
@@ -244,6 +252,7 @@ class Model {
       }
     this.igws = byId(inventory.ec2.internetGateways);
     this.groups = byId(inventory.ec2.securityGroups);
+    this.prefixLists = byId(inventory.ec2.prefixLists);
     this.loadBalancers = new Map(
       inventory.elbv2.loadBalancers.flatMap((lb) => [
         [lb.id, lb],
@@ -316,7 +325,7 @@ class Model {
     let region = this.sgCache.get(key);
     if (!region) {
       const group = this.groups.get(groupId);
-      region = group ? sgIngress(group, proto) : [];
+      region = group ? sgIngress(group, proto, this.prefixLists) : [];
       this.sgCache.set(key, region);
     }
     return region;
@@ -603,6 +612,17 @@ const servedMethods = (api: RestApi, deployed: readonly string[] | undefined): S
   });
 };
 
+/**
+ * The VPC link a method calls on one stage. A connection id taken from a stage variable
+ * (`${stageVariables.vpcLinkId}`) resolves per stage; a stage that does not set it calls nothing (the
+ * call fails), so it is undefined there.
+ */
+const linkIdOnStage = (connectionId: string | undefined, stage: ApiStage): string | undefined => {
+  if (connectionId === undefined || stageVariableNames(connectionId).length === 0) return connectionId;
+  const resolved = resolveStageVariables(connectionId, stage.variables ?? {});
+  return 'value' in resolved ? resolved.value : undefined;
+};
+
 type PolicyVerdict =
   | { readonly open: true; readonly note: string; readonly unknown?: string }
   | { readonly open: false };
@@ -661,7 +681,11 @@ const restApiPaths = (m: Model): ExposurePath[] =>
       for (const method of servedMethods(api, stage.deployedMethods)) {
         // The API key is the door key CloudFront carries (seed 000); a method without it is open to anyone.
         if (method.apiKeyRequired || method.connectionType.toUpperCase() !== 'VPC_LINK') continue;
-        const link = method.connectionId ? m.vpcLinks.get(method.connectionId) : undefined;
+        const connectionId = linkIdOnStage(method.connectionId, stage);
+        if (method.connectionId !== undefined && connectionId === undefined) continue;
+        const fromVariable =
+          connectionId !== method.connectionId ? `、ステージ変数 ${method.connectionId}` : '';
+        const link = connectionId ? m.vpcLinks.get(connectionId) : undefined;
         // A failed or deleting VPC link forwards nothing; a pending one will, so it counts.
         if (link && ['FAILED', 'DELETING'].includes(link.status.toUpperCase())) continue;
         const targets = method.integrationTarget ? [method.integrationTarget] : (link?.targetArns ?? []);
@@ -697,10 +721,15 @@ const restApiPaths = (m: Model): ExposurePath[] =>
                   note: `${method.httpMethod} ${method.path} は API キー不要`,
                 },
                 link
-                  ? { kind: 'vpc-link', id: link.id, label: label(link), note: link.status }
+                  ? {
+                      kind: 'vpc-link',
+                      id: link.id,
+                      label: label(link),
+                      note: `${link.status}${fromVariable}`,
+                    }
                   : {
                       kind: 'vpc-link',
-                      id: method.connectionId ?? '-',
+                      id: connectionId ?? '-',
                       label: 'VPC リンク (v2)',
                       note: target,
                     },

@@ -164,6 +164,17 @@ export const publicPart = (cidr: string): IntervalSet => {
   return PUBLIC_IPV4.flatMap((p) => intersectInterval(p, range) ?? []);
 };
 
+/**
+ * True when a CIDR (IPv4 or IPv6) holds some public internet space: THE definition of "public" for the
+ * whole project (routes, security group sources, the exposure model). It follows the IANA special-purpose
+ * registries (RFC 6890): RFC 1918, CGNAT shared space 100.64.0.0/10, link-local 169.254.0.0/16 and
+ * fe80::/10, ULA fc00::/7, loopback, multicast and reserved space are not the internet. Documentation
+ * ranges (203.0.113.0/24, 2001:db8::/32) count as public: they stand for public addresses in examples,
+ * and calling them public can only show more, never hide an exposure.
+ */
+export const isPublicCidr = (cidr: string): boolean =>
+  cidr.includes(':') ? ipv6ReachesInternet(cidr) : publicPart(cidr).length > 0;
+
 // ------------------------------------------------------------------------------------------ 2-D boxes
 
 export const intersectBox = (x: Box, y: Box): Box | undefined => {

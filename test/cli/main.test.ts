@@ -2,8 +2,11 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeSnapshot } from '../../inventory/snapshot.ts';
+import type { Inventory } from '../../inventory/types.ts';
 import type { Report } from '../../report/types.ts';
 import { runCli } from '../fixtures/cli.ts';
+import { seed002Account } from '../fixtures/seeds.ts';
 
 describe('CLI: arch-auditor', () => {
   describe('audit --demo', () => {
@@ -43,6 +46,37 @@ describe('CLI: arch-auditor', () => {
     });
   });
 
+  describe('baseline --snapshot', () => {
+    const baselineOf = async (inventory: Inventory, ...flags: string[]) => {
+      const dir = await mkdtemp(join(tmpdir(), 'arch-auditor-cli-'));
+      const snapshot = join(dir, 'snapshot.json');
+      await writeSnapshot(snapshot, inventory);
+      const out = join(dir, 'intent.yaml');
+      const { code } = await runCli('baseline', '--snapshot', snapshot, '--out', out, ...flags);
+      expect(code).toBe(0);
+      const yaml = await readFile(out, 'utf8');
+      const audit = await runCli('audit', '--snapshot', snapshot, '--intent', out, '--format', 'json');
+      return { yaml, audit: JSON.parse(audit.out) as Report };
+    };
+
+    it('infers classic for the seed 002 layout, says why above profile, and audits it clean', async () => {
+      const { yaml, audit } = await baselineOf(seed002Account());
+      expect(yaml).toMatch(
+        /# classic とした根拠 \/ why classic:\n# {3}- internet-facing のロードバランサー myapp-dev-alb [^\n]*\n(#[^\n]*\n)*profile: classic\n/,
+      );
+      expect(yaml).toContain('exceptions: []');
+      expect(audit.findings).toEqual([]);
+    });
+
+    it('writes the profile --profile names, with the inferred one in the comment', async () => {
+      const { yaml, audit } = await baselineOf(seed002Account(), '--profile', 'private-backend');
+      expect(yaml).toContain('#   - --profile private-backend で指定（アカウントからの推定は classic）');
+      expect(yaml).toContain('\nprofile: private-backend\n');
+      expect(audit.findings).toEqual([]);
+      expect(audit.suppressed.map((f) => f.checkId)).toContain('elb.internet-facing');
+    });
+  });
+
   describe('usage and input errors', () => {
     it('exits 2 on an unknown option', async () => {
       expect((await runCli('audit', '--nope')).code).toBe(2);
@@ -76,6 +110,39 @@ describe('CLI: arch-auditor', () => {
       const { code, err } = await runCli('audit', '--snapshot', file);
       expect(code).toBe(2);
       expect(err).toContain('ec2.subnets');
+    });
+
+    it('exits 2 on a --skip-region that is not a region name', async () => {
+      const { code, err } = await runCli('audit', '--demo', '--skip-region', 'ireland');
+      expect(code).toBe(2);
+      expect(err).toContain('--skip-region');
+    });
+
+    it('exits 2 when every region to audit is declared denied: it would audit nothing and look clean', async () => {
+      const both = await runCli('audit', '--region', 'eu-west-1', '--skip-region', 'eu-west-1');
+      expect(both.code).toBe(2);
+      expect(both.err).toContain('every region to audit is declared denied');
+      const dir = await mkdtemp(join(tmpdir(), 'arch-auditor-cli-'));
+      const file = join(dir, 'intent.yaml');
+      await writeFile(file, 'version: 1\nprofile: private-backend\ndeniedRegions: [eu-west-1]\n');
+      const all = await runCli('audit', '--intent', file, '--region', 'eu-west-1');
+      expect(all.code).toBe(2);
+      expect(all.err).toContain('every region to audit is declared denied');
+    });
+
+    it('--skip-region leaves the region out of a snapshot audit and lists it in the report', async () => {
+      const { code, out, err } = await runCli(
+        'audit',
+        '--demo',
+        '--format',
+        'json',
+        '--skip-region',
+        'eu-west-1',
+      );
+      expect(code, err).toBe(1);
+      expect((JSON.parse(out) as Report).skippedRegions).toEqual([
+        { region: 'eu-west-1', reason: 'denied-by-design', declaredBy: 'flag' },
+      ]);
     });
 
     it('exits 2 when no region can be determined', async () => {

@@ -275,6 +275,8 @@ describe('collectApiGateway', () => {
         code: 'AccessDeniedException',
         message: expect.stringContaining('/stages/dev/exports/oas30'),
         slices: ['apigateway.stageExports'],
+        // Only this stage is unseen, not the region.
+        resourceId: `${PROD_API_ID}/dev`,
       },
     ]);
     const prod = apigateway.restApis[0]!;
@@ -309,6 +311,7 @@ describe('collectApiGateway', () => {
         code: 'UnexpectedExportFormat',
         message: expect.stringContaining(`stage prod of REST API ${PROD_API_ID}`),
         slices: ['apigateway.stageExports'],
+        resourceId: `${PROD_API_ID}/prod`,
       }),
     ]);
     expect(apigateway.restApis[0]?.stages[0]).not.toHaveProperty('deployedMethods');
@@ -413,6 +416,7 @@ describe('collectApiGateway', () => {
         operation: 'GetRestApis',
         code: 'MalformedPolicyDocument',
         slices: ['apigateway.restApis'],
+        resourceId: restApisPage2.items?.[0]?.id,
       }),
     ]);
     expect(apigateway.restApis[0]?.policy).toBeUndefined();

@@ -39,6 +39,19 @@ describe('collapseDeadlineErrors', () => {
     ]);
   });
 
+  it('calls about several REST APIs collapse into one error about the region, not about the first API', () => {
+    const collapsed = collapseDeadlineErrors([
+      { ...deadline('GetResources', 'apigateway.restApis'), resourceId: 'a1b2c3d4e5' },
+      { ...deadline('GetResources', 'apigateway.restApis'), resourceId: 'f6g7h8i9j0' },
+      { ...deadline('GetStages', 'apigateway.restApis'), resourceId: 'a1b2c3d4e5' },
+      { ...deadline('GetStages', 'apigateway.restApis'), resourceId: 'a1b2c3d4e5' },
+    ]);
+    expect(collapsed.map((e) => [e.operation, e.resourceId])).toEqual([
+      ['GetResources', undefined],
+      ['GetStages', 'a1b2c3d4e5'],
+    ]);
+  });
+
   it('leaves a list without deadline errors as it is', () => {
     const errors = [{ ...deadline('GetStages', 'apigateway.restApis'), code: 'TooManyRequestsException' }];
     expect(collapseDeadlineErrors(errors)).toEqual(errors);

@@ -13,6 +13,8 @@ import {
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   EC2Client,
+  GetManagedPrefixListEntriesCommand,
+  type GetManagedPrefixListEntriesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -21,14 +23,18 @@ import {
   ALB_SG,
   APP_SUBNET_A,
   APP_SUBNET_C,
+  CLOUDFRONT_PREFIX_LIST,
   describeSecurityGroupRulesPage1,
   describeSubnetsPage1,
   describeSubnetsPage2,
   ec2Error,
   INGRESS_SUBNET_A,
   mockEc2Account,
+  OFFICE_PREFIX_LIST,
+  officePrefixListEntriesPage1,
   REGION,
   REGIONAL_NAT,
+  S3_PREFIX_LIST,
   VPC_ID,
   ZONAL_NAT,
 } from '../fixtures/ec2-responses.ts';
@@ -109,7 +115,8 @@ describe('collectEc2', () => {
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeNatGatewaysCommand, { MaxResults: 1000 });
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeVpcEndpointsCommand, { MaxResults: 1000 });
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, { MaxResults: 1000 });
-    expect(Object.keys(EC2_PAGE_SIZES)).toHaveLength(12);
+    expect(ec2Mock).toHaveReceivedCommandWith(GetManagedPrefixListEntriesCommand, { MaxResults: 100 });
+    expect(Object.keys(EC2_PAGE_SIZES)).toHaveLength(13);
   });
 
   it('fetches each list once per region, never per resource', async () => {
@@ -132,7 +139,69 @@ describe('collectEc2', () => {
     // Two pages each, not one call per group or subnet.
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeSecurityGroupRulesCommand, 2);
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeSubnetsCommand, 2);
-    expect(ec2Mock.calls()).toHaveLength(14);
+    // The one per-resource call: the entries of the one customer-managed list, in two pages.
+    expect(ec2Mock).toHaveReceivedCommandTimes(GetManagedPrefixListEntriesCommand, 2);
+    expect(ec2Mock.calls()).toHaveLength(16);
+  });
+
+  it('reads every page of the entries of customer-managed prefix lists only', async () => {
+    // Prepare: snapshot each input as sent (the paginator reuses one object).
+    answerAll();
+    const sent: GetManagedPrefixListEntriesCommandInput[] = [];
+    ec2Mock
+      .on(GetManagedPrefixListEntriesCommand)
+      .callsFake((input: GetManagedPrefixListEntriesCommandInput) => {
+        sent.push({ ...input });
+        return input.NextToken === officePrefixListEntriesPage1.NextToken
+          ? { Entries: [{ Cidr: '203.0.113.0/28', Description: 'Osaka office' }] }
+          : officePrefixListEntriesPage1;
+      });
+    // Act
+    const { ec2, errors } = await collectEc2(client(), REGION);
+    // Assess: the AWS-managed CloudFront and S3 lists keep their meaning as a service, no entries read.
+    expect(errors).toEqual([]);
+    expect(sent.map((i) => [i.PrefixListId, i.NextToken])).toEqual([
+      [OFFICE_PREFIX_LIST, undefined],
+      [OFFICE_PREFIX_LIST, officePrefixListEntriesPage1.NextToken],
+    ]);
+    const byId = new Map(ec2.prefixLists.map((p) => [p.id, p]));
+    expect(byId.get(OFFICE_PREFIX_LIST)?.entries).toEqual([
+      { cidr: '198.51.100.0/24', description: 'Tokyo office' },
+      { cidr: '203.0.113.0/28', description: 'Osaka office' },
+    ]);
+    expect(byId.get(CLOUDFRONT_PREFIX_LIST)?.entries).toBeUndefined();
+    expect(byId.get(S3_PREFIX_LIST)?.entries).toBeUndefined();
+  });
+
+  it('marks the entries slice failed, never empty, when a list cannot be read', async () => {
+    answerAll();
+    ec2Mock
+      .on(GetManagedPrefixListEntriesCommand)
+      .rejects(ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
+    const { ec2, errors } = await collectEc2(client(), REGION);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        operation: 'GetManagedPrefixListEntries',
+        code: 'UnauthorizedOperation',
+        slices: ['ec2.prefixListEntries'],
+      }),
+    ]);
+    // The lists themselves are still known (the CloudFront list keeps the SG chain checks running).
+    expect(ec2.prefixLists).toHaveLength(3);
+    expect(ec2.prefixLists.find((p) => p.id === OFFICE_PREFIX_LIST)?.entries).toBeUndefined();
+  });
+
+  it('reads no entries when the lists cannot be listed, and says both are unknown', async () => {
+    answerAll();
+    ec2Mock.on(DescribeManagedPrefixListsCommand).rejects(ec2Error('UnauthorizedOperation'));
+    const { errors } = await collectEc2(client(), REGION);
+    expect(ec2Mock).toHaveReceivedCommandTimes(GetManagedPrefixListEntriesCommand, 0);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        operation: 'DescribeManagedPrefixLists',
+        slices: ['ec2.prefixLists', 'ec2.prefixListEntries'],
+      }),
+    ]);
   });
 
   it('turns UnauthorizedOperation on DescribeNatGateways into a failed NAT slice and keeps the others', async () => {

@@ -67,6 +67,76 @@ describe('normalizeRestApi', () => {
     expect(api.apiKeySource).toBe('HEADER');
   });
 
+  describe('stage variables', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's literal stage-variable syntax
+    const VARIABLE = '${stageVariables.vpcLinkId}';
+    /** GET /orders through the VPC link GetResources (embed=methods) names as `connectionId`. */
+    const resources = (connectionId: string) => [
+      normalizeResource({
+        id: 'ord001',
+        path: '/orders',
+        resourceMethods: {
+          GET: {
+            httpMethod: 'GET',
+            authorizationType: 'NONE',
+            apiKeyRequired: true,
+            methodIntegration: {
+              type: 'HTTP_PROXY',
+              httpMethod: 'GET',
+              uri: 'http://internal-prod-nlb-0123456789.elb.ap-northeast-1.amazonaws.com/orders',
+              connectionType: 'VPC_LINK',
+              connectionId,
+            },
+          },
+        },
+      }),
+    ];
+    /** GetStages items: prod sets the link and an unrelated secret-looking variable; dev sets none. */
+    const stages: Stage[] = [
+      {
+        stageName: 'prod',
+        deploymentId: 'dep002',
+        variables: { vpcLinkId: 'abc123', dbPassword: 'hunter2' },
+      },
+      { stageName: 'dev', deploymentId: 'dep001' },
+    ];
+    const normalize = (connectionId: string) =>
+      normalizeRestApi({ id: 'a1b2c3d4e5', name: 'prod-api' }, 'ap-northeast-1', {
+        resources: resources(connectionId),
+        stages: stages.map(normalizeStage),
+        deployments: [],
+      });
+
+    it('keeps, per stage, only the variables a VPC link is taken from', () => {
+      const api = normalize(VARIABLE);
+      expect(api.stages.map((s) => [s.stageName, s.variables])).toEqual([
+        ['prod', { vpcLinkId: 'abc123' }],
+        ['dev', {}],
+      ]);
+      expect(JSON.stringify(api)).not.toContain('hunter2');
+    });
+
+    it('keeps none when no VPC link is taken from a variable', () => {
+      const api = normalize('abc123');
+      expect(api.stages.map((s) => s.variables)).toEqual([undefined, undefined]);
+      expect(JSON.stringify(api)).not.toContain('hunter2');
+    });
+
+    it('keeps a variable the stage export names even when the current resources no longer do', () => {
+      const served = methodSignature('/orders', {
+        httpMethod: 'GET',
+        apiKeyRequired: true,
+        integration: { type: 'HTTP_PROXY', connectionType: 'VPC_LINK', connectionId: VARIABLE },
+      });
+      const api = normalizeRestApi({ id: 'a1b2c3d4e5' }, 'ap-northeast-1', {
+        resources: resources('abc123'),
+        stages: [{ ...normalizeStage(stages[0]!), deployedMethods: [served] }],
+        deployments: [],
+      });
+      expect(api.stages[0]?.variables).toEqual({ vpcLinkId: 'abc123' });
+    });
+  });
+
   it('builds the ARN in the region’s partition', () => {
     expect(restApiArn('ap-northeast-1', 'a1')).toBe('arn:aws:apigateway:ap-northeast-1::/restapis/a1');
     expect(restApiArn('cn-north-1', 'a1')).toBe('arn:aws-cn:apigateway:cn-north-1::/restapis/a1');

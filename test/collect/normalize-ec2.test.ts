@@ -570,7 +570,7 @@ const RAW_FIELDS: Readonly<Record<string, readonly [keyof Ec2Raw, string]>> = {
  * corpus: rules come from IpPermissions.
  */
 const rawOf = (peerCase: PeerCase): Ec2Raw => {
-  const { securityGroupRules: _absent, ...lists } = emptyEc2Raw();
+  const { securityGroupRules: _absent, prefixListEntries: _noEntries, ...lists } = emptyEc2Raw();
   const raw: Record<string, readonly unknown[]> = lists;
   for (const call of peerCase.input.api_calls) {
     const fields = RAW_FIELDS[call.operation];

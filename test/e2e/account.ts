@@ -13,10 +13,14 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { CloudFrontClient, CreateDistributionCommand } from '@aws-sdk/client-cloudfront';
 import {
+  AllocateAddressCommand,
   AssociateRouteTableCommand,
   AttachInternetGatewayCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateInternetGatewayCommand,
+  CreateNatGatewayCommand,
+  CreateNetworkInterfaceCommand,
+  CreateRouteCommand,
   CreateRouteTableCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
@@ -25,11 +29,14 @@ import {
   DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
+  ModifySubnetAttributeCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import {
+  CreateListenerCommand,
   CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 
@@ -232,6 +239,35 @@ export const buildPrivateBackendAccount = async (): Promise<BuiltAccount> => {
   };
 };
 
+/** CIS: the VPC's default group keeps no rule, so a resource created without a group cannot talk at all. */
+const emptyDefaultGroup = async (ec2: EC2Client, vpcId: string): Promise<string> => {
+  const defaultSg = (
+    await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'group-name', Values: ['default'] },
+        ],
+      }),
+    )
+  ).SecurityGroups?.[0];
+  const defaultSgId = defaultSg?.GroupId as string;
+  if (defaultSg?.IpPermissions?.length) {
+    await ec2.send(
+      new RevokeSecurityGroupIngressCommand({ GroupId: defaultSgId, IpPermissions: defaultSg.IpPermissions }),
+    );
+  }
+  if (defaultSg?.IpPermissionsEgress?.length) {
+    await ec2.send(
+      new RevokeSecurityGroupEgressCommand({
+        GroupId: defaultSgId,
+        IpPermissions: defaultSg.IpPermissionsEgress,
+      }),
+    );
+  }
+  return defaultSgId;
+};
+
 /** What the catalogue e2e tests refer to, on top of the seed-000 account. */
 export interface CatalogueAccount extends BuiltAccount {
   readonly dbSubnetId: string;
@@ -277,31 +313,7 @@ export const buildCatalogueAccount = async (): Promise<CatalogueAccount> => {
     ?.RouteTableId as string;
   await ec2.send(new AssociateRouteTableCommand({ RouteTableId: dbRouteTableId, SubnetId: dbSubnetId }));
 
-  // CIS: the default group keeps no rule, so a resource created without a group cannot talk at all.
-  const defaultSg = (
-    await ec2.send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [base.vpcId] },
-          { Name: 'group-name', Values: ['default'] },
-        ],
-      }),
-    )
-  ).SecurityGroups?.[0];
-  const defaultSgId = defaultSg?.GroupId as string;
-  if (defaultSg?.IpPermissions?.length) {
-    await ec2.send(
-      new RevokeSecurityGroupIngressCommand({ GroupId: defaultSgId, IpPermissions: defaultSg.IpPermissions }),
-    );
-  }
-  if (defaultSg?.IpPermissionsEgress?.length) {
-    await ec2.send(
-      new RevokeSecurityGroupEgressCommand({
-        GroupId: defaultSgId,
-        IpPermissions: defaultSg.IpPermissionsEgress,
-      }),
-    );
-  }
+  const defaultSgId = await emptyDefaultGroup(ec2, base.vpcId);
 
   const cloudFrontList = (
     await ec2.send(
@@ -356,3 +368,149 @@ export const privateApiPolicy = (operator: 'StringEquals' | 'StringNotEquals', v
     },
   ],
 });
+
+/** What the classic-layout e2e tests refer to. */
+export interface ClassicAccount {
+  readonly vpcId: string;
+  readonly albArn: string;
+  readonly albSgId: string;
+  readonly ecsSgId: string;
+  readonly rdsSgId: string;
+  readonly privateSubnetIds: readonly string[];
+  /** An ECS task's ENI in the first private subnet. */
+  readonly taskEniId: string;
+}
+
+/**
+ * Seed 002's classic layout through the real SDK: per AZ a public subnet (route to the IGW) holding a
+ * NAT gateway and the internet-facing ALB, and a private subnet routed to the NAT of its AZ holding the
+ * ECS tasks; ALB SG open to the world on 80/443, ECS SG from the ALB SG on 80 and 3000, RDS SG from the
+ * ECS SG on 5432; the VPC's default group emptied as in the hardened account.
+ */
+export const buildClassicAccount = async (): Promise<ClassicAccount> => {
+  const ec2 = new EC2Client({ region: REGION });
+  const elbv2 = new ElasticLoadBalancingV2Client({ region: REGION });
+
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc?.VpcId as string;
+  const igwId = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway
+    ?.InternetGatewayId as string;
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
+  const subnet = async (cidr: string, az: string, tier: string) =>
+    (
+      await ec2.send(
+        new CreateSubnetCommand({
+          VpcId: vpcId,
+          CidrBlock: cidr,
+          AvailabilityZone: az,
+          TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'Tier', Value: tier }] }],
+        }),
+      )
+    ).Subnet?.SubnetId as string;
+  const routeTable = async (subnetIds: readonly string[]) => {
+    const id = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable
+      ?.RouteTableId as string;
+    for (const SubnetId of subnetIds)
+      await ec2.send(new AssociateRouteTableCommand({ RouteTableId: id, SubnetId }));
+    return id;
+  };
+
+  const azs = ['ap-northeast-1a', 'ap-northeast-1c'];
+  const publicSubnetIds: string[] = [];
+  const privateSubnetIds: string[] = [];
+  for (const [i, az] of azs.entries()) {
+    publicSubnetIds.push(await subnet(`10.1.${i + 1}.0/24`, az, 'public'));
+    privateSubnetIds.push(await subnet(`10.1.${i + 11}.0/24`, az, 'private'));
+  }
+  for (const SubnetId of publicSubnetIds) {
+    await ec2.send(new ModifySubnetAttributeCommand({ SubnetId, MapPublicIpOnLaunch: { Value: true } }));
+  }
+  const publicTable = await routeTable(publicSubnetIds);
+  await ec2.send(
+    new CreateRouteCommand({
+      RouteTableId: publicTable,
+      DestinationCidrBlock: '0.0.0.0/0',
+      GatewayId: igwId,
+    }),
+  );
+  for (const [i, privateSubnet] of privateSubnetIds.entries()) {
+    const allocationId = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId;
+    const natId = (
+      await ec2.send(
+        new CreateNatGatewayCommand({ SubnetId: publicSubnetIds[i], AllocationId: allocationId }),
+      )
+    ).NatGateway?.NatGatewayId as string;
+    const table = await routeTable([privateSubnet]);
+    await ec2.send(
+      new CreateRouteCommand({ RouteTableId: table, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: natId }),
+    );
+  }
+
+  const sg = async (name: string) =>
+    (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpcId })))
+      .GroupId as string;
+  const allow = (GroupId: string, port: number, source: { cidr?: string; group?: string }) =>
+    ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId,
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: port,
+            ToPort: port,
+            ...(source.cidr ? { IpRanges: [{ CidrIp: source.cidr }] } : {}),
+            ...(source.group ? { UserIdGroupPairs: [{ GroupId: source.group }] } : {}),
+          },
+        ],
+      }),
+    );
+  const albSgId = await sg('myapp-dev-alb-sg');
+  const ecsSgId = await sg('myapp-dev-ecs-sg');
+  const rdsSgId = await sg('myapp-dev-rds-sg');
+  await allow(albSgId, 80, { cidr: '0.0.0.0/0' });
+  await allow(albSgId, 443, { cidr: '0.0.0.0/0' });
+  await allow(ecsSgId, 80, { group: albSgId });
+  await allow(ecsSgId, 3000, { group: albSgId });
+  await allow(rdsSgId, 5432, { group: ecsSgId });
+  await emptyDefaultGroup(ec2, vpcId);
+
+  const albArn = (
+    await elbv2.send(
+      new CreateLoadBalancerCommand({
+        Name: 'myapp-dev-alb',
+        Scheme: 'internet-facing',
+        Subnets: publicSubnetIds,
+        SecurityGroups: [albSgId],
+      }),
+    )
+  ).LoadBalancers?.[0]?.LoadBalancerArn as string;
+  const targetGroupArn = (
+    await elbv2.send(
+      new CreateTargetGroupCommand({
+        Name: 'myapp-dev-ecs',
+        Protocol: 'HTTP',
+        Port: 3000,
+        VpcId: vpcId,
+        TargetType: 'ip',
+      }),
+    )
+  ).TargetGroups?.[0]?.TargetGroupArn as string;
+  await elbv2.send(
+    new CreateListenerCommand({
+      LoadBalancerArn: albArn,
+      Protocol: 'HTTP',
+      Port: 80,
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
+    }),
+  );
+  const taskEniId = (
+    await ec2.send(
+      new CreateNetworkInterfaceCommand({
+        SubnetId: privateSubnetIds[0],
+        Groups: [ecsSgId],
+        Description: 'arn:aws:ecs:ap-northeast-1:123456789012:attachment/0f1e2d3c-task',
+      }),
+    )
+  ).NetworkInterface?.NetworkInterfaceId as string;
+
+  return { vpcId, albArn, albSgId, ecsSgId, rdsSgId, privateSubnetIds, taskEniId };
+};

@@ -24,6 +24,7 @@ import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CreateManagedPrefixListCommand,
   CreateNatGatewayCommand,
   CreateNetworkInterfaceCommand,
   CreateRouteCommand,
@@ -49,7 +50,13 @@ import { parse, stringify } from 'yaml';
 import type { IntentInput } from '../../intent/schema.ts';
 import type { Report } from '../../report/types.ts';
 import { runCli } from '../fixtures/cli.ts';
-import { buildCatalogueAccount, type CatalogueAccount, privateApiPolicy, REGION } from './account.ts';
+import {
+  buildCatalogueAccount,
+  buildClassicAccount,
+  type CatalogueAccount,
+  privateApiPolicy,
+  REGION,
+} from './account.ts';
 import { type Moto, startMoto } from './moto.ts';
 
 /**
@@ -58,7 +65,8 @@ import { type Moto, startMoto } from './moto.ts';
  * (or one edit of the intent file, as a user would), audits with `--format json`, and asserts the exact
  * set of (check, resource) pairs: the check fires on the drifted resource, its documented twins (the
  * drift.* record of the same change, a second check that names the same fact from another principle)
- * fire on theirs, and nothing else does.
+ * fire on theirs, and nothing else does. The classic cases build seed 002's layout instead (public ALB
+ * and NAT gateways in public subnets, tasks in private ones) and hold it to the profile baseline infers.
  *
  * Checks moto cannot express, covered by their unit twins only (test/checks/**):
  * - vpc.igw-missing, cloudfront.vpc-origin-target: moto 5.2.1 has no CloudFront VPC origins.
@@ -149,6 +157,20 @@ describe('the check catalogue against moto, one drift at a time', () => {
     return { account, intentPath };
   };
 
+  /**
+   * A clean account with more built on it before the baseline: what `approve` builds is part of the
+   * approved state (and its findings become the baseline's fact-level exceptions).
+   */
+  const approvedAccount = async <T>(approve: (account: CatalogueAccount) => Promise<T>) => {
+    await moto.reset();
+    const account = await buildCatalogueAccount();
+    const approved = await approve(account);
+    const intentPath = join(dir, `intent-${++cases}.yaml`);
+    expect((await runCli('baseline', '--out', intentPath, '--region', REGION)).code).toBe(0);
+    const intent = parse(await readFile(intentPath, 'utf8')) as IntentInput;
+    return { account, approved, intent, intentPath };
+  };
+
   const audit = async (intentPath: string): Promise<Report> => {
     const result = await runCli('audit', '--intent', intentPath, '--region', REGION, '--format', 'json');
     expect(result.err).not.toContain('e2e-secret-api-key-value');
@@ -204,6 +226,20 @@ describe('the check catalogue against moto, one drift at a time', () => {
 
   const createLoadBalancer = async (input: CreateLoadBalancerCommandInput) =>
     (await elbv2().send(new CreateLoadBalancerCommand(input))).LoadBalancers?.[0]?.LoadBalancerArn as string;
+
+  /** An HTTP target group of IP targets on 8080 in the account's VPC. */
+  const createTargetGroup = async (account: CatalogueAccount, name: string) =>
+    (
+      await elbv2().send(
+        new CreateTargetGroupCommand({
+          Name: name,
+          Protocol: 'HTTP',
+          Port: 8080,
+          VpcId: account.vpcId,
+          TargetType: 'ip',
+        }),
+      )
+    ).TargetGroups?.[0]?.TargetGroupArn as string;
 
   const cloudFrontPrefixList = async () =>
     (
@@ -291,6 +327,28 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
   });
 
+  it('vpc.db-tier-egress: a route for CGNAT shared space through an appliance ENI is not internet egress', async () => {
+    // 100.64.0.0/10 is not the internet (RFC 6598): the route is drift, not an internet route.
+    const { account, intentPath } = await cleanAccount();
+    const appliance = (
+      await ec2().send(
+        new CreateNetworkInterfaceCommand({
+          SubnetId: account.subnetIds[0],
+          Groups: [account.ecsSgId],
+          Description: 'carrier-nat appliance',
+        }),
+      )
+    ).NetworkInterface?.NetworkInterfaceId as string;
+    await ec2().send(
+      new CreateRouteCommand({
+        RouteTableId: account.dbRouteTableId,
+        DestinationCidrBlock: '100.64.0.0/10',
+        NetworkInterfaceId: appliance,
+      }),
+    );
+    await expectFindings(intentPath, { 'drift.route-table': [account.dbRouteTableId] });
+  });
+
   it('vpc.nat-mode: a zonal NAT gateway appears where the intent says none', async () => {
     const { account, intentPath } = await cleanAccount();
     const allocationId = (await ec2().send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId;
@@ -334,6 +392,58 @@ describe('the check catalogue against moto, one drift at a time', () => {
       FromPort: 8080,
       ToPort: 8080,
       IpRanges: [{ CidrIp: '10.0.0.0/16' }],
+    });
+    await expectFindings(intentPath, {
+      'sg.cidr-source': [account.ecsSgId],
+      'sg.chain-broken': [account.ecsSgId],
+      'drift.security-group': [account.ecsSgId],
+    });
+  });
+
+  /** A customer-managed prefix list holding these CIDRs, as the console or CLI creates one. */
+  const customerPrefixList = async (name: string, cidrs: readonly string[]) =>
+    (
+      await ec2().send(
+        new CreateManagedPrefixListCommand({
+          PrefixListName: name,
+          AddressFamily: 'IPv4',
+          MaxEntries: 10,
+          Entries: cidrs.map((Cidr) => ({ Cidr, Description: name })),
+        }),
+      )
+    ).PrefixList?.PrefixListId as string;
+
+  it('sg.world-ingress: SSH through a customer-managed prefix list that holds 0.0.0.0/0', async () => {
+    const { account, intentPath } = await cleanAccount();
+    const list = await customerPrefixList('debug-access', ['0.0.0.0/0']);
+    await allowIngress(account.ecsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      PrefixListIds: [{ PrefixListId: list }],
+    });
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({
+        'sg.world-ingress': [account.ecsSgId],
+        'sg.chain-broken': [account.ecsSgId],
+        'drift.security-group': [account.ecsSgId],
+      }),
+    );
+    const world = report.findings.find((f) => f.checkId === 'sg.world-ingress');
+    expect(world?.severity).toBe('critical');
+    expect(world?.message).toContain(`プレフィックスリスト debug-access (${list})`);
+  });
+
+  it('sg.cidr-source: the ECS group admits a customer-managed prefix list of on-premises ranges', async () => {
+    // The twin of the list above: no world entry, so no sg.world-ingress; its entry is a CIDR source.
+    const { account, intentPath } = await cleanAccount();
+    const list = await customerPrefixList('onprem-dc', ['10.20.0.0/16']);
+    await allowIngress(account.ecsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      PrefixListIds: [{ PrefixListId: list }],
     });
     await expectFindings(intentPath, {
       'sg.cidr-source': [account.ecsSgId],
@@ -458,6 +568,9 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
     await expectFindings(intentPath, {
       'cloudfront.origin-bypass': [account.distributionId],
+      // The new behavior has no response headers policy either (moto has none): a new fact the baseline's
+      // security-headers exception, which accepts only the behaviors approved, does not cover.
+      'cloudfront.security-headers': [account.distributionId],
       'drift.distribution': [account.distributionId],
     });
   });
@@ -479,6 +592,9 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
     await expectFindings(intentPath, {
       'cloudfront.s3-origin-access': [account.distributionId],
+      // The new behavior has no response headers policy either (moto has none): a new fact the baseline's
+      // security-headers exception, which accepts only the behaviors approved, does not cover.
+      'cloudfront.security-headers': [account.distributionId],
       'drift.distribution': [account.distributionId],
     });
   });
@@ -490,6 +606,9 @@ describe('the check catalogue against moto, one drift at a time', () => {
     });
     await expectFindings(intentPath, {
       'cloudfront.api-stage-path': [account.distributionId],
+      // The behavior's path is part of the security-headers fact: /v1/data/* without a headers policy
+      // was never approved (moto has no response headers policies).
+      'cloudfront.security-headers': [account.distributionId],
       'drift.distribution': [account.distributionId],
     });
   });
@@ -798,6 +917,140 @@ describe('the check catalogue against moto, one drift at a time', () => {
       'vpc.public-subnet': [...account.subnetIds],
       'drift.route-table': [account.ingressRouteTableId],
     });
+  });
+
+  // ----------------------------------------------------- Accepted resources: a new fact is a new finding
+
+  /**
+   * An approved public web entry: an internet-facing ALB in the ingress subnets (routed to the IGW) whose
+   * group admits 80/443 from anywhere, forwarding HTTP:80 to a web target group.
+   */
+  const publicWebAlb = async (account: CatalogueAccount) => {
+    const albSg = (
+      await ec2().send(
+        new CreateSecurityGroupCommand({ GroupName: 'web-alb-sg', Description: 'web', VpcId: account.vpcId }),
+      )
+    ).GroupId as string;
+    for (const port of [80, 443]) {
+      await allowIngress(albSg, {
+        IpProtocol: 'tcp',
+        FromPort: port,
+        ToPort: port,
+        IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+      });
+    }
+    const lb = await createLoadBalancer({
+      Name: 'web-alb',
+      Scheme: 'internet-facing',
+      Subnets: [...account.subnetIds],
+      SecurityGroups: [albSg],
+    });
+    const web = await createTargetGroup(account, 'web-tg');
+    await elbv2().send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb,
+        Protocol: 'HTTP',
+        Port: 80,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: web }],
+      }),
+    );
+    await routeToIgw(account.ingressRouteTableId, account.igwId);
+    return { albSg, lb, web };
+  };
+
+  it('an approved world-open ALB group that later opens tcp/22 gets a critical sg.world-ingress', async () => {
+    const { approved, intent, intentPath } = await approvedAccount(publicWebAlb);
+    // The seed-000 account with a public ALB is still a private-backend account (API Gateway enters it
+    // through a VPC link); the ALB's findings are accepted by their facts.
+    expect(intent.profile).toBe('private-backend');
+    expect(intent.exceptions).toContainEqual(
+      expect.objectContaining({
+        check: 'sg.world-ingress',
+        resource: approved.albSg,
+        facts: ['tcp/443 from 0.0.0.0/0', 'tcp/80 from 0.0.0.0/0'],
+      }),
+    );
+    await expectFindings(intentPath, {});
+    await allowIngress(approved.albSg, {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+    });
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({
+        'sg.world-ingress': [approved.albSg],
+        'drift.security-group': [approved.albSg],
+      }),
+    );
+    const ssh = report.findings.find((f) => f.checkId === 'sg.world-ingress');
+    expect([ssh?.fact, ssh?.severity]).toEqual(['tcp/22 from 0.0.0.0/0', 'critical']);
+  });
+
+  it('a new path through an approved internet-facing ALB to another workload gets exposure.unintended-entry', async () => {
+    const { account, approved, intentPath } = await approvedAccount(publicWebAlb);
+    // Later the ALB's HTTPS port (already open in its approved group) forwards to an admin service.
+    const admin = await createTargetGroup(account, 'admin-tg');
+    await elbv2().send(
+      new CreateListenerCommand({
+        LoadBalancerArn: approved.lb,
+        Protocol: 'HTTP',
+        Port: 443,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: admin }],
+      }),
+    );
+    // Nothing else changed that the baseline records: without fact-level exceptions this was silent.
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(pairs({ 'exposure.unintended-entry': [approved.lb] }));
+    expect(report.findings[0]?.fact).toBe(`load-balancer:${admin}:tcp 443`);
+  });
+
+  // ---------------------------------------------------------------------- The classic layout (seed 002)
+
+  /** Seed 002's classic account in a fresh moto, baselined with the profile `baseline` infers. */
+  const classicAccount = async () => {
+    await moto.reset();
+    const account = await buildClassicAccount();
+    const intentPath = join(dir, `intent-${++cases}.yaml`);
+    expect((await runCli('baseline', '--out', intentPath, '--region', REGION)).code).toBe(0);
+    const text = await readFile(intentPath, 'utf8');
+    return { account, intentPath, text, intent: parse(text) as IntentInput };
+  };
+
+  it('classic: baseline infers the profile, says why, and needs no exception for the design', async () => {
+    const { account, intentPath, text, intent } = await classicAccount();
+    expect(intent.profile).toBe('classic');
+    expect(text).toContain('# classic とした根拠 / why classic:');
+    expect(text).toContain('internet-facing のロードバランサー myapp-dev-alb がパブリックサブネット');
+    expect(intent.exceptions).toEqual([]);
+    expect(intent.vpcs?.map((v) => [v.id, v.natMode])).toEqual([[account.vpcId, 'zonal']]);
+    await expectFindings(intentPath, {});
+  });
+
+  it('classic: a DB group later opened to the world is a critical sg.world-ingress', async () => {
+    const { account, intentPath } = await classicAccount();
+    await allowIngress(account.rdsSgId, {
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+    });
+    const report = await audit(intentPath);
+    expect(pairsOf(report)).toEqual(
+      pairs({ 'sg.world-ingress': [account.rdsSgId], 'drift.security-group': [account.rdsSgId] }),
+    );
+    expect(report.findings.find((f) => f.checkId === 'sg.world-ingress')?.severity).toBe('critical');
+  });
+
+  it('classic: an ECS task given a public IP is vpc.public-eni', async () => {
+    const { account, intentPath } = await classicAccount();
+    const allocationId = (await ec2().send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId;
+    await ec2().send(
+      new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: account.taskEniId }),
+    );
+    // The task's subnet routes to its NAT, not the IGW: no path in yet, so no exposure finding.
+    await expectFindings(intentPath, { 'vpc.public-eni': [account.taskEniId] });
   });
 
   // ----------------------------------------------------------------------------------- The audit

@@ -3,6 +3,7 @@ import { defineCheck } from '../../checks/define.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { vpcPublicSubnet } from '../../checks/vpc/public-subnet.ts';
 import { evaluate } from '../../evaluate/engine.ts';
+import type { IntentException } from '../../intent/schema.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import { anIntent } from '../fixtures/intent.ts';
 import {
@@ -48,7 +49,7 @@ describe('evaluate', () => {
     expect(report.findings[0]?.fingerprint).toMatch(/^[0-9a-f]{20}$/);
   });
 
-  it('skips a check whose slice failed and reports audit.incomplete instead of a pass', () => {
+  it('a failed slice in the only region blinds its checks there: no finding, audit.incomplete instead of a pass', () => {
     const inventory = {
       ...publicSubnetInventory,
       errors: [
@@ -64,7 +65,8 @@ describe('evaluate', () => {
     };
     const report = evaluate({ inventory, intent: anIntent(), checks: CHECKS, now: NOW });
     expect(report.complete).toBe(false);
-    expect(report.skippedChecks).toContain('vpc.public-subnet');
+    expect(report.unseen).toContainEqual({ checkId: 'vpc.public-subnet', region: 'ap-northeast-1' });
+    expect(report.skippedChecks).toEqual([]);
     expect(report.findings.map((f) => f.checkId)).toEqual(['audit.incomplete']);
     expect(report.findings[0]?.message).toContain('DescribeRouteTables');
     expect(report.errors[0]).toEqual({
@@ -151,6 +153,70 @@ describe('evaluate', () => {
       'AWS::EC2::Subnet',
     );
     expect(report.suppressed).toEqual([]);
+  });
+
+  describe('fact-level exceptions (an approved public ALB group that later opens SSH)', () => {
+    const ALB_SG = 'sg-0a1b2c3d4e5f6a1b0';
+    const worldRule = (id: string, port: number) =>
+      aRule({ id, groupId: ALB_SG, protocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: '0.0.0.0/0' });
+    const albGroup = (...ports: number[]) =>
+      anInventory({
+        ec2: {
+          vpcs: [aVpc()],
+          securityGroups: [
+            aSecurityGroup({
+              id: ALB_SG,
+              rules: ports.map((port, i) => worldRule(`sgr-0a1b2c3d4e5f6000${i}`, port)),
+            }),
+          ],
+        },
+      });
+    const approved = {
+      check: 'sg.world-ingress',
+      resource: ALB_SG,
+      facts: ['tcp/443 from 0.0.0.0/0'],
+      reason: 'baseline 時点で承認済み (2026-11-01)',
+    };
+    const auditWith = (inventory: ReturnType<typeof anInventory>, exception: IntentException) =>
+      evaluate({
+        inventory,
+        intent: anIntent({ exceptions: [exception] }),
+        checks: CHECKS,
+        now: NOW,
+        onlyChecks: ['sg.world-ingress'],
+      });
+
+    it('suppresses the accepted fact and carries the fact in the finding', () => {
+      const report = auditWith(albGroup(443), approved);
+      expect(report.findings).toEqual([]);
+      expect(report.suppressed.map((f) => f.fact)).toEqual(['tcp/443 from 0.0.0.0/0']);
+    });
+
+    it('reports a new fact on the same resource at its own severity', () => {
+      const report = auditWith(albGroup(443, 22), approved);
+      expect(report.findings.map((f) => [f.checkId, f.resource.id, f.fact, f.severity])).toEqual([
+        ['sg.world-ingress', ALB_SG, 'tcp/22 from 0.0.0.0/0', 'critical'],
+      ]);
+      expect(report.suppressed.map((f) => f.fact)).toEqual(['tcp/443 from 0.0.0.0/0']);
+    });
+
+    it('a whole-resource exception (no facts, written by hand) still accepts every fact on the resource', () => {
+      const { facts: _, ...wholeResource } = approved;
+      const report = auditWith(albGroup(443, 22), wholeResource);
+      expect(report.findings).toEqual([]);
+      expect(report.suppressed).toHaveLength(2);
+    });
+
+    it('an expired fact-level exception stops suppressing and raises audit.exception-expired', () => {
+      const report = auditWith(albGroup(443), { ...approved, expires: '2026-11-20' });
+      expect(report.findings.map((f) => [f.checkId, f.resource.id]).sort()).toEqual([
+        ['audit.exception-expired', ALB_SG],
+        ['sg.world-ingress', ALB_SG],
+      ]);
+      expect(report.findings.find((f) => f.checkId === 'audit.exception-expired')?.message).toContain(
+        'tcp/443 from 0.0.0.0/0',
+      );
+    });
   });
 
   it('applies a severity override from the intent', () => {

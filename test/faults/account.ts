@@ -39,6 +39,7 @@ import {
   DescribeVpcsCommand,
   EC2Client,
   EC2ServiceException,
+  GetManagedPrefixListEntriesCommand,
 } from '@aws-sdk/client-ec2';
 import {
   DescribeListenersCommand,
@@ -321,6 +322,14 @@ export const OPERATIONS: readonly OperationSpec[] = [
     'PrefixLists',
     [ec2.describeManagedPrefixLists],
     'PrefixListId',
+  ),
+  // One call per customer-managed list (the fixture has one, its entries in two pages).
+  ec2List(
+    'GetManagedPrefixListEntries',
+    GetManagedPrefixListEntriesCommand,
+    'Entries',
+    [ec2.officePrefixListEntriesPage1, ec2.officePrefixListEntriesPage2],
+    'Cidr',
   ),
   ec2List(
     'DescribeVpcEndpoints',

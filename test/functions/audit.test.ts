@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -5,9 +6,10 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { sdkStreamMixin } from '@smithy/util-stream';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Report } from '../../report/types.ts';
 
 const ec2 = mockClient(EC2Client);
@@ -118,5 +120,42 @@ describe('Function: audit', () => {
   it('runs only the requested checks', async () => {
     const report = await handler({ checks: ['sg.world-ingress'], dryRun: true }, context);
     expect(report.summary.checksRun).toBe(3);
+  });
+});
+
+describe('Function: audit, with regions the intent declares denied by design', () => {
+  // As the CLI refuses it: a run whose every region is declared denied would audit nothing regional
+  // and look clean.
+  let denying: Handler;
+  beforeAll(async () => {
+    process.env.INTENT_LOCATION = 's3://arch-auditor-intents/intent.yaml';
+    vi.resetModules();
+    ({ handler: denying } = (await import('../../functions/audit.ts')) as unknown as { handler: Handler });
+  });
+  afterAll(() => {
+    delete process.env.INTENT_LOCATION;
+    vi.resetModules();
+  });
+  beforeEach(() => {
+    s3.on(GetObjectCommand, { Key: 'intent.yaml' }).callsFake(async () => ({
+      Body: sdkStreamMixin(
+        Readable.from([Buffer.from('version: 1\nprofile: private-backend\ndeniedRegions: [eu-west-1]\n')]),
+      ),
+    }));
+  });
+
+  it('refuses a run whose every region is declared denied, naming the field, and calls nothing', async () => {
+    await expect(denying({ regions: ['eu-west-1'], dryRun: true }, context)).rejects.toThrow(
+      /regions.*eu-west-1/,
+    );
+    expect(ec2).not.toHaveReceivedAnyCommand();
+  });
+
+  it('audits the other regions and lists the denied one as skipped', async () => {
+    const report = await denying({ regions: ['ap-northeast-1', 'eu-west-1'], dryRun: true }, context);
+    expect(report.regions).toEqual(['ap-northeast-1']);
+    expect(report.skippedRegions).toEqual([
+      { region: 'eu-west-1', reason: 'denied-by-design', declaredBy: 'intent' },
+    ]);
   });
 });

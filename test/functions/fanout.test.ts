@@ -24,7 +24,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FanOutItem, type PlanOutput, partKey } from '../../app/fanout.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import type { Report } from '../../report/types.ts';
@@ -279,5 +279,54 @@ describe('Functions: plan → audit-item → summarize', () => {
 
   it('refuses a plan input with an unknown field, naming it', async () => {
     await expect(plan({ region: ['ap-northeast-1'] }, context('plan'))).rejects.toThrow(/region/);
+  });
+});
+
+describe('plan: regions declared denied by design', () => {
+  // The intent's deniedRegions (an SCP refuses them): the plan makes no item there, as the CLI and the
+  // single Lambda never call them, and the summary lists them as skipped.
+  let denyingPlan: Handler<unknown, PlanOutput>;
+  let denyingSummarize: Handler<unknown, RunSummary>;
+  beforeAll(async () => {
+    process.env.INTENT_LOCATION = 's3://arch-auditor-intents/intent.yaml';
+    vi.resetModules();
+    ({ handler: denyingPlan } = (await import('../../functions/plan.ts')) as never);
+    ({ handler: denyingSummarize } = (await import('../../functions/summarize.ts')) as never);
+  });
+  afterAll(() => {
+    delete process.env.INTENT_LOCATION;
+    vi.resetModules();
+  });
+  beforeEach(() => {
+    bucket.set('intent.yaml', 'version: 1\nprofile: private-backend\ndeniedRegions: [eu-west-1]\n');
+  });
+
+  it('makes no item for a denied region, and the summary lists it as skipped', async () => {
+    const planned = await denyingPlan(
+      { dryRun: true, regions: ['ap-northeast-1', 'eu-west-1'] },
+      context('plan'),
+    );
+    const items = json<FanOutItem[]>(planned.itemsKey);
+    expect(items.map((i) => i.region).sort()).toEqual(['ap-northeast-1', 'global']);
+    for (const item of items) await auditItem(item, context('audit-item'));
+    const summary = await denyingSummarize(planned, context('summarize'));
+    const report = json<Report>(summary.reportKey);
+    expect(report.complete).toBe(true);
+    expect(report.skippedRegions).toEqual([
+      { region: 'eu-west-1', reason: 'denied-by-design', declaredBy: 'intent' },
+    ]);
+  });
+
+  it('still makes items for every region the intent does not deny', async () => {
+    bucket.set('intent.yaml', 'version: 1\nprofile: private-backend\n');
+    const planned = await denyingPlan(
+      { dryRun: true, regions: ['ap-northeast-1', 'eu-west-1'] },
+      context('plan'),
+    );
+    expect(
+      json<FanOutItem[]>(planned.itemsKey)
+        .map((i) => i.region)
+        .sort(),
+    ).toEqual(['ap-northeast-1', 'eu-west-1', 'global']);
   });
 });

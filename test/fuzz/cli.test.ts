@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/main.ts';
 import { runCli } from '../fixtures/cli.ts';
-import { aliasBomb, mutate } from './mutate.ts';
+import { aliasBomb, FUZZ_TIMEOUT_MS, mutate } from './mutate.ts';
 
 /**
  * Random command lines against `main(argv, io)`. Every inventory comes from --demo or --snapshot; in
@@ -170,7 +170,7 @@ const commandLine = fc.constantFrom(...(Object.keys(OPTIONS) as (keyof typeof OP
 
 const STACK = /\n\s+at .+:\d+:\d+/;
 
-describe('fuzz: command lines', () => {
+describe('fuzz: command lines', { timeout: FUZZ_TIMEOUT_MS }, () => {
   const codes = new Map<number, number>();
   afterAll(() => {
     // Fuzzing only usage errors would prove little: many runs must reach the real work.

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { auditEventSchema, normalizeEvent } from '../../functions/event.ts';
 import { validateEvent } from '../../functions/middleware/validate-event.ts';
-import { expectCleanRefusal, mutate, mutations, weirdValue } from './mutate.ts';
+import { expectCleanRefusal, FUZZ_TIMEOUT_MS, mutate, mutations, weirdValue } from './mutate.ts';
 
 /** The middy `before` step the Lambda runs on every payload; it replaces the event when valid. */
 const middleware = validateEvent(auditEventSchema, normalizeEvent);
@@ -52,7 +52,7 @@ const check = async (event: unknown) => {
   }
 };
 
-describe('fuzz: invoke payloads', () => {
+describe('fuzz: invoke payloads', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('refuses mutated payloads naming the field, or passes a typed event', async () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean(), mutations, async (scheduled, ms) => {

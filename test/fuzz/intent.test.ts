@@ -10,7 +10,15 @@ import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
 import { loadIntentFile, parseIntent } from '../../intent/load.ts';
 import { parseSnapshot } from '../../inventory/snapshot.ts';
 import type { Inventory } from '../../inventory/types.ts';
-import { aliasBomb, expectCleanRefusal, mutate, mutations, parsedOrRefused, textMutation } from './mutate.ts';
+import {
+  aliasBomb,
+  expectCleanRefusal,
+  FUZZ_TIMEOUT_MS,
+  mutate,
+  mutations,
+  parsedOrRefused,
+  textMutation,
+} from './mutate.ts';
 
 const demoIntentText = await readFile(new URL('../../demo/intent.yaml', import.meta.url), 'utf8');
 const demoInventory: Inventory = parseSnapshot(
@@ -63,7 +71,7 @@ const parseAndAudit = (text: string) => {
   return result;
 };
 
-describe('fuzz: intent files', () => {
+describe('fuzz: intent files', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('refuses structurally mutated intents naming the field, or audits with them', () => {
     let refused = 0;
     fc.assert(

@@ -7,6 +7,12 @@ import { InputValidationError } from '../../errors.ts';
  * serialized again. Most mutants are invalid; the property is that each one is refused cleanly.
  */
 
+/**
+ * Each property runs hundreds of whole parses and audits: on a loaded 2-core machine that can pass the
+ * default 20 s test timeout. The properties assert correctness, not speed (speed is `npm run bench`).
+ */
+export const FUZZ_TIMEOUT_MS = 120_000;
+
 type Path = readonly (string | number)[];
 type Json = unknown;
 

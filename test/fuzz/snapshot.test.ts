@@ -8,7 +8,14 @@ import { exposureModel } from '../../evaluate/exposure/paths.ts';
 import { parseIntent } from '../../intent/load.ts';
 import { parseSnapshot, readSnapshot } from '../../inventory/snapshot.ts';
 import { generateLargeInventory } from '../fixtures/large-inventory.ts';
-import { expectCleanRefusal, mutate, mutations, parsedOrRefused, textMutation } from './mutate.ts';
+import {
+  expectCleanRefusal,
+  FUZZ_TIMEOUT_MS,
+  mutate,
+  mutations,
+  parsedOrRefused,
+  textMutation,
+} from './mutate.ts';
 
 const demoText = await readFile(new URL('../../demo/snapshot.json', import.meta.url), 'utf8');
 const demo: unknown = JSON.parse(demoText);
@@ -24,7 +31,7 @@ const parseAndAudit = (text: string) =>
     return inventory;
   });
 
-describe('fuzz: snapshots', () => {
+describe('fuzz: snapshots', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('refuses structurally mutated snapshots naming the field, or audits them', () => {
     fc.assert(
       fc.property(mutations, (ms) => {

@@ -16,7 +16,13 @@ interface DeployParams {
     stateKey: string;
     params: Record<string, string>;
     exists: (path: string) => boolean;
-  }): { intentInS3: string; intentObjectArns: string[] };
+  }): {
+    intentInS3: string;
+    intentObjectArns: string[];
+    slackWired: string;
+    slackWorkspaceId: string;
+    slackChannelId: string;
+  };
 }
 const { checkDeployParams } = createRequire(import.meta.url)('../../infra/deploy-params.cjs') as DeployParams;
 
@@ -34,7 +40,7 @@ const check = (params: Record<string, string>, files: readonly string[] = ['inte
 describe('deploy-time params (infra/deploy-params.cjs)', () => {
   describe('the external id', () => {
     it('is not needed when only this account is audited', () => {
-      expect(check({})).toEqual({ intentInS3: 'false', intentObjectArns: [] });
+      expect(check({})).toMatchObject({ intentInS3: 'false', intentObjectArns: [] });
     });
 
     it('is required as soon as other accounts are audited, naming auditExternalId', () => {
@@ -65,7 +71,7 @@ describe('deploy-time params (infra/deploy-params.cjs)', () => {
 
   describe('the intent grant', () => {
     it('grants s3:GetObject on exactly the intent object in S3', () => {
-      expect(check({ intentLocation: 's3://team-intents/prod/intent.yaml' })).toEqual({
+      expect(check({ intentLocation: 's3://team-intents/prod/intent.yaml' })).toMatchObject({
         intentInS3: 'true',
         intentObjectArns: ['arn:aws:s3:::team-intents/prod/intent.yaml'],
       });
@@ -81,8 +87,11 @@ describe('deploy-time params (infra/deploy-params.cjs)', () => {
     });
 
     it('grants nothing for a packaged intent or none', () => {
-      expect(check({ intentLocation: 'intent.yaml' })).toEqual({ intentInS3: 'false', intentObjectArns: [] });
-      expect(check({ intentLocation: '' })).toEqual({ intentInS3: 'false', intentObjectArns: [] });
+      expect(check({ intentLocation: 'intent.yaml' })).toMatchObject({
+        intentInS3: 'false',
+        intentObjectArns: [],
+      });
+      expect(check({ intentLocation: '' })).toMatchObject({ intentInS3: 'false', intentObjectArns: [] });
     });
 
     it('grants nothing for keys of the state bucket the role already reads, and the rest of it otherwise', () => {
@@ -114,6 +123,40 @@ describe('deploy-time params (infra/deploy-params.cjs)', () => {
     it('refuses a packaged intent that is not there', () => {
       expect(() => check({ intentLocation: 'intents/prod.yaml' })).toThrow(
         /^param intentLocation: intents\/prod.yaml is neither s3:\/\/bucket\/key nor a file/,
+      );
+    });
+  });
+
+  describe('Slack and Security Hub', () => {
+    it('wires Slack with both ids or neither, naming the missing one', () => {
+      expect(check({})).toMatchObject({ slackWired: 'false' });
+      expect(check({ slackWorkspaceId: 'T0123ABCD', slackChannelId: 'C0123ABCD' })).toMatchObject({
+        slackWired: 'true',
+        slackWorkspaceId: 'T0123ABCD',
+        slackChannelId: 'C0123ABCD',
+      });
+      expect(() => check({ slackWorkspaceId: 'T0123ABCD' })).toThrow(
+        /^param slackChannelId: is required when slackWorkspaceId is set/,
+      );
+      expect(() => check({ slackChannelId: 'C0123ABCD' })).toThrow(
+        /^param slackWorkspaceId: is required when slackChannelId is set/,
+      );
+    });
+
+    it('refuses ids Chatbot would refuse, naming the param', () => {
+      expect(() => check({ slackWorkspaceId: 't0123abcd', slackChannelId: 'C0123ABCD' })).toThrow(
+        /^param slackWorkspaceId: "t0123abcd" is not a Slack workspace/,
+      );
+      expect(() => check({ slackWorkspaceId: 'T0123ABCD', slackChannelId: '#alerts' })).toThrow(
+        /^param slackChannelId: "#alerts" is not a Slack channel id/,
+      );
+    });
+
+    it('takes securityHub as true or false only', () => {
+      expect(() => check({ securityHub: 'true' })).not.toThrow();
+      expect(() => check({ securityHub: 'false' })).not.toThrow();
+      expect(() => check({ securityHub: 'yes' })).toThrow(
+        /^param securityHub: must be true or false, not "yes"/,
       );
     });
   });

@@ -34,6 +34,7 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   'client-sns': 'sns',
   'client-wafv2': 'wafv2',
   'client-kms': 'kms',
+  'client-securityhub': 'securityhub',
 };
 
 /**
@@ -58,8 +59,16 @@ const CREDENTIAL_PROVIDERS: Readonly<Record<string, string>> = {
   fromTemporaryCredentials: 'sts:AssumeRole',
 };
 
-/** The only writes the auditor may make: its alerts, its alert state, its failed-run queue. */
-const ALLOWED_WRITES = new Set(['sns:Publish', 's3:PutObject', 'sqs:SendMessage']);
+/**
+ * The only writes the auditor may make: its alerts, its alert state, its failed-run queue, and its
+ * findings in Security Hub (its own account's default product).
+ */
+const ALLOWED_WRITES = new Set([
+  'sns:Publish',
+  's3:PutObject',
+  'sqs:SendMessage',
+  'securityhub:BatchImportFindings',
+]);
 /**
  * Neither a read of the account nor a write: the fan-out's run key, made without its plaintext by the
  * plan and opened by each item (app/fingerprint-key.ts), on the stack's own KMS key only.
@@ -224,10 +233,61 @@ describe('least privilege', () => {
       expectExactly(statements, required);
     });
 
-    it('publishes only to its alert topic, which is encrypted with KMS', () => {
+    it('publishes only to its alert topic, encrypted with its own key that SNS may use for that topic only', () => {
       expect(statementFor('sns:Publish').map((s) => s.Resource)).toEqual([{ Ref: 'AlertTopic' }]);
       expect(resources.AlertTopic?.Type).toBe('AWS::SNS::Topic');
-      expect(resources.AlertTopic?.Properties.KmsMasterKeyId).toEqual(expect.any(String));
+      expect(resources.AlertTopic?.Properties.KmsMasterKeyId).toEqual({ Ref: 'AlertTopicKey' });
+      const key = resources.AlertTopicKey;
+      expect(key?.Type).toBe('AWS::KMS::Key');
+      expect(key?.Properties).toMatchObject({ KeySpec: 'SYMMETRIC_DEFAULT', EnableKeyRotation: true });
+      const policy = key?.Properties.KeyPolicy.Statement as (Statement & {
+        Principal: unknown;
+        Sid: string;
+      })[];
+      for (const s of policy)
+        expect(
+          actionsOf(s).filter((a) => a.includes('*')),
+          s.Sid,
+        ).toEqual([]);
+      // Using the key: only through SNS, for principals of this account, for the alert topic.
+      const use = policy.filter((s) =>
+        actionsOf(s).some((a) => /^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/.test(a)),
+      );
+      expect(use.map((s) => [actionsOf(s), s.Condition])).toEqual([
+        [
+          ['kms:GenerateDataKey', 'kms:Decrypt'],
+          {
+            StringEquals: {
+              'kms:CallerAccount': { Ref: 'AWS::AccountId' },
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
+              'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' },
+              'kms:EncryptionContext:aws:sns:topicArn': {
+                'Fn::Sub':
+                  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub and osls syntax
+                  'arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${self:service}-${sls:stage}-alerts',
+              },
+            },
+          },
+        ],
+      ]);
+      // Everything else on the key is the account administering it, never using it.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
+      const account = { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } };
+      for (const s of policy.filter((p) => !use.includes(p))) expect(s.Principal, s.Sid).toEqual(account);
+    });
+
+    it("imports findings only into its own account's default Security Hub product", () => {
+      expect(statementFor('securityhub:BatchImportFindings')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'securityhub:BatchImportFindings',
+          Resource: {
+            'Fn::Sub':
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
+              'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default',
+          },
+        },
+      ]);
     });
 
     it('reads and writes only objects under its own prefix of the state bucket, encrypted with public access blocked', () => {

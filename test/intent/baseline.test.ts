@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mergeInventories } from '../../app/merge.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { evaluate } from '../../evaluate/engine.ts';
 import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
 import { parseIntent } from '../../intent/load.ts';
+import { chooseProfile } from '../../intent/profile.ts';
 import { resolveIntent } from '../../intent/resolve.ts';
 import { type IntentInput, intentSchema } from '../../intent/schema.ts';
 import type { Inventory } from '../../inventory/types.ts';
@@ -24,7 +26,15 @@ import {
   VPCE_ID,
 } from '../fixtures/drift.ts';
 import { NOW } from '../fixtures/evaluate.ts';
-import { aBehavior, aNatGateway, aRoute, aRule } from '../fixtures/inventory.ts';
+import { aTargetGroup, SEED_002_ALB_ARN } from '../fixtures/exposure.ts';
+import { aBehavior, aNatGateway, aRoute, aRule, aVpcOrigin } from '../fixtures/inventory.ts';
+import { seed002Account } from '../fixtures/seeds.ts';
+import {
+  ALB_SG as SEED_002_ALB_SG,
+  DB_SG as SEED_002_DB_SG,
+  ECS_SG as SEED_002_ECS_SG,
+} from '../fixtures/sg.ts';
+import { SEED_002 } from '../fixtures/vpc.ts';
 
 /** The inventory with some lists of one service replaced; everything else stays as it was. */
 const withChanges = <S extends 'ec2' | 'elbv2' | 'cloudfront' | 'apigateway'>(
@@ -88,12 +98,22 @@ describe('buildBaseline', () => {
     });
   });
 
-  it('turns what the checks find today into exceptions with the approval date, never audit.*', () => {
+  it('turns what the checks find today into exceptions of their facts with the approval date, never audit.*', () => {
     const intent = buildBaseline(driftedAccount(), { now: NOW });
     expect(intent.exceptions).toEqual(
       expect.arrayContaining([
-        { check: 'sg.world-ingress', resource: ALB_SG, reason: 'baseline 時点で承認済み (2026-11-21)' },
-        { check: 'elb.internet-facing', resource: ALB_ARN, reason: 'baseline 時点で承認済み (2026-11-21)' },
+        {
+          check: 'sg.world-ingress',
+          resource: ALB_SG,
+          facts: ['tcp/443 from 0.0.0.0/0'],
+          reason: 'baseline 時点で承認済み (2026-11-21)',
+        },
+        {
+          check: 'elb.internet-facing',
+          resource: ALB_ARN,
+          facts: ['scheme:internet-facing'],
+          reason: 'baseline 時点で承認済み (2026-11-21)',
+        },
       ]),
     );
     expect(intent.exceptions?.every((e) => !e.check.startsWith('audit.') && e.expires === undefined)).toBe(
@@ -118,6 +138,199 @@ describe('buildBaseline', () => {
     expect(() => buildBaseline(inventory, { now: NOW })).toThrow(
       /incomplete inventory.*ec2:DescribeSecurityGroupRules in ap-northeast-1: UnauthorizedOperation/,
     );
+  });
+
+  describe('an accepted resource still reports a new fact at its own severity', () => {
+    // The approved account: the ALB group open to the world on 443, the ALB internet-facing.
+    const approved = driftedAccount();
+    const intent = buildBaseline(approved, { now: NOW });
+    const worldOpen = (port: number) =>
+      aRule({
+        id: `sgr-0a1b2c3d4e5f6${port}`,
+        groupId: ALB_SG,
+        fromPort: port,
+        toPort: port,
+        prefixListId: undefined,
+        cidrIpv4: '0.0.0.0/0',
+      });
+    const withAlbRule = (port: number) =>
+      withChanges(approved, 'ec2', {
+        securityGroups: approved.ec2.securityGroups.map((g) =>
+          g.id === ALB_SG ? { ...g, rules: [...g.rules, worldOpen(port)] } : g,
+        ),
+      });
+    const findingsOf = (inventory: Inventory) =>
+      audit(inventory, intent).findings.map((f) => [f.checkId, f.resource.id, f.fact, f.severity]);
+
+    it.each([
+      [22, 'critical'],
+      [8080, 'high'],
+    ] as const)(
+      'reports tcp/%i opened to the world later on the accepted ALB group (%s)',
+      (port, severity) => {
+        expect(findingsOf(withAlbRule(port))).toEqual(
+          expect.arrayContaining([
+            ['sg.world-ingress', ALB_SG, `tcp/${port} from 0.0.0.0/0`, severity],
+            ['sg.front-not-cloudfront-only', ALB_SG, `tcp/${port} from 0.0.0.0/0`, 'high'],
+          ]),
+        );
+        expect(
+          audit(withAlbRule(port), intent)
+            .findings.map((f) => f.checkId)
+            .sort(),
+        ).toEqual(['drift.security-group', 'sg.front-not-cloudfront-only', 'sg.world-ingress']);
+      },
+    );
+
+    it('reports a new path through an approved internet-facing load balancer to another workload', () => {
+      // Seed 002 held to private-backend: its public ALB path to the ECS target group is accepted.
+      const classic = seed002Account();
+      const held = buildBaseline(classic, { profile: 'private-backend', now: NOW });
+      expect(held.exceptions).toContainEqual(
+        expect.objectContaining({
+          check: 'exposure.unintended-entry',
+          resource: SEED_002_ALB_ARN,
+          facts: [expect.stringMatching(/^load-balancer:.*targetgroup\/myapp-dev-ecs\/.*:tcp 80, 443$/)],
+        }),
+      );
+      // Later the HTTPS listener also forwards to an admin service.
+      const admin = aTargetGroup({
+        arn: `${SEED_002_ALB_ARN.replace(':loadbalancer/app/myapp-dev-alb/', ':targetgroup/myapp-dev-admin/')}`,
+        name: 'myapp-dev-admin',
+        targetGroupName: 'myapp-dev-admin',
+        port: 8000,
+        vpcId: classic.elbv2.loadBalancers[0]!.vpcId,
+        loadBalancerArns: [SEED_002_ALB_ARN],
+      });
+      const later = withChanges(classic, 'elbv2', {
+        targetGroups: [...classic.elbv2.targetGroups, admin],
+        listeners: classic.elbv2.listeners.map((l) =>
+          l.port === 443 ? { ...l, targetGroupArns: [...l.targetGroupArns, admin.arn!] } : l,
+        ),
+      });
+      expect(audit(later, held).findings.map((f) => [f.checkId, f.resource.id, f.fact, f.severity])).toEqual([
+        ['exposure.unintended-entry', SEED_002_ALB_ARN, `load-balancer:${admin.arn}:tcp 443`, 'critical'],
+      ]);
+    });
+  });
+
+  describe('the profile is inferred from the account', () => {
+    const classic = seed002Account();
+    const choice = chooseProfile(classic);
+    const intent = buildBaseline(classic, { now: NOW });
+
+    it('writes classic for the seed 002 layout, with no exception for what the classic design intends', () => {
+      expect(choice.profile).toBe('classic');
+      expect(intent.profile).toBe('classic');
+      expect(intent.exceptions).toEqual([]);
+      expect(intent.network).toEqual({ allowPublicIps: false });
+      const report = audit(classic, intent);
+      expect(report.findings).toEqual([]);
+      expect(report.suppressed).toEqual([]);
+    });
+
+    it('says in a comment above profile which facts led to it', () => {
+      const yaml = baselineToYaml(intent, choice.why);
+      const comment = yaml.split('\nprofile: classic')[0]!.split('\nversion: 1\n')[1]!;
+      expect(comment).toContain('classic とした根拠 / why classic:');
+      expect(comment).toContain(
+        `internet-facing のロードバランサー myapp-dev-alb がパブリックサブネット ${SEED_002.publicSubnets.join(', ')}（0.0.0.0/0 → ${SEED_002.igwId}）`,
+      );
+      expect(comment).toContain(
+        `NAT ゲートウェイ ${SEED_002.natIds.join(', ')} がパブリックサブネットにある`,
+      );
+      expect(comment).toContain(`プライベートサブネット ${SEED_002.privateSubnets.join(', ')}`);
+      expect(parseIntent(yaml).profile).toBe('classic');
+    });
+
+    it.each([
+      ['seed 001 (VPC origin → internal ALB, no public subnet)', seed001Account],
+      ['an internet-facing ALB in subnets without an internet route', driftedAccount],
+    ])('keeps private-backend for %s', (_, account) => {
+      expect(chooseProfile(account()).profile).toBe('private-backend');
+      expect(buildBaseline(account(), { now: NOW }).profile).toBe('private-backend');
+    });
+
+    it('keeps private-backend when CloudFront already enters the VPC privately, and says so', () => {
+      const entered = withChanges(classic, 'cloudfront', {
+        vpcOrigins: [aVpcOrigin({ targetArn: SEED_002_ALB_ARN })],
+      });
+      const inferred = chooseProfile(entered);
+      expect(inferred.profile).toBe('private-backend');
+      expect(inferred.why.join('\n')).toContain('CloudFront VPC オリジン vo_0a1b2c3d4e5f6 → myapp-dev-alb');
+    });
+
+    it('keeps private-backend for an account that also holds a private-backend VPC, and says why', () => {
+      // seed 002's classic VPC beside seed 001's VPC that CloudFront enters through a VPC origin: the
+      // classic profile would loosen every VPC of the account (public subnets, internet-facing LBs).
+      const a = seed001Account();
+      const mixed = mergeInventories([a, { ...classic, account: a.account }]);
+      const inferred = chooseProfile(mixed);
+      expect(inferred.profile).toBe('private-backend');
+      expect(inferred.why.join('\n')).toContain('CloudFront VPC オリジン');
+      expect(inferred.why.join('\n')).toContain('myapp-dev-alb');
+      // What the classic VPC's design flags is written down as exceptions instead, visible for review.
+      const held = buildBaseline(mixed, { now: NOW });
+      expect(held.profile).toBe('private-backend');
+      expect((held.exceptions ?? []).map((e) => e.check)).toContain('elb.internet-facing');
+    });
+
+    it('keeps the profile chosen on the command line and records the inferred one beside it', () => {
+      const chosen = chooseProfile(classic, 'private-backend');
+      expect(chosen.profile).toBe('private-backend');
+      expect(chosen.why[0]).toBe('--profile private-backend で指定（アカウントからの推定は classic）');
+    });
+
+    describe('later changes on the approved classic account are still reported', () => {
+      const ruleOn = (groupId: string, port: number) =>
+        aRule({
+          id: `sgr-0later${port}`,
+          groupId,
+          fromPort: port,
+          toPort: port,
+          prefixListId: undefined,
+          cidrIpv4: '0.0.0.0/0',
+        });
+      const withRule = (groupId: string, port: number) =>
+        withChanges(classic, 'ec2', {
+          securityGroups: classic.ec2.securityGroups.map((g) =>
+            g.id === groupId ? { ...g, rules: [...g.rules, ruleOn(groupId, port)] } : g,
+          ),
+        });
+      const findingsOf = (inventory: Inventory) =>
+        audit(inventory, intent)
+          .findings.map((f) => `${f.checkId} ${f.resource.id} ${f.severity}`)
+          .sort();
+
+      it('a DB group opened to the world', () => {
+        expect(findingsOf(withRule(SEED_002_DB_SG, 5432))).toEqual([
+          `drift.security-group ${SEED_002_DB_SG} medium`,
+          `sg.world-ingress ${SEED_002_DB_SG} critical`,
+        ]);
+      });
+
+      it('SSH opened to the world on the public ALB group (only 80/443 are its design)', () => {
+        expect(findingsOf(withRule(SEED_002_ALB_SG, 22))).toEqual([
+          `drift.security-group ${SEED_002_ALB_SG} medium`,
+          `sg.world-ingress ${SEED_002_ALB_SG} critical`,
+        ]);
+      });
+
+      it('a workload given a public IP', () => {
+        // An ECS task ENI in a private subnet.
+        const eni = classic.ec2.networkInterfaces.find(
+          (e) =>
+            e.securityGroupIds.includes(SEED_002_ECS_SG) &&
+            (SEED_002.privateSubnets as readonly string[]).includes(e.subnetId),
+        )!;
+        const exposed = withChanges(classic, 'ec2', {
+          networkInterfaces: classic.ec2.networkInterfaces.map((e) =>
+            e.id === eni.id ? { ...e, publicIp: '198.51.100.77' } : e,
+          ),
+        });
+        expect(findingsOf(exposed)).toEqual([`vpc.public-eni ${eni.id} high`]);
+      });
+    });
   });
 
   describe('drift after the baseline is found on the changed resource', () => {

@@ -13,11 +13,9 @@ const hoursAfter = (date: Date, hours: number): Date => new Date(date.getTime() 
 export const later = (hours: number): Date => hoursAfter(NOW, hours);
 
 /** A finding as the engine emits it; the fingerprint is computed the engine's way from `fact`. */
-export const aFinding = (
-  overrides: Partial<Omit<Finding, 'fingerprint'>> & { readonly fact?: string } = {},
-): Finding => {
+export const aFinding = (overrides: Partial<Omit<Finding, 'fingerprint'>> = {}): Finding => {
   const { fact, ...rest } = overrides;
-  const base: Omit<Finding, 'fingerprint'> = {
+  const base: Omit<Finding, 'fingerprint' | 'fact'> = {
     checkId: 'vpc.public-subnet',
     severity: 'high',
     resource: {
@@ -37,8 +35,8 @@ export const aFinding = (
       'ルートテーブルからインターネットゲートウェイ（igw-）宛てのデフォルトルートを削除し、外向き通信は NAT Gateway 経由にしてください。',
     principle: 'P2',
   };
-  const merged = { ...base, ...rest };
-  return { ...merged, fingerprint: fingerprintOf(merged.checkId, merged.resource, fact ?? merged.message) };
+  const merged = { ...base, ...rest, fact: fact ?? rest.message ?? base.message };
+  return { ...merged, fingerprint: fingerprintOf(merged.checkId, merged.resource, merged.fact) };
 };
 
 const lb: ResourceRef = {
@@ -154,6 +152,8 @@ export const aReport = (findings: readonly Finding[], overrides: Partial<Report>
   findings,
   suppressed: [],
   skippedChecks: [],
+  unseen: [],
+  skippedRegions: [],
   summary: {
     checksRun: 34,
     bySeverity: Object.fromEntries(
@@ -176,7 +176,11 @@ export const anIncompleteReport = (findings: readonly Finding[]): Report =>
         message: 'You are not authorized to perform this operation.',
       },
     ],
-    skippedChecks: ['vpc.public-subnet', 'vpc.db-tier-egress', 'vpc.nat-mode'],
+    // What the engine reports for this failure: the route-table checks ran, blind in this region.
+    unseen: ['vpc.public-subnet', 'vpc.db-tier-egress', 'vpc.nat-mode'].map((checkId) => ({
+      checkId,
+      region: REGION,
+    })),
   });
 
 /** `count` distinct findings spread over checks and severities, with long Japanese text. */

@@ -123,7 +123,10 @@ describe('renderAlerts', () => {
         '━━━━━━━━━━━━━━━━━━━━',
         '⚠️ 監査が不完全です',
       ]);
-      expect(message.text).toContain('今回は復旧を判定していません');
+      expect(message.text).toContain('確認できなかった範囲の検出は復旧を判定していません');
+      // Exactly what was not seen: the region and the checks blind there.
+      expect(message.text).toContain('- ap-northeast-1: vpc.public-subnet, vpc.db-tier-egress, vpc.nat-mode');
+      expect(message.chatbot.content.description).toContain('不明な範囲: ap-northeast-1（3 チェック）');
       expect(message.text).toMatchSnapshot();
     });
 

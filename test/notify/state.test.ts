@@ -25,15 +25,19 @@ import {
   S3StateStore,
   stateBeforeAlerts,
 } from '../../notify/state.ts';
+import type { Finding, Report } from '../../report/types.ts';
 import {
+  aFinding,
   anIncompleteReport,
   aReport,
   criticalFinding,
   highFinding,
+  incompleteFinding,
   later,
   lowFinding,
   mediumFinding,
   NOW,
+  REGION,
 } from './fixtures.ts';
 
 const DAY = { remindAfterHours: 24 };
@@ -138,6 +142,82 @@ describe('diffAgainstState', () => {
       previous.findings[highFinding.fingerprint],
     );
     expect(diff.newFindings.map((f) => f.checkId)).toEqual(['audit.incomplete']);
+  });
+
+  describe('recovery is withheld only inside what the incomplete audit did not see', () => {
+    const OTHER_REGION = 'eu-west-1';
+    const elsewhere = aFinding({
+      resource: { ...highFinding.resource, id: 'subnet-0b1b2c3d4e5f60001', region: OTHER_REGION },
+      fact: '0.0.0.0/0->igw-0b1b2c3d4e5f60001',
+    });
+    const stage = (apiId: string) =>
+      aFinding({
+        checkId: 'apigw.waf-missing',
+        resource: { type: 'AWS::ApiGateway::Stage', id: `${apiId}/prod`, region: REGION },
+        fact: 'no-web-acl',
+      });
+    const incomplete = (findings: readonly Finding[], unseen: Report['unseen']) =>
+      aReport([incompleteFinding, ...findings], {
+        complete: false,
+        regions: [REGION, OTHER_REGION],
+        errors: [
+          {
+            service: 'ec2',
+            operation: 'DescribeRouteTables',
+            region: REGION,
+            code: 'UnauthorizedOperation',
+            message: 'You are not authorized to perform this operation.',
+          },
+        ],
+        unseen,
+      });
+
+    it('a gone finding of another region, or of a check that was not blinded, recovers', () => {
+      const previous = stateAfterFirstRun(
+        aReport([highFinding, elsewhere, lowFinding], { regions: [REGION, OTHER_REGION] }),
+      );
+      const diff = diffAgainstState(
+        incomplete([], [{ checkId: 'vpc.public-subnet', region: REGION }]),
+        previous,
+        { now: later(6), ...DAY },
+      );
+      expect(diff.recovered.map((r) => r.fingerprint).sort()).toEqual(
+        [elsewhere.fingerprint, lowFinding.fingerprint].sort(),
+      );
+      // The one inside the blind spot stays open and known.
+      expect(diff.nextState.findings[highFinding.fingerprint]).toEqual(
+        previous.findings[highFinding.fingerprint],
+      );
+    });
+
+    it('one unreadable REST API withholds only that API’s findings', () => {
+      const previous = stateAfterFirstRun(aReport([stage('a1b2c3d4e5'), stage('f6g7h8i9j0')]));
+      const diff = diffAgainstState(
+        incomplete([], [{ checkId: 'apigw.waf-missing', region: REGION, resourceId: 'f6g7h8i9j0' }]),
+        previous,
+        { now: later(6), ...DAY },
+      );
+      expect(diff.recovered.map((r) => r.resourceId)).toEqual(['a1b2c3d4e5/prod']);
+      expect(diff.nextState.findings[stage('f6g7h8i9j0').fingerprint]).toBeDefined();
+    });
+
+    it('a region this run did not audit (declared denied, or not asked for) recovers nothing', () => {
+      const previous = stateAfterFirstRun(
+        aReport([highFinding, elsewhere], { regions: [REGION, OTHER_REGION] }),
+      );
+      const diff = diffAgainstState(
+        aReport([highFinding], {
+          regions: [REGION],
+          skippedRegions: [{ region: OTHER_REGION, reason: 'denied-by-design', declaredBy: 'intent' }],
+        }),
+        previous,
+        { now: later(6), ...DAY },
+      );
+      expect(diff.recovered).toEqual([]);
+      expect(diff.nextState.findings[elsewhere.fingerprint]).toEqual(
+        previous.findings[elsewhere.fingerprint],
+      );
+    });
   });
 
   it('does not re-alert a kept finding as new once the audit is complete again', () => {

@@ -50,7 +50,7 @@ describe('report/markdown', () => {
     expect(mermaidOf(markdown)).toContain('subgraph intended');
   });
 
-  it('says the paths are unknown when the check could not run', () => {
+  it('says the paths are unknown where the check could not see', () => {
     const inventory: Inventory = {
       ...anExposedLoadBalancer(),
       errors: [
@@ -67,6 +67,9 @@ describe('report/markdown', () => {
     const report = evaluate({ inventory, intent: anIntent(), checks: EXPOSURE_CHECKS, now: NOW });
     const markdown = renderMarkdown(report);
     expect(markdown).toContain('> [!WARNING]');
-    expect(markdown).toContain('意図しない経路の有無は不明です。');
+    expect(markdown).toContain(
+      'ap-northeast-1 は経路の判定に必要な情報を取得できなかったため、意図しない経路の有無は不明です。',
+    );
+    expect(markdown).toContain('>   - ap-northeast-1: `exposure.unintended-entry`');
   });
 });

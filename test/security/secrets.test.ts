@@ -25,6 +25,7 @@ import { defaultIntent } from '../../intent/load.ts';
 import { writeSnapshot } from '../../inventory/snapshot.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import { FileStateStore, renderPreview, sendAlerts } from '../../notify/index.ts';
+import { acceptedFinding, activeFinding } from '../../notify/securityhub.ts';
 import { renderHtml } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderOcsf } from '../../report/ocsf.ts';
@@ -193,6 +194,12 @@ afterAll(() => {
   process.env = saved.env;
 });
 
+/** The default product of the test account, as the Security Hub sink addresses it. */
+const ASFF_CONTEXT = {
+  productArn: `arn:aws:securityhub:${REGION}:123456789012:product/123456789012/default`,
+  now: NOW,
+};
+
 describe('secrets never leave the collector', () => {
   it('the seeded values reach the collectors (the scan would see them)', () => {
     const raw = JSON.stringify([cfPage1, motoConfig, seededApiKeys]);
@@ -296,6 +303,10 @@ describe('secrets never leave the collector', () => {
       'markdown report': renderMarkdown(report, { exposure: exposureModel(inventory, intent) }),
       'OCSF report': renderOcsf(report),
       'HTML report': renderHtml(report, { exposure: exposureModel(inventory, intent) }),
+      'Security Hub findings (ASFF)': JSON.stringify([
+        ...report.findings.map((f) => activeFinding(f, report, NOW.toISOString(), ASFF_CONTEXT)),
+        ...report.suppressed.map((f) => acceptedFinding(f, report, NOW.toISOString(), ASFF_CONTEXT)),
+      ]),
       'inventory (in memory)': JSON.stringify(inventory),
       'snapshot file': await readFile(snapshotFile, 'utf8'),
       'baseline intent': baselineToYaml(buildBaseline(inventory, { now: NOW })),

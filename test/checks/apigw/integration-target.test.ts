@@ -3,7 +3,7 @@ import { apigwIntegrationTarget } from '../../../checks/apigw/integration-target
 import type { ApiIntegration, RestApi } from '../../../inventory/types.ts';
 import { run } from '../../fixtures/evaluate.ts';
 import { anIntent } from '../../fixtures/intent.ts';
-import { aMethod, anApiResource, anInventory, aRestApi, aVpcLink } from '../../fixtures/inventory.ts';
+import { aMethod, anApiResource, anInventory, aRestApi, aStage, aVpcLink } from '../../fixtures/inventory.ts';
 
 const NLB_URI = 'http://internal-prod-nlb-0123456789.elb.ap-northeast-1.amazonaws.com/data';
 const apiWithIntegration = (integration: ApiIntegration) =>
@@ -89,15 +89,65 @@ describe('apigw.integration-target', () => {
     });
   });
 
-  it('does not judge a VPC link taken from a stage variable', () => {
-    const api = apiWithIntegration({
-      type: 'HTTP_PROXY',
-      uri: NLB_URI,
-      connectionType: 'VPC_LINK',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's literal stage-variable syntax
-      connectionId: '${stageVariables.vpcLinkId}',
+  describe('a VPC link taken from a stage variable, resolved per stage', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's literal stage-variable syntax
+    const VARIABLE = '${stageVariables.vpcLinkId}';
+    /** GET /data through the link each stage names in `vpcLinkId`; `undefined` leaves the variable unset. */
+    const viaVariable = (stages: Readonly<Record<string, string | undefined>>) => ({
+      ...viaVpcLink(VARIABLE),
+      stages: Object.entries(stages).map(([stageName, link]) =>
+        aStage({ stageName, variables: link === undefined ? {} : { vpcLinkId: link } }),
+      ),
     });
-    expect(run(apigwIntegrationTarget, anInventory({ apigateway: { restApis: [api] } }))).toEqual([]);
+
+    it('reports the stage whose variable names a link the intent does not list, on that stage', () => {
+      const inventory = withVpcLink(viaVariable({ prod: 'abc123', dev: 'xyz789' }));
+      const violations = run(
+        apigwIntegrationTarget,
+        inventory,
+        anIntent({ apiGateway: { vpcLinkIds: ['abc123'] } }),
+      );
+      expect(violations.map((v) => [v.resource.type, v.resource.id, v.fact])).toEqual([
+        ['AWS::ApiGateway::Stage', 'a1b2c3d4e5/dev', 'GET /data:vpc-link:xyz789'],
+      ]);
+      expect(violations[0]?.message).toBe(
+        'REST API prod-api (a1b2c3d4e5) のステージ dev では、メソッド GET /data がステージ変数 vpcLinkId を通じて意図ファイルで許可されていない VPC リンク xyz789 に統合しています。',
+      );
+      expect(violations[0]?.actual).toBe(`GET /data: VPC_LINK ${VARIABLE} = xyz789`);
+    });
+
+    it('reports the stage whose variable names a link that does not exist', () => {
+      const violations = run(apigwIntegrationTarget, withVpcLink(viaVariable({ prod: 'gone99' })));
+      expect(violations.map((v) => [v.resource.id, v.fact])).toEqual([
+        ['a1b2c3d4e5/prod', 'GET /data:vpc-link:gone99'],
+      ]);
+    });
+
+    it('reports a stage that does not set the variable: its calls fail', () => {
+      const violations = run(
+        apigwIntegrationTarget,
+        withVpcLink(viaVariable({ prod: 'abc123', dev: undefined })),
+      );
+      expect(violations).toHaveLength(1);
+      expect(violations[0]).toMatchObject({
+        resource: { type: 'AWS::ApiGateway::Stage', id: 'a1b2c3d4e5/dev' },
+        severity: 'medium',
+        fact: `GET /data:vpc-link:${VARIABLE}:unset`,
+      });
+      expect(violations[0]?.message).toContain('ステージ変数 vpcLinkId を設定していません');
+    });
+
+    it('passes the twin whose every stage names the intended link', () => {
+      const inventory = withVpcLink(viaVariable({ prod: 'abc123', dev: 'abc123' }));
+      expect(
+        run(apigwIntegrationTarget, inventory, anIntent({ apiGateway: { vpcLinkIds: ['abc123'] } })),
+      ).toEqual([]);
+    });
+
+    it('does not judge a snapshot written before stage variables were collected', () => {
+      const inventory = withVpcLink({ ...viaVpcLink(VARIABLE), stages: [aStage()] });
+      expect(run(apigwIntegrationTarget, inventory)).toEqual([]);
+    });
   });
 
   it.each([

@@ -22,6 +22,20 @@ describe('audit.exception-expired', () => {
     expect(violations[0]?.message).toContain('理由: 移行作業中）');
   });
 
+  it('names the facts of an expired fact-level exception, one finding per exception on the resource', () => {
+    const expired = (fact: string) => ({ ...exception, facts: [fact], expires: '2026-11-20' });
+    const violations = run(
+      auditExceptionExpired,
+      anInventory(),
+      anIntent({ exceptions: [expired('tcp/80 from 0.0.0.0/0'), expired('tcp/443 from 0.0.0.0/0')] }),
+    );
+    expect(violations.map((v) => v.message)).toEqual([
+      expect.stringContaining('の例外（tcp/80 from 0.0.0.0/0）'),
+      expect.stringContaining('の例外（tcp/443 from 0.0.0.0/0）'),
+    ]);
+    expect(new Set(violations.map((v) => v.fact)).size).toBe(2);
+  });
+
   it('is silent on the expiry day itself (an exception lasts to the end of that day)', () => {
     const today = NOW.toISOString().slice(0, 10);
     expect(

@@ -19,7 +19,7 @@ describe('audit.incomplete', () => {
     expect(violations).toHaveLength(1);
     expect(violations[0]?.resource).toEqual({ type: 'AWS::Account', id: ACCOUNT, region: 'ap-northeast-1' });
     expect(violations[0]?.message).toBe(
-      'ec2 の DescribeRouteTables（ap-northeast-1）が失敗しました: UnauthorizedOperation: You are not authorized to perform this operation。ec2.routeTables を確認できていません。',
+      'ec2 の DescribeRouteTables（ap-northeast-1）が失敗しました: UnauthorizedOperation: You are not authorized to perform this operation。ap-northeast-1 の ec2.routeTables を確認できていません。vpc.public-subnet, vpc.db-tier-egress, vpc.nat-mode, exposure.unintended-entry, drift.route-table はこのリージョンの結果が不明です（他のリージョンは判定済み）。',
     );
     expect(violations[0]?.fact).toBe('ec2:DescribeRouteTables:UnauthorizedOperation');
   });

@@ -23,8 +23,14 @@ import {
   worldEni,
 } from '../../fixtures/exposure.ts';
 import { anIntent } from '../../fixtures/intent.ts';
-import { type aMethod, anApiResource, aRoute, aStage } from '../../fixtures/inventory.ts';
-import { aGroupWith, tcp } from '../../fixtures/sg.ts';
+import {
+  aCustomerPrefixList,
+  type aMethod,
+  anApiResource,
+  aRoute,
+  aStage,
+} from '../../fixtures/inventory.ts';
+import { aGroupWith, OFFICE_PL, tcp, withPrefixList } from '../../fixtures/sg.ts';
 import { aDefaultRoute } from '../../fixtures/vpc.ts';
 
 const hopsOf = (inventory: Inventory) => {
@@ -131,6 +137,27 @@ describe('exposure.unintended-entry', () => {
     it('is silent when the security group admits only the CloudFront prefix list', () => {
       const groups = [worldAppSg([tcp(8080, { prefixListId: CF_PL })])];
       expect(run(exposureUnintendedEntry, anExposedWorld({ groups }))).toEqual([]);
+    });
+
+    describe('through a customer-managed prefix list', () => {
+      const viaList = (entries: readonly string[]) =>
+        withPrefixList(
+          anExposedWorld({ groups: [worldAppSg([tcp(8080, { prefixListId: OFFICE_PL })])] }),
+          aCustomerPrefixList({ prefixListName: 'debug-access', entries: entries.map((cidr) => ({ cidr })) }),
+        );
+
+      it('reports the list entry 0.0.0.0/0 as internet ingress and names the list on the SG hop', () => {
+        const [v, ...rest] = run(exposureUnintendedEntry, viaList(['10.0.0.0/8', '0.0.0.0/0']));
+        expect(rest).toEqual([]);
+        expect(v?.message).toContain(
+          `legacy-app-sg (${W.appSg}) (tcp 8080 from 0.0.0.0/0（プレフィックスリスト debug-access (${OFFICE_PL})）)`,
+        );
+        expect(v?.details?.ports).toBe('tcp 8080');
+      });
+
+      it('is silent when the list holds only private and shared (CGNAT) space', () => {
+        expect(run(exposureUnintendedEntry, viaList(['10.0.0.0/8', '100.64.0.0/10']))).toEqual([]);
+      });
     });
 
     it('is silent when the security group admits only private addresses', () => {
@@ -246,6 +273,34 @@ describe('exposure.unintended-entry', () => {
 
     it('is silent when the method requires an API key', () => {
       expect(run(exposureUnintendedEntry, anExposedApi(withMethod({ apiKeyRequired: true })))).toEqual([]);
+    });
+
+    describe('a VPC link taken from a stage variable', () => {
+      const viaVariable = (variables: Readonly<Record<string, string>>) => {
+        const api = withMethod({
+          integration: {
+            type: 'HTTP_PROXY',
+            uri: 'http://legacy-nlb-9a8b7c6d5e4f3a2b.elb.ap-northeast-1.amazonaws.com/orders',
+            connectionType: 'VPC_LINK',
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's literal stage-variable syntax
+            connectionId: '${stageVariables.vpcLinkId}',
+          },
+        });
+        return anExposedApi({ ...api, stages: [aStage({ stageName: 'prod', variables })] });
+      };
+
+      it("follows the link the stage's variable names", () => {
+        const [v, ...rest] = run(exposureUnintendedEntry, viaVariable({ vpcLinkId: W.vpcLinkId }));
+        expect(rest).toEqual([]);
+        expect(v?.message).toContain(
+          `legacy-link (${W.vpcLinkId}) (AVAILABLE、ステージ変数 \${stageVariables.vpcLinkId}) → legacy-nlb`,
+        );
+        expect(v?.details?.methods).toEqual(['prod: GET /orders']);
+      });
+
+      it('is silent on a stage that does not set the variable: its calls fail', () => {
+        expect(run(exposureUnintendedEntry, viaVariable({}))).toEqual([]);
+      });
     });
 
     it('is silent when the VPC link has failed', () => {
@@ -381,7 +436,7 @@ describe('exposure.unintended-entry', () => {
   });
 
   describe('incomplete data', () => {
-    it('is not run (unknown, not safe) when a slice on the path failed to collect', () => {
+    it('says nothing about the region (unknown, not safe) when a slice on the path failed there', () => {
       // Prepare
       const inventory: Inventory = {
         ...anExposedWorld(),
@@ -398,8 +453,10 @@ describe('exposure.unintended-entry', () => {
       };
       // Act
       const report = evaluate({ inventory, intent: anIntent(), checks: EXPOSURE_CHECKS, now: NOW });
-      // Assess
-      expect(report.skippedChecks).toEqual(['exposure.unintended-entry']);
+      // Assess: the exposed entry is not reported, and the region is listed as unseen for the check.
+      expect(run(exposureUnintendedEntry, anExposedWorld())).not.toEqual([]);
+      expect(report.findings.filter((f) => f.checkId === 'exposure.unintended-entry')).toEqual([]);
+      expect(report.unseen).toEqual([{ checkId: 'exposure.unintended-entry', region: 'ap-northeast-1' }]);
       expect(report.complete).toBe(false);
     });
 

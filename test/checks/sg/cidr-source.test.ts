@@ -2,16 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { sgCidrSource } from '../../../checks/sg/cidr-source.ts';
 import { run } from '../../fixtures/evaluate.ts';
 import { anIntent } from '../../fixtures/intent.ts';
+import { aCustomerPrefixList } from '../../fixtures/inventory.ts';
 import {
   ALB_SG,
   aGroupWith,
   DB_SG,
   ECS_SG,
+  OFFICE_PL,
   seed001Chain,
   seed001Groups,
   seed001Inventory,
   seed002Inventory,
   tcp,
+  withPrefixList,
 } from '../../fixtures/sg.ts';
 
 const withDbRule = (rule: Parameters<typeof tcp>[1]) =>
@@ -75,6 +78,32 @@ describe('sg.cidr-source', () => {
       }),
     );
     expect(run(sgCidrSource, inventory).map((v) => v.resource.id)).toEqual([ECS_SG, DB_SG]);
+  });
+
+  describe('a customer-managed prefix list is a bundle of CIDRs', () => {
+    const onPrem = aCustomerPrefixList({
+      prefixListName: 'onprem-dc',
+      entries: [
+        { cidr: '10.20.0.0/16', description: 'Osaka DC' },
+        { cidr: '0.0.0.0/0', description: 'temporary' },
+      ],
+    });
+    const viaList = withPrefixList(withDbRule({ prefixListId: OFFICE_PL }), onPrem);
+
+    it('reports each entry as a CIDR source, naming the list, and leaves 0.0.0.0/0 to sg.world-ingress', () => {
+      const violations = run(sgCidrSource, viaList);
+      expect(violations.map((v) => v.fact)).toEqual([`tcp/5432 from 10.20.0.0/16 via ${OFFICE_PL}`]);
+      expect(violations[0]?.message).toContain(`プレフィックスリスト onprem-dc (${OFFICE_PL})`);
+    });
+
+    it('accepts the list when the chain names it for the group', () => {
+      const intent = anIntent({
+        securityGroups: {
+          chain: [{ name: 'aurora', groupId: DB_SG, ports: [5432], from: ['ecs', OFFICE_PL] }],
+        },
+      });
+      expect(run(sgCidrSource, viaList, intent)).toEqual([]);
+    });
   });
 
   it('does not apply under classic, where CIDR sources are accepted', () => {

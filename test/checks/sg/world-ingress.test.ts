@@ -2,16 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { sgWorldIngress } from '../../../checks/sg/world-ingress.ts';
 import { run } from '../../fixtures/evaluate.ts';
 import { anIntent } from '../../fixtures/intent.ts';
-import { anInventory, aVpc } from '../../fixtures/inventory.ts';
+import { aCustomerPrefixList, anInventory, aVpc } from '../../fixtures/inventory.ts';
 import {
   ALB_SG,
   aGroupWith,
   ECS_SG,
+  OFFICE_PL,
   seed001Groups,
   seed001Inventory,
   seed002Groups,
   seed002Inventory,
   tcp,
+  withPrefixList,
 } from '../../fixtures/sg.ts';
 
 const withRule = (rule: Parameters<typeof tcp>[1]) =>
@@ -96,6 +98,40 @@ describe('sg.world-ingress', () => {
       `${ALB_SG} tcp/443 from ::/0`,
       `${ECS_SG} tcp/22 from 0.0.0.0/0`,
     ]);
+  });
+
+  describe('a customer-managed prefix list stands for its entries', () => {
+    const viaList = (entries: readonly string[]) =>
+      withPrefixList(
+        withRule(tcp(22, { prefixListId: OFFICE_PL })),
+        aCustomerPrefixList({ entries: entries.map((cidr) => ({ cidr })) }),
+      );
+
+    it('reports tcp/22 through a list holding 0.0.0.0/0 as critical, naming the list', () => {
+      const violations = run(sgWorldIngress, viaList(['198.51.100.0/24', '0.0.0.0/0']));
+      expect(violations).toHaveLength(1);
+      expect(violations[0]?.severity).toBe('critical');
+      expect(violations[0]?.fact).toBe(`tcp/22 from 0.0.0.0/0 via ${OFFICE_PL}`);
+      expect(violations[0]?.message).toContain(`プレフィックスリスト office-egress (${OFFICE_PL})`);
+      expect(violations[0]?.actual).toBe(
+        `0.0.0.0/0（プレフィックスリスト office-egress (${OFFICE_PL}) のエントリ） から tcp/22`,
+      );
+    });
+
+    it('reports ::/0 in the list too', () => {
+      expect(run(sgWorldIngress, viaList(['::/0'])).map((v) => v.fact)).toEqual([
+        `tcp/22 from ::/0 via ${OFFICE_PL}`,
+      ]);
+    });
+
+    it('passes the twin list that holds only the office range', () => {
+      expect(run(sgWorldIngress, viaList(['198.51.100.0/24']))).toEqual([]);
+    });
+
+    it('keeps the CloudFront origin-facing list a CloudFront-only source', () => {
+      const inventory = withRule(tcp(443, { prefixListId: 'pl-58a04531' }));
+      expect(run(sgWorldIngress, inventory)).toEqual([]);
+    });
   });
 
   it('ignores egress rules to 0.0.0.0/0', () => {

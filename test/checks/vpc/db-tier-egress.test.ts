@@ -61,6 +61,14 @@ describe('vpc.db-tier-egress', () => {
       aDefaultRoute(SEED_001.natId, { destination: '8.8.8.0/24' }),
     ],
     [
+      'a NAT gateway, for the NAT64 prefix of an IPv6-only subnet',
+      aDefaultRoute(SEED_001.natId, { destination: '64:ff9b::/96', destinationKind: 'ipv6' }),
+    ],
+    [
+      'a NAT gateway, for a block that starts private and ends public',
+      aDefaultRoute(SEED_001.natId, { destination: '0.0.0.0/1' }),
+    ],
+    [
       'an internet gateway, for a customer-managed prefix list',
       aDefaultRoute('igw-0a1b2c3d4e5f60001', {
         destination: 'pl-0a1b2c3d4e5f60077',
@@ -82,6 +90,20 @@ describe('vpc.db-tier-egress', () => {
         destination: 'pl-0a1b2c3d4e5f60078',
         destinationKind: 'prefix-list',
       }),
+    ],
+    // Not the internet per the IANA special-purpose registries: shared (CGNAT) space behind a private
+    // NAT gateway, and link-local ranges (the same definition the exposure model uses).
+    [
+      'CGNAT shared space 100.64.0.0/10 through a private NAT',
+      aDefaultRoute(SEED_001.natId, { destination: '100.64.0.0/10' }),
+    ],
+    [
+      'link-local 169.254.0.0/16 through an appliance ENI',
+      aDefaultRoute('eni-0a1b2c3d4e5f60042', { destination: '169.254.0.0/16' }),
+    ],
+    [
+      'link-local fe80::/10 through an appliance ENI',
+      aDefaultRoute('eni-0a1b2c3d4e5f60042', { destination: 'fe80::/10', destinationKind: 'ipv6' }),
     ],
   ])('passes %s, which reaches no internet from the DB tier', (_, route) => {
     expect(run(vpcDbTierEgress, withDbRoutes([aRoute(), route]), seed001Intent())).toEqual([]);

@@ -4,6 +4,7 @@ import {
   firstMatch,
   formatPorts,
   ipv4Cidr,
+  isPublicCidr,
   parseIpv4,
   portsOf,
   publicPart,
@@ -25,6 +26,28 @@ describe('exposure ranges', () => {
     const world = publicPart('0.0.0.0/0');
     expect(world.some((i) => i.lo <= ip('192.168.1.1') && ip('192.168.1.1') <= i.hi)).toBe(false);
     expect(world.some((i) => i.lo <= ip('8.8.8.8') && ip('8.8.8.8') <= i.hi)).toBe(true);
+  });
+
+  it.each([
+    ['0.0.0.0/0', true],
+    ['203.0.113.0/24', true],
+    ['0.0.0.0/1', true],
+    ['::/0', true],
+    ['2406:da14::/32', true],
+    ['10.0.0.0/8', false],
+    ['172.16.0.0/12', false],
+    ['192.168.0.0/16', false],
+    ['100.64.0.0/10', false],
+    ['100.64.12.0/24', false],
+    ['169.254.0.0/16', false],
+    ['169.254.169.254/32', false],
+    ['127.0.0.0/8', false],
+    ['224.0.0.0/4', false],
+    ['fc00::/7', false],
+    ['fd12:3456:789a::/48', false],
+    ['fe80::/10', false],
+  ])('calls %s public: %s (IANA special-purpose registries)', (cidr, expected) => {
+    expect(isPublicCidr(cidr)).toBe(expected);
   });
 
   it('subtracts a box into at most four disjoint pieces covering the rest', () => {

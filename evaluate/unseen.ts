@@ -1,0 +1,128 @@
+import type { ResourceRef } from '../checks/define.ts';
+import type { CollectionError, Inventory, SliceName } from '../inventory/types.ts';
+
+/**
+ * What a collection failure hides from one check. Incompleteness is scoped to what could not be read:
+ * a failed slice in one region blinds the checks that read it in that region only (or, for a per-item
+ * call, for that one resource), so every other region is still judged and reported.
+ */
+
+export const GLOBAL = 'global';
+
+/** A part of the account a check could not see: a region ('global': CloudFront), or one resource there. */
+export interface BlindSpot {
+  readonly region: string;
+  /** Only this resource (a REST API id); its sub-resources (`<apiId>/<stage>`) are inside it. */
+  readonly resourceId?: string;
+}
+
+const isGlobalSlice = (slice: SliceName): boolean => slice.startsWith('cloudfront.');
+
+/**
+ * The blind spots of a check that reads `needs`, or 'everywhere' when it cannot be judged at all: a
+ * global slice it reads (CloudFront) failed, and every region's findings may depend on it.
+ * A check that reads CloudFront and a failed regional slice is blind in that region and in 'global'
+ * too: a distribution's finding may depend on the missing regional data (its origin, its API).
+ * Regional data is otherwise read within its own region (a VPC, its subnets, groups, load balancers
+ * and REST APIs never span regions), so other regions stay judged.
+ */
+export const blindSpotsOf = (
+  needs: readonly SliceName[],
+  errors: readonly CollectionError[],
+): readonly BlindSpot[] | 'everywhere' => {
+  const relevant = errors.filter((e) => e.slices.some((s) => needs.includes(s)));
+  if (relevant.some((e) => e.region === GLOBAL && e.resourceId === undefined)) return 'everywhere';
+  const readsGlobal = needs.some(isGlobalSlice);
+  const spots = relevant.flatMap((e): BlindSpot[] => [
+    e.resourceId === undefined ? { region: e.region } : { region: e.region, resourceId: e.resourceId },
+    ...(readsGlobal && e.region !== GLOBAL ? [{ region: GLOBAL }] : []),
+  ]);
+  const wholeRegions = new Set(spots.filter((s) => s.resourceId === undefined).map((s) => s.region));
+  const seen = new Set<string>();
+  return spots.filter((s) => {
+    // A resource inside a region that is blind as a whole adds nothing.
+    if (s.resourceId !== undefined && wholeRegions.has(s.region)) return false;
+    const key = `${s.region}\u0000${s.resourceId ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
+/** True when the resource lies in a blind spot: a finding on it may be an artefact of missing data. */
+export const isInBlindSpot = (
+  resource: Pick<ResourceRef, 'id' | 'region'>,
+  spots: readonly BlindSpot[],
+): boolean =>
+  spots.some(
+    (s) =>
+      s.region === resource.region &&
+      (s.resourceId === undefined ||
+        resource.id === s.resourceId ||
+        resource.id.startsWith(`${s.resourceId}/`)),
+  );
+
+/**
+ * True when a finding on the resource may hang on data this run did not see, so its absence is no
+ * recovery: the resource lies in a blind spot, or one of its sub-resources does (a stage `<apiId>/<stage>`
+ * whose export was not read leaves unseen the policy that API serves there).
+ */
+export const dependsOnBlindSpot = (
+  resource: Pick<ResourceRef, 'id' | 'region'>,
+  spots: readonly BlindSpot[],
+): boolean =>
+  isInBlindSpot(resource, spots) ||
+  spots.some((s) => s.region === resource.region && s.resourceId?.startsWith(`${resource.id}/`) === true);
+
+/**
+ * The inventory without the given regions: their resources, their collection errors and the regions
+ * themselves. Used for regions declared denied by design (an SCP that denies them): nothing is
+ * audited there and their failures are not an incompleteness.
+ */
+export const withoutRegions = (inventory: Inventory, regions: readonly string[]): Inventory => {
+  if (regions.length === 0) return inventory;
+  const drop = new Set(regions);
+  const keep = <T extends object>(section: T): T =>
+    Object.fromEntries(
+      Object.entries(section).map(([key, items]) => [
+        key,
+        (items as { region: string }[]).filter((item) => !drop.has(item.region)),
+      ]),
+    ) as T;
+  return {
+    ...inventory,
+    regions: inventory.regions.filter((r) => !drop.has(r)),
+    ec2: keep(inventory.ec2),
+    elbv2: keep(inventory.elbv2),
+    cloudfront: keep(inventory.cloudfront),
+    apigateway: keep(inventory.apigateway),
+    errors: inventory.errors.filter((e) => !drop.has(e.region)),
+  };
+};
+
+/** Error codes with which AWS refuses a caller (IAM or an SCP), per service. */
+export const ACCESS_DENIED_CODES: ReadonlySet<string> = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+]);
+
+/** The regional services every region is read from; a region where all of them were refused looks denied. */
+const REGIONAL_SERVICES = ['ec2', 'elbv2', 'apigateway'] as const;
+
+/**
+ * Regions where every failed call was refused and every regional service failed: what an SCP that
+ * denies the region (aws:RequestedRegion) looks like. They stay incomplete unless declared denied.
+ */
+export const regionsThatLookDenied = (errors: readonly CollectionError[]): string[] => {
+  const regions = [...new Set(errors.map((e) => e.region))].filter((r) => r !== GLOBAL);
+  return regions
+    .filter((region) => {
+      const here = errors.filter((e) => e.region === region);
+      return (
+        here.every((e) => ACCESS_DENIED_CODES.has(e.code)) &&
+        REGIONAL_SERVICES.every((service) => here.some((e) => e.service === service))
+      );
+    })
+    .sort();
+};

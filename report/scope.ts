@@ -1,0 +1,44 @@
+import type { Report } from './types.ts';
+
+/** Japanese: where a blind spot is (a region, CloudFront, or one resource of a region). */
+const placeOf = (region: string, resourceId: string | undefined): string =>
+  resourceId !== undefined
+    ? `${region} の ${resourceId}`
+    : region === 'global'
+      ? 'CloudFront（global）'
+      : region;
+
+/**
+ * What the audit did not see, one entry per place with the checks blind there (Japanese, plain text),
+ * in report order. Empty when every read succeeded.
+ */
+export const unseenEntries = (report: Pick<Report, 'unseen'>): { place: string; checks: string[] }[] => {
+  const byPlace = new Map<string, string[]>();
+  for (const u of report.unseen) {
+    const place = placeOf(u.region, u.resourceId);
+    byPlace.set(place, [...(byPlace.get(place) ?? []), u.checkId]);
+  }
+  return [...byPlace].map(([place, checks]) => ({ place, checks: [...new Set(checks)] }));
+};
+
+/** One line per place: `eu-west-1: sg.world-ingress, vpc.public-subnet`. */
+export const unseenLines = (report: Pick<Report, 'unseen'>): string[] =>
+  unseenEntries(report).map((e) => `${e.place}: ${e.checks.join(', ')}`);
+
+/** A short form for chat: places with how many checks, at most `max` places. */
+export const unseenSummary = (report: Pick<Report, 'unseen'>, max = 3): string => {
+  const entries = unseenEntries(report);
+  const shown = entries.slice(0, max).map((e) => `${e.place}（${e.checks.length} チェック）`);
+  return `${shown.join('、')}${entries.length > max ? ` ほか ${entries.length - max} か所` : ''}`;
+};
+
+/** The one line naming regions declared denied by design, or undefined when there are none. */
+export const skippedRegionsLine = (report: Pick<Report, 'skippedRegions'>): string | undefined =>
+  report.skippedRegions.length === 0
+    ? undefined
+    : `拒否を宣言済みのため監査対象外のリージョン: ${report.skippedRegions
+        .map(
+          (s) =>
+            `${s.region}（${s.declaredBy === 'intent' ? 'インテントの deniedRegions' : '--skip-region'}）`,
+        )
+        .join(', ')}`;

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../checks/index.ts';
+import { evaluate } from '../../evaluate/engine.ts';
+import { renderPreview } from '../../notify/index.ts';
+import { renderText } from '../../report/text.ts';
+import { NOW } from '../fixtures/evaluate.ts';
+import { anIntent } from '../fixtures/intent.ts';
+import { anInventory, aSubnet, aVpc } from '../fixtures/inventory.ts';
+
+/** What people read about the scope of an audit: what was not seen, and which regions were left out. */
+describe('the scope of an audit in the text report and the alert', () => {
+  const inventory = anInventory({
+    regions: ['ap-northeast-1', 'eu-west-1', 'us-west-2'],
+    ec2: { vpcs: [aVpc()], subnets: [aSubnet()] },
+    errors: [
+      {
+        service: 'ec2',
+        operation: 'DescribeRouteTables',
+        region: 'eu-west-1',
+        code: 'RequestLimitExceeded',
+        message: 'Request limit exceeded.',
+        slices: ['ec2.routeTables'],
+      },
+    ],
+  });
+  const report = evaluate({
+    inventory,
+    intent: anIntent({ deniedRegions: ['us-west-2'] }),
+    checks: CHECKS,
+    now: NOW,
+  });
+
+  it('the text report names the unseen region with the checks blind there, and the skipped region', () => {
+    const text = renderText(report);
+    expect(text).toContain(
+      '拒否を宣言済みのため監査対象外のリージョン: us-west-2（インテントの deniedRegions）',
+    );
+    expect(text).toContain('結果が不明な範囲');
+    expect(text).toMatch(/ {4}- eu-west-1: vpc\.public-subnet, .*vpc\.db-tier-egress/);
+  });
+
+  it('the alert says the same, in both channels', () => {
+    const slack = renderPreview(report, 'slack');
+    const email = renderPreview(report, 'email');
+    expect(slack).toContain('不明な範囲: eu-west-1');
+    expect(slack).toContain('対象外（拒否を宣言済み）* us-west-2');
+    expect(email).toContain('- eu-west-1: vpc.public-subnet');
+    expect(email).toContain('us-west-2（インテントの deniedRegions）');
+  });
+
+  it('a complete audit says nothing about unseen scope, only the skipped region', () => {
+    const complete = evaluate({
+      inventory: { ...inventory, errors: [] },
+      intent: anIntent({ deniedRegions: ['us-west-2'] }),
+      checks: CHECKS,
+      now: NOW,
+    });
+    expect(complete.complete).toBe(true);
+    const text = renderText(complete);
+    expect(text).not.toContain('結果が不明な範囲');
+    expect(text).toContain('us-west-2（インテントの deniedRegions）');
+  });
+});
