@@ -4,13 +4,14 @@ import { CHECKS } from '../../checks/index.ts';
 import { evaluate } from '../../evaluate/engine.ts';
 import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
 import { defaultIntent, parseIntent } from '../../intent/load.ts';
-import { displayName, label, refOf } from '../../inventory/derive.ts';
+import { displayName, label, prefixListLabel, refOf } from '../../inventory/derive.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import { renderAlerts } from '../../notify/render.ts';
 import { diffAgainstState } from '../../notify/state.ts';
 import { renderText } from '../../report/text.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import {
+  aCustomerPrefixList,
   aDistribution,
   aLoadBalancer,
   anInventory,
@@ -52,6 +53,11 @@ describe('names people know (inventory/derive.ts label)', () => {
       'www.example.jp (E2QW)',
     );
     expect(label(aDistribution({ id: 'E2QW', aliases: [] }))).toBe('E2QW');
+    // A prefix list, as the rules and exposure hops that cite it name it.
+    const list = aCustomerPrefixList({ id: 'pl-0eee', prefixListName: 'office-egress' });
+    expect(prefixListLabel(list)).toBe('office-egress (pl-0eee)');
+    expect(prefixListLabel({ ...list, name: 'Tokyo office' })).toBe('Tokyo office (pl-0eee)');
+    expect(prefixListLabel({ ...list, prefixListName: '' })).toBe('pl-0eee');
     expect(displayName(aDistribution({ aliases: [] }))).toBeUndefined();
   });
 
