@@ -34,6 +34,7 @@ export const auditInventory = (
     startedAt?: Date;
     now?: Date;
     onlyChecks?: readonly string[];
+    accountName?: string;
     /** Regions declared denied by design on the command line, besides the intent's deniedRegions. */
     skipRegions?: readonly string[];
   } = {},
@@ -43,6 +44,7 @@ export const auditInventory = (
     intent,
     checks: CHECKS,
     now: options.now ?? new Date(),
+    ...(options.accountName ? { accountName: options.accountName } : {}),
     ...(options.startedAt ? { startedAt: options.startedAt } : {}),
     ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
     ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
@@ -223,6 +225,7 @@ export const auditAccounts = async (
     });
     const report = auditInventory(inventory, intent, {
       startedAt,
+      ...(account?.name ? { accountName: account.name } : {}),
       ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
       ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
     });

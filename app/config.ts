@@ -1,4 +1,5 @@
 import { InputValidationError } from '../errors.ts';
+import type { ConsoleSignIn } from '../notify/console.ts';
 import { DEFAULT_SECURITY_HUB_STATE_KEY } from '../notify/securityhub.ts';
 import type { RegionChoice } from './audit.ts';
 import { htmlReportEnabled } from './html-report.ts';
@@ -30,6 +31,8 @@ export interface LambdaConfig {
   readonly securityHubStateKey: string;
   /** Write the HTML report beside the state and link it from the alert (HTML_REPORT=true). */
   readonly htmlReport: boolean;
+  /** Console links in alerts open in the finding's account through this access portal. */
+  readonly consoleSignIn?: ConsoleSignIn;
 }
 
 /** A comma-separated environment value as its non-empty, trimmed entries. */
@@ -66,9 +69,35 @@ export const securityHubEnabled = (env: NodeJS.ProcessEnv = process.env): boolea
   ]);
 };
 
+/**
+ * CONSOLE_PORTAL_URL (the IAM Identity Center access portal, https://…/start) and CONSOLE_ROLE_NAME (the
+ * permission set people open the audited accounts with): both or neither, so console links in alerts
+ * open in the finding's own account. Unset, links open in whatever account the browser is signed in to.
+ */
+export const consoleSignIn = (env: NodeJS.ProcessEnv = process.env): ConsoleSignIn | undefined => {
+  const portalUrl = env.CONSOLE_PORTAL_URL?.trim() ?? '';
+  const roleName = env.CONSOLE_ROLE_NAME?.trim() ?? '';
+  if (portalUrl === '' && roleName === '') return undefined;
+  const issues = [
+    ...(portalUrl === ''
+      ? [{ path: 'CONSOLE_PORTAL_URL', message: 'must be set with CONSOLE_ROLE_NAME' }]
+      : []),
+    ...(portalUrl !== '' && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(portalUrl)
+      ? [{ path: 'CONSOLE_PORTAL_URL', message: 'must be an https:// URL (the AWS access portal)' }]
+      : []),
+    ...(roleName === ''
+      ? [{ path: 'CONSOLE_ROLE_NAME', message: 'must be set with CONSOLE_PORTAL_URL' }]
+      : []),
+  ];
+  if (issues.length > 0) throw new InputValidationError('environment', issues);
+  return { portalUrl, roleName };
+};
+
 export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaConfig => {
   const remind = remindAfterHours(env);
+  const signIn = consoleSignIn(env);
   return {
+    ...(signIn ? { consoleSignIn: signIn } : {}),
     ...((env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME)
       ? { alertTopic: env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME }
       : {}),

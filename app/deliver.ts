@@ -51,6 +51,7 @@ export const deliverReport = async (input: DeliverInput): Promise<void> => {
             remindAfterHours: config.remindAfterHours,
             ...(input.checksRun ? { checksRun: input.checksRun } : {}),
             ...(reportUrl ? { reportUrl } : {}),
+            ...(config.consoleSignIn ? { consoleSignIn: config.consoleSignIn } : {}),
           }),
         (sent) => ({ messages: sent.messageIds.length, stateUnavailable: sent.stateUnavailable }),
       ),

@@ -25,11 +25,10 @@ export const htmlReportEnabled = (env: NodeJS.ProcessEnv = process.env): boolean
 
 /**
  * `arch-auditor/reports/<account>/<finishedAt>.html`: one object per run, sorted by time. A run over
- * several accounts (the fan-out's merged report, whose account is a label for people) goes under
- * `accounts/`.
+ * several accounts (the fan-out's merged report, which has no single account) goes under `accounts/`.
  */
 export const htmlReportKey = (report: Report): string =>
-  `${REPORTS_PREFIX}${/^\d{12}$/.test(report.account) ? report.account : 'accounts'}/${report.finishedAt.replace(/[:.]/g, '-')}.html`;
+  `${REPORTS_PREFIX}${report.account ?? 'accounts'}/${report.finishedAt.replace(/[:.]/g, '-')}.html`;
 
 export interface StoredHtmlReport {
   readonly bucket: string;

@@ -6,6 +6,7 @@ import {
   SLICES,
   type SliceName,
 } from '../inventory/types.ts';
+import { accountLabel } from '../report/labels.ts';
 import { type Finding, type Report, type ReportError, SEVERITY_ORDER } from '../report/types.ts';
 
 /** Where a fan-out item collects: one region's services, or the account's global ones (CloudFront). */
@@ -80,50 +81,38 @@ export const mergeInventories = (parts: readonly Inventory[]): Inventory => {
   };
 };
 
-/** Few enough account ids to read in an alert header; beyond that, a count. */
-const MAX_NAMED_ACCOUNTS = 3;
-
-export const accountsLabel = (accounts: readonly string[]): string =>
-  accounts.length <= MAX_NAMED_ACCOUNTS
-    ? accounts.join(', ')
-    : `${accounts.slice(0, MAX_NAMED_ACCOUNTS).join(', ')} ほか ${accounts.length - MAX_NAMED_ACCOUNTS} アカウント`;
-
 const bySeverityThenId = (a: Finding, b: Finding): number =>
   SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
   a.checkId.localeCompare(b.checkId) ||
   a.resource.id.localeCompare(b.resource.id) ||
   a.message.localeCompare(b.message);
 
-/** The finding with the account it belongs to, for readers of a merged report (fingerprint unchanged). */
-const withAccount = <F extends Finding>(finding: F, account: string): F => ({
-  ...finding,
-  details: { ...(finding.details ?? {}), account },
-});
-
 /**
  * One report for a run over several accounts, published once. Each account was evaluated on its own
- * (its own intent, its own exceptions); here the findings are pooled, each tagged with its account
- * in `details.account`, and errors name their account. The run is complete only when every account's
- * audit is. A single report is returned unchanged.
+ * (its own intent, its own exceptions) and each finding already names its account (`account`); here
+ * the findings are pooled, the audited accounts listed in `accounts`, and errors name their account.
+ * The top-level `account` is left out: one id would misname every other account's findings. The run is
+ * complete only when every account's audit is. A single report is returned unchanged.
  */
 export const mergeReports = (reports: readonly Report[]): Report => {
   if (reports.length === 0) throw new Error('mergeReports needs at least one report');
   if (reports.length === 1) return reports[0] as Report;
-  const accounts = [...new Set(reports.map((r) => r.account))].sort();
-  const findings = reports
-    .flatMap((r) => r.findings.map((f) => withAccount(f, r.account)))
-    .sort(bySeverityThenId);
-  const suppressed = reports
-    .flatMap((r) => r.suppressed.map((f) => withAccount(f, r.account)))
-    .sort(bySeverityThenId);
+  const accounts = [
+    ...new Map(reports.flatMap((r) => r.accounts).map((a) => [a.id, a] as const)).values(),
+  ].sort((a, b) => a.id.localeCompare(b.id));
+  const findings = reports.flatMap((r) => r.findings).sort(bySeverityThenId);
+  const suppressed = reports.flatMap((r) => r.suppressed).sort(bySeverityThenId);
   const errors: ReportError[] = reports.flatMap((r) =>
-    r.errors.map((e) => ({ ...e, message: `account ${r.account}: ${e.message}` })),
+    r.errors.map((e) => ({
+      ...e,
+      message: `account ${r.accounts.map(accountLabel).join(', ')}: ${e.message}`,
+    })),
   );
   const bySeverity = Object.fromEntries(
     SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length]),
   ) as Report['summary']['bySeverity'];
   return {
-    account: accountsLabel(accounts),
+    accounts,
     regions: [...new Set(reports.flatMap((r) => r.regions))].sort(),
     profile: [...new Set(reports.map((r) => r.profile))].sort().join(', '),
     startedAt: reports.map((r) => r.startedAt).sort()[0] as string,
@@ -136,11 +125,15 @@ export const mergeReports = (reports: readonly Report[]): Report => {
     findings,
     suppressed,
     skippedChecks: [...new Set(reports.flatMap((r) => r.skippedChecks))].sort(),
-    // Alert state carries no account: a scope unseen in one account withholds that check's recovery
-    // there in every account of the run, which errs on the side of not announcing.
+    excludedVpcs: reports.flatMap((r) => r.excludedVpcs),
+    // Each scope names the account it was unseen in, so the alert state withholds recovery there only.
     unseen: [
       ...new Map(
-        reports.flatMap((r) => r.unseen).map((u) => [`${u.checkId}|${u.region}|${u.resourceId ?? ''}`, u]),
+        reports
+          .flatMap((r) =>
+            r.unseen.map((u) => (u.accountId || !r.account ? u : { ...u, accountId: r.account })),
+          )
+          .map((u) => [`${u.accountId ?? ''}|${u.checkId}|${u.region}|${u.resourceId ?? ''}`, u]),
       ).values(),
     ],
     skippedRegions: [...new Map(reports.flatMap((r) => r.skippedRegions).map((s) => [s.region, s])).values()],

@@ -16,7 +16,7 @@ import {
   failsThreshold,
   resolveRegions,
 } from '../app/audit.ts';
-import { remindAfterHours, requireEnv } from '../app/config.ts';
+import { consoleSignIn, remindAfterHours, requireEnv } from '../app/config.ts';
 import { InputValidationError } from '../errors.ts';
 import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
 import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
@@ -260,7 +260,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       const report = auditInventory(await loadInventory(o, intent, io), intent, {
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
       });
-      io.out(renderPreview(report, o.format));
+      io.out(renderPreview(report, o.format, consoleSignIn()));
       setExit(EXIT.clean);
     });
 
@@ -386,12 +386,16 @@ const alertMarks = (sent: SendAlertsResult): AlertMarks => ({
       region: r.region,
       ...(r.resourceName !== undefined ? { name: r.resourceName } : {}),
     },
+    ...(r.accountId !== undefined
+      ? { account: { id: r.accountId, ...(r.accountName !== undefined ? { name: r.accountName } : {}) } }
+      : {}),
   })),
 });
 
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
 const publishFromCli = async (report: Report, statePath: string, io: Io): Promise<SendAlertsResult> => {
   const topicArn = requireEnv('ALERT_TOPIC_ARN');
+  const signIn = consoleSignIn();
   const result = await sendAlerts({
     report,
     store: new FileStateStore(statePath),
@@ -399,6 +403,7 @@ const publishFromCli = async (report: Report, statePath: string, io: Io): Promis
     topicArn,
     now: new Date(),
     remindAfterHours: remindAfterHours(),
+    ...(signIn ? { consoleSignIn: signIn } : {}),
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
   return result;

@@ -3,8 +3,10 @@ import type { Check, ResourceRef, Violation } from '../checks/define.ts';
 import { exceptionCovers, isExpired } from '../intent/exceptions.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import type { Severity } from '../intent/schema.ts';
+import { excludedVpcs } from '../inventory/derive.ts';
 import type { Inventory } from '../inventory/types.ts';
 import {
+  type AccountRef,
   type Finding,
   type Report,
   SEVERITY_ORDER,
@@ -24,6 +26,8 @@ export interface EvaluateOptions {
   readonly startedAt?: Date;
   /** Run only these check ids (on-demand invoke); audit.* checks always run. */
   readonly onlyChecks?: readonly string[];
+  /** The account's name (Organizations), shown beside its id on every finding. */
+  readonly accountName?: string;
   /** Regions declared denied by design on the command line (`--skip-region`), besides the intent's. */
   readonly skipRegions?: readonly string[];
 }
@@ -47,10 +51,11 @@ export const fingerprintOf = (checkId: string, resource: ResourceRef, fact: stri
     .digest('hex')
     .slice(0, 20);
 
-const toFinding = (check: Check, v: Violation, severity: Severity): Finding => ({
+const toFinding = (check: Check, v: Violation, severity: Severity, account: AccountRef): Finding => ({
   checkId: check.id,
   severity,
   resource: v.resource,
+  account,
   title: check.title,
   message: v.message,
   ...(v.expected !== undefined ? { expected: v.expected } : {}),
@@ -84,6 +89,10 @@ export const evaluate = (options: EvaluateOptions): Report => {
     options.inventory,
     skippedRegions.map((s) => s.region),
   );
+  const account: AccountRef = {
+    id: inventory.account,
+    ...(options.accountName ? { name: options.accountName } : {}),
+  };
   const incompleteCheck = options.checks.find((c) => c.id === INCOMPLETE_CHECK_ID);
   const selected = options.checks.filter(
     (c) =>
@@ -107,7 +116,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
         if (isInBlindSpot(v.resource, blind)) continue;
         // The intent's `severity:` entry is the user's explicit word and wins over everything; a
         // violation's own severity (e.g. critical for SSH open to the world) refines only the default.
-        found.push(toFinding(check, v, intent.severity[check.id] ?? v.severity ?? check.severity));
+        found.push(toFinding(check, v, intent.severity[check.id] ?? v.severity ?? check.severity, account));
       }
       raw.push(...found);
       unseen.push(...blind.map((spot) => ({ checkId: check.id, ...spot })));
@@ -125,6 +134,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
             fact: `check-threw:${check.id}`,
           },
           intent.severity[INCOMPLETE_CHECK_ID] ?? incompleteCheck.severity,
+          account,
         ),
       );
     }
@@ -155,6 +165,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
   ) as Record<Severity, number>;
   return {
     account: inventory.account,
+    accounts: [account],
     regions: inventory.regions,
     profile: intent.profile,
     startedAt: (options.startedAt ?? now).toISOString(),
@@ -171,6 +182,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
     findings,
     suppressed,
     skippedChecks,
+    excludedVpcs: excludedVpcs(inventory, intent).map((e) => ({ account: inventory.account, ...e })),
     unseen,
     skippedRegions,
     summary: { checksRun: selected.length - skippedChecks.length, bySeverity },

@@ -16,6 +16,7 @@ import {
 import { loadIntentFrom } from '../app/intent-source.ts';
 import { createLogger, reportCounts } from '../app/log.ts';
 import { mergeReports } from '../app/merge.ts';
+import { accountsLabel } from '../report/labels.ts';
 import type { Report } from '../report/types.ts';
 import { summarizeEventSchema } from './fanout-events.ts';
 import { functionLocation } from './location.ts';
@@ -56,6 +57,7 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
     reports.push(
       auditInventory(inventory, intent, {
         startedAt,
+        ...(account?.name ? { accountName: account.name } : {}),
         ...(plan.checks ? { onlyChecks: plan.checks } : {}),
       }),
     );
@@ -82,7 +84,7 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
   }
   return {
     runId: plan.runId,
-    account: report.account,
+    account: accountsLabel(report),
     accounts: reports.length,
     complete: report.complete,
     findings: report.findings.length,

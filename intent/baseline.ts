@@ -140,21 +140,23 @@ const deriveNatMode = (
   return modes.size === 1 ? [...modes][0]! : 'any';
 };
 
+/**
+ * Every VPC as it is today, default VPCs included: they are audited like the others, and an empty one
+ * is accepted below as one vpc.default-vpc exception, so a later workload there is still reported.
+ */
 const deriveVpcs = (inventory: Inventory): VpcInput[] => {
   const effective = effectiveRouteTables(inventory);
-  return inventory.ec2.vpcs
-    .filter((v) => !v.isDefault)
-    .map((vpc) => {
-      const subnets = inventory.ec2.subnets.filter((s) => s.region === vpc.region && s.vpcId === vpc.id);
-      const tables = uniqueTables(subnets.flatMap((s) => effective.get(s.id) ?? []));
-      const cidr = vpc.cidrBlocks[0];
-      return {
-        id: vpc.id,
-        ...(cidr ? { cidr } : {}),
-        natMode: deriveNatMode(inventory, vpc.id, vpc.region, tables),
-        tiers: deriveTiers(subnets, effective),
-      };
-    });
+  return inventory.ec2.vpcs.map((vpc) => {
+    const subnets = inventory.ec2.subnets.filter((s) => s.region === vpc.region && s.vpcId === vpc.id);
+    const tables = uniqueTables(subnets.flatMap((s) => effective.get(s.id) ?? []));
+    const cidr = vpc.cidrBlocks[0];
+    return {
+      id: vpc.id,
+      ...(cidr ? { cidr } : {}),
+      natMode: deriveNatMode(inventory, vpc.id, vpc.region, tables),
+      tiers: deriveTiers(subnets, effective),
+    };
+  });
 };
 
 /**
@@ -407,6 +409,8 @@ const HEADER = [
   '                         適用する設計原則。アカウントの構成から推定し、根拠を profile の上に記載しています',
   '   vpcs[].tiers          tiers read from Tier tags; closed = DB tier that must have no internet route',
   '                         Tier タグから読み取った層。closed の層はインターネットへのルートを一切持てません',
+  '   excludeVpcs           every VPC is audited, default ones included; leave one out as {id|tag, reason}',
+  '                         デフォルト VPC も含め全 VPC を監査します。対象外にする VPC は理由とともに書いてください',
   '   securityGroups.chain  CloudFront -> front SG -> ... as the live rules draw it; fix any wrong link',
   '                         現在のルールから読み取った SG チェーン。意図と違うリンクは直してください',
   '   cloudfront.frontDoors every distribution found; remove any that is not an intended entry',
@@ -422,7 +426,7 @@ const HEADER = [
 const KEY_COMMENTS: Readonly<Record<string, string>> = {
   profile: ' 設計原則のプロファイル / architecture profile',
   network: ' classic でもワークロードにはパブリック IP を付けない / workloads stay on private addresses',
-  vpcs: ' 監査対象の VPC（デフォルト VPC を除く）/ audited VPCs',
+  vpcs: ' VPC ごとの意図（デフォルト VPC を含む。全 VPC が監査対象）/ what each VPC is meant to be (every VPC is audited)',
   securityGroups: ' SG チェーン（現在のルールから導出）/ SG chain derived from the live rules',
   cloudfront: ' 意図した入口のディストリビューション / intended front doors',
   apiGateway:

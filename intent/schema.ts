@@ -36,6 +36,20 @@ const vpcIntentSchema = z.strictObject({
   tiers: z.array(tierSchema).default([]),
 });
 
+/**
+ * A VPC left out of the audit on purpose, named by id or by tag (exactly one), always with the reason:
+ * every other VPC of the account, default ones and ones created later included, is audited.
+ */
+const excludedVpcSchema = z
+  .strictObject({
+    id: z.string().startsWith('vpc-').optional(),
+    tag: z.strictObject({ key: z.string().min(1), value: z.string() }).optional(),
+    reason: z.string().trim().min(1, 'must say why the VPC is left out'),
+  })
+  .refine((e) => (e.id === undefined) !== (e.tag === undefined), {
+    message: 'must name the VPC by exactly one of id or tag',
+  });
+
 const chainLinkSchema = z.strictObject({
   /** A short name other links refer to in `from`. */
   name: z.string().min(1),
@@ -148,8 +162,13 @@ export const intentSchema = z
         allowPublicIps: z.boolean().optional(),
       })
       .default({}),
-    /** VPCs in scope; empty means every non-default VPC. */
+    /**
+     * What each VPC is meant to be (CIDR, NAT mode, tiers). It does not limit the audit: every VPC of the
+     * account is audited, default VPCs included, except those in `excludeVpcs`.
+     */
     vpcs: z.array(vpcIntentSchema).default([]),
+    /** VPCs left out of the audit, by id or tag, each with its reason; the report lists them. */
+    excludeVpcs: z.array(excludedVpcSchema).default([]),
     securityGroups: z
       .strictObject({
         /** Ingress sources must be security groups or the CloudFront prefix list, never CIDRs (P4). */
@@ -261,6 +280,7 @@ export type Intent = z.infer<typeof intentSchema>;
 export type IntentInput = z.input<typeof intentSchema>;
 export type VpcIntent = z.infer<typeof vpcIntentSchema>;
 export type Tier = z.infer<typeof tierSchema>;
+export type ExcludedVpc = z.infer<typeof excludedVpcSchema>;
 export type ChainLink = z.infer<typeof chainLinkSchema>;
 export type IntentException = z.infer<typeof exceptionSchema>;
 export type Baseline = z.infer<typeof baselineSchema>;

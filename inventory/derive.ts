@@ -89,13 +89,68 @@ export const subnetsOfTier = (inventory: Inventory, tier: Tier): readonly Subnet
       tier.subnetIds.includes(s.id) || (tier.tag !== undefined && s.tags[tier.tag.key] === tier.tag.value),
   );
 
-/** VPC ids the intent scopes the audit to: the listed ones, or every non-default VPC. */
-export const vpcsInScope = (inventory: Inventory, intent: ResolvedIntent): ReadonlySet<string> =>
-  new Set(
-    intent.vpcs.length > 0
-      ? intent.vpcs.map((v) => v.id)
-      : inventory.ec2.vpcs.filter((v) => !v.isDefault).map((v) => v.id),
+/** The audit's VPC scope: asked per VPC id, since a resource may name a VPC the listing did not return. */
+export interface VpcScope {
+  readonly has: (vpcId: string) => boolean;
+}
+
+/** A VPC the intent leaves out of the audit, with the intent's reason. */
+export interface ExcludedVpc {
+  readonly id: string;
+  readonly region?: string;
+  readonly reason: string;
+}
+
+/**
+ * VPCs the intent's `excludeVpcs` leaves out: by id (whether or not the VPC exists any more), or every
+ * collected VPC carrying the tag.
+ */
+export const excludedVpcs = (inventory: Inventory, intent: ResolvedIntent): readonly ExcludedVpc[] => {
+  const found = new Map<string, ExcludedVpc>();
+  for (const rule of intent.excludeVpcs) {
+    const matches = rule.id
+      ? inventory.ec2.vpcs.filter((v) => v.id === rule.id)
+      : inventory.ec2.vpcs.filter((v) => rule.tag !== undefined && v.tags[rule.tag.key] === rule.tag.value);
+    if (rule.id && matches.length === 0 && !found.has(rule.id))
+      found.set(rule.id, { id: rule.id, reason: rule.reason });
+    for (const v of matches)
+      if (!found.has(v.id)) found.set(v.id, { id: v.id, region: v.region, reason: rule.reason });
+  }
+  return [...found.values()];
+};
+
+/**
+ * The VPCs audited: every VPC of the account, default VPCs and VPCs created after the intent was
+ * written included, except those the intent excludes. One CloudFront door is a property of the whole
+ * account: a second door in a VPC nobody listed is still a second door. `intent.vpcs` says what each
+ * VPC is meant to be; it never narrows the audit.
+ */
+export const vpcsInScope = (inventory: Inventory, intent: ResolvedIntent): VpcScope => {
+  const excluded = new Set(excludedVpcs(inventory, intent).map((e) => e.id));
+  return { has: (vpcId) => !excluded.has(vpcId) };
+};
+
+/**
+ * Default VPCs nobody has put anything in: no network interface (every instance, task, function, load
+ * balancer, NAT gateway and interface endpoint has one). AWS creates one in every region with a public
+ * subnet per zone (IGW route, public IPs on launch) and a default group that admits itself. While the
+ * VPC is empty those AWS defaults are one vpc.default-vpc finding, not a finding per subnet and group.
+ * Where network interfaces could not be read in a region, its default VPC is treated as used: nothing
+ * is folded away on data that is missing.
+ */
+export const unusedDefaultVpcIds = (inventory: Inventory): ReadonlySet<string> => {
+  const unreadRegions = new Set(
+    inventory.errors.filter((e) => e.slices.includes('ec2.networkInterfaces')).map((e) => e.region),
   );
+  const used = new Set(inventory.ec2.networkInterfaces.map((eni) => eni.vpcId));
+  return new Set(
+    inventory.ec2.vpcs
+      .filter(
+        (v) => v.isDefault && !used.has(v.id) && !unreadRegions.has(v.region) && !unreadRegions.has('global'),
+      )
+      .map((v) => v.id),
+  );
+};
 
 /** Ids of the CloudFront origin-facing managed prefix list in every region (its id differs per region). */
 export const cloudFrontPrefixListIds = (inventory: Inventory): ReadonlySet<string> =>

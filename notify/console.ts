@@ -68,3 +68,31 @@ export const s3ObjectConsoleUrl = (bucket: string, key: string, region: string):
   const base = consoleBase(region);
   return `${base.host}/s3/object/${enc(bucket)}?region=${enc(base.region)}&bucketType=general&prefix=${enc(key)}`;
 };
+
+/**
+ * How a person signs in to the audited accounts' consoles: the IAM Identity Center access portal and
+ * the permission set to open them with. Set, a console link opens in the finding's account.
+ */
+export interface ConsoleSignIn {
+  /** The AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start */
+  readonly portalUrl: string;
+  /** The permission set (role) to open the account's console with, e.g. ReadOnlyAccess. */
+  readonly roleName: string;
+}
+
+/**
+ * The console page of the resource in its account: with a portal, an IAM Identity Center shortcut
+ * link (`#/console?account_id=…&role_name=…&destination=…`), which signs in to that account with that
+ * permission set and opens the page; without one, the page itself, which opens in whatever account
+ * the browser is signed in to (the alert names the account beside the link).
+ */
+export const accountConsoleUrl = (
+  resource: ResourceRef,
+  accountId: string | undefined,
+  signIn: ConsoleSignIn | undefined,
+): string | undefined => {
+  const page = consoleUrl(resource);
+  if (!page || !signIn || !accountId || !/^\d{12}$/.test(accountId)) return page;
+  const portal = signIn.portalUrl.replace(/\/+$/, '');
+  return `${portal}/#/console?account_id=${enc(accountId)}&role_name=${enc(signIn.roleName)}&destination=${enc(page)}`;
+};

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Report } from '../report/types.ts';
+import type { ConsoleSignIn } from './console.ts';
 import { StateConflictError, StateStoreError } from './errors.ts';
 import { publishAlert } from './publish.ts';
 import { type AlertMessage, type RenderOptions, renderAlerts } from './render.ts';
@@ -16,7 +17,7 @@ import {
   stateBeforeAlerts,
 } from './state.ts';
 
-export { consoleUrl } from './console.ts';
+export { accountConsoleUrl, type ConsoleSignIn, consoleUrl } from './console.ts';
 export { StateConflictError, StateStoreError } from './errors.ts';
 export { publishAlert, publishAlerts } from './publish.ts';
 export {
@@ -59,6 +60,8 @@ export interface SendAlertsInput extends RenderOptions {
   readonly checksRun?: readonly string[];
   /** The run's HTML report, linked from every message (app/html-report.ts). */
   readonly reportUrl?: string;
+  /** Console links open in each finding's account through this portal. */
+  readonly consoleSignIn?: ConsoleSignIn;
 }
 
 export interface SendAlertsResult {
@@ -148,6 +151,7 @@ export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResu
         ...(unavailable && stateError !== undefined ? { stateError } : {}),
         remindAfterHours,
         ...(input.reportUrl !== undefined ? { reportUrl: input.reportUrl } : {}),
+        ...(input.consoleSignIn ? { consoleSignIn: input.consoleSignIn } : {}),
       },
       {
         ...(input.maxMessageBytes !== undefined ? { maxMessageBytes: input.maxMessageBytes } : {}),
@@ -202,12 +206,16 @@ export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResu
  * What a first run would send for this report (`arch-auditor render`): the chat payloads as JSON
  * ('slack') or the email subject and body ('email').
  */
-export const renderPreview = (report: Report, format: 'slack' | 'email'): string => {
+export const renderPreview = (
+  report: Report,
+  format: 'slack' | 'email',
+  consoleSignIn?: ConsoleSignIn,
+): string => {
   const diff = diffAgainstState(report, undefined, {
     now: new Date(report.finishedAt),
     remindAfterHours: Number.POSITIVE_INFINITY,
   });
-  const messages = renderAlerts({ report, diff });
+  const messages = renderAlerts({ report, diff, ...(consoleSignIn ? { consoleSignIn } : {}) });
   if (messages.length === 0) return '通知する検出はありません。\n';
   if (format === 'slack') {
     return `${messages.map((m) => JSON.stringify(m.chatbot, null, 2)).join('\n\n')}\n`;

@@ -1,11 +1,11 @@
 import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
-import { SEVERITY_LABEL } from '../report/labels.ts';
+import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from '../report/labels.ts';
 import { skippedRegionsLine, unseenLines, unseenSummary } from '../report/scope.ts';
 import { formatJst } from '../report/time.ts';
-import { type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
-import { consoleUrl } from './console.ts';
+import { type AccountRef, type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
+import { accountConsoleUrl, type ConsoleSignIn } from './console.ts';
 import type { AlertDiff, AlertStateEntry, RecoveredFinding } from './state.ts';
 
 // ------------------------------------------------------------------------------ Chatbot payload
@@ -104,6 +104,8 @@ export interface RenderInput {
   readonly remindAfterHours?: number;
   /** Where the run's HTML report can be opened (the S3 console's page: sign-in required), when written. */
   readonly reportUrl?: string;
+  /** Console links open in the finding's account through this portal (IAM Identity Center). */
+  readonly consoleSignIn?: ConsoleSignIn;
 }
 
 export interface RenderOptions {
@@ -145,6 +147,12 @@ const regionsShort = (regions: readonly string[]): string =>
     : regions.length <= 2
       ? regions.join(', ')
       : `${regions[0]} ほか ${regions.length - 1} リージョン`;
+
+/** Account ids for a title: up to two, then a count (names would not fit, nor suit the ASCII subject). */
+const accountIdsShort = (accounts: readonly AccountRef[]): string =>
+  accounts.length <= 2
+    ? accounts.map((a) => a.id).join(', ')
+    : `${accounts[0]?.id} +${accounts.length - 1} accounts`;
 
 const countsLabel = (severities: readonly Severity[]): string =>
   SEVERITY_ORDER.filter((s) => severities.includes(s))
@@ -189,6 +197,11 @@ const refOfEntry = (e: AlertStateEntry): ResourceRef => ({
   ...(e.resourceName !== undefined ? { name: e.resourceName } : {}),
 });
 
+const accountOfEntry = (e: AlertStateEntry): AccountRef | undefined =>
+  e.accountId !== undefined
+    ? { id: e.accountId, ...(e.accountName !== undefined ? { name: e.accountName } : {}) }
+    : undefined;
+
 /**
  * Slack treats `<`, `>` and `&` as control characters (links, mentions such as <!channel>); a Name
  * tag is free text anyone with tagging rights can set, so it is escaped before it reaches the chat.
@@ -223,10 +236,20 @@ interface RunContext {
   readonly stateUnavailable: boolean;
   readonly stateError?: string;
   readonly reportUrl?: string;
+  /** More than one account: every item names its account beside its resource. */
+  readonly multiAccount: boolean;
+  readonly consoleSignIn?: ConsoleSignIn;
 }
 
+/** Where an item's resource lives: the region, and the account when the run covers several. */
+const whereText = (ctx: RunContext, region: string, account: AccountRef | undefined): string =>
+  ctx.multiAccount && account ? `アカウント ${accountLabel(account)} / ${region}` : region;
+
+const whereChat = (ctx: RunContext, region: string, account: AccountRef | undefined): string =>
+  ctx.multiAccount && account ? `${chatEscape(accountLabel(account))}・${region}` : region;
+
 const contextLines = (ctx: RunContext): string[] => [
-  `アカウント: ${ctx.report.account}`,
+  `アカウント: ${accountsLabel(ctx.report)}`,
   `リージョン: ${ctx.report.regions.join(', ') || '（なし）'}`,
   ...(skippedRegionsLine(ctx.report) ? [skippedRegionsLine(ctx.report) as string] : []),
   `プロファイル: ${ctx.report.profile}`,
@@ -296,12 +319,12 @@ interface Item {
   readonly related: string;
 }
 
-const findingItem = (finding: Finding, tag: string): Item => {
-  const url = consoleUrl(finding.resource);
+const findingItem = (finding: Finding, tag: string, ctx: RunContext): Item => {
   const r = finding.resource;
+  const url = accountConsoleUrl(r, finding.account.id, ctx.consoleSignIn);
   const lines = [
     `■ [${tag}] ${finding.title}`,
-    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${whereText(ctx, r.region, finding.account)}`,
     `検出内容: ${cut(finding.message, FIELD_CHARS)}`,
   ];
   if (finding.expected !== undefined) lines.push(`期待する状態: ${cut(finding.expected, FIELD_CHARS)}`);
@@ -312,7 +335,7 @@ const findingItem = (finding: Finding, tag: string): Item => {
   lines.push(`チェック: ${finding.checkId}（ID: ${finding.fingerprint}）`);
 
   const chat = [
-    `• [${tag}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}（${r.region}）`,
+    `• [${tag}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}（${whereChat(ctx, r.region, finding.account)}）`,
   ];
   if (finding.expected !== undefined || finding.actual !== undefined) {
     chat.push(
@@ -335,15 +358,20 @@ const findingItem = (finding: Finding, tag: string): Item => {
 const daysSince = (fromIso: string, nowIso: string): number =>
   Math.max(0, Math.floor((Date.parse(nowIso) - Date.parse(fromIso)) / 86_400_000));
 
-const reminderItem = (finding: Finding, entry: AlertStateEntry | undefined, nowIso: string): Item => {
-  const url = consoleUrl(finding.resource);
+const reminderItem = (
+  finding: Finding,
+  entry: AlertStateEntry | undefined,
+  nowIso: string,
+  ctx: RunContext,
+): Item => {
   const r = finding.resource;
+  const url = accountConsoleUrl(r, finding.account.id, ctx.consoleSignIn);
   const since = entry
     ? `初回検出: ${formatJst(entry.firstSeen)}（${daysSince(entry.firstSeen, nowIso)} 日経過）`
     : '';
   const lines = [
     `■ [${SEVERITY_LABEL[finding.severity]}] ${finding.title}`,
-    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${whereText(ctx, r.region, finding.account)}`,
   ];
   if (since) lines.push(since);
   if (finding.remediation) lines.push(`対処: ${cut(finding.remediation, FIELD_CHARS)}`);
@@ -354,22 +382,23 @@ const reminderItem = (finding: Finding, entry: AlertStateEntry | undefined, nowI
     fingerprint: finding.fingerprint,
     severity: finding.severity,
     text: lines.join('\n'),
-    chat: `• [${SEVERITY_LABEL[finding.severity]}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}${days}`,
+    chat: `• [${SEVERITY_LABEL[finding.severity]}] *${chatEscape(finding.title)}* — ${chatLink(url, resourceLabel(r))}${ctx.multiAccount ? `（${chatEscape(accountLabel(finding.account))}）` : ''}${days}`,
     checkId: finding.checkId,
     title: finding.title,
     related: r.arn ?? r.id,
   };
 };
 
-const recoveryItem = (entry: RecoveredFinding): Item => {
+const recoveryItem = (entry: RecoveredFinding, ctx: RunContext): Item => {
   const r = refOfEntry(entry);
-  const url = consoleUrl(r);
+  const account = accountOfEntry(entry);
+  const url = accountConsoleUrl(r, account?.id, ctx.consoleSignIn);
   const title = entry.title ?? entry.checkId;
   // The title states the problem as it was; the tag says it is over, so nobody reads it as a new alert.
   const tag = `解消・${SEVERITY_LABEL[entry.severity]}`;
   const lines = [
     `■ [${tag}] ${title}`,
-    `リソース: ${resourceLabel(r)} — ${r.type} / ${r.region}`,
+    `リソース: ${resourceLabel(r)} — ${r.type} / ${whereText(ctx, r.region, account)}`,
     `初回検出: ${formatJst(entry.firstSeen)}`,
   ];
   if (url) lines.push(`コンソール: ${url}`);
@@ -378,7 +407,7 @@ const recoveryItem = (entry: RecoveredFinding): Item => {
     fingerprint: entry.fingerprint,
     severity: entry.severity,
     text: lines.join('\n'),
-    chat: `• [${tag}] ${chatEscape(title)} — ${chatLink(url, resourceLabel(r))}（${r.region}）`,
+    chat: `• [${tag}] ${chatEscape(title)} — ${chatLink(url, resourceLabel(r))}（${whereChat(ctx, r.region, account)}）`,
     checkId: entry.checkId,
     title,
     related: r.id,
@@ -457,7 +486,7 @@ const buildChatbot = (
   const { report } = ctx;
   const head = [
     ...incompleteChat(report),
-    `*アカウント* ${report.account}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
+    `*アカウント* ${chatEscape(accountsLabel(report))}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
     ...(report.skippedRegions.length > 0
       ? [`*対象外（拒否を宣言済み）* ${chatEscape(report.skippedRegions.map((s) => s.region).join(', '))}`]
       : []),
@@ -530,7 +559,7 @@ const buildChatbot = (
       eventType: spec.eventType,
       ...(relatedResources.length > 0 ? { relatedResources } : {}),
       additionalContext: {
-        account: report.account,
+        account: report.accounts.map((a) => a.id).join(','),
         regions: report.regions.join(','),
         complete: String(report.complete),
       },
@@ -670,8 +699,11 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
     stateUnavailable: input.stateUnavailable ?? false,
     ...(input.stateError !== undefined ? { stateError: input.stateError } : {}),
     ...(input.reportUrl !== undefined ? { reportUrl: input.reportUrl } : {}),
+    multiAccount: isMultiAccount(report),
+    ...(input.consoleSignIn ? { consoleSignIn: input.consoleSignIn } : {}),
   };
-  const where = `${report.account} ${regionsShort(report.regions)}`.trim();
+  // Ids only in the title and subject (the subject is ASCII; names are in the body).
+  const where = `${accountIdsShort(report.accounts)} ${regionsShort(report.regions)}`.trim();
   // An incomplete audit is named before the counts, which may be missing findings.
   const incompleteTitle = report.complete ? '' : '【監査不完全】';
   const incompleteSubject = report.complete ? '' : ' [INCOMPLETE]';
@@ -707,7 +739,7 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
       ...renderKind(
         {
           kind: 'findings',
-          items: alerted.map((x) => findingItem(x.finding, x.tag)),
+          items: alerted.map((x) => findingItem(x.finding, x.tag, ctx)),
           title: `${SEVERITY_EMOJI[worst(severities)]} [arch-auditor] ${incompleteTitle}${what.join('・')}（${countsLabel(severities)}）— ${where}`,
           subject: `arch-auditor${incompleteSubject}: ${whatAscii.join(', ')} (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
           lead: [],
@@ -728,7 +760,7 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
       ...renderKind(
         {
           kind: 'recovery',
-          items: recovered.map(recoveryItem),
+          items: recovered.map((r) => recoveryItem(r, ctx)),
           title: `✅ [arch-auditor] 復旧 ${recovered.length} 件（${countsLabel(recovered.map((r) => r.severity))}）— ${where}`,
           subject: `arch-auditor: ${recovered.length} recovered - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
           lead: [
@@ -757,7 +789,7 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
         {
           kind: 'reminders',
           items: reminders.map((f) =>
-            reminderItem(f, diff.nextState.findings[f.fingerprint], report.finishedAt),
+            reminderItem(f, diff.nextState.findings[f.fingerprint], report.finishedAt, ctx),
           ),
           title: `🔁 [arch-auditor] ${incompleteTitle}未対応の検出 ${reminders.length} 件（${countsLabel(severities)}）— ${where}`,
           subject: `arch-auditor${incompleteSubject}: ${reminders.length} still open (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,

@@ -150,10 +150,12 @@ const asffResource = (
 };
 
 /** The finding's own account in a merged multi-account report, else the report's. */
-const accountOf = (finding: Finding, report: Report): string | undefined => {
-  const account = finding.details?.account ?? report.account;
-  return typeof account === 'string' && ACCOUNT_ID.test(account) ? account : undefined;
-};
+/** The audited account a resource lives in (every finding names it), when it is an account id. */
+const accountIdOr = (account: string | undefined): string | undefined =>
+  account !== undefined && ACCOUNT_ID.test(account) ? account : undefined;
+
+const accountOf = (finding: Finding, report: Report): string | undefined =>
+  accountIdOr(finding.account?.id ?? report.account);
 
 const SEVERITY_LABEL = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW' } as const;
 
@@ -291,7 +293,7 @@ export const resolvedFinding = (
       severity: entry.severity,
       fingerprint: entry.fingerprint,
       resource: { type: entry.resourceType, id: entry.resourceId, region: entry.region },
-      resourceAccount: ACCOUNT_ID.test(report.account) ? report.account : undefined,
+      resourceAccount: accountIdOr(entry.accountId ?? report.account),
       title,
       description: `${where} の「${title}」は ${report.finishedAt} の監査で検出されなくなりました（解消済み）。`,
       firstSeen: entry.firstSeen,

@@ -20,6 +20,9 @@ const alertStateEntrySchema = z.strictObject({
   resourceId: z.string(),
   resourceName: z.string().optional(),
   region: z.string(),
+  /** The finding's account, so a recovery in a multi-account run names it (absent in older states). */
+  accountId: z.string().optional(),
+  accountName: z.string().optional(),
   title: z.string().optional(),
   firstSeen: z.iso.datetime(),
   lastAlerted: z.iso.datetime(),
@@ -75,6 +78,8 @@ const entryOf = (finding: Finding, firstSeen: string, lastAlerted: string): Aler
   resourceId: finding.resource.id,
   ...(finding.resource.name !== undefined ? { resourceName: finding.resource.name } : {}),
   region: finding.resource.region,
+  accountId: finding.account.id,
+  ...(finding.account.name !== undefined ? { accountName: finding.account.name } : {}),
   title: finding.title,
   firstSeen,
   lastAlerted,
@@ -86,7 +91,7 @@ const entryOf = (finding: Finding, firstSeen: string, lastAlerted: string): Aler
  * A finding that is absent from the report is recovered only where this run saw it: a failed API
  * call looks exactly like a fixed finding, and announcing a recovery for something we did not see
  * would break P10. So an entry of a skipped check, of a check blind where the entry lies (the report's
- * `unseen`: its region, its resource, or a part of it such as a stage) or of a region not audited is kept, not recovered, and is
+ * `unseen`: its region, its resource, or a part of it such as a stage, in its account) or of a region not audited is kept, not recovered, and is
  * not re-alerted as new once it is seen again. Everything the run did see recovers normally, even
  * when another region or resource was unreadable.
  * A finding now covered by an exception is neither open nor recovered: it leaves the state quietly,
@@ -132,7 +137,12 @@ export const diffAgainstState = (
     (entry.region === GLOBAL || report.regions.includes(entry.region)) &&
     !dependsOnBlindSpot(
       { id: entry.resourceId, region: entry.region },
-      report.unseen.filter((u) => u.checkId === entry.checkId),
+      report.unseen.filter(
+        (u) =>
+          u.checkId === entry.checkId &&
+          // A scope unseen in one account of a multi-account run hides nothing in another.
+          (u.accountId === undefined || entry.accountId === undefined || u.accountId === entry.accountId),
+      ),
     );
   const recovered: RecoveredFinding[] = [];
   for (const [fingerprint, entry] of Object.entries(before)) {

@@ -1,7 +1,7 @@
 import type { ExposureModel, IntendedDoor } from '../evaluate/exposure/paths.ts';
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
-import { SEVERITY_LABEL } from './labels.ts';
+import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from './labels.ts';
 import { EXPOSURE_CHECK_ID, intendedDoorsOf, pathOf } from './markdown.ts';
 import { skippedRegionsLine, unseenEntries } from './scope.ts';
 import { formatJstRange } from './time.ts';
@@ -275,7 +275,7 @@ const summarySection = (report: Report): string => {
   return `<section id="summary" aria-labelledby="summary-title">
 <h1 id="summary-title">arch-auditor 監査結果</h1>
 <dl class="meta">
-<dt>アカウント</dt><dd>${escapeHtml(report.account)}</dd>
+<dt>アカウント</dt><dd>${escapeHtml(accountsLabel(report))}</dd>
 <dt>リージョン</dt><dd>${escapeHtml(report.regions.join(', ') || '—')}</dd>
 <dt>プロファイル</dt><dd>${escapeHtml(report.profile)}</dd>
 <dt>実行日時</dt><dd>${escapeHtml(formatJstRange(report.startedAt, report.finishedAt))}</dd>
@@ -289,7 +289,10 @@ ${incomplete}
 
 const exposureSection = (report: Report, doors: readonly IntendedDoor[]): string => {
   const skipped = report.skippedChecks.includes(EXPOSURE_CHECK_ID);
-  const blind = unseenEntries({ unseen: report.unseen.filter((u) => u.checkId === EXPOSURE_CHECK_ID) });
+  const blind = unseenEntries({
+    unseen: report.unseen.filter((u) => u.checkId === EXPOSURE_CHECK_ID),
+    accounts: report.accounts,
+  });
   const graph = exposureGraph(report.findings, doors);
   const drawable = graph.nodes.length > 1;
   if (!drawable && !skipped && blind.length === 0) return '';
@@ -312,12 +315,12 @@ ${drawable ? `<div class="graph">${exposureSvg(graph)}</div><p class="legend">�
 </section>`;
 };
 
-const findingArticle = (f: Finding): string => {
+const findingArticle = (f: Finding, multiAccount: boolean): string => {
   const path = pathOf(f);
   const rows: [string, string][] = [
     [
       '対象',
-      `${escapeHtml(f.resource.type)} ${escapeHtml(label(f.resource))} (${escapeHtml(f.resource.region)})`,
+      `${escapeHtml(f.resource.type)} ${escapeHtml(label(f.resource))} (${multiAccount ? `アカウント ${escapeHtml(accountLabel(f.account))} / ` : ''}${escapeHtml(f.resource.region)})`,
     ],
     ['検出内容', escapeHtml(f.message)],
     ...(f.expected !== undefined ? [['期待する状態', escapeHtml(f.expected)] as [string, string]] : []),
@@ -345,8 +348,18 @@ export const renderHtml = (report: Report, options: HtmlOptions = {}): string =>
   const groups = SEVERITY_ORDER.map((severity) => {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) return '';
-    return `<h2 id="severity-${severity}">${SEVERITY_LABEL[severity]}（${group.length} 件）</h2>\n${group.map(findingArticle).join('\n')}`;
+    return `<h2 id="severity-${severity}">${SEVERITY_LABEL[severity]}（${group.length} 件）</h2>\n${group.map((f) => findingArticle(f, isMultiAccount(report))).join('\n')}`;
   }).join('\n');
+  const excluded =
+    report.excludedVpcs.length === 0
+      ? ''
+      : `<h2>設計定義ファイルで監査対象外にした VPC（${report.excludedVpcs.length} 件）</h2>
+<section class="suppressed"><ul>${report.excludedVpcs
+          .map(
+            (v) =>
+              `<li>${isMultiAccount(report) ? `アカウント ${escapeHtml(v.account)} / ` : ''}<code>${escapeHtml(v.id)}</code>${v.region ? ` (${escapeHtml(v.region)})` : '（見つかりません）'}: ${escapeHtml(v.reason)}</li>`,
+          )
+          .join('')}</ul></section>`;
   const suppressed =
     report.suppressed.length === 0
       ? ''
@@ -363,7 +376,7 @@ export const renderHtml = (report: Report, options: HtmlOptions = {}): string =>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>arch-auditor 監査結果 — ${escapeHtml(report.account)}</title>
+<title>arch-auditor 監査結果 — ${escapeHtml(accountsLabel(report))}</title>
 <style>${CSS}</style>
 </head>
 <body>
@@ -371,6 +384,7 @@ export const renderHtml = (report: Report, options: HtmlOptions = {}): string =>
 ${summarySection(report)}
 ${exposureSection(report, doors)}
 ${groups}
+${excluded}
 ${suppressed}
 <footer>arch-auditor が ${escapeHtml(formatJstRange(report.startedAt, report.finishedAt))} に作成したレポートです。</footer>
 </main>

@@ -6,7 +6,7 @@ import {
 } from '../evaluate/exposure/paths.ts';
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
-import { SEVERITY_LABEL } from './labels.ts';
+import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from './labels.ts';
 import { skippedRegionsLine, unseenEntries } from './scope.ts';
 import { formatJstRange } from './time.ts';
 import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
@@ -105,12 +105,12 @@ export const exposureFlowchart = (findings: readonly Finding[], doors: readonly 
 /** Markdown text: no stray emphasis or table breaks from resource names. */
 const md = (s: string): string => s.replace(/([\\`*_|<>[\]])/g, '\\$1');
 
-const renderFinding = (f: Finding, severity: Severity): string[] => {
+const renderFinding = (f: Finding, severity: Severity, multiAccount: boolean): string[] => {
   const path = pathOf(f);
   return [
     `#### [${SEVERITY_LABEL[severity]}] \`${f.checkId}\` ${md(f.title)}`,
     '',
-    `- 対象: ${md(f.resource.type)} ${md(label(f.resource))} (${md(f.resource.region)})`,
+    `- 対象: ${md(f.resource.type)} ${md(label(f.resource))} (${multiAccount ? `アカウント ${md(accountLabel(f.account))} / ` : ''}${md(f.resource.region)})`,
     `- 検出内容: ${md(f.message)}`,
     ...(f.expected !== undefined ? [`- 期待する状態: ${md(f.expected)}`] : []),
     ...(f.actual !== undefined ? [`- 現在の状態: ${md(f.actual)}`] : []),
@@ -132,7 +132,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
   lines.push('# arch-auditor 監査結果', '');
   lines.push('| アカウント | リージョン | プロファイル | 実行日時 |', '| --- | --- | --- | --- |');
   lines.push(
-    `| ${report.account} | ${report.regions.join(', ')} | ${report.profile} | ${formatJstRange(report.startedAt, report.finishedAt)} |`,
+    `| ${md(accountsLabel(report))} | ${report.regions.join(', ')} | ${report.profile} | ${formatJstRange(report.startedAt, report.finishedAt)} |`,
     '',
   );
   lines.push(
@@ -168,7 +168,10 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
   const doors = options.exposure?.doors ?? intendedDoorsOf(report);
   const chart = exposureFlowchart(report.findings, doors);
   const exposed = report.findings.filter((f) => f.checkId === EXPOSURE_CHECK_ID).length;
-  const blind = unseenEntries({ unseen: report.unseen.filter((u) => u.checkId === EXPOSURE_CHECK_ID) });
+  const blind = unseenEntries({
+    unseen: report.unseen.filter((u) => u.checkId === EXPOSURE_CHECK_ID),
+    accounts: report.accounts,
+  });
   if (chart || report.skippedChecks.includes(EXPOSURE_CHECK_ID) || blind.length > 0) {
     lines.push('## インターネットからの入口', '');
     if (report.skippedChecks.includes(EXPOSURE_CHECK_ID))
@@ -192,7 +195,15 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     lines.push(`## ${SEVERITY_LABEL[severity]}（${group.length} 件）`, '');
-    for (const f of group) lines.push(...renderFinding(f, severity));
+    for (const f of group) lines.push(...renderFinding(f, severity, isMultiAccount(report)));
+  }
+  if (report.excludedVpcs.length > 0) {
+    lines.push(`## 意図ファイルで監査対象外にした VPC（${report.excludedVpcs.length} 件）`, '');
+    for (const v of report.excludedVpcs)
+      lines.push(
+        `- ${isMultiAccount(report) ? `アカウント ${v.account} / ` : ''}${md(v.id)}${v.region ? ` (${md(v.region)})` : '（見つかりません）'}: ${md(v.reason)}`,
+      );
+    lines.push('');
   }
   if (report.suppressed.length > 0) {
     lines.push(`## 例外で抑止した検出（${report.suppressed.length} 件）`, '');

@@ -1,7 +1,7 @@
 import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 import packageJson from '../package.json' with { type: 'json' };
-import type { Finding, Report, SuppressedFinding } from './types.ts';
+import type { AccountRef, Finding, Report, SuppressedFinding } from './types.ts';
 
 /**
  * `--format ocsf`: each finding as an OCSF 1.6.0 Detection Finding (class 2004), one JSON object per
@@ -35,6 +35,8 @@ const ACCOUNT_ID = /^\d{12}$/;
 
 interface OcsfAccount {
   readonly uid: string;
+  /** The account's name, where Organizations gives one. */
+  readonly name?: string;
   readonly type_id: 10;
   readonly type: 'AWS Account';
 }
@@ -140,18 +142,16 @@ const ocsfResource = (resource: ResourceRef): OcsfResource => {
   };
 };
 
-/** The finding's own account in a merged multi-account report, else the report's. */
-const accountOf = (finding: Finding, report: Report): string | undefined => {
-  const account = finding.details?.account ?? report.account;
-  return typeof account === 'string' && ACCOUNT_ID.test(account) ? account : undefined;
-};
+/** The finding's own account (every finding names it), when it is a well-formed account id. */
+const accountOf = (finding: Finding): AccountRef | undefined =>
+  ACCOUNT_ID.test(finding.account.id) ? finding.account : undefined;
 
 const toDetectionFinding = (
   finding: Finding,
   report: Report,
   exception?: SuppressedFinding['exception'],
 ): OcsfDetectionFinding => {
-  const account = accountOf(finding, report);
+  const account = accountOf(finding);
   const region = regionOf(finding.resource);
   const partition = partitionOf(finding.resource);
   const severity = OCSF_SEVERITY[finding.severity];
@@ -172,7 +172,16 @@ const toDetectionFinding = (
     metadata: { version: OCSF_VERSION, product: PRODUCT, profiles: [...OCSF_PROFILES] },
     cloud: {
       provider: 'AWS',
-      ...(account ? { account: { uid: account, type_id: 10, type: 'AWS Account' } } : {}),
+      ...(account
+        ? {
+            account: {
+              uid: account.id,
+              ...(account.name ? { name: account.name } : {}),
+              type_id: 10,
+              type: 'AWS Account',
+            },
+          }
+        : {}),
       ...(region ? { region } : {}),
       ...(partition ? { cloud_partition: partition } : {}),
     },

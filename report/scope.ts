@@ -1,32 +1,43 @@
-import type { Report } from './types.ts';
+import { accountLabel } from './labels.ts';
+import type { Report, UnseenScope } from './types.ts';
 
-/** Japanese: where a blind spot is (a region, CloudFront, or one resource of a region). */
-const placeOf = (region: string, resourceId: string | undefined): string =>
-  resourceId !== undefined
-    ? `${region} の ${resourceId}`
-    : region === 'global'
-      ? 'CloudFront（global）'
-      : region;
+/**
+ * Japanese: where a blind spot is (a region, CloudFront, or one resource of a region), after its
+ * account when a multi-account report names one (with its name where the report knows it).
+ */
+const placeOf = (u: UnseenScope, accounts: Report['accounts'] = []): string => {
+  const place =
+    u.resourceId !== undefined
+      ? `${u.region} の ${u.resourceId}`
+      : u.region === 'global'
+        ? 'CloudFront（global）'
+        : u.region;
+  if (u.accountId === undefined) return place;
+  const account = accounts.find((a) => a.id === u.accountId) ?? { id: u.accountId };
+  return `アカウント ${accountLabel(account)} / ${place}`;
+};
+
+type UnseenOf = Pick<Report, 'unseen'> & Partial<Pick<Report, 'accounts'>>;
 
 /**
  * What the audit did not see, one entry per place with the checks blind there (Japanese, plain text),
  * in report order. Empty when every read succeeded.
  */
-export const unseenEntries = (report: Pick<Report, 'unseen'>): { place: string; checks: string[] }[] => {
+export const unseenEntries = (report: UnseenOf): { place: string; checks: string[] }[] => {
   const byPlace = new Map<string, string[]>();
   for (const u of report.unseen) {
-    const place = placeOf(u.region, u.resourceId);
+    const place = placeOf(u, report.accounts);
     byPlace.set(place, [...(byPlace.get(place) ?? []), u.checkId]);
   }
   return [...byPlace].map(([place, checks]) => ({ place, checks: [...new Set(checks)] }));
 };
 
 /** One line per place: `eu-west-1: sg.world-ingress, vpc.public-subnet`. */
-export const unseenLines = (report: Pick<Report, 'unseen'>): string[] =>
+export const unseenLines = (report: UnseenOf): string[] =>
   unseenEntries(report).map((e) => `${e.place}: ${e.checks.join(', ')}`);
 
 /** A short form for chat: places with how many checks, at most `max` places. */
-export const unseenSummary = (report: Pick<Report, 'unseen'>, max = 3): string => {
+export const unseenSummary = (report: UnseenOf, max = 3): string => {
   const entries = unseenEntries(report);
   const shown = entries.slice(0, max).map((e) => `${e.place}（${e.checks.length} チェック）`);
   return `${shown.join('、')}${entries.length > max ? ` ほか ${entries.length - max} か所` : ''}`;

@@ -1,10 +1,10 @@
 import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
-import { SEVERITY_LABEL } from './labels.ts';
+import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from './labels.ts';
 import { skippedRegionsLine, unseenLines } from './scope.ts';
 import { formatJstRange } from './time.ts';
-import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
+import { type AccountRef, type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
 /** The marks the terminal report may colour: severities, new and recovered findings, asides. */
 export type PaintStyle = Severity | 'new' | 'recovered' | 'muted';
@@ -20,6 +20,8 @@ export interface RecoveredMark {
   readonly title?: string;
   readonly severity: Severity;
   readonly resource: ResourceRef;
+  /** Its account (absent in alert states written before findings named their account). */
+  readonly account?: AccountRef;
 }
 
 /** What the alerts of this run said, for `audit --publish`: which findings are new, which recovered. */
@@ -39,7 +41,7 @@ export const renderText = (report: Report, options: TextOptions = {}): string =>
   const lines: string[] = [];
   const total = report.findings.length;
   lines.push(
-    `arch-auditor 監査結果: アカウント ${report.account} / リージョン ${report.regions.join(', ')} / プロファイル ${report.profile}`,
+    `arch-auditor 監査結果: アカウント ${accountsLabel(report)} / リージョン ${report.regions.join(', ')} / プロファイル ${report.profile}`,
   );
   lines.push(`実行日時: ${formatJstRange(report.startedAt, report.finishedAt)}`);
   lines.push(
@@ -80,15 +82,23 @@ export const renderText = (report: Report, options: TextOptions = {}): string =>
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     lines.push('', paint(severity, `■ ${SEVERITY_LABEL[severity]}（${group.length} 件）`));
-    for (const finding of group) lines.push(...renderFinding(finding, severity, paint, options.alerts));
+    for (const finding of group)
+      lines.push(...renderFinding(finding, severity, isMultiAccount(report), paint, options.alerts));
   }
   if (options.alerts && options.alerts.recovered.length > 0) {
     lines.push('', paint('recovered', `■ 復旧（${options.alerts.recovered.length} 件）`));
     for (const r of options.alerts.recovered) {
       lines.push(
-        `  - ${paint('recovered', '[復旧]')} [${SEVERITY_LABEL[r.severity]}] ${r.checkId}: ${r.title ?? ''} — ${label(r.resource)} (${r.resource.region})`,
+        `  - ${paint('recovered', '[復旧]')} [${SEVERITY_LABEL[r.severity]}] ${r.checkId}: ${r.title ?? ''} — ${label(r.resource)} (${isMultiAccount(report) && r.account ? `アカウント ${accountLabel(r.account)} / ` : ''}${r.resource.region})`,
       );
     }
+  }
+  if (report.excludedVpcs.length > 0) {
+    lines.push('', `■ 意図ファイルで監査対象外にした VPC（${report.excludedVpcs.length} 件）`);
+    for (const v of report.excludedVpcs)
+      lines.push(
+        `  - ${isMultiAccount(report) ? `アカウント ${v.account} / ` : ''}${v.id}${v.region ? ` (${v.region})` : '（見つかりません）'}: ${v.reason}`,
+      );
   }
   if (report.suppressed.length > 0) {
     lines.push('', paint('muted', `■ 例外で抑止した検出（${report.suppressed.length} 件）`));
@@ -101,10 +111,16 @@ export const renderText = (report: Report, options: TextOptions = {}): string =>
   return `${lines.join('\n')}\n`;
 };
 
-const renderFinding = (f: Finding, severity: Severity, paint: Paint, alerts?: AlertMarks): string[] => [
+const renderFinding = (
+  f: Finding,
+  severity: Severity,
+  multiAccount: boolean,
+  paint: Paint,
+  alerts?: AlertMarks,
+): string[] => [
   '',
   `  ${paint(severity, `[${SEVERITY_LABEL[severity]}]`)}${alerts?.newFingerprints.has(f.fingerprint) ? ` ${paint('new', '[新規]')}` : ''} ${f.checkId}: ${f.title}`,
-  `    対象: ${f.resource.type} ${label(f.resource)} (${f.resource.region})`,
+  `    対象: ${f.resource.type} ${label(f.resource)} (${multiAccount ? `アカウント ${accountLabel(f.account)} / ` : ''}${f.resource.region})`,
   `    検出内容: ${f.message}`,
   ...(f.expected !== undefined ? [`    期待する状態: ${f.expected}`] : []),
   ...(f.actual !== undefined ? [`    現在の状態: ${f.actual}`] : []),

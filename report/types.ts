@@ -1,11 +1,19 @@
 import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 
+/** An AWS account as a person recognises it: its id and, where Organizations gives one, its name. */
+export interface AccountRef {
+  readonly id: string;
+  readonly name?: string;
+}
+
 /** One finding of the report (contract: docs/report.md). */
 export interface Finding {
   readonly checkId: string;
   readonly severity: Severity;
   readonly resource: ResourceRef;
+  /** The account the resource lives in; every finding carries it, in single-account runs too. */
+  readonly account: AccountRef;
   /** Japanese. */
   readonly title: string;
   /** Japanese. */
@@ -51,6 +59,8 @@ export interface UnseenScope {
   readonly region: string;
   /** Only this resource of the region (a REST API id; its stages `<apiId>/<stage>` are inside it). */
   readonly resourceId?: string;
+  /** The account it lies in; set in a multi-account report, where a region names no single account. */
+  readonly accountId?: string;
 }
 
 /** A region left out of the audit on purpose: declared denied by design (an SCP denies it). */
@@ -61,8 +71,23 @@ export interface SkippedRegion {
   readonly declaredBy: 'intent' | 'flag';
 }
 
-export interface Report {
+/** A VPC the intent's `excludeVpcs` left out of the audit, and why. */
+export interface ExcludedVpcRef {
   readonly account: string;
+  readonly id: string;
+  /** Absent when the intent names a VPC id the account no longer has. */
+  readonly region?: string;
+  readonly reason: string;
+}
+
+export interface Report {
+  /**
+   * The account id when the report covers one account; absent from a multi-account report, whose
+   * accounts are listed in `accounts` and named on each finding.
+   */
+  readonly account?: string;
+  /** Every account audited, in id order (one entry for a single-account report). */
+  readonly accounts: readonly AccountRef[];
   readonly regions: readonly string[];
   readonly profile: string;
   readonly startedAt: string;
@@ -73,6 +98,8 @@ export interface Report {
   readonly suppressed: readonly SuppressedFinding[];
   /** Checks not run at all: data they need could not be read anywhere (CloudFront, or the whole account). */
   readonly skippedChecks: readonly string[];
+  /** VPCs left out of the audit by the intent (every other VPC, default ones included, was audited). */
+  readonly excludedVpcs: readonly ExcludedVpcRef[];
   /** What checks that ran could not see (regions, resources); empty when every read succeeded. */
   readonly unseen: readonly UnseenScope[];
   /** Regions declared denied by design: not collected, not audited, not an incompleteness. */

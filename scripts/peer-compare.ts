@@ -182,7 +182,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   'sg-world-ingress-port': { checks: ['sg.world-ingress'] },
   'sg-world-ingress-from-public-ip': { checks: ['sg.world-ingress', 'sg.cidr-source'] },
   'sg-ingress-rfc1918-cidr': { checks: ['sg.cidr-source'] },
-  'sg-default-not-restricted': { checks: ['sg.default-has-rules'] },
+  // An empty default VPC's default group is reported once, on its VPC, as vpc.default-vpc.
+  'sg-default-not-restricted': { checks: ['sg.default-has-rules', 'vpc.default-vpc'] },
   'lb-internet-facing-and-sg-public': { checks: ['elb.internet-facing'] },
   'subnet-map-public-ip-on-launch': { checks: ['vpc.auto-public-ip'] },
   'cloudfront-waf-missing': { checks: ['cloudfront.waf-missing'] },
@@ -274,11 +275,17 @@ export const runCase = (c: PeerCase): Outcome => {
   const names = new Set(
     asserted.flatMap((r) => [r.resource_id, r.resource_arn]).filter((x) => x !== undefined),
   );
+  // vpc.default-vpc stands for an empty default VPC's public subnets and default group: it names them
+  // in details.covers.
+  const covered = (v: Violation): readonly string[] => {
+    const covers = v.details?.covers;
+    return Array.isArray(covers) ? covers.filter((c): c is string => typeof c === 'string') : [];
+  };
   const relevant =
     asserted.length === 0
       ? violations
       : violations.filter((v) =>
-          [v.resource.id, v.resource.arn, v.resource.name].some((x) => x && names.has(x)),
+          [v.resource.id, v.resource.arn, v.resource.name, ...covered(v)].some((x) => x && names.has(x)),
         );
   const ours: Verdict = relevant.length > 0 ? 'non-compliant' : 'compliant';
   return { peerCase: c, ours, violations: relevant, agree: ours === c.expected.verdict };

@@ -1,4 +1,4 @@
-import { label, refOf, vpcsInScope } from '../../inventory/derive.ts';
+import { label, refOf, unusedDefaultVpcIds, vpcsInScope } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 
 export const sgDefaultHasRules = defineCheck({
@@ -15,9 +15,12 @@ export const sgDefaultHasRules = defineCheck({
     'デフォルトセキュリティグループのインバウンドルールとアウトバウンドルールをすべて削除し、各リソースには専用のセキュリティグループを付けてください（デフォルトセキュリティグループ自体は削除できません）。',
   evaluate: ({ inventory, intent }) => {
     const inScope = vpcsInScope(inventory, intent);
+    // An empty default VPC's group keeps AWS's default rules: vpc.default-vpc reports that VPC once.
+    const unusedDefault = unusedDefaultVpcIds(inventory);
     return inventory.ec2.securityGroups.flatMap((sg) => {
       // Every VPC has exactly one group named 'default'; the name is reserved for it.
-      if (sg.groupName !== 'default' || !inScope.has(sg.vpcId) || sg.rules.length === 0) return [];
+      if (sg.groupName !== 'default' || !inScope.has(sg.vpcId) || unusedDefault.has(sg.vpcId)) return [];
+      if (sg.rules.length === 0) return [];
       const inbound = sg.rules.filter((r) => !r.egress).length;
       const outbound = sg.rules.length - inbound;
       return [

@@ -1,4 +1,4 @@
-import { label, refOf, vpcsInScope } from '../../inventory/derive.ts';
+import { label, refOf, unusedDefaultVpcIds, vpcsInScope } from '../../inventory/derive.ts';
 import type { Subnet } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
 
@@ -33,8 +33,10 @@ export const vpcAutoPublicIp = defineCheck({
   evaluate: ({ inventory, intent }) => {
     if (intent.switches.allowPublicSubnets) return [];
     const inScope = vpcsInScope(inventory, intent);
+    // An empty default VPC's subnets assign public IPs by AWS's default: vpc.default-vpc reports it once.
+    const unusedDefault = unusedDefaultVpcIds(inventory);
     return inventory.ec2.subnets
-      .filter((subnet) => inScope.has(subnet.vpcId))
+      .filter((subnet) => inScope.has(subnet.vpcId) && !unusedDefault.has(subnet.vpcId))
       .flatMap((subnet) =>
         ATTRIBUTES.filter((a) => a.isOn(subnet)).map((a) => ({
           resource: refOf('AWS::EC2::Subnet', subnet),

@@ -34,7 +34,9 @@ export const vpcCidr = defineCheck({
     '意図ファイルの CIDR が正しいか確認してください。重複している場合は、接続する可能性のある VPC のどちらかを重複しない CIDR で作り直す計画を立ててください（VPC のプライマリ CIDR は後から変更できません）。',
   evaluate: ({ inventory, intent }) => {
     const inScope = vpcsInScope(inventory, intent);
-    const audited = inventory.ec2.vpcs.filter((v) => inScope.has(v.id));
+    // Default VPCs are 172.31.0.0/16 in every region by AWS's design and are never connected to each
+    // other; they are vpc.default-vpc's concern, not an addressing plan's.
+    const audited = inventory.ec2.vpcs.filter((v) => inScope.has(v.id) && !v.isDefault);
 
     const differing = intent.vpcs.flatMap((wanted) => {
       const vpc = audited.find((v) => v.id === wanted.id);

@@ -2,6 +2,7 @@ import type { Check } from '../define.ts';
 import { vpcAutoPublicIp } from './auto-public-ip.ts';
 import { vpcCidr } from './cidr.ts';
 import { vpcDbTierEgress } from './db-tier-egress.ts';
+import { vpcDefaultVpc } from './default-vpc.ts';
 import { vpcIgwMissing } from './igw-missing.ts';
 import { vpcNatMode } from './nat-mode.ts';
 import { vpcPublicEni } from './public-eni.ts';
@@ -16,4 +17,5 @@ export const VPC_CHECKS: readonly Check[] = [
   vpcNatMode,
   vpcCidr,
   vpcIgwMissing,
+  vpcDefaultVpc,
 ];

@@ -3,6 +3,7 @@ import {
   effectiveRouteTables,
   label,
   refOf,
+  unusedDefaultVpcIds,
   vpcsInScope,
 } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
@@ -22,10 +23,12 @@ export const vpcPublicSubnet = defineCheck({
   evaluate: ({ inventory, intent }) => {
     if (intent.switches.allowPublicSubnets) return [];
     const inScope = vpcsInScope(inventory, intent);
+    // An empty default VPC's public subnets are AWS's defaults: vpc.default-vpc reports them once.
+    const unusedDefault = unusedDefaultVpcIds(inventory);
     const tables = effectiveRouteTables(inventory);
     return inventory.ec2.subnets.flatMap((subnet) => {
       const table = tables.get(subnet.id);
-      if (!inScope.has(subnet.vpcId) || !table) return [];
+      if (!inScope.has(subnet.vpcId) || unusedDefault.has(subnet.vpcId) || !table) return [];
       return defaultRoutesToIgw(table).map((route) => {
         const via = table.subnetIds.includes(subnet.id)
           ? 'ルートテーブル'

@@ -33,6 +33,7 @@ import {
   refOf,
   resolveStageVariables,
   stageVariableNames,
+  type VpcScope,
   vpcsInScope,
 } from '../../inventory/derive.ts';
 import type {
@@ -219,7 +220,7 @@ interface SubnetReach {
 class Model {
   readonly inventory: Inventory;
   readonly intent: ResolvedIntent;
-  readonly inScope: ReadonlySet<string>;
+  readonly inScope: VpcScope;
   readonly subnets;
   readonly tables: ReadonlyMap<string, RouteTable>;
   readonly aclBySubnet = new Map<string, NetworkAcl>();

@@ -21,6 +21,28 @@ describe('readLambdaConfig', () => {
   it('refuses a non-positive reminder cadence, naming the variable', () => {
     expect(() => readLambdaConfig({ REMIND_AFTER_HOURS: '0' })).toThrow(/REMIND_AFTER_HOURS/);
   });
+
+  it('reads the access portal console links open accounts through', () => {
+    expect(
+      readLambdaConfig({
+        CONSOLE_PORTAL_URL: 'https://d-9067aaaaaa.awsapps.com/start',
+        CONSOLE_ROLE_NAME: 'ReadOnlyAccess',
+      }).consoleSignIn,
+    ).toEqual({ portalUrl: 'https://d-9067aaaaaa.awsapps.com/start', roleName: 'ReadOnlyAccess' });
+    expect(readLambdaConfig({}).consoleSignIn).toBeUndefined();
+  });
+
+  it.each([
+    [{ CONSOLE_PORTAL_URL: 'https://d-9067aaaaaa.awsapps.com/start' }, 'CONSOLE_ROLE_NAME'],
+    [{ CONSOLE_ROLE_NAME: 'ReadOnlyAccess' }, 'CONSOLE_PORTAL_URL'],
+    [
+      { CONSOLE_PORTAL_URL: 'http://portal.example.com/start', CONSOLE_ROLE_NAME: 'ReadOnlyAccess' },
+      'CONSOLE_PORTAL_URL',
+    ],
+  ])('refuses a half or wrong console sign-in (%o), naming %s', (env, name) => {
+    expect(() => readLambdaConfig(env)).toThrow(InputValidationError);
+    expect(() => readLambdaConfig(env)).toThrow(name);
+  });
 });
 
 describe('deployedTargets', () => {

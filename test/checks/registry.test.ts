@@ -61,6 +61,7 @@ const PINNED_IDS = [
   'vpc.nat-mode',
   'vpc.cidr',
   'vpc.igw-missing',
+  'vpc.default-vpc',
   'sg.world-ingress',
   'sg.cidr-source',
   'sg.front-not-cloudfront-only',
@@ -93,6 +94,14 @@ const PINNED_IDS = [
   'audit.incomplete',
   'audit.exception-expired',
 ] as const;
+
+/**
+ * Checks this repository added after the guidance catalogue was written, with the row CHECKS.md is to
+ * get: pinned and held to the same tests, reported here until the row is added there.
+ */
+const ADDED_HERE: readonly CatalogueRow[] = [
+  { id: 'vpc.default-vpc', resourceType: 'AWS::EC2::VPC', severity: 'low' },
+];
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 const byId = new Map(CHECKS.map((c) => [c.id, c]));
@@ -159,11 +168,22 @@ describe('check registry', () => {
 });
 
 const hasCatalogue = sharedPresent(CATALOGUE_PATH, 'registry against the guidance catalogue');
-const catalogue = hasCatalogue ? readCatalogue() : [];
+const guidance = hasCatalogue ? readCatalogue() : [];
+/** The guidance rows, with the rows of the checks added here where the guidance has none yet. */
+const catalogue = hasCatalogue
+  ? PINNED_IDS.map(
+      (id) =>
+        guidance.find((r) => r.id === id) ??
+        ADDED_HERE.find((r) => r.id === id) ?? { id, resourceType: '?', severity: '?' },
+    )
+  : [];
 
 describe.skipIf(!hasCatalogue)('check registry against ../shared/CHECKS.md', () => {
-  it('reads a catalogue of the 38 pinned ids', () => {
-    expect(catalogue.map((r) => r.id)).toEqual([...PINNED_IDS]);
+  it('reads a catalogue of 38 ids: the pinned ids but the ones added here', () => {
+    const added = new Set(ADDED_HERE.map((r) => r.id));
+    const inGuidance = guidance.map((r) => r.id).filter((id) => !added.has(id));
+    expect(inGuidance).toEqual(PINNED_IDS.filter((id) => !added.has(id)));
+    expect(inGuidance).toHaveLength(38);
   });
 
   it('registers exactly the catalogue ids, in catalogue order', () => {

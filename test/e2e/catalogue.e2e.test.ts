@@ -265,7 +265,9 @@ describe('the check catalogue against moto, one drift at a time', () => {
   it('audits the hardened account clean: the baseline drew the closed DB tier and the SG chain', async () => {
     const { account, intentPath } = await cleanAccount();
     const intent = parse(await readFile(intentPath, 'utf8')) as IntentInput;
-    expect(intent.vpcs?.[0]?.tiers?.find((t) => t.name === 'db')?.closed).toBe(true);
+    // moto's default VPC is recorded beside the account's own VPC (every VPC is audited).
+    const own = intent.vpcs?.find((v) => v.id === account.vpcId);
+    expect(own?.tiers?.find((t) => t.name === 'db')?.closed).toBe(true);
     expect(intent.securityGroups?.chain?.map((l) => l.groupId)).toEqual([
       account.albSgId,
       account.ecsSgId,
@@ -361,8 +363,8 @@ describe('the check catalogue against moto, one drift at a time', () => {
   });
 
   it('vpc.cidr: the intent names another CIDR than the VPC has', async () => {
-    const { account, intentPath } = await cleanAccount((intent) => {
-      intent.vpcs![0]!.cidr = '10.1.0.0/16';
+    const { account, intentPath } = await cleanAccount((intent, built) => {
+      intent.vpcs!.find((v) => v.id === built.vpcId)!.cidr = '10.1.0.0/16';
     });
     await expectFindings(intentPath, { 'vpc.cidr': [account.vpcId] });
   });
@@ -1023,8 +1025,19 @@ describe('the check catalogue against moto, one drift at a time', () => {
     expect(intent.profile).toBe('classic');
     expect(text).toContain('# classic とした根拠 / why classic:');
     expect(text).toContain('internet-facing のロードバランサー myapp-dev-alb がパブリックサブネット');
-    expect(intent.exceptions).toEqual([]);
-    expect(intent.vpcs?.map((v) => [v.id, v.natMode])).toEqual([[account.vpcId, 'zonal']]);
+    // The design itself needs no exception; moto's empty default VPC (audited like every VPC) is
+    // accepted in its one line, and recorded beside the account's own VPC.
+    const defaultVpcs = (intent.vpcs ?? []).filter((v) => v.id !== account.vpcId);
+    expect(intent.exceptions).toEqual(
+      defaultVpcs.map((v) => ({
+        check: 'vpc.default-vpc',
+        resource: v.id,
+        facts: ['unused-default-vpc'],
+        reason: expect.stringContaining('baseline'),
+      })),
+    );
+    expect(defaultVpcs).toHaveLength(1);
+    expect(intent.vpcs?.find((v) => v.id === account.vpcId)?.natMode).toBe('zonal');
     await expectFindings(intentPath, {});
   });
 

@@ -369,9 +369,9 @@ describe('summarize: the HTML report (HTML_REPORT=true)', () => {
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 
-  it('files a report over several accounts under accounts/, not under its label for people', () => {
+  it('files a report over several accounts, which has no single account, under accounts/', () => {
     const merged = mergedDemoReport();
-    expect(merged.account).not.toMatch(/^\d{12}$/);
+    expect(merged.account).toBeUndefined();
     expect(htmlReportKey(merged)).toMatch(/^arch-auditor\/reports\/accounts\/[0-9TZ-]+\.html$/);
     expect(htmlReportKey({ ...merged, account: ACCOUNT })).toContain(`reports/${ACCOUNT}/`);
   });

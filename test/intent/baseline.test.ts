@@ -8,6 +8,7 @@ import { chooseProfile } from '../../intent/profile.ts';
 import { resolveIntent } from '../../intent/resolve.ts';
 import { type IntentInput, intentSchema } from '../../intent/schema.ts';
 import type { Inventory } from '../../inventory/types.ts';
+import { DEFAULT_VPC, withEmptyDefaultVpc } from '../fixtures/default-vpc.ts';
 import {
   ALB_ARN,
   ALB_SG,
@@ -27,7 +28,15 @@ import {
 } from '../fixtures/drift.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import { aTargetGroup, SEED_002_ALB_ARN } from '../fixtures/exposure.ts';
-import { aBehavior, aNatGateway, aRoute, aRule, aVpcOrigin } from '../fixtures/inventory.ts';
+import {
+  aBehavior,
+  aNatGateway,
+  aNetworkInterface,
+  aRoute,
+  aRule,
+  aSecurityGroup,
+  aVpcOrigin,
+} from '../fixtures/inventory.ts';
 import { seed002Account } from '../fixtures/seeds.ts';
 import {
   ALB_SG as SEED_002_ALB_SG,
@@ -66,6 +75,86 @@ describe('buildBaseline', () => {
       // Assess
       expect(report.findings).toEqual([]);
       expect(report.complete).toBe(true);
+    });
+  });
+
+  describe('default VPCs', () => {
+    const account = () => withEmptyDefaultVpc(seed001Account(), 'ap-northeast-1');
+
+    it('records the default VPC like the others and accepts the empty one in one exception', () => {
+      const intent = buildBaseline(account(), { now: NOW });
+      expect(intent.vpcs?.map((v) => v.id)).toEqual([VPC_ID, DEFAULT_VPC]);
+      expect(intent.vpcs?.[1]).toEqual({
+        id: DEFAULT_VPC,
+        cidr: '172.31.0.0/16',
+        natMode: 'none',
+        tiers: [],
+      });
+      const onDefault = (intent.exceptions ?? []).filter(
+        (e) =>
+          e.resource === DEFAULT_VPC ||
+          e.resource.startsWith('subnet-0d0d') ||
+          e.resource.startsWith('sg-0d0d'),
+      );
+      expect(onDefault).toEqual([
+        {
+          check: 'vpc.default-vpc',
+          resource: DEFAULT_VPC,
+          facts: ['unused-default-vpc'],
+          reason: expect.stringContaining('baseline'),
+        },
+      ]);
+      expect(audit(account(), intent).findings).toEqual([]);
+    });
+
+    it('reports a debug instance launched into it after the baseline', () => {
+      const intent = buildBaseline(account(), { now: NOW });
+      const wizardSg = 'sg-0d0d0d0d0d0dwiz1';
+      const launched = withChanges(account(), 'ec2', {
+        securityGroups: [
+          ...account().ec2.securityGroups,
+          aSecurityGroup({
+            id: wizardSg,
+            groupName: 'launch-wizard-1',
+            name: undefined,
+            tags: {},
+            vpcId: DEFAULT_VPC,
+            rules: [
+              aRule({
+                groupId: wizardSg,
+                prefixListId: undefined,
+                cidrIpv4: '0.0.0.0/0',
+                fromPort: 22,
+                toPort: 22,
+              }),
+            ],
+          }),
+        ],
+        networkInterfaces: [
+          ...account().ec2.networkInterfaces,
+          aNetworkInterface({
+            id: 'eni-0d0d0d0d0d0d00001',
+            vpcId: DEFAULT_VPC,
+            subnetId: 'subnet-0d0d0d0d0d0d1000',
+            instanceId: 'i-0d0d0d0d0d0d00001',
+            description: '',
+            requesterManaged: false,
+            requesterId: undefined,
+            publicIp: '54.199.10.20',
+            allocationId: 'eipalloc-0d0d0d0d0d0d00001',
+            securityGroupIds: [wizardSg],
+          }),
+        ],
+      });
+      const found = audit(launched, intent).findings.map((f) => `${f.checkId} ${f.resource.id}`);
+      expect(found).toEqual(
+        expect.arrayContaining([
+          'vpc.public-eni eni-0d0d0d0d0d0d00001',
+          `sg.world-ingress ${wizardSg}`,
+          'vpc.public-subnet subnet-0d0d0d0d0d0d1000',
+          'vpc.auto-public-ip subnet-0d0d0d0d0d0d1000',
+        ]),
+      );
     });
   });
 

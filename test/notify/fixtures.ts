@@ -24,6 +24,7 @@ export const aFinding = (overrides: Partial<Omit<Finding, 'fingerprint'>> = {}):
       region: REGION,
       name: 'prod-web-a',
     },
+    account: { id: ACCOUNT },
     title:
       'サブネットがインターネットゲートウェイへのデフォルトルートを持っています（パブリックサブネット化）',
     message:
@@ -143,6 +144,7 @@ export const incompleteFinding = aFinding({
 /** A report around the given findings, with the summary the engine would compute. */
 export const aReport = (findings: readonly Finding[], overrides: Partial<Report> = {}): Report => ({
   account: ACCOUNT,
+  accounts: [{ id: ACCOUNT }],
   regions: [REGION],
   profile: 'private-backend',
   startedAt: new Date(NOW.getTime() - 42_000).toISOString(),
@@ -152,6 +154,7 @@ export const aReport = (findings: readonly Finding[], overrides: Partial<Report>
   findings,
   suppressed: [],
   skippedChecks: [],
+  excludedVpcs: [],
   unseen: [],
   skippedRegions: [],
   summary: {

@@ -195,6 +195,61 @@ describe('renderAlerts', () => {
     });
   });
 
+  describe('several accounts', () => {
+    const MEMBER = { id: '444455556666', name: 'workload-prod' };
+    const memberFinding = aFinding({ ...sshWorldFinding, account: MEMBER });
+    const multiReport = (findings = [memberFinding, lowFinding]) =>
+      aReport(findings, { account: undefined, accounts: [{ id: ACCOUNT }, MEMBER] });
+    const portal = { portalUrl: 'https://d-9067aaaaaa.awsapps.com/start', roleName: 'ReadOnlyAccess' };
+
+    it("names each finding's account beside its resource, in the email and in chat", () => {
+      const message = onlyMessage(firstRun(multiReport()));
+      expect(message.text).toContain(`アカウント: ${ACCOUNT}, workload-prod (444455556666)`);
+      expect(message.text).toContain('/ アカウント workload-prod (444455556666) / ap-northeast-1');
+      expect(message.text).toContain(`/ アカウント ${ACCOUNT} / ap-northeast-1`);
+      expect(message.chatbot.content.description).toContain(
+        '（workload-prod (444455556666)・ap-northeast-1）',
+      );
+      expect(message.chatbot.metadata?.additionalContext?.account).toBe(`${ACCOUNT},444455556666`);
+      expect(message.subject).toContain(`${ACCOUNT}, 444455556666`);
+    });
+
+    it("opens console links in the finding's account through the access portal", () => {
+      const message = onlyMessage(firstRun(multiReport(), { consoleSignIn: portal }));
+      const page = consoleUrl(memberFinding.resource) as string;
+      const link = `https://d-9067aaaaaa.awsapps.com/start/#/console?account_id=444455556666&role_name=ReadOnlyAccess&destination=${encodeURIComponent(page)}`;
+      expect(message.text).toContain(`コンソール: ${link}`);
+      expect(message.chatbot.content.description).toContain(`<${link}|`);
+    });
+
+    it('keeps the plain page link when no portal is configured (the account is named beside it)', () => {
+      const message = onlyMessage(firstRun(multiReport()));
+      expect(message.text).toContain(`コンソール: ${consoleUrl(memberFinding.resource)}`);
+      expect(message.text).not.toContain('awsapps.com');
+    });
+
+    it('names the account of a recovered finding', () => {
+      const previous = diffAgainstState(multiReport(), undefined, {
+        now: NOW,
+        remindAfterHours: 24,
+      }).nextState;
+      const report = multiReport([lowFinding]);
+      const message = onlyMessage(
+        renderAlerts({
+          report,
+          diff: diffAgainstState(report, previous, { now: later(1), remindAfterHours: 48 }),
+        }),
+      );
+      expect(message.kind).toBe('recovery');
+      expect(message.text).toContain('/ アカウント workload-prod (444455556666) / ap-northeast-1');
+    });
+
+    it('does not repeat the account on every finding of a single-account run', () => {
+      const message = onlyMessage(firstRun(aReport([memberFinding])));
+      expect(message.text).not.toContain('/ アカウント ');
+    });
+  });
+
   describe('reminders', () => {
     it('renders still-open findings as one digest with how long they have been open', () => {
       // Prepare

@@ -68,6 +68,7 @@ describe('diffAgainstState', () => {
           resourceId: criticalFinding.resource.id,
           resourceName: 'prod-alb',
           region: 'ap-northeast-1',
+          accountId: '123456789012',
           title: criticalFinding.title,
           firstSeen: NOW.toISOString(),
           lastAlerted: NOW.toISOString(),
@@ -199,6 +200,35 @@ describe('diffAgainstState', () => {
       );
       expect(diff.recovered.map((r) => r.resourceId)).toEqual(['a1b2c3d4e5/prod']);
       expect(diff.nextState.findings[stage('f6g7h8i9j0').fingerprint]).toBeDefined();
+    });
+
+    it('in a multi-account run, a scope unseen in one account withholds recovery in that account only', () => {
+      const MEMBER = { id: '444455556666', name: 'staging' };
+      const inMember = aFinding({
+        account: MEMBER,
+        resource: { ...highFinding.resource, id: 'subnet-0c1b2c3d4e5f60001' },
+        fact: '0.0.0.0/0->igw-0c1b2c3d4e5f60001',
+      });
+      const previous = stateAfterFirstRun(aReport([highFinding, inMember]));
+      const diff = diffAgainstState(
+        incomplete([], [{ checkId: 'vpc.public-subnet', region: REGION, accountId: highFinding.account.id }]),
+        previous,
+        { now: later(6), ...DAY },
+      );
+      // The member's subnet was seen and its finding is gone: it recovers, naming its account.
+      expect(diff.recovered.map((r) => [r.fingerprint, r.accountId, r.accountName])).toEqual([
+        [inMember.fingerprint, MEMBER.id, MEMBER.name],
+      ]);
+      expect(diff.nextState.findings[highFinding.fingerprint]).toEqual(
+        previous.findings[highFinding.fingerprint],
+      );
+      // The same scope without an account (a single-account report) withholds both.
+      const unscoped = diffAgainstState(
+        incomplete([], [{ checkId: 'vpc.public-subnet', region: REGION }]),
+        previous,
+        { now: later(6), ...DAY },
+      );
+      expect(unscoped.recovered).toEqual([]);
     });
 
     it('a region this run did not audit (declared denied, or not asked for) recovers nothing', () => {

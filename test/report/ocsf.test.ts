@@ -146,9 +146,14 @@ describe('report/ocsf: findings as OCSF 1.6.0 Detection Findings', () => {
 
   it("takes each finding's own account from a merged multi-account report", () => {
     const merged = mergedDemoReport();
-    const accounts = toOcsf(merged).map((r) => r.cloud.account?.uid);
-    expect(new Set(accounts)).toEqual(new Set(['111122223333', '210987654321']));
-    expect(merged.account).not.toMatch(/^\d{12}$/);
+    const accounts = toOcsf(merged).map((r) => r.cloud.account);
+    expect(new Set(accounts.map((a) => JSON.stringify(a)))).toEqual(
+      new Set([
+        JSON.stringify({ uid: '111122223333', name: 'staging', type_id: 10, type: 'AWS Account' }),
+        JSON.stringify({ uid: '210987654321', type_id: 10, type: 'AWS Account' }),
+      ]),
+    );
+    expect(merged.account).toBeUndefined();
   });
 
   it('renders JSON lines, and nothing for a report without findings', () => {

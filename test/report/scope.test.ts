@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { auditInventory } from '../../app/audit.ts';
+import { mergeReports } from '../../app/merge.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { evaluate } from '../../evaluate/engine.ts';
 import { renderPreview } from '../../notify/index.ts';
@@ -77,5 +79,23 @@ describe('the scope of an audit in the text report and the alert', () => {
     expect(html).not.toContain('結果が不明な範囲');
     expect(html).not.toContain('経路の判定に必要な情報を取得できなかった');
     expect(html).toContain('us-west-2（インテントの deniedRegions）');
+  });
+
+  it('a multi-account report names the account of each unseen place; a single-account one does not', () => {
+    const member = auditInventory(
+      { ...inventory, account: '444455556666', errors: [] },
+      anIntent({ deniedRegions: ['us-west-2'] }),
+      { now: NOW, accountName: 'staging' },
+    );
+    const merged = mergeReports([report, member]);
+    const text = renderText(merged);
+    expect(text).toMatch(
+      new RegExp(` {4}- アカウント ${inventory.account} / eu-west-1: vpc\\.public-subnet`),
+    );
+    expect(text).not.toContain('アカウント 444455556666 / eu-west-1');
+    expect(renderPreview(merged, 'slack')).toContain(
+      `不明な範囲: アカウント ${inventory.account} / eu-west-1`,
+    );
+    expect(renderText(report)).not.toMatch(/- アカウント .* \/ eu-west-1/);
   });
 });

@@ -44,8 +44,9 @@ describe('CLI: several accounts', () => {
     expect(code).toBe(EXIT.findings);
     const report = JSON.parse(out);
     expect(report.complete).toBe(false);
-    expect(report.account).toBe('111122223333, 444455556666');
-    expect(new Set(report.findings.map((f: { details: { account: string } }) => f.details.account))).toEqual(
+    expect(report.account).toBeUndefined();
+    expect(report.accounts).toEqual([{ id: '111122223333' }, { id: '444455556666' }]);
+    expect(new Set(report.findings.map((f: { account: { id: string } }) => f.account.id))).toEqual(
       new Set(['111122223333', '444455556666']),
     );
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);

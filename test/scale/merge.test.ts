@@ -76,7 +76,7 @@ describe('merging', () => {
     const inventory = seed001Inventory(
       seed001Groups({ ecs: aGroupWith(ECS_SG, 'prod-ecs-sg', [tcp(22, { cidrIpv4: '0.0.0.0/0' })]) }),
     );
-    const healthy = auditInventory({ ...inventory, account: STG.id }, intent);
+    const healthy = auditInventory({ ...inventory, account: STG.id }, intent, { accountName: 'staging' });
     const failed = auditInventory(
       failedInventory(PROD.id, 'ap-northeast-1', {
         service: 'sts',
@@ -93,13 +93,20 @@ describe('merging', () => {
     expect(healthy.complete).toBe(true);
     expect(healthy.findings.length).toBeGreaterThan(0);
     const merged = new Map(report.findings.map((f) => [f.fingerprint, f]));
-    for (const f of healthy.findings) expect(merged.get(f.fingerprint)?.details?.account).toBe(STG.id);
+    for (const f of healthy.findings)
+      expect(merged.get(f.fingerprint)?.account).toEqual({ id: STG.id, name: 'staging' });
     const incomplete = report.findings.filter((f) => f.checkId === 'audit.incomplete');
     // The failed account is reported as incomplete (a check over no findings would pass vacuously).
     expect(incomplete).not.toHaveLength(0);
-    expect(incomplete.every((f) => f.details?.account === PROD.id)).toBe(true);
+    expect(incomplete.every((f) => f.account.id === PROD.id)).toBe(true);
     expect(report.errors[0]?.message).toContain(PROD.id);
-    expect(report.account).toBe(`${PROD.id}, ${STG.id}`);
+    // The accounts as a list, not a joined string; no single `account` to misname the others' findings.
+    expect(report.accounts).toEqual([{ id: PROD.id }, { id: STG.id, name: 'staging' }]);
+    expect(report.account).toBeUndefined();
+    // What the failed account hid is unseen in that account only: the alert state withholds recovery
+    // there and lets the healthy account's gone findings recover.
+    expect(report.unseen).not.toHaveLength(0);
+    expect(report.unseen.every((u) => u.accountId === PROD.id)).toBe(true);
   });
 });
 

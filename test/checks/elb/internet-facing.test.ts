@@ -69,8 +69,15 @@ describe('elb.internet-facing', () => {
     expect(run(elbInternetFacing, withLbs(publicAlb), intent)).toHaveLength(1);
   });
 
-  it('ignores load balancers outside the audited VPCs', () => {
+  it('reports a load balancer in a VPC the intent does not describe: every VPC is audited', () => {
     const intent = anIntent({ vpcs: [{ id: 'vpc-0a1b2c3d4e5f60002' }] });
+    expect(run(elbInternetFacing, withLbs(publicAlb), intent)).toHaveLength(1);
+  });
+
+  it('ignores load balancers of a VPC the intent excludes', () => {
+    const intent = anIntent({
+      excludeVpcs: [{ id: 'vpc-0a1b2c3d4e5f60001', reason: 'sandbox, audited by its own team' }],
+    });
     expect(run(elbInternetFacing, withLbs(publicAlb), intent)).toEqual([]);
   });
 });

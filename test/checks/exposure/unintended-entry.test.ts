@@ -480,8 +480,15 @@ describe('exposure.unintended-entry', () => {
     });
   });
 
-  it('scopes to the intent VPCs', () => {
+  it('follows paths into a VPC the intent does not describe: every VPC is audited', () => {
     const intent = anIntent({ vpcs: [{ id: 'vpc-0a1b2c3d4e5f60001' }] });
+    expect(run(exposureUnintendedEntry, anExposedWorld(), intent)).toHaveLength(1);
+  });
+
+  it('leaves out a VPC the intent excludes', () => {
+    const intent = anIntent({
+      excludeVpcs: [{ id: W.vpcId, reason: 'sandbox, audited by its own team' }],
+    });
     expect(run(exposureUnintendedEntry, anExposedWorld(), intent)).toEqual([]);
   });
 });

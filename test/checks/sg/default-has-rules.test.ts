@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sgDefaultHasRules } from '../../../checks/sg/default-has-rules.ts';
 import { run } from '../../fixtures/evaluate.ts';
 import { anIntent } from '../../fixtures/intent.ts';
-import { anEgressRule, anInventory, aVpc } from '../../fixtures/inventory.ts';
+import { aNetworkInterface, anEgressRule, anInventory, aVpc } from '../../fixtures/inventory.ts';
 import { aDefaultGroup, DEFAULT_SG, seed001Groups, VPC_ID } from '../../fixtures/sg.ts';
 
 describe('sg.default-has-rules', () => {
@@ -51,16 +51,33 @@ describe('sg.default-has-rules', () => {
     ]);
   });
 
-  it('ignores the default VPC when the intent lists no VPC', () => {
+  it('leaves the default group of an empty default VPC to vpc.default-vpc', () => {
     const inventory = anInventory({
       ec2: { vpcs: [aVpc({ isDefault: true })], securityGroups: [aDefaultGroup()] },
     });
     expect(run(sgDefaultHasRules, inventory)).toEqual([]);
   });
 
-  it('audits only the VPCs the intent lists', () => {
+  it('reports the default group of a default VPC that holds a workload', () => {
+    const inventory = anInventory({
+      ec2: {
+        vpcs: [aVpc({ isDefault: true })],
+        securityGroups: [aDefaultGroup()],
+        networkInterfaces: [aNetworkInterface()],
+      },
+    });
+    expect(run(sgDefaultHasRules, inventory)).toHaveLength(1);
+  });
+
+  it('audits a VPC the intent does not describe: every VPC is audited', () => {
     const inventory = anInventory({ ec2: { vpcs: [aVpc()], securityGroups: [aDefaultGroup()] } });
     const intent = anIntent({ vpcs: [{ id: 'vpc-0a1b2c3d4e5f60002' }] });
+    expect(run(sgDefaultHasRules, inventory, intent)).toHaveLength(1);
+  });
+
+  it('ignores a VPC the intent excludes', () => {
+    const inventory = anInventory({ ec2: { vpcs: [aVpc()], securityGroups: [aDefaultGroup()] } });
+    const intent = anIntent({ excludeVpcs: [{ id: VPC_ID, reason: 'sandbox, audited by its own team' }] });
     expect(run(sgDefaultHasRules, inventory, intent)).toEqual([]);
   });
 

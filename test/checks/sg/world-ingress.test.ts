@@ -169,13 +169,26 @@ describe('sg.world-ingress', () => {
     expect(violations.map((v) => v.resource.id)).toEqual(['sg-0a1b2c3d4e5f60009']);
   });
 
-  it('ignores groups of the default VPC when the intent lists no VPC', () => {
+  it("reports the console wizard's launch-wizard-1 group in the default VPC, like in any other VPC", () => {
     const inventory = anInventory({
       ec2: {
         vpcs: [aVpc({ isDefault: true })],
         securityGroups: [aGroupWith(ECS_SG, 'launch-wizard-1', [tcp(22, { cidrIpv4: '0.0.0.0/0' })])],
       },
     });
-    expect(run(sgWorldIngress, inventory)).toEqual([]);
+    expect(run(sgWorldIngress, inventory)).toMatchObject([
+      { resource: { id: ECS_SG }, severity: 'critical' },
+    ]);
+  });
+
+  it('ignores groups of a VPC the intent excludes', () => {
+    const inventory = anInventory({
+      ec2: {
+        vpcs: [aVpc({ isDefault: true })],
+        securityGroups: [aGroupWith(ECS_SG, 'launch-wizard-1', [tcp(22, { cidrIpv4: '0.0.0.0/0' })])],
+      },
+    });
+    const intent = anIntent({ excludeVpcs: [{ id: aVpc().id, reason: 'sandbox, audited by its own team' }] });
+    expect(run(sgWorldIngress, inventory, intent)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { vpcAutoPublicIp } from '../../../checks/vpc/auto-public-ip.ts';
 import { run } from '../../fixtures/evaluate.ts';
 import { anIntent } from '../../fixtures/intent.ts';
-import { anInventory, aSubnet, aVpc } from '../../fixtures/inventory.ts';
+import { aNetworkInterface, anInventory, aSubnet, aVpc } from '../../fixtures/inventory.ts';
 
 const withSubnet = (o: Parameters<typeof aSubnet>[0]) =>
   anInventory({ ec2: { vpcs: [aVpc()], subnets: [aSubnet(o)] } });
@@ -63,16 +63,35 @@ describe('vpc.auto-public-ip', () => {
     expect(run(vpcAutoPublicIp, inventory, intent)).toHaveLength(1);
   });
 
-  it('ignores subnets of the default VPC when no VPC is listed in the intent', () => {
+  it('leaves the default subnets of an empty default VPC to vpc.default-vpc', () => {
     const inventory = anInventory({
       ec2: { vpcs: [aVpc({ isDefault: true })], subnets: [aSubnet({ mapPublicIpOnLaunch: true })] },
     });
     expect(run(vpcAutoPublicIp, inventory)).toEqual([]);
   });
 
-  it('ignores subnets of a VPC the intent does not list', () => {
+  it('reports the default subnets once the default VPC holds a workload', () => {
+    const inventory = anInventory({
+      ec2: {
+        vpcs: [aVpc({ isDefault: true })],
+        subnets: [aSubnet({ mapPublicIpOnLaunch: true })],
+        networkInterfaces: [aNetworkInterface()],
+      },
+    });
+    expect(run(vpcAutoPublicIp, inventory)).toHaveLength(1);
+  });
+
+  it('reports a subnet of a VPC the intent does not describe: every VPC is audited', () => {
     const inventory = withSubnet({ mapPublicIpOnLaunch: true });
     const intent = anIntent({ vpcs: [{ id: 'vpc-0ffffffffffff0009' }] });
+    expect(run(vpcAutoPublicIp, inventory, intent)).toHaveLength(1);
+  });
+
+  it('ignores subnets of a VPC the intent excludes', () => {
+    const inventory = withSubnet({ mapPublicIpOnLaunch: true });
+    const intent = anIntent({
+      excludeVpcs: [{ id: 'vpc-0a1b2c3d4e5f60001', reason: 'sandbox, audited by its own team' }],
+    });
     expect(run(vpcAutoPublicIp, inventory, intent)).toEqual([]);
   });
 });

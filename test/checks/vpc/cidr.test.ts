@@ -71,11 +71,24 @@ describe('vpc.cidr', () => {
     expect(run(vpcCidr, inventory)).toEqual([]);
   });
 
-  it('ignores an overlap with a VPC outside the audit scope', () => {
+  it('compares a VPC the intent does not describe too: every VPC is audited', () => {
     const inventory = anInventory({
       ec2: { vpcs: [aVpc(), aVpc({ id: STG, cidrBlocks: ['10.0.0.0/16'] })] },
     });
-    expect(run(vpcCidr, inventory, anIntent({ vpcs: [{ id: PROD }] }))).toEqual([]);
+    expect(run(vpcCidr, inventory, anIntent({ vpcs: [{ id: PROD }] }))).toHaveLength(2);
+  });
+
+  it('ignores an overlap with a VPC the intent excludes', () => {
+    const inventory = anInventory({
+      ec2: { vpcs: [aVpc(), aVpc({ id: STG, cidrBlocks: ['10.0.0.0/16'] })] },
+    });
+    expect(
+      run(
+        vpcCidr,
+        inventory,
+        anIntent({ excludeVpcs: [{ id: STG, reason: 'sandbox, audited by its own team' }] }),
+      ),
+    ).toEqual([]);
   });
 
   it('ignores default VPCs, which share 172.31.0.0/16 in every region', () => {

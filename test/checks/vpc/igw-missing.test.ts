@@ -87,8 +87,22 @@ describe('vpc.igw-missing', () => {
     expect(violations[0]?.message).toContain('prod-alb、prod-nlb');
   });
 
-  it('ignores a VPC outside the audit scope', () => {
+  it('judges a VPC the intent does not describe too: every VPC is audited', () => {
     const inventory = withoutIgw(seed001Inventory());
-    expect(run(vpcIgwMissing, inventory, anIntent({ vpcs: [{ id: 'vpc-0ffffffffffff0009' }] }))).toEqual([]);
+    expect(run(vpcIgwMissing, inventory, anIntent({ vpcs: [{ id: 'vpc-0ffffffffffff0009' }] }))).toHaveLength(
+      1,
+    );
+  });
+
+  it('ignores a VPC the intent excludes', () => {
+    const inventory = withoutIgw(seed001Inventory());
+    const vpcId = inventory.ec2.vpcs[0]?.id as string;
+    expect(
+      run(
+        vpcIgwMissing,
+        inventory,
+        anIntent({ excludeVpcs: [{ id: vpcId, reason: 'sandbox, audited by its own team' }] }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -130,14 +130,29 @@ describe('vpc.public-eni', () => {
     expect(run(vpcPublicEni, seed002Inventory(), intent)).toEqual([]);
   });
 
-  it('ignores ENIs of the default VPC when no VPC is listed in the intent', () => {
+  it('reports a debug instance launched into the default VPC, like in any other VPC', () => {
+    const inventory = anInventory({
+      ec2: {
+        vpcs: [aVpc({ isDefault: true, cidrBlocks: ['172.31.0.0/16'] })],
+        networkInterfaces: [
+          aNetworkInterface({ publicIp: '54.199.10.20', instanceId: 'i-0a1b2c3d4e5f60001' }),
+        ],
+      },
+    });
+    expect(run(vpcPublicEni, inventory).map((v) => v.resource.id)).toEqual(['eni-0a1b2c3d4e5f60001']);
+  });
+
+  it('ignores ENIs of a VPC the intent excludes', () => {
     const inventory = anInventory({
       ec2: {
         vpcs: [aVpc({ isDefault: true })],
         networkInterfaces: [aNetworkInterface({ publicIp: '54.199.10.20' })],
       },
     });
-    expect(run(vpcPublicEni, inventory)).toEqual([]);
+    const intent = anIntent({
+      excludeVpcs: [{ id: 'vpc-0a1b2c3d4e5f60001', reason: 'sandbox, audited by its own team' }],
+    });
+    expect(run(vpcPublicEni, inventory, intent)).toEqual([]);
   });
 
   describe('global IPv6 address', () => {

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { vpcPublicSubnet } from '../../../checks/vpc/public-subnet.ts';
+import type { NetworkInterface } from '../../../inventory/types.ts';
 import { run } from '../../fixtures/evaluate.ts';
 import { anIntent } from '../../fixtures/intent.ts';
-import { anInventory, aRoute, aRouteTable, aSubnet, aVpc } from '../../fixtures/inventory.ts';
+import {
+  aNetworkInterface,
+  anInventory,
+  aRoute,
+  aRouteTable,
+  aSubnet,
+  aVpc,
+  REGION,
+} from '../../fixtures/inventory.ts';
 
 const igwDefault = aRoute({
   destination: '0.0.0.0/0',
@@ -88,14 +97,55 @@ describe('vpc.public-subnet', () => {
     expect(run(vpcPublicSubnet, inventory, anIntent({ profile: 'classic' }))).toEqual([]);
   });
 
-  it('ignores subnets of the default VPC when no VPC is listed in the intent', () => {
+  describe('default VPC', () => {
+    const defaultVpc = (networkInterfaces: readonly NetworkInterface[]) =>
+      anInventory({
+        ec2: {
+          vpcs: [aVpc({ isDefault: true, cidrBlocks: ['172.31.0.0/16'] })],
+          subnets: [aSubnet({ mapPublicIpOnLaunch: true })],
+          routeTables: [aRouteTable({ isMain: true, subnetIds: [], routes: [aRoute(), igwDefault] })],
+          networkInterfaces,
+        },
+      });
+
+    it('reports its public subnets once something runs in it', () => {
+      const inventory = defaultVpc([aNetworkInterface({ instanceId: 'i-0a1b2c3d4e5f60001' })]);
+      expect(run(vpcPublicSubnet, inventory).map((v) => v.resource.id)).toEqual(['subnet-0a1b2c3d4e5f60001']);
+    });
+
+    it('leaves the subnets of an empty one to vpc.default-vpc', () => {
+      expect(run(vpcPublicSubnet, defaultVpc([]))).toEqual([]);
+    });
+
+    it('reports them when network interfaces could not be read (emptiness unknown)', () => {
+      const inventory = {
+        ...defaultVpc([]),
+        errors: [
+          {
+            service: 'ec2',
+            operation: 'DescribeNetworkInterfaces',
+            region: REGION,
+            code: 'UnauthorizedOperation',
+            message: 'You are not authorized to perform this operation.',
+            slices: ['ec2.networkInterfaces' as const],
+          },
+        ],
+      };
+      expect(run(vpcPublicSubnet, inventory)).toHaveLength(1);
+    });
+  });
+
+  it('ignores subnets of a VPC the intent excludes by tag', () => {
     const inventory = anInventory({
       ec2: {
-        vpcs: [aVpc({ isDefault: true })],
+        vpcs: [aVpc({ tags: { Name: 'prod-vpc', Audit: 'skip' } })],
         subnets: [aSubnet()],
         routeTables: [aRouteTable({ routes: [aRoute(), igwDefault] })],
       },
     });
-    expect(run(vpcPublicSubnet, inventory)).toEqual([]);
+    const intent = anIntent({
+      excludeVpcs: [{ tag: { key: 'Audit', value: 'skip' }, reason: 'sandbox, audited by its own team' }],
+    });
+    expect(run(vpcPublicSubnet, inventory, intent)).toEqual([]);
   });
 });
