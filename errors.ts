@@ -38,6 +38,13 @@ export class InputValidationError extends Error {
     super(`${source} is invalid:\n${lines.join('\n')}`, options);
     this.name = 'InputValidationError';
     this.issues = issues;
+    // Bad input is the caller's to fix, not ours to debug: the Lambda's error response (its trace)
+    // and the error log line carry the message only, never a stack trace of our code.
+    Object.defineProperty(this, 'stack', {
+      get: () => `${this.name}: ${this.message}`,
+      configurable: true,
+      enumerable: false,
+    });
   }
 }
 

@@ -42,3 +42,17 @@ export const accountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit 
 export const checkIdSchema = z
   .string()
   .regex(/^[a-z0-9]+\.[a-z0-9-]+$/, 'must be a check id such as sg.world-ingress');
+/** An Organizations OU id (ou-xxxx-yyyyyyyy) or root id (r-xxxx). */
+export const organizationalUnitIdSchema = z
+  .string()
+  .regex(
+    /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/,
+    'must be an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)',
+  );
+/** An SNS topic ARN, the only thing `sns:Publish` takes here (a name or a URL reaches SNS and fails late). */
+export const topicArnSchema = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
+    'must be an SNS topic ARN such as arn:aws:sns:ap-northeast-1:123456789012:arch-auditor-alerts',
+  );

@@ -26,6 +26,8 @@ export interface AccountTarget {
 export interface AccountSelection {
   /** Only accounts under one of these OUs (or roots), at any depth. */
   readonly organizationalUnits?: readonly string[];
+  /** How the caller named the OUs (a flag, an environment variable), for the error on an unknown one. */
+  readonly organizationalUnitsFrom?: string;
   /** Only accounts carrying every one of these tags. */
   readonly tags?: readonly { readonly key: string; readonly value: string }[];
   /** Fetch each account's OU ancestry and tags even without a filter (intents chosen by OU or tag). */
@@ -59,10 +61,12 @@ const ORG_CONCURRENCY = 2;
  */
 const walkTree = async (
   org: OrganizationsClient,
-): Promise<Map<string, { account: Account; parents: string[] }>> => {
+): Promise<{ accounts: Map<string, { account: Account; parents: string[] }>; containers: Set<string> }> => {
   const found = new Map<string, { account: Account; parents: string[] }>();
+  const containers = new Set<string>();
   const visit = async (parentId: string, parents: string[]): Promise<void> => {
     const here = [...parents, parentId];
+    containers.add(parentId);
     const [accounts, ous] = await Promise.all([
       drain(paginateListAccountsForParent({ client: org }, { ParentId: parentId }), (p) => p.Accounts),
       drain(
@@ -75,7 +79,7 @@ const walkTree = async (
   };
   const roots = await drain(paginateListRoots({ client: org }, {}), (p) => p.Roots);
   for (const root of roots) if (root.Id) await visit(root.Id, []);
-  return found;
+  return { accounts: found, containers };
 };
 
 const tagsOfAccount = async (org: OrganizationsClient, id: string): Promise<Record<string, string>> =>
@@ -96,13 +100,24 @@ export const organizationAccounts = async (
 ): Promise<AccountTarget[]> => {
   const byOu = (selection.organizationalUnits?.length ?? 0) > 0;
   const byTag = (selection.tags?.length ?? 0) > 0;
-  const entries =
-    byOu || selection.withParents
-      ? [...(await walkTree(org)).values()]
-      : (await drain(paginateListAccounts({ client: org }, {}), (p) => p.Accounts)).map((account) => ({
-          account,
-          parents: [] as string[],
-        }));
+  const tree = byOu || selection.withParents ? await walkTree(org) : undefined;
+  // An OU that is not in the tree (a typo, another organization's) would select nothing: say so.
+  const missing = byOu ? (selection.organizationalUnits ?? []).filter((ou) => !tree?.containers.has(ou)) : [];
+  if (missing.length > 0) {
+    throw new InputValidationError(
+      'organization',
+      missing.map((ou) => ({
+        path: selection.organizationalUnitsFrom ?? 'organizationalUnits',
+        message: `OU ${ou} is not in this organization (not found under its roots)`,
+      })),
+    );
+  }
+  const entries = tree
+    ? [...tree.accounts.values()]
+    : (await drain(paginateListAccounts({ client: org }, {}), (p) => p.Accounts)).map((account) => ({
+        account,
+        parents: [] as string[],
+      }));
   const active = entries
     .filter((e) => e.account.Id && isActive(e.account))
     .filter((e) => !byOu || e.parents.some((p) => selection.organizationalUnits?.includes(p)))
@@ -183,7 +198,8 @@ const matchRank = (intent: ResolvedIntent, account: AccountTarget): number => {
 /**
  * The intent an account is audited against: one naming the account beats one naming an OU above it
  * (the deepest OU first), which beats one naming a tag it carries, which beats an intent without
- * `appliesTo` (the default). Equal ranks go to the first intent given. Undefined when none applies.
+ * `appliesTo` (the default). Undefined when none applies. Two intents that apply equally (two tags the
+ * account both carries) are refused: picking the first given would make the order of the files decide.
  */
 export const selectIntent = (
   intents: readonly ResolvedIntent[],
@@ -191,14 +207,60 @@ export const selectIntent = (
 ): ResolvedIntent | undefined => {
   let best: ResolvedIntent | undefined;
   let bestRank = -1;
+  let tied: ResolvedIntent | undefined;
   for (const intent of intents) {
     const rank = matchRank(intent, account);
     if (rank > bestRank) {
       best = intent;
       bestRank = rank;
+      tied = undefined;
+    } else if (rank === bestRank && rank >= 0) {
+      tied ??= intent;
     }
   }
+  if (best && tied) {
+    throw new InputValidationError('intents', [
+      {
+        path: best.source ?? 'intent',
+        message: `and ${tied.source ?? 'another intent'} both apply to account ${account.id} equally; make one of them name it more specifically (appliesTo.accounts)`,
+      },
+    ]);
+  }
   return best;
+};
+
+/** What an intent claims in `appliesTo`, as comparable keys; no appliesTo claims the default. */
+const claimsOf = (intent: ResolvedIntent): string[] => {
+  const applies = intent.appliesTo;
+  if (!applies) return ['the default (no appliesTo)'];
+  return [
+    ...applies.accounts.map((id) => `account ${id}`),
+    ...applies.organizationalUnits.map((ou) => `OU ${ou}`),
+    ...applies.tags.map((t) => `tag ${t.key}=${t.value}`),
+  ];
+};
+
+/**
+ * Refuses intents that claim the same thing (two defaults, the same account, OU or tag): the account
+ * would get whichever came first on the command line, so swapping two files would change the audit.
+ * Checked before anything is collected.
+ */
+export const refuseAmbiguousIntents = (intents: readonly ResolvedIntent[]): void => {
+  const owners = new Map<string, ResolvedIntent>();
+  const issues: { path: string; message: string }[] = [];
+  for (const intent of intents) {
+    for (const claim of new Set(claimsOf(intent))) {
+      const owner = owners.get(claim);
+      if (!owner) owners.set(claim, intent);
+      else {
+        issues.push({
+          path: intent.source ?? 'intent',
+          message: `claims ${claim}, as ${owner.source ?? 'another intent'} does: each account must have exactly one intent`,
+        });
+      }
+    }
+  }
+  if (issues.length > 0) throw new InputValidationError('intents', issues);
 };
 
 /** True when some intent is chosen by OU or by tag, so the account list must carry them. */

@@ -211,26 +211,34 @@ export const auditAccounts = async (
   const targets: (AccountTarget | undefined)[] =
     options.accounts.length > 0 ? [...options.accounts] : [undefined];
   const fallback = defaultIntent();
-  const reports = await mapLimit(targets, options.concurrency ?? ACCOUNT_CONCURRENCY, async (account) => {
-    const startedAt = new Date();
-    // The intent is chosen first: its deniedRegions are not collected at all.
-    const intent = (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback;
-    const inventory = await collectAccount({
-      ...(account ? { account } : {}),
-      ...(options.role ? { role: options.role } : {}),
-      regions: options.regions,
-      ...(options.pacer ? { pacer: options.pacer } : {}),
-      skipRegions: deniedRegionsOf(intent, options.skipRegions),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    const report = auditInventory(inventory, intent, {
-      startedAt,
-      ...(account?.name ? { accountName: account.name } : {}),
-      ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
-      ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
-    });
-    options.onProgress?.({ type: 'account-done', account: account?.id ?? OWN_ACCOUNT });
-    return report;
-  });
+  // Each account's intent is chosen before anything is collected: an ambiguous choice is an input
+  // error, and the intent's deniedRegions are not collected at all.
+  const planned = targets.map((account) => ({
+    account,
+    intent: (account ? selectIntent(options.intents, account) : options.intents[0]) ?? fallback,
+  }));
+  const reports = await mapLimit(
+    planned,
+    options.concurrency ?? ACCOUNT_CONCURRENCY,
+    async ({ account, intent }) => {
+      const startedAt = new Date();
+      const inventory = await collectAccount({
+        ...(account ? { account } : {}),
+        ...(options.role ? { role: options.role } : {}),
+        regions: options.regions,
+        ...(options.pacer ? { pacer: options.pacer } : {}),
+        skipRegions: deniedRegionsOf(intent, options.skipRegions),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      const report = auditInventory(inventory, intent, {
+        startedAt,
+        ...(account?.name ? { accountName: account.name } : {}),
+        ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
+        ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
+      });
+      options.onProgress?.({ type: 'account-done', account: account?.id ?? OWN_ACCOUNT });
+      return report;
+    },
+  );
   return { report: mergeReports(reports), reports };
 };

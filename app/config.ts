@@ -1,6 +1,7 @@
 import { InputValidationError } from '../errors.ts';
 import type { ConsoleSignIn } from '../notify/console.ts';
 import { DEFAULT_SECURITY_HUB_STATE_KEY } from '../notify/securityhub.ts';
+import { topicArnSchema } from '../validate.ts';
 import type { RegionChoice } from './audit.ts';
 import { htmlReportEnabled } from './html-report.ts';
 
@@ -15,6 +16,8 @@ export const requireEnv = (key: string, env: NodeJS.ProcessEnv = process.env): s
 export interface LambdaConfig {
   /** SNS topic for alerts: its ARN, or its name in the function's own account and region. */
   readonly alertTopic?: string;
+  /** The variable `alertTopic` was read from, to name it when it is wrong. */
+  readonly alertTopicVariable?: 'ALERT_TOPIC_ARN' | 'ALERT_TOPIC_NAME';
   /** Where the intent comes from: 's3://bucket/key' or a path inside the deployment package; unset = defaults. */
   readonly intentLocation?: string;
   /** Regions audited when the event names none (comma-separated AUDIT_REGIONS, or 'all' enabled ones). */
@@ -98,9 +101,11 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
   const signIn = consoleSignIn(env);
   return {
     ...(signIn ? { consoleSignIn: signIn } : {}),
-    ...((env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME)
-      ? { alertTopic: env.ALERT_TOPIC_ARN ?? env.ALERT_TOPIC_NAME }
-      : {}),
+    ...(env.ALERT_TOPIC_ARN
+      ? { alertTopic: env.ALERT_TOPIC_ARN, alertTopicVariable: 'ALERT_TOPIC_ARN' as const }
+      : env.ALERT_TOPIC_NAME
+        ? { alertTopic: env.ALERT_TOPIC_NAME, alertTopicVariable: 'ALERT_TOPIC_NAME' as const }
+        : {}),
     ...(env.INTENT_LOCATION ? { intentLocation: env.INTENT_LOCATION } : {}),
     ...(env.STATE_LOCATION ? { stateLocation: env.STATE_LOCATION } : {}),
     ...(env.STATE_BUCKET_PREFIX ? { stateBucketPrefix: env.STATE_BUCKET_PREFIX } : {}),
@@ -189,6 +194,18 @@ export const deployedTargets = async (
 ): Promise<{ topicArn: string; state: { bucket: string; key: string } }> => {
   if (!config.alertTopic)
     throw new InputValidationError('environment', [{ path: 'ALERT_TOPIC_NAME', message: 'is not set' }]);
+  const topicIsArn = config.alertTopic.startsWith('arn:');
+  // A malformed topic would only fail at SNS, after the whole audit: refuse it up front.
+  const checkedTopic = (topicArn: string): string => {
+    if (topicArnSchema.safeParse(topicArn).success) return topicArn;
+    throw new InputValidationError('environment', [
+      {
+        path: config.alertTopicVariable ?? 'ALERT_TOPIC_NAME',
+        message: `is not an SNS topic ARN or topic name: ${config.alertTopic}`,
+      },
+    ]);
+  };
+  if (topicIsArn) checkedTopic(config.alertTopic);
   const explicit = config.stateLocation ? parseS3Url(config.stateLocation) : undefined;
   if (config.stateLocation && !explicit) {
     throw new InputValidationError('environment', [
@@ -197,13 +214,12 @@ export const deployedTargets = async (
   }
   if (!explicit && !config.stateBucketPrefix)
     throw new InputValidationError('environment', [{ path: 'STATE_BUCKET_PREFIX', message: 'is not set' }]);
-  const topicIsArn = config.alertTopic.startsWith('arn:');
   if (topicIsArn && explicit) return { topicArn: config.alertTopic, state: explicit };
   const { partition, region, account } = await locate();
   return {
     topicArn: topicIsArn
       ? config.alertTopic
-      : `arn:${partition}:sns:${region}:${account}:${config.alertTopic}`,
+      : checkedTopic(`arn:${partition}:sns:${region}:${account}:${config.alertTopic}`),
     state: explicit ?? { bucket: `${config.stateBucketPrefix}-${account}-${region}`, key: config.stateKey },
   };
 };

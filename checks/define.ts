@@ -29,6 +29,8 @@ export interface Violation {
    * used to tell new findings from old ones, and it is what a fact-level exception accepts.
    */
   readonly fact: string;
+  /** Japanese: how to fix this one violation, when it depends on the fact (default: the check's). */
+  readonly remediation?: string;
   /** Structured, JSON-serializable detail for renderers (e.g. the hops of an exposure path). */
   readonly details?: Readonly<Record<string, unknown>>;
 }

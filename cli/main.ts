@@ -6,7 +6,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
-import { explicitAccounts, organizationAccounts, roleOptions, selectionNeeds } from '../app/accounts.ts';
+import {
+  explicitAccounts,
+  organizationAccounts,
+  refuseAmbiguousIntents,
+  roleOptions,
+  selectionNeeds,
+} from '../app/accounts.ts';
 import {
   auditAccounts,
   auditInventory,
@@ -26,7 +32,14 @@ import type { ResolvedIntent } from '../intent/resolve.ts';
 import { PROFILES, SEVERITIES, type Severity } from '../intent/schema.ts';
 import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
-import { FileStateStore, renderPreview, type SendAlertsResult, sendAlerts } from '../notify/index.ts';
+import {
+  FileStateStore,
+  PREVIEW_FORMATS,
+  type PreviewFormat,
+  renderPreview,
+  type SendAlertsResult,
+  sendAlerts,
+} from '../notify/index.ts';
 import {
   DEFAULT_SECURITY_HUB_STATE_PATH,
   defaultProductArn,
@@ -38,7 +51,7 @@ import { renderMarkdown } from '../report/markdown.ts';
 import { renderOcsf } from '../report/ocsf.ts';
 import { type AlertMarks, renderText, type TextOptions } from '../report/text.ts';
 import type { Report } from '../report/types.ts';
-import { accountIdSchema, regionSchema } from '../validate.ts';
+import { accountIdSchema, organizationalUnitIdSchema, regionSchema, topicArnSchema } from '../validate.ts';
 import { writeFileAtomically } from '../write-file.ts';
 import { registerCheckMember } from './check-member.ts';
 import { type OutputStream, progressStream, startProgress } from './progress.ts';
@@ -78,6 +91,29 @@ const loadIntent = (o: SourceOptions): Promise<ResolvedIntent> =>
     : o.demo
       ? loadIntentFile(DEMO_INTENT)
       : Promise.resolve(defaultIntent());
+
+const usage = (path: string, message: string) =>
+  new InputValidationError('command line', [{ path, message }]);
+
+/**
+ * A snapshot (or the demo) carries its own regions and is not collected: a --region or --progress
+ * beside it would be ignored, so it is refused.
+ */
+const refuseIgnoredSourceFlags = (o: SourceOptions): void => {
+  if (o.snapshot && o.demo) throw usage('--demo', 'cannot be combined with --snapshot: choose one inventory');
+  if ((o.snapshot || o.demo) && o.region.length > 0) {
+    throw usage(
+      '--region',
+      `cannot be combined with ${o.snapshot ? '--snapshot' : '--demo'}: the snapshot is audited in the regions it was collected in`,
+    );
+  }
+  if ((o.snapshot || o.demo) && o.progress !== undefined) {
+    throw usage(
+      o.progress ? '--progress' : '--no-progress',
+      `cannot be combined with ${o.snapshot ? '--snapshot' : '--demo'}: nothing is collected, so there is no progress to show`,
+    );
+  }
+};
 
 const loadInventory = async (o: SourceOptions, intent: ResolvedIntent, io?: Io): Promise<Inventory> => {
   if (o.snapshot) return readSnapshot(o.snapshot);
@@ -184,7 +220,11 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       collectValid(accountIdSchema),
     )
     .option('--org', "audit the organization's active accounts through --role-name")
-    .option('--org-ou <id...>', 'with --org: only accounts under these OUs (or roots)')
+    .option(
+      '--org-ou <id...>',
+      'with --org: only accounts under these OUs (or roots)',
+      collectValid(organizationalUnitIdSchema),
+    )
     .option('--role-name <name>', 'read-only role assumed in each audited account')
     .option('--external-id <id>', 'external id the role requires (sts:ExternalId)')
     .option('--all-regions', 'audit every region enabled in the account')
@@ -192,9 +232,14 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       '--intents <file...>',
       'with --account/--org: intent files; each account takes the one whose appliesTo names it',
     )
-    .action(async (o: AuditOptions) => {
+    .action(async (o: AuditOptions, command: Command) => {
+      // Everything the run needs is checked before anything is collected or printed.
+      refuseIgnoredSourceFlags(o);
+      refuseIgnoredAuditFlags(o, command);
+      const publish = o.publish ? publishTarget() : undefined;
+      if (o.securityHub) securityHubRegion();
       if (o.account || o.org || o.allRegions) {
-        await auditMany(o, io, setExit);
+        await auditMany(o, io, setExit, publish);
         return;
       }
       const startedAt = new Date();
@@ -204,7 +249,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
         startedAt,
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
       });
-      await printAndDeliver(report, o, io, () => exposureModel(inventory, intent));
+      await printAndDeliver(report, o, publish, io, () => exposureModel(inventory, intent));
       setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
     });
 
@@ -214,6 +259,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .description('collect the live inventory and save it as JSON (secrets reduced to fingerprints)')
       .requiredOption('--out <file>', 'where to write the snapshot'),
   ).action(async (o: SourceOptions & { out: string }) => {
+    refuseIgnoredSourceFlags(o);
     const inventory = await loadInventory(o, defaultIntent(), io);
     await writeSnapshot(o.out, inventory);
     io.err(`snapshot written to ${o.out} (${inventory.errors.length} collection errors)\n`);
@@ -232,6 +278,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
         ).choices(PROFILES),
       ),
   ).action(async (o: SourceOptions & { out: string; profile?: (typeof PROFILES)[number] }) => {
+    refuseIgnoredSourceFlags(o);
     const inventory = await loadInventory(o, defaultIntent(), io);
     const profile = chooseProfile(inventory, o.profile);
     const intent = buildBaseline(inventory, { profile: profile.profile, now: new Date() });
@@ -254,8 +301,16 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
         .option('--demo', 'render the alert for the embedded demo snapshot'),
     ),
   )
-    .addOption(new Option('--format <format>', 'alert form').choices(['slack', 'email']).default('slack'))
-    .action(async (o: SourceOptions & { format: 'slack' | 'email' }) => {
+    .addOption(
+      new Option(
+        '--format <format>',
+        'slack: the chat message as Slack shows it; chatbot-json: its custom-notification JSON; email: subject and body',
+      )
+        .choices(PREVIEW_FORMATS)
+        .default('slack'),
+    )
+    .action(async (o: SourceOptions & { format: PreviewFormat }) => {
+      refuseIgnoredSourceFlags(o);
       const intent = await loadIntent(o);
       const report = auditInventory(await loadInventory(o, intent, io), intent, {
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
@@ -285,15 +340,64 @@ interface AuditOptions extends SourceOptions {
   intents?: string[];
 }
 
-const usage = (path: string, message: string) =>
-  new InputValidationError('command line', [{ path, message }]);
+/**
+ * Flags that mean something only beside another one. Given alone they would be ignored without a
+ * word (an --intents file never read, an --org-ou that selects nothing): refused, naming what they need.
+ */
+const refuseIgnoredAuditFlags = (o: AuditOptions, command: Command): void => {
+  const multi = Boolean(o.account || o.org);
+  if (o.intents && !multi) {
+    throw usage(
+      '--intents',
+      'needs --account or --org (each audited account takes the intent whose appliesTo names it); for this account alone use --intent',
+    );
+  }
+  if (o.orgOu && !o.org) throw usage('--org-ou', "needs --org (it narrows the organization's accounts)");
+  if (o.roleName && !multi) {
+    throw usage('--role-name', 'needs --account or --org (the role is assumed in each audited account)');
+  }
+  if (o.externalId && !o.roleName)
+    throw usage('--external-id', 'needs --role-name (the role that requires it)');
+  if (o.allRegions && o.region.length > 0) throw usage('--all-regions', 'cannot be combined with --region');
+  if (command.getOptionValueSource('state') === 'cli' && !o.publish) {
+    throw usage('--state', 'needs --publish (the alert state is kept only when alerts are sent)');
+  }
+  if (command.getOptionValueSource('securityHubState') === 'cli' && !o.securityHub) {
+    throw usage(
+      '--security-hub-state',
+      'needs --security-hub (the record is kept only when findings are imported)',
+    );
+  }
+};
+
+/** Where `--publish` sends, read and checked before anything is collected. */
+interface PublishTarget {
+  readonly topicArn: string;
+  readonly remindAfterHours: number;
+}
+
+const publishTarget = (): PublishTarget => {
+  const topicArn = requireEnv('ALERT_TOPIC_ARN');
+  const checked = topicArnSchema.safeParse(topicArn);
+  if (!checked.success) {
+    throw new InputValidationError('environment', [
+      { path: 'ALERT_TOPIC_ARN', message: checked.error.issues[0]?.message ?? 'must be an SNS topic ARN' },
+    ]);
+  }
+  return { topicArn, remindAfterHours: remindAfterHours() };
+};
 
 /**
  * `audit --account ... | --org | --all-regions`: every account through its read-only role (or this
  * account in all its regions), each against the intent that names it, merged into one report. One
  * account that cannot be read is that account's incomplete audit; the others are audited in full.
  */
-const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => void): Promise<void> => {
+const auditMany = async (
+  o: AuditOptions,
+  io: Io,
+  setExit: (code: number) => void,
+  publish: PublishTarget | undefined,
+): Promise<void> => {
   if (o.snapshot || o.demo)
     throw usage('--snapshot', 'cannot be combined with --account, --org or --all-regions');
   const multi = Boolean(o.account || o.org);
@@ -302,15 +406,25 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
   const files = [...(o.intent ? [o.intent] : []), ...(o.intents ?? [])];
   const intents =
     files.length > 0 ? await Promise.all(files.map((f) => loadIntentFile(f))) : [defaultIntent()];
+  refuseAmbiguousIntents(intents);
+  const listed = new Set(intents.map((i) => i.regions.join(', ') || 'none'));
+  if (!o.allRegions && o.region.length === 0 && listed.size > 1) {
+    // Every account is audited in the same regions; taking the first file's would let order decide.
+    throw usage('--region', `the intents list different regions (${[...listed].join(' / ')}): pass --region`);
+  }
   const needs = selectionNeeds(intents);
   const accounts = o.org
     ? await organizationAccounts(new OrganizationsClient({ region: bootstrapRegion() }), {
-        ...(o.orgOu ? { organizationalUnits: o.orgOu } : {}),
+        ...(o.orgOu ? { organizationalUnits: o.orgOu, organizationalUnitsFrom: '--org-ou' } : {}),
         withParents: needs.parents,
         withTags: needs.tags,
       })
     : explicitAccounts(o.account ?? []);
-  if (multi && accounts.length === 0) throw usage('--org', 'the organization has no active account to audit');
+  if (multi && accounts.length === 0) {
+    throw o.orgOu
+      ? usage('--org-ou', `no active account under ${o.orgOu.join(', ')}`)
+      : usage('--org', 'the organization has no active account to audit');
+  }
   const regions = o.allRegions ? ('all' as const) : resolveRegions(o.region, intents[0] ?? defaultIntent());
   if (regions !== 'all' && regions.length === 0) {
     throw usage(
@@ -330,7 +444,7 @@ const auditMany = async (o: AuditOptions, io: Io, setExit: (code: number) => voi
     ...(progress ? { onProgress: progress.listener } : {}),
   }).finally(() => progress?.stop());
   // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
-  await printAndDeliver(report, o, io);
+  await printAndDeliver(report, o, publish, io);
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
@@ -359,13 +473,14 @@ const renderReport = (
 const printAndDeliver = async (
   report: Report,
   o: AuditOptions,
+  publish: PublishTarget | undefined,
   io: Io,
   exposure?: () => ExposureModel,
 ): Promise<void> => {
   const paint = paintFor(io.outStream);
   let alerts: AlertMarks | undefined;
   try {
-    await deliverFromCli(report, o, io, (sent) => {
+    await deliverFromCli(report, o, publish, io, (sent) => {
       alerts = alertMarks(sent);
     });
   } finally {
@@ -393,16 +508,21 @@ const alertMarks = (sent: SendAlertsResult): AlertMarks => ({
 });
 
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
-const publishFromCli = async (report: Report, statePath: string, io: Io): Promise<SendAlertsResult> => {
-  const topicArn = requireEnv('ALERT_TOPIC_ARN');
+const publishFromCli = async (
+  report: Report,
+  statePath: string,
+  { topicArn, remindAfterHours }: PublishTarget,
+  io: Io,
+): Promise<SendAlertsResult> => {
   const signIn = consoleSignIn();
   const result = await sendAlerts({
     report,
     store: new FileStateStore(statePath),
-    sns: new SNSClient({}),
+    // The topic's own region: SNS refuses a topic ARN of another region.
+    sns: new SNSClient({ region: topicArn.split(':')[3] }),
     topicArn,
     now: new Date(),
-    remindAfterHours: remindAfterHours(),
+    remindAfterHours,
     ...(signIn ? { consoleSignIn: signIn } : {}),
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
@@ -444,15 +564,19 @@ const importFromCli = async (report: Report, statePath: string, io: Io): Promise
 const deliverFromCli = async (
   report: Report,
   o: AuditOptions,
+  publish: PublishTarget | undefined,
   io: Io,
   onPublished?: (sent: SendAlertsResult) => void,
 ): Promise<void> => {
-  // Configuration first, so a missing variable sends nothing anywhere.
-  if (o.publish) requireEnv('ALERT_TOPIC_ARN');
-  if (o.securityHub) securityHubRegion();
+  // The configuration of every sink was checked before collecting (publishTarget, securityHubRegion).
   const sinks = [
-    ...(o.publish
-      ? [{ name: 'SNS', run: async () => onPublished?.(await publishFromCli(report, o.state, io)) }]
+    ...(publish
+      ? [
+          {
+            name: 'SNS',
+            run: async () => onPublished?.(await publishFromCli(report, o.state, publish, io)),
+          },
+        ]
       : []),
     ...(o.securityHub
       ? [{ name: 'Security Hub', run: () => importFromCli(report, o.securityHubState, io) }]

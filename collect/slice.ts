@@ -1,6 +1,7 @@
 import type { PaginationConfiguration } from '@smithy/types';
 import { CollectError } from '../errors.ts';
 import type { CollectionError, SliceName } from '../inventory/types.ts';
+import { oneLineMessage } from './cause.ts';
 
 /**
  * The outcome of collecting one slice: its items, or the error that kept them from us. A slice whose
@@ -59,7 +60,7 @@ export const toCollectionError = (site: CallSite, error: unknown): CollectionErr
     operation,
     region: site.region,
     code,
-    message: e?.message || String(error),
+    message: oneLineMessage(e?.message || String(error)),
     slices: site.slices,
     ...(site.resourceId !== undefined ? { resourceId: site.resourceId } : {}),
   };

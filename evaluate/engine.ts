@@ -61,7 +61,7 @@ const toFinding = (check: Check, v: Violation, severity: Severity, account: Acco
   ...(v.expected !== undefined ? { expected: v.expected } : {}),
   ...(v.actual !== undefined ? { actual: v.actual } : {}),
   ...(v.details !== undefined ? { details: v.details } : {}),
-  remediation: check.remediation,
+  remediation: v.remediation ?? check.remediation,
   impact: v.impact ?? check.impact,
   principle: check.principle,
   fact: v.fact,

@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
-import { readLambdaConfig } from '../app/config.ts';
+import { deployedTargets, type FunctionLocation, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
@@ -59,6 +59,14 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       },
     ]);
   }
+  // Located once (STS when invoked locally): the check below and the delivery share the answer.
+  let location: Promise<FunctionLocation> | undefined;
+  const locate = () => {
+    location ??= functionLocation(context)();
+    return location;
+  };
+  // Where the alerts go is checked before collecting: a bad topic must not cost a whole audit.
+  if (!event.dryRun) await deployedTargets(config, locate);
   // Stop collecting while there is still time to evaluate and publish what was collected.
   const inventory = await phase(
     logger,
@@ -87,7 +95,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     await deliverReport({
       report,
       config,
-      locate: functionLocation(context),
+      locate,
       s3: s3Client(),
       sns,
       logger,

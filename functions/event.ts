@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { checkIdSchema, regionSchema } from '../validate.ts';
+import { knownCheckIdSchema } from '../checks/known.ts';
+import { regionSchema } from '../validate.ts';
 
 /** Payload of an on-demand invoke, and the `input` the EventBridge schedule sends. */
 export const auditEventSchema = z.strictObject({
   /** Regions to audit; default: AUDIT_REGIONS, then the intent's regions. */
   regions: z.array(regionSchema).min(1).optional(),
   /** Run only these check ids (audit.* always run). */
-  checks: z.array(checkIdSchema).min(1).optional(),
+  checks: z.array(knownCheckIdSchema).min(1).optional(),
   /** Audit and return the report without publishing alerts or touching state. */
   dryRun: z.boolean().default(false),
   /** Who started the run, for the logs. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ALL_REGIONS } from '../app/fanout.ts';
 import { GLOBAL_REGION } from '../app/merge.ts';
-import { accountIdSchema, checkIdSchema, regionSchema } from '../validate.ts';
+import { knownCheckIdSchema } from '../checks/known.ts';
+import { accountIdSchema, organizationalUnitIdSchema, regionSchema } from '../validate.ts';
 
 /** Input of the state machine (and so of the plan step); every field defaults to the environment. */
 export const planEventSchema = z.strictObject({
@@ -9,10 +10,10 @@ export const planEventSchema = z.strictObject({
   accounts: z.array(accountIdSchema).min(1).optional(),
   /** Audit the organization's accounts (optionally under these OUs). */
   organization: z.boolean().optional(),
-  organizationalUnits: z.array(z.string().min(1)).optional(),
+  organizationalUnits: z.array(organizationalUnitIdSchema).optional(),
   /** Regions, or 'all' for every enabled one; default AUDIT_REGIONS. */
   regions: z.union([z.array(regionSchema).min(1), z.literal('all')]).optional(),
-  checks: z.array(checkIdSchema).min(1).optional(),
+  checks: z.array(knownCheckIdSchema).min(1).optional(),
   dryRun: z.boolean().default(false),
   trigger: z.enum(['schedule', 'manual']).default('manual'),
 });

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
+import { unknownCheckProblem } from '../checks/known.ts';
 import { IntentValidationError } from '../errors.ts';
-import { validate } from '../validate.ts';
+import { formatPath, validate } from '../validate.ts';
 import { type ResolvedIntent, resolveIntent } from './resolve.ts';
 import { type Intent, intentSchema } from './schema.ts';
 
@@ -53,8 +54,27 @@ export const parseIntent = (text: string, source = 'intent'): ResolvedIntent => 
     lineOf,
     errorClass: IntentValidationError,
   });
-  return resolveIntent(intent);
+  const unknown = unknownCheckIds(intent).map(({ path, problem }) => {
+    const line = lineOf(path);
+    return { path: formatPath(path), message: problem, ...(line ? { line } : {}) };
+  });
+  if (unknown.length > 0) throw new IntentValidationError(source, unknown);
+  return { ...resolveIntent(intent), source };
 };
+
+/**
+ * Every place the intent names a check that is not in the catalogue: an exception, a severity or a
+ * disabled check with a typo would never match anything, so the intent would silently not apply.
+ */
+const unknownCheckIds = (intent: Intent): { path: PropertyKey[]; problem: string }[] =>
+  [
+    ...intent.exceptions.map((e, i) => ({ path: ['exceptions', i, 'check'], id: e.check })),
+    ...Object.keys(intent.severity).map((id) => ({ path: ['severity', id], id })),
+    ...intent.disabledChecks.map((id, i) => ({ path: ['disabledChecks', i], id })),
+  ].flatMap(({ path, id }) => {
+    const problem = unknownCheckProblem(id);
+    return problem ? [{ path, problem }] : [];
+  });
 
 /** Reads an intent file, refusing a missing, unreadable or oversized one (by its size, before reading it). */
 export const loadIntentFile = async (file: string): Promise<ResolvedIntent> => {

@@ -2,6 +2,8 @@ import type { Intent } from './schema.ts';
 
 /** The intent with every profile-dependent switch decided, as checks read it. */
 export interface ResolvedIntent extends Intent {
+  /** Where the intent was read from (file, s3:// URL, 'default intent'), to name it in errors. */
+  readonly source?: string;
   readonly switches: {
     readonly allowPublicSubnets: boolean;
     readonly allowPublicIps: boolean;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { regionSchema } from '../validate.ts';
+import { organizationalUnitIdSchema, regionSchema } from '../validate.ts';
 
 /**
  * The intent file: which architecture the account is held against.
@@ -244,13 +244,7 @@ export const intentSchema = z
     appliesTo: z
       .strictObject({
         accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).default([]),
-        organizationalUnits: z
-          .array(
-            z
-              .string()
-              .regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'must be an OU or root id'),
-          )
-          .default([]),
+        organizationalUnits: z.array(organizationalUnitIdSchema).default([]),
         tags: z.array(z.strictObject({ key: z.string().min(1), value: z.string() })).default([]),
       })
       .optional(),

@@ -327,8 +327,8 @@ export interface Nameable {
 /**
  * What people call a resource: its Name tag, else the name it has of its own (a security group's
  * group name, a load balancer's, target group's, REST API's or prefix list's name, a distribution's
- * first alternate domain name); undefined when it has neither. For labels only: fingerprints (check, region, id, fact)
- * and drift comparisons never read it, so a renamed resource keeps its findings.
+ * first alternate domain name); undefined when it has neither. For labels only: fingerprints (check,
+ * region, id, fact) and drift comparisons never read it, so a renamed resource keeps its findings.
  */
 export const displayName = (r: Nameable): string | undefined =>
   r.name ||
@@ -356,4 +356,25 @@ export const refOf = (type: string, r: ResourceBase & Nameable) => {
     ...(r.arn ? { arn: r.arn } : {}),
     ...(name ? { name } : {}),
   };
+};
+
+/**
+ * The inventory item a user names by id or ARN (an exception's `resource`), from any service; undefined
+ * when it is not in the inventory (deleted, or in a region not audited).
+ */
+export const findResource = (inventory: Inventory, idOrArn: string): ResourceBase | undefined => {
+  for (const service of [inventory.ec2, inventory.elbv2, inventory.cloudfront, inventory.apigateway]) {
+    for (const items of Object.values(service) as readonly unknown[][]) {
+      for (const item of items) {
+        const r = item as Partial<ResourceBase>;
+        if (
+          typeof r.id === 'string' &&
+          typeof r.region === 'string' &&
+          (r.id === idOrArn || r.arn === idOrArn)
+        )
+          return r as ResourceBase;
+      }
+    }
+  }
+  return undefined;
 };

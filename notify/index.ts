@@ -202,13 +202,29 @@ export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResu
   }
 };
 
+/** What `arch-auditor render` can show: the chat message as people see it, its JSON, or the email. */
+export const PREVIEW_FORMATS = ['slack', 'chatbot-json', 'email'] as const;
+export type PreviewFormat = (typeof PREVIEW_FORMATS)[number];
+
 /**
- * What a first run would send for this report (`arch-auditor render`): the chat payloads as JSON
- * ('slack') or the email subject and body ('email').
+ * A chat message as Slack shows it: the title, the description and the next steps, in Slack's own
+ * markup (what Amazon Q Developer in chat applications posts from the custom notification).
+ */
+const slackText = (m: AlertMessage): string => {
+  const { title, description, nextSteps } = m.chatbot.content;
+  const steps =
+    nextSteps && nextSteps.length > 0 ? ['', '*次の対応*', ...nextSteps.map((s) => `• ${s}`)] : [];
+  return [...(title ? [`*${title}*`] : []), description, ...steps].join('\n');
+};
+
+/**
+ * What a first run would send for this report (`arch-auditor render`): the chat messages as Slack
+ * shows them ('slack'), their custom-notification JSON ('chatbot-json'), or the email subject and
+ * body ('email').
  */
 export const renderPreview = (
   report: Report,
-  format: 'slack' | 'email',
+  format: PreviewFormat,
   consoleSignIn?: ConsoleSignIn,
 ): string => {
   const diff = diffAgainstState(report, undefined, {
@@ -217,8 +233,10 @@ export const renderPreview = (
   });
   const messages = renderAlerts({ report, diff, ...(consoleSignIn ? { consoleSignIn } : {}) });
   if (messages.length === 0) return '通知する検出はありません。\n';
-  if (format === 'slack') {
+  if (format === 'chatbot-json') {
     return `${messages.map((m) => JSON.stringify(m.chatbot, null, 2)).join('\n\n')}\n`;
   }
-  return messages.map((m) => `Subject: ${m.subject}\n\n${m.text}`).join(`\n${'='.repeat(72)}\n\n`);
+  const separator = `\n${'='.repeat(72)}\n\n`;
+  if (format === 'slack') return `${messages.map(slackText).join(separator)}\n`;
+  return messages.map((m) => `Subject: ${m.subject}\n\n${m.text}`).join(separator);
 };

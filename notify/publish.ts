@@ -16,7 +16,7 @@ export interface PublishAlertsOptions {
  * - `default`: the Japanese plain text. SNS uses `default` for every protocol without its own key, so
  *   email, email-json, SQS, Lambda and SMS all get the plain text; we do not repeat it under `email`,
  *   which would double the bytes counted against the 256 KiB limit for no change in what is delivered.
- * The Subject (email only) is ASCII, since SNS rejects a Subject with other characters.
+ * The Subject (email only) is printable ASCII under 100 characters (see MAX_SUBJECT_CHARS in render.ts).
  * Returns the SNS message id; rejects with PublishError.
  */
 export const publishAlert = async (

@@ -1,3 +1,4 @@
+import { failureLabel } from '../checks/audit/incomplete.ts';
 import type { ResourceRef } from '../checks/define.ts';
 import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
@@ -141,12 +142,23 @@ const cut = (text: string, max: number): string => {
 
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
 
-const regionsShort = (regions: readonly string[]): string =>
-  regions.length === 0
-    ? ''
-    : regions.length <= 2
-      ? regions.join(', ')
-      : `${regions[0]} ほか ${regions.length - 1} リージョン`;
+/** How a region is named in a title: CloudFront's findings live in 'global'. */
+const regionName = (region: string): string => (region === 'global' ? 'グローバル' : region);
+
+/**
+ * The regions a message's findings are in, in the report's order (global last), for its title: with
+ * --all-regions the audited regions are dozens, and the ones that matter are those with findings.
+ */
+const regionsOf = (report: Report, items: readonly { readonly region: string }[]): string[] => {
+  const present = new Set(items.map((i) => i.region));
+  const ordered = [...report.regions, ...[...present].sort()].filter((r) => present.has(r));
+  return [...new Set(ordered)].sort((a, b) => Number(a === 'global') - Number(b === 'global'));
+};
+
+const regionsTitle = (regions: readonly string[]): string =>
+  regions.length <= 3
+    ? regions.map(regionName).join('・')
+    : `${regions.slice(0, 2).map(regionName).join('・')} ほか ${regions.length - 2} リージョン`;
 
 /** Account ids for a title: up to two, then a count (names would not fit, nor suit the ASCII subject). */
 const accountIdsShort = (accounts: readonly AccountRef[]): string =>
@@ -212,13 +224,51 @@ const chatEscape = (text: string): string =>
 const chatLink = (url: string | undefined, label: string): string =>
   url ? `<${url}|${chatEscape(label).replace(/\|/g, '¦')}>` : chatEscape(label);
 
-/** SNS Subject: ASCII, no line breaks, at most 100 characters. */
+/**
+ * SNS Subject (email): "less than 100 characters", no line breaks or control characters. The API
+ * reference now says UTF-8 text, but AWS documents SNS replacing a Subject with non-ASCII characters
+ * by "Error - contains control- or non-ASCII characters" (Amazon Managed Service for Prometheus,
+ * "Understanding Amazon SNS message validation rules"), and the SNS console states ASCII only. So the
+ * Subject stays printable ASCII; the Japanese is in the body.
+ */
+export const MAX_SUBJECT_CHARS = 99;
+
 const asciiSubject = (text: string): string =>
   text
     .replace(/[^\x20-\x7e]/g, '')
     .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 100);
+    .trim();
+
+/**
+ * A Subject built from whole parts: `head`, then each optional part (the first alternative that
+ * still fits), then `suffix` (the part number). Nothing is cut in the middle of a region or an id.
+ */
+const buildSubject = (head: string, optional: readonly (readonly string[])[], suffix = ''): string => {
+  const tail = suffix ? ` ${suffix}` : '';
+  let subject = asciiSubject(head).slice(0, MAX_SUBJECT_CHARS - tail.length);
+  for (const alternatives of optional) {
+    const fits = alternatives
+      .map((part) => `${subject} | ${asciiSubject(part)}`)
+      .find((candidate) => candidate.length + tail.length <= MAX_SUBJECT_CHARS);
+    if (fits) subject = fits;
+  }
+  return `${subject}${tail}`;
+};
+
+/** The account and the regions with findings, as Subject parts with shorter fallbacks. */
+const subjectWhere = (account: string, regions: readonly string[]): string[][] => {
+  const accounts = account.split(', ');
+  return [
+    accounts.length === 1 ? [`account ${account}`] : [`accounts ${account}`, `${accounts.length} accounts`],
+    regions.length === 0
+      ? []
+      : [
+          regions.join(', '),
+          ...(regions.length > 1 ? [`${regions[0]} +${regions.length - 1} regions`] : []),
+          `${regions.length} regions`,
+        ],
+  ];
+};
 
 const jsonBytes = (text: string): number => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 
@@ -243,10 +293,14 @@ interface RunContext {
 
 /** Where an item's resource lives: the region, and the account when the run covers several. */
 const whereText = (ctx: RunContext, region: string, account: AccountRef | undefined): string =>
-  ctx.multiAccount && account ? `アカウント ${accountLabel(account)} / ${region}` : region;
+  ctx.multiAccount && account
+    ? `アカウント ${accountLabel(account)} / ${regionName(region)}`
+    : regionName(region);
 
 const whereChat = (ctx: RunContext, region: string, account: AccountRef | undefined): string =>
-  ctx.multiAccount && account ? `${chatEscape(accountLabel(account))}・${region}` : region;
+  ctx.multiAccount && account
+    ? `${chatEscape(accountLabel(account))}・${regionName(region)}`
+    : regionName(region);
 
 const contextLines = (ctx: RunContext): string[] => [
   `アカウント: ${accountsLabel(ctx.report)}`,
@@ -266,7 +320,8 @@ const incompleteLines = (report: Report): string[] => {
     RULE,
     '次の API 呼び出しに失敗したため、一部のリソースを確認できていません。確認できなかった部分は「問題なし」ではなく「未確認」です。',
     ...report.errors.map(
-      (e) => `- ${e.service} ${e.operation}（${e.region}）: ${e.code} — ${cut(oneLine(e.message), 200)}`,
+      (e) =>
+        `- ${e.service} の ${e.operation}（${e.region}）: ${e.code}・${failureLabel(e)} 「${cut(oneLine(e.message), 200)}」`,
     ),
   ];
   if (report.skippedChecks.length > 0)
@@ -317,6 +372,7 @@ interface Item {
   readonly checkId: string;
   readonly title: string;
   readonly related: string;
+  readonly region: string;
 }
 
 const findingItem = (finding: Finding, tag: string, ctx: RunContext): Item => {
@@ -352,6 +408,7 @@ const findingItem = (finding: Finding, tag: string, ctx: RunContext): Item => {
     checkId: finding.checkId,
     title: finding.title,
     related: r.arn ?? r.id,
+    region: r.region,
   };
 };
 
@@ -386,6 +443,7 @@ const reminderItem = (
     checkId: finding.checkId,
     title: finding.title,
     related: r.arn ?? r.id,
+    region: r.region,
   };
 };
 
@@ -411,6 +469,7 @@ const recoveryItem = (entry: RecoveredFinding, ctx: RunContext): Item => {
     checkId: entry.checkId,
     title,
     related: r.id,
+    region: r.region,
   };
 };
 
@@ -421,7 +480,8 @@ interface KindSpec {
   readonly items: readonly Item[];
   /** Title without part suffix, e.g. "🔴 [arch-auditor] 新しい検出 3 件（緊急 1・高 2）— 123… ap-…". */
   readonly title: string;
-  readonly subject: string;
+  /** Subject parts: what and how many (always), then the account and regions while they fit. */
+  readonly subject: { readonly head: string; readonly optional: readonly (readonly string[])[] };
   /** Lines after the context and banners, before the items. */
   readonly lead: readonly string[];
   readonly footer: readonly string[];
@@ -571,7 +631,7 @@ const buildChatbot = (
 const renderKind = (spec: KindSpec, ctx: RunContext, options: Required<RenderOptions>): AlertMessage[] => {
   if (spec.items.length === 0) return [];
   const subjectFor = (part: number, parts: number) =>
-    asciiSubject(parts > 1 ? `${spec.subject} (${part}/${parts})` : spec.subject);
+    buildSubject(spec.subject.head, spec.subject.optional, parts > 1 ? `(${part}/${parts})` : '');
 
   // Budget for the plain text of one part: the chat payload is capped (CHATBOT_LIMITS), so reserve
   // its worst case; measure the fixed text around the items with the largest part numbers.
@@ -681,7 +741,7 @@ const summarize = (
 
 const FOOTER_FINDINGS = [
   'arch-auditor による自動通知です（意図した構成との差分）。',
-  '意図した設定であれば、意図ファイルの exceptions に理由と期限を書いてください。期限までは通知しません。',
+  '意図した設定であれば、設計定義ファイルの exceptions に理由と期限を書いてください。期限までは通知しません。',
 ];
 
 /**
@@ -703,7 +763,13 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
     ...(input.consoleSignIn ? { consoleSignIn: input.consoleSignIn } : {}),
   };
   // Ids only in the title and subject (the subject is ASCII; names are in the body).
-  const where = `${accountIdsShort(report.accounts)} ${regionsShort(report.regions)}`.trim();
+  const accountIds = accountIdsShort(report.accounts);
+  const where = (items: readonly { readonly region: string }[]): string => {
+    const regions = regionsTitle(regionsOf(report, items));
+    return regions ? `${accountIds} ${regions}` : accountIds;
+  };
+  const subjectParts = (items: readonly { readonly region: string }[]) =>
+    subjectWhere(report.accounts.map((a) => a.id).join(', '), regionsOf(report, items));
   // An incomplete audit is named before the counts, which may be missing findings.
   const incompleteTitle = report.complete ? '' : '【監査不完全】';
   const incompleteSubject = report.complete ? '' : ' [INCOMPLETE]';
@@ -740,8 +806,11 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
         {
           kind: 'findings',
           items: alerted.map((x) => findingItem(x.finding, x.tag, ctx)),
-          title: `${SEVERITY_EMOJI[worst(severities)]} [arch-auditor] ${incompleteTitle}${what.join('・')}（${countsLabel(severities)}）— ${where}`,
-          subject: `arch-auditor${incompleteSubject}: ${whatAscii.join(', ')} (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
+          title: `${SEVERITY_EMOJI[worst(severities)]} [arch-auditor] ${incompleteTitle}${what.join('・')}（${countsLabel(severities)}）— ${where(alerted.map((x) => x.finding.resource))}`,
+          subject: {
+            head: `arch-auditor${incompleteSubject}: ${whatAscii.join(', ')} (${countsAscii(severities)})`,
+            optional: subjectParts(alerted.map((x) => x.finding.resource)),
+          },
           lead: [],
           footer: FOOTER_FINDINGS,
           grouped: true,
@@ -761,8 +830,11 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
         {
           kind: 'recovery',
           items: recovered.map((r) => recoveryItem(r, ctx)),
-          title: `✅ [arch-auditor] 復旧 ${recovered.length} 件（${countsLabel(recovered.map((r) => r.severity))}）— ${where}`,
-          subject: `arch-auditor: ${recovered.length} recovered - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
+          title: `✅ [arch-auditor] 復旧 ${recovered.length} 件（${countsLabel(recovered.map((r) => r.severity))}）— ${where(recovered)}`,
+          subject: {
+            head: `arch-auditor: ${recovered.length} recovered (${countsAscii(recovered.map((r) => r.severity))})`,
+            optional: subjectParts(recovered),
+          },
           lead: [
             '次の検出は今回の監査で見つからなくなりました。監査はすべて成功しているため、解消したと判断しています。',
           ],
@@ -791,8 +863,11 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
           items: reminders.map((f) =>
             reminderItem(f, diff.nextState.findings[f.fingerprint], report.finishedAt, ctx),
           ),
-          title: `🔁 [arch-auditor] ${incompleteTitle}未対応の検出 ${reminders.length} 件（${countsLabel(severities)}）— ${where}`,
-          subject: `arch-auditor${incompleteSubject}: ${reminders.length} still open (${countsAscii(severities)}) - ${where.replace(/ ほか (\d+) リージョン/, ' +$1')}`,
+          title: `🔁 [arch-auditor] ${incompleteTitle}未対応の検出 ${reminders.length} 件（${countsLabel(severities)}）— ${where(reminders.map((f) => f.resource))}`,
+          subject: {
+            head: `arch-auditor${incompleteSubject}: ${reminders.length} still open (${countsAscii(severities)})`,
+            optional: subjectParts(reminders.map((f) => f.resource)),
+          },
           lead: [`次の検出は${cadence}解消していません。`],
           footer: ['arch-auditor による自動通知です（未対応の検出の定期リマインド）。'],
           grouped: true,

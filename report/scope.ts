@@ -50,6 +50,6 @@ export const skippedRegionsLine = (report: Pick<Report, 'skippedRegions'>): stri
     : `拒否を宣言済みのため監査対象外のリージョン: ${report.skippedRegions
         .map(
           (s) =>
-            `${s.region}（${s.declaredBy === 'intent' ? 'インテントの deniedRegions' : '--skip-region'}）`,
+            `${s.region}（${s.declaredBy === 'intent' ? '設計定義ファイルの deniedRegions' : '--skip-region'}）`,
         )
         .join(', ')}`;

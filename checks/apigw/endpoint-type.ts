@@ -13,7 +13,7 @@ export const apigwEndpointType = defineCheck({
     'エンドポイントタイプは API に到達できる経路を決めます。PRIVATE のつもりの API が REGIONAL や EDGE だと、VPC エンドポイントを経由せずインターネットから直接呼び出せます。逆に PRIVATE にすると CloudFront からは到達できなくなります。',
   impact: '意図しない経路から API を呼び出せる、または意図した経路から呼び出せなくなります。',
   remediation:
-    'API のエンドポイント設定（EndpointConfiguration.Types）を、意図ファイルの apiGateway.endpointTypes に合わせて変更してください。PRIVATE にする場合は、リソースポリシーと VPC エンドポイントも用意してください。',
+    'API のエンドポイント設定（EndpointConfiguration.Types）を、設計定義ファイルの apiGateway.endpointTypes に合わせて変更してください。PRIVATE にする場合は、リソースポリシーと VPC エンドポイントも用意してください。',
   evaluate: ({ inventory, intent }) => {
     const wanted = intent.apiGateway.endpointTypes;
     return inventory.apigateway.restApis.flatMap((api) => {

@@ -22,7 +22,7 @@ export const apigwIntegrationTarget = defineCheck({
   impact:
     'バックエンドがインターネットに露出し、API Gateway を経由しない直接アクセスも受けられる状態になります。',
   remediation:
-    '統合の接続タイプを VPC_LINK にして意図ファイルで許可した VPC リンク（internal の NLB 宛て）を指定し、API を再デプロイしてください。',
+    '統合の接続タイプを VPC_LINK にして設計定義ファイルで許可した VPC リンク（internal の NLB 宛て）を指定し、API を再デプロイしてください。',
   evaluate: ({ inventory, intent }) => {
     const allowed = intent.apiGateway.vpcLinkIds;
     // VPC link ids are regional: an API can only use a link of its own region.
@@ -57,7 +57,7 @@ export const apigwIntegrationTarget = defineCheck({
         const isV2 = i.integrationTarget !== undefined;
         const problemOf = (linkId: string) =>
           allowed.length > 0 && !allowed.includes(linkId)
-            ? `意図ファイルで許可されていない VPC リンク ${linkId}`
+            ? `設計定義ファイルで許可されていない VPC リンク ${linkId}`
             : !isV2 && !links.has(linkId)
               ? `存在しない VPC リンク ${linkId}`
               : undefined;

@@ -449,7 +449,7 @@ const describeVerdict = (
         ? `プライベート API ${label(api)} の現在の（未デプロイの）リソースポリシー`
         : `プライベート API ${label(api)} のリソースポリシー`;
   const intendedText =
-    intended.length > 0 ? intended.join(', ') : '未定義（意図ファイルにも API の設定にもありません）';
+    intended.length > 0 ? intended.join(', ') : '未定義（設計定義ファイルにも API の設定にもありません）';
   const expected =
     intended.length > 0
       ? `${intended.join(', ')} 経由の呼び出しのみ許可`
@@ -523,7 +523,7 @@ const describeVerdict = (
           : '';
       const sameVpcNote =
         widest === 'same-vpc' && requireSourceVpce
-          ? '意図ファイルは aws:SourceVpce で VPC エンドポイントまで限定することを求めています（apiGateway.requireSourceVpce）。同じ VPC 内の別のエンドポイントを締め出すには、aws:SourceVpce に意図したエンドポイントを指定してください。'
+          ? '設計定義ファイルは aws:SourceVpce で VPC エンドポイントまで限定することを求めています（apiGateway.requireSourceVpce）。同じ VPC 内の別のエンドポイントを締め出すには、aws:SourceVpce に意図したエンドポイントを指定してください。'
           : '';
       const severity = CLASS_SEVERITY[widest];
       return {

@@ -19,7 +19,7 @@ export const apigwWafMissing = defineCheck({
   impact:
     'SQL インジェクションやボットなどの不正なリクエストが、WAF の検査を受けずにバックエンドへ届きます。',
   remediation:
-    'API と同じリージョンに REGIONAL スコープの Web ACL を作成し（AWS マネージドルールの Core rule set など）、API のステージに関連付けてください。',
+    'API と同じリージョンに REGIONAL スコープの Web ACL を作成し（AWS マネージドルールのコアルールセット AWSManagedRulesCommonRuleSet など）、API のステージに関連付けてください。',
   evaluate: ({ inventory, intent }) => {
     if (!intent.apiGateway.requireWaf) return [];
     return inventory.apigateway.restApis

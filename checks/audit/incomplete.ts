@@ -1,3 +1,4 @@
+import { type FailureCause, failureCause } from '../../collect/cause.ts';
 import { GLOBAL, regionsThatLookDenied } from '../../evaluate/unseen.ts';
 import type { CollectionError } from '../../inventory/types.ts';
 import { type CheckContext, defineCheck, type Violation } from '../define.ts';
@@ -44,12 +45,61 @@ const deniedRegionViolation = (
   const codes = [...new Set(errors.map((e) => e.code))].sort().join(', ');
   return {
     resource: { type: 'AWS::Account', id: account, region },
-    message: `${region} では ${[...new Set(errors.map((e) => e.service))].sort().join('・')} の呼び出しがすべて拒否されました（${codes}、${errors.length} 件）。組織の SCP などでリージョンごと拒否されているようです。このリージョンの結果はすべて不明です（他のリージョンは判定済み）。意図した拒否なら、インテントの deniedRegions に ${region} を加えるか --skip-region ${region} を指定すると、監査対象外のリージョンとして扱います。`,
+    message: `${region} では ${[...new Set(errors.map((e) => e.service))].sort().join('・')} の呼び出しがすべて拒否されました（${codes}、${errors.length} 件）。組織の SCP などでリージョンごと拒否されているようです。このリージョンの結果はすべて不明です（他のリージョンは判定済み）。意図した拒否なら、設計定義ファイルの deniedRegions に ${region} を加えるか --skip-region ${region} を指定すると、監査対象外のリージョンとして扱います。`,
     expected: `${region} の API 呼び出しの成功、または deniedRegions での宣言`,
     actual: `すべて拒否（${codes}）`,
+    remediation: `意図した拒否なら、設計定義ファイルの deniedRegions に ${region} を加えるか、--skip-region ${region} を指定してください。意図しない拒否なら、組織の SCP（aws:RequestedRegion の条件）と監査ロールの権限を確認し、監査を再実行してください。`,
     fact: 'region-denied',
   };
 };
+
+/** What each class of failure means and what to do about it, as the person on call reads it. */
+const ADVICE: Readonly<
+  Record<
+    FailureCause,
+    { readonly label: string; readonly why: (e: CollectionError) => string; readonly fix: string }
+  >
+> = {
+  network: {
+    label: '接続できない・AWS 以外の応答',
+    why: () => 'AWS のエンドポイントに接続できないか、AWS 以外からの応答（HTML のページなど）が返りました。',
+    fix: 'リージョン名と、AWS_ENDPOINT_URL などのエンドポイント設定を確認してください。プロキシ、ファイアウォール、VPC エンドポイントを経由する場合は、その経路で AWS の API に届くかを確認してから監査を再実行してください。',
+  },
+  region: {
+    label: 'リージョンが無効',
+    why: (e) => `リージョン ${e.region} が存在しないか、このアカウントで有効になっていません。`,
+    fix: '--region（または設計定義ファイルの regions、AUDIT_REGIONS）のリージョン名を確認してください。オプトインが必要なリージョンは、アカウントで有効にしてから監査してください。',
+  },
+  credentials: {
+    label: '認証情報が無効',
+    why: () => '認証情報が無効か、期限が切れています。',
+    fix: 'AWS_PROFILE、SSO のセッション（aws sso login）、環境変数の認証情報を確認し、有効な認証情報で監査を再実行してください。オプトインが必要なリージョンを有効にしていない場合にも、このエラーになります。',
+  },
+  permission: {
+    label: '権限不足',
+    why: (e) => `監査に使うロールに、${e.service} の ${e.operation} を呼び出す権限がありません。`,
+    fix: '監査ロールのポリシーに読み取り権限を追加してください（必要な権限の一覧は serverless.yml と infra/member-role.yml にあります）。SCP や権限境界で拒否されていないかも確認してください。',
+  },
+  throttling: {
+    label: 'スロットリング',
+    why: () => 'API の呼び出し回数の上限（スロットリング）に達しました。',
+    fix: '同じアカウントで API を大量に呼び出している処理がないか確認し、時間をおいて監査を再実行してください。繰り返す場合は、監査の間隔を空けるか AWS_MAX_ATTEMPTS を増やしてください。',
+  },
+  deadline: {
+    label: '時間切れ',
+    why: () => '実行時間の上限に達したため、この呼び出しを打ち切りました。',
+    fix: 'Lambda のタイムアウトを延ばすか、アカウントやリージョンごとに分けて監査してください（ファンアウト構成）。',
+  },
+  service: {
+    label: 'AWS 側のエラー',
+    why: () => 'AWS から想定外の応答、またはサーバーエラーが返りました。',
+    fix: '一時的な障害の可能性があります。時間をおいて監査を再実行し、続く場合は AWS Health Dashboard を確認してください。',
+  },
+};
+
+/** The failure's class in a few words, for lists of failed calls (the alert's banner). */
+export const failureLabel = (e: Pick<CollectionError, 'code' | 'message' | 'region'>): string =>
+  ADVICE[failureCause(e)].label;
 
 export const auditIncomplete = defineCheck({
   id: 'audit.incomplete',
@@ -61,8 +111,7 @@ export const auditIncomplete = defineCheck({
   explanation:
     'AWS API の呼び出しが失敗したため、一部のリソースを確認できていません。確認できなかった部分は「問題なし」ではなく「不明」です。',
   impact: '取得できなかったリソースに問題があっても検知できません。',
-  remediation:
-    '監査ロールの権限（AccessDenied の場合）や API のスロットリング状況を確認し、監査を再実行してください。',
+  remediation: '失敗の原因（検出内容を参照）を解消し、監査を再実行してください。',
   evaluate: (context) => {
     const { inventory } = context;
     const denied = regionsThatLookDenied(inventory.errors);
@@ -76,13 +125,17 @@ export const auditIncomplete = defineCheck({
       ),
       ...inventory.errors
         .filter((e) => !denied.includes(e.region))
-        .map((e) => ({
-          resource: { type: 'AWS::Account', id: inventory.account, region: e.region },
-          message: `${e.service} の ${e.operation}（${e.region}）が失敗しました: ${e.code}: ${withoutFinalStop(e.message)}。${unseenSentence(e, context)}`,
-          expected: `${e.service}:${e.operation} の成功`,
-          actual: `${e.code}`,
-          fact: `${e.service}:${e.operation}:${e.code}`,
-        })),
+        .map((e) => {
+          const advice = ADVICE[failureCause(e)];
+          return {
+            resource: { type: 'AWS::Account', id: inventory.account, region: e.region },
+            message: `${e.service} の ${e.operation}（${e.region}）が失敗しました: ${e.code}。${advice.why(e)}${unseenSentence(e, context)}詳細: 「${withoutFinalStop(e.message)}」`,
+            expected: `${e.service}:${e.operation} の成功`,
+            actual: `${e.code}`,
+            remediation: advice.fix,
+            fact: `${e.service}:${e.operation}:${e.code}`,
+          };
+        }),
     ];
   },
 });

@@ -13,7 +13,7 @@ export const cloudfrontS3OriginAccess = defineCheck({
     'S3 オリジンは OAC で CloudFront からの署名付きリクエストだけを受け付け、バケットは非公開にする設計です。OAC も OAI もない S3 オリジンや S3 ウェブサイトエンドポイントは、バケットを公開しないと動かないため、CloudFront を経由せずに中身を取得できます。従来の OAI は SSE-KMS や新しいリージョンに対応しておらず、AWS は OAC への移行を推奨しています。',
   impact: 'バケットの内容を、CloudFront と WAF を経由せずに直接取得される恐れがあります。',
   remediation:
-    'OAC を作成してオリジンに設定し、バケットポリシーで cloudfront.amazonaws.com（AWS:SourceArn がこのディストリビューション）だけを許可してください。OAI を使っている場合は OAC に置き換えてください。意図して公開しているウェブサイトエンドポイントは、意図ファイルの cloudfront.allowPublicS3Origins に記載してください。',
+    'OAC を作成してオリジンに設定し、バケットポリシーで cloudfront.amazonaws.com（AWS:SourceArn がこのディストリビューション）だけを許可してください。OAI を使っている場合は OAC に置き換えてください。意図して公開しているウェブサイトエンドポイントは、設計定義ファイルの cloudfront.allowPublicS3Origins に記載してください。',
   evaluate: ({ inventory, intent }) => {
     const allowed = new Set(intent.cloudfront.allowPublicS3Origins.map(normalizeHost));
     return frontDoors(inventory, intent).flatMap((d) =>

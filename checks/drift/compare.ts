@@ -75,6 +75,8 @@ export const listDriftViolation = (options: {
   readonly recorded: readonly string[];
   readonly live: readonly string[];
   readonly ordered?: boolean;
+  /** How a member reads in Japanese, when its canonical form is not readable as is (SG rules). */
+  readonly show?: (member: string) => string;
 }): Violation | undefined => {
   const { resource, what, field, fieldLabel, recorded, live } = options;
   const diff = diffLists(recorded, live);
@@ -91,11 +93,18 @@ export const listDriftViolation = (options: {
     };
   }
   const text = diffText(diff);
+  const { show } = options;
+  // The fact keeps the canonical text, so the fingerprint does not move when the wording does.
+  const shown = show
+    ? [...diff.added.map((x) => `追加: ${show(x)}`), ...diff.removed.map((x) => `削除: ${show(x)}`)].join(
+        '、',
+      )
+    : text;
   return {
     resource,
-    message: `${what}の${fieldLabel}がベースラインから変わっています（追加 ${diff.added.length} 件・削除 ${diff.removed.length} 件）: ${text}`,
+    message: `${what}の${fieldLabel}がベースラインから変わっています（追加 ${diff.added.length} 件・削除 ${diff.removed.length} 件）: ${shown}`,
     expected: `ベースラインどおりの${fieldLabel}（${recorded.length} 件）`,
-    actual: text,
+    actual: shown,
     fact: `${field}:${text}`,
   };
 };

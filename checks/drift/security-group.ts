@@ -4,6 +4,22 @@ import { compareBaselined, listDriftViolation } from './compare.ts';
 
 const TYPE = 'AWS::EC2::SecurityGroup';
 
+/**
+ * A recorded rule ('in tcp 22 from 0.0.0.0/0', 'out -1 all to 0.0.0.0/0') in Japanese:
+ * '0.0.0.0/0 から tcp 22 への受信', '0.0.0.0/0 への全トラフィックの送信'. Anything else is shown as written.
+ */
+export const sgRuleText = (form: string): string => {
+  const match = /^(in|out) (\S+) (\S+) (?:from|to) (.+)$/.exec(form);
+  if (!match) return form;
+  const [, direction, protocol, ports, peer] = match;
+  const inbound = direction === 'in';
+  if (protocol === '-1' || protocol === 'all') {
+    return inbound ? `${peer} からの全トラフィックの受信` : `${peer} への全トラフィックの送信`;
+  }
+  const traffic = ports === 'all' ? `${protocol} の全ポート` : `${protocol} ${ports}`;
+  return inbound ? `${peer} から ${traffic} への受信` : `${peer} への ${traffic} の送信`;
+};
+
 export const driftSecurityGroup = defineCheck({
   id: 'drift.security-group',
   principle: 'P9',
@@ -31,6 +47,7 @@ export const driftSecurityGroup = defineCheck({
           fieldLabel: 'ルール',
           recorded: entry.rules,
           live: sgRulesForm(group),
+          show: sgRuleText,
         }),
       ],
     }),

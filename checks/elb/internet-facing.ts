@@ -14,7 +14,7 @@ export const elbInternetFacing = defineCheck({
   impact:
     'CloudFront・WAF・API キーを迂回して、ロードバランサーへインターネットから直接アクセスされる恐れがあります。',
   remediation:
-    'スキームは作成後に変更できないため、internal のロードバランサーをプライベートサブネットに作り直し、CloudFront の VPC オリジン（ALB）または API Gateway の VPC リンク（NLB）から接続してください。意図して公開する場合は、意図ファイルの loadBalancers.allowInternetFacing に ARN か名前を記載してください。',
+    'スキームは作成後に変更できないため、internal のロードバランサーをプライベートサブネットに作り直し、CloudFront の VPC オリジン（ALB）または API Gateway の VPC リンク（NLB）から接続してください。意図して公開する場合は、設計定義ファイルの loadBalancers.allowInternetFacing に ARN か名前を記載してください。',
   evaluate: ({ inventory, intent }) => {
     if (!intent.switches.requireInternalLoadBalancers) return [];
     const inScope = vpcsInScope(inventory, intent);

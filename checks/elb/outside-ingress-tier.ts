@@ -9,7 +9,7 @@ export const elbOutsideIngressTier = defineCheck({
   needs: ['ec2.subnets', 'elbv2.loadBalancers'],
   title: 'ロードバランサーが意図したイングレス層以外のサブネットに配置されています',
   explanation:
-    'ロードバランサーは、意図ファイルの loadBalancers.ingressTier で指定した層（例: Private Subnet (Ingress)）のサブネットにだけ置きます。コンテナ層や DB 層のサブネットに置くと、層ごとのルートテーブルとネットワーク ACL による分離が崩れます。',
+    'ロードバランサーは、設計定義ファイルの loadBalancers.ingressTier で指定した層（例: Private Subnet (Ingress)）のサブネットにだけ置きます。コンテナ層や DB 層のサブネットに置くと、層ごとのルートテーブルとネットワーク ACL による分離が崩れます。',
   impact: '層ごとに分けたルーティングとネットワーク ACL の前提が崩れ、想定外の経路が生まれる恐れがあります。',
   remediation:
     'ロードバランサーのサブネット（アベイラビリティーゾーンの設定）を、イングレス層のサブネットだけに変更してください。ALB・NLB ともに SetSubnets（コンソールの「ネットワークマッピング」）で変更できます。',

@@ -6,8 +6,8 @@ import {
 } from '../../evaluate/exposure/paths.ts';
 import { defineCheck, type Violation } from '../define.ts';
 
-/** How a hop reads in the message: 'prod-private-rt (rtb-…) (0.0.0.0/0)'. */
-export const hopText = (hop: Hop): string => (hop.note ? `${hop.label} (${hop.note})` : hop.label);
+/** How a hop reads in the message: 'prod-private-rt (rtb-…)（0.0.0.0/0）'; the note is Japanese, so full-width. */
+export const hopText = (hop: Hop): string => (hop.note ? `${hop.label}（${hop.note}）` : hop.label);
 
 const toViolation = (path: ExposurePath, doors?: ReturnType<typeof exposureModel>['doors']): Violation => {
   const route = path.hops.map(hopText).join(' → ');
@@ -66,7 +66,7 @@ export const exposureUnintendedEntry = defineCheck({
     'この設計では、インターネットからの入口を意図した CloudFront ディストリビューションだけに限定します。インターネットゲートウェイへのルート・ネットワーク ACL・セキュリティグループを通ってパブリック IP のワークロードに届く経路や、internet-facing のロードバランサー、API キー不要の REST API を通る経路があると、CloudFront・WAF・API キーによる防御を迂回されます。検出結果は経路のホップを順にすべて示します。',
   impact: 'CloudFront と WAF を迂回して、ワークロードがインターネットから直接攻撃を受ける恐れがあります。',
   remediation:
-    '経路上のいずれかのホップを閉じてください。たとえばワークロードのパブリック IP を外す、セキュリティグループの送信元 0.0.0.0/0 などの CIDR を CloudFront のマネージドプレフィックスリストやセキュリティグループ参照に置き換える、ロードバランサーを internal にして VPC オリジン経由にする、REST API のメソッドで API キーを必須にする、などです。設計上意図した入口であれば、意図ファイルの exposure.intendedEntries に理由とともに記載してください。',
+    '経路上のいずれかのホップを閉じてください。たとえばワークロードのパブリック IP を外す、セキュリティグループの送信元 0.0.0.0/0 などの CIDR を CloudFront のマネージドプレフィックスリストやセキュリティグループ参照に置き換える、ロードバランサーを internal にして VPC オリジン経由にする、REST API のメソッドで API キーを必須にする、などです。設計上意図した入口であれば、設計定義ファイルの exposure.intendedEntries に理由とともに記載してください。',
   evaluate: ({ inventory, intent }) => {
     const model = exposureModel(inventory, intent);
     // The intended doors ride on the first finding only (the renderer gathers them from any finding),

@@ -1,17 +1,38 @@
-import { byId, cloudFrontPrefixListIds, label, refOf } from '../../inventory/derive.ts';
+import type { ChainLink } from '../../intent/schema.ts';
+import { byId, cloudFrontPrefixListIds, label, peerOf, refOf } from '../../inventory/derive.ts';
+import type { SecurityGroup, SecurityGroupRule } from '../../inventory/types.ts';
 import type { Violation } from '../define.ts';
 import { defineCheck } from '../define.ts';
 import { resolveSource, ruleFrom } from './chain.ts';
-import {
-  admitsOnlyTcpPorts,
-  admitsTcpPort,
-  describeIngress,
-  ingressRules,
-  ingressText,
-  trafficText,
-} from './rules.ts';
+import { admitsOnlyTcpPorts, admitsTcpPort, describeIngress, describePorts, ingressRules } from './rules.ts';
 
 const TYPE = 'AWS::EC2::SecurityGroup';
+
+/** The link and its group, named once when the link is named after its group. */
+const linkText = (link: ChainLink, sg: SecurityGroup): string =>
+  sg.name === link.name
+    ? `チェーンのリンク ${label(sg)}`
+    : `チェーンのリンク ${link.name} のセキュリティグループ ${label(sg)}`;
+
+/**
+ * A rule's source named the way `expected` names the intended ones: a chain link by its link name, a
+ * group by its Name tag, the CloudFront list as such; a CIDR or another list as written.
+ */
+const sourceNamer = (
+  chain: readonly ChainLink[],
+  groups: ReadonlyMap<string, SecurityGroup>,
+  cloudFrontLists: ReadonlySet<string>,
+) => {
+  return (rule: SecurityGroupRule): string => {
+    if (rule.prefixListId && cloudFrontLists.has(rule.prefixListId)) return 'CloudFront プレフィックスリスト';
+    const groupId = rule.referencedGroupId;
+    if (groupId === undefined) return peerOf(rule);
+    const link = chain.find((l) => l.groupId === groupId);
+    if (link) return `${link.name} (${groupId})`;
+    const group = groups.get(groupId);
+    return group ? label(group) : groupId;
+  };
+};
 
 export const sgChainBroken = defineCheck({
   id: 'sg.chain-broken',
@@ -21,15 +42,20 @@ export const sgChainBroken = defineCheck({
   needs: ['ec2.securityGroups', 'ec2.prefixLists'],
   title: 'セキュリティグループのチェーンが意図と異なります（余分な経路または欠けたリンク）',
   explanation:
-    '意図ファイルのチェーン（例: CloudFront → ALB:443 → ECS:アプリのポート → DB:5432）では、各リンクのセキュリティグループは直前のリンクから意図したポートへの通信だけを受け付けます。余分なインバウンドルールは前段を迂回する経路になり、欠けたルールは通信断につながります。',
+    '設計定義ファイルのチェーン（例: CloudFront → ALB:443 → ECS:アプリのポート → DB:5432）では、各リンクのセキュリティグループは直前のリンクから意図したポートへの通信だけを受け付けます。余分なインバウンドルールは前段を迂回する経路になり、欠けたルールは通信断につながります。',
   impact: '余分な経路があれば前段を迂回して到達でき、リンクが欠けていれば正規の通信が届きません。',
   remediation:
-    '各セキュリティグループのインバウンドルールを、意図ファイルのチェーンの from（前段のセキュリティグループ、CloudFront プレフィックスリスト、cidr:）と ports の組み合わせに一致させてください。余分なルールは削除し、欠けているルールは前段のセキュリティグループを参照する形で追加してください。',
+    '各セキュリティグループのインバウンドルールを、設計定義ファイルのチェーンの from（前段のセキュリティグループ、CloudFront プレフィックスリスト、cidr:）と ports の組み合わせに一致させてください。余分なルールは削除し、欠けているルールは前段のセキュリティグループを参照する形で追加してください。',
   evaluate: ({ inventory, intent }) => {
     const chain = intent.securityGroups.chain;
     if (chain.length === 0) return [];
     const groups = byId(inventory.ec2.securityGroups);
     const cloudFrontLists = cloudFrontPrefixListIds(inventory);
+    const sourceOf = sourceNamer(chain, groups, cloudFrontLists);
+    const ingress = (rule: SecurityGroupRule): string => {
+      const ports = describePorts(rule);
+      return ports === 'all' ? `${sourceOf(rule)} から全トラフィック` : `${sourceOf(rule)} から ${ports}`;
+    };
     // A deleted group has no region of its own: name the region of the chain's surviving groups.
     const chainRegion =
       chain.map((l) => groups.get(l.groupId)?.region).find((r) => r !== undefined) ??
@@ -42,7 +68,7 @@ export const sgChainBroken = defineCheck({
         return [
           {
             resource: { type: TYPE, id: link.groupId, region: chainRegion },
-            message: `チェーン ${link.name} のセキュリティグループ ${link.groupId} が見つかりません（削除されたか、監査対象外のリージョンにあります）。`,
+            message: `チェーンのリンク ${link.name} のセキュリティグループ ${link.groupId} が見つかりません。削除されたか、監査対象外のリージョンにあります。`,
             expected: `${link.groupId} が存在する`,
             actual: 'セキュリティグループなし',
             fact: 'group-missing',
@@ -68,9 +94,9 @@ export const sgChainBroken = defineCheck({
             .map(
               (rule): Violation => ({
                 resource: refOf(TYPE, sg),
-                message: `チェーン ${link.name} のセキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が、意図していない ${trafficText(rule)}を許可しています。`,
-                expected: `${link.from.join(', ')} から tcp/${link.ports.join(', ')} のみ`,
-                actual: ingressText(rule),
+                message: `${linkText(link, sg)} のインバウンドルール ${rule.id} が、意図していない通信（${ingress(rule)}）を許可しています。`,
+                expected: `${sources.map(({ source }) => source.text).join('、')} から tcp/${link.ports.join(', ')} のみ`,
+                actual: ingress(rule),
                 fact: `extra:${describeIngress(rule)}`,
               }),
             );
@@ -86,8 +112,8 @@ export const sgChainBroken = defineCheck({
               resource: refOf(TYPE, sg),
               message:
                 source.kind === 'unresolved'
-                  ? `チェーン ${link.name} の送信元 ${raw} は、チェーンのリンク名・sg-・pl-・cidr:・cloudfront のいずれでもないため、セキュリティグループ ${label(sg)} のルールと照合できません。`
-                  : `チェーン ${link.name} のセキュリティグループ ${label(sg)} に、${source.text} から tcp/${port} を許可するインバウンドルールがありません。`,
+                  ? `チェーンのリンク ${link.name} の送信元 ${raw} は、チェーンのリンク名・sg-・pl-・cidr:・cloudfront のいずれでもないため、セキュリティグループ ${label(sg)} のルールと照合できません。`
+                  : `${linkText(link, sg)} に、${source.text} から tcp/${port} を許可するインバウンドルールがありません。`,
               expected: `${source.text} から tcp/${port}`,
               actual: 'ルールなし',
               fact: `missing:${raw}:tcp/${port}`,

@@ -18,7 +18,7 @@ export const sgCidrSource = defineCheck({
   impact:
     '意図した経路（CloudFront → ALB → ECS → DB）を迂回して、同じ CIDR 内の任意のリソースから到達できてしまいます。',
   remediation:
-    'CIDR のルールを削除し、通信元のセキュリティグループを参照するルールに置き換えてください。NLB や PrivateLink のようにセキュリティグループを参照できない経路は、意図ファイルのチェーンの from に cidr:<CIDR> として明記してください。カスタマーマネージドプレフィックスリストを意図して使う場合は、チェーンの from にそのリストの ID（pl-…）を明記してください。',
+    'CIDR のルールを削除し、通信元のセキュリティグループを参照するルールに置き換えてください。NLB や PrivateLink のようにセキュリティグループを参照できない経路は、設計定義ファイルのチェーンの from に cidr:<CIDR> として明記してください。カスタマーマネージドプレフィックスリストを意図して使う場合は、チェーンの from にそのリストの ID（pl-…）を明記してください。',
   evaluate: ({ inventory, intent }) => {
     if (!intent.switches.requireSgReferences) return [];
     const inScope = vpcsInScope(inventory, intent);

@@ -14,8 +14,36 @@ import {
   trafficText,
 } from './rules.ts';
 
-/** Remote administration and database ports: open to the world they are attacked within minutes. */
-export const ADMIN_PORTS: readonly number[] = [22, 1433, 3306, 3389, 5432, 6379, 27017];
+/** Remote administration ports and what listens there: open to the world they are attacked within minutes. */
+const REMOTE_ADMIN_PORTS: ReadonlyMap<number, string> = new Map([
+  [22, 'SSH'],
+  [3389, 'RDP'],
+]);
+/** Database ports and the engine that listens there. */
+const DATABASE_PORTS: ReadonlyMap<number, string> = new Map([
+  [1433, 'SQL Server'],
+  [3306, 'MySQL'],
+  [5432, 'PostgreSQL'],
+  [6379, 'Redis'],
+  [27017, 'MongoDB'],
+]);
+export const ADMIN_PORTS: readonly number[] = [...REMOTE_ADMIN_PORTS.keys(), ...DATABASE_PORTS.keys()];
+
+/** "リモート管理用のポート（SSH 22）とデータベースのポート（MySQL 3306）を含みます。", or nothing. */
+const sensitivePortsSentence = (rule: SecurityGroupRule): string => {
+  const named = (ports: ReadonlyMap<number, string>) =>
+    [...ports]
+      .filter(([port]) => coversPort(rule, port))
+      .map(([port, service]) => `${service} ${port}`)
+      .join('・');
+  const admin = named(REMOTE_ADMIN_PORTS);
+  const database = named(DATABASE_PORTS);
+  const parts = [
+    ...(admin ? [`リモート管理用のポート（${admin}）`] : []),
+    ...(database ? [`データベースのポート（${database}）`] : []),
+  ];
+  return parts.length > 0 ? `${parts.join('と')}を含みます。` : '';
+};
 
 /** Ports a public ALB/NLB of the classic layout (seed 002) serves to everyone by design. */
 const PUBLIC_WEB_PORTS: ReadonlySet<number> = new Set([80, 443]);
@@ -60,7 +88,7 @@ export const sgWorldIngress = defineCheck({
   needs: ['ec2.vpcs', 'ec2.securityGroups', 'ec2.prefixLists', 'ec2.prefixListEntries'],
   title: 'セキュリティグループがインターネット全体（0.0.0.0/0・::/0）からの通信を許可しています',
   explanation:
-    '0.0.0.0/0 や ::/0 を送信元とするインバウンドルールは、世界中のどこからでもそのポートへの接続を許します。管理用ポート（SSH・RDP）やデータベースのポートが開いていると、数分のうちに総当たり攻撃や脆弱性スキャンの対象になります。',
+    '0.0.0.0/0 や ::/0 を送信元とするインバウンドルールは、世界中のどこからでもそのポートへの接続を許します。リモート管理用のポート（SSH・RDP）やデータベースのポートが開いていると、数分のうちに総当たり攻撃や脆弱性スキャンの対象になります。',
   impact:
     'インターネットから直接ワークロードやデータベースへ接続され、不正アクセスや情報漏えいにつながる恐れがあります。',
   remediation:
@@ -80,19 +108,13 @@ export const sgWorldIngress = defineCheck({
         if (publicLbGroups.has(sg.id) && isPublicWebPort(rule)) return [];
         const ports = describePorts(rule);
         const critical = isCritical(rule);
-        const adminPorts = ADMIN_PORTS.filter((port) => coversPort(rule, port));
         // 'all' traffic already says every port in trafficText; a TCP/UDP 0-65535 range needs saying.
-        const why = coversAllPorts(rule)
-          ? ports === 'all'
-            ? ''
-            : '（全ポート）'
-          : adminPorts.length > 0
-            ? `（管理用・データベースのポート ${adminPorts.join(', ')} を含みます）`
-            : '';
+        const allPorts = coversAllPorts(rule) && ports !== 'all' ? '（全ポート）' : '';
+        const sensitive = coversAllPorts(rule) ? '' : sensitivePortsSentence(rule);
         return [
           {
             resource: refOf('AWS::EC2::SecurityGroup', sg),
-            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が ${trafficText(rule, source)}を許可しています${why}。`,
+            message: `セキュリティグループ ${label(sg)} のインバウンドルール ${rule.id} が ${trafficText(rule, source)}を許可しています${allPorts}。${sensitive}`,
             expected: '送信元はセキュリティグループ参照または CloudFront プレフィックスリスト',
             actual: ingressText(rule, source),
             ...(critical ? { severity: 'critical' as const } : {}),

@@ -31,7 +31,7 @@ export const vpcCidr = defineCheck({
     'VPC の CIDR は、VPC ピアリングや Transit Gateway での接続を見越して環境間で重複しないように設計します。CIDR が重複した VPC 同士は後から接続できず、作り直しが必要になります。',
   impact: '将来 VPC 同士を接続できず、VPC の作り直しを迫られる恐れがあります。',
   remediation:
-    '意図ファイルの CIDR が正しいか確認してください。重複している場合は、接続する可能性のある VPC のどちらかを重複しない CIDR で作り直す計画を立ててください（VPC のプライマリ CIDR は後から変更できません）。',
+    '設計定義ファイルの CIDR が正しいか確認してください。重複している場合は、接続する可能性のある VPC のどちらかを重複しない CIDR で作り直す計画を立ててください（VPC のプライマリ CIDR は後から変更できません）。',
   evaluate: ({ inventory, intent }) => {
     const inScope = vpcsInScope(inventory, intent);
     // Default VPCs are 172.31.0.0/16 in every region by AWS's design and are never connected to each

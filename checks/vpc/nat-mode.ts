@@ -249,7 +249,7 @@ export const vpcNatMode = defineCheck({
   impact:
     '外向き通信が AZ 障害で止まる、必要な外向き通信ができない、想定外のコストやパブリックサブネットが生じる、といった問題が起こり得ます。',
   remediation:
-    '意図ファイルの natMode に合わせて NAT を構成し直し、ルートテーブルの 0.0.0.0/0 を正しい NAT に向けてください。ゾーン NAT ゲートウェイでは AZ ごとに NAT ゲートウェイとルートテーブルを用意します。外向き通信を行う層（egress: true）のルートテーブルには、NAT への 0.0.0.0/0 ルートが必要です。',
+    '設計定義ファイルの natMode に合わせて NAT を構成し直し、ルートテーブルの 0.0.0.0/0 を正しい NAT に向けてください。ゾーン NAT ゲートウェイでは AZ ごとに NAT ゲートウェイとルートテーブルを用意します。外向き通信を行う層（egress: true）のルートテーブルには、NAT への 0.0.0.0/0 ルートが必要です。',
   evaluate: ({ inventory, intent }) => {
     const tables = effectiveRouteTables(inventory);
     const natsById = byId(inventory.ec2.natGateways);

@@ -167,11 +167,12 @@ const INTERNET: Hop = { kind: 'internet', id: 'internet', label: 'インター�
 const describeProtoPorts = (proto: Proto, box: Box): string => `${proto} ${formatPorts([box.p])}`;
 
 /**
- * 'tcp 8080 from 0.0.0.0/0': the SG rule as written (its own port range, not the narrowed one), and the
- * customer-managed prefix list when the source is one of its entries.
+ * '0.0.0.0/0 から tcp 8080 を許可': the SG rule as written (its own port range, not the narrowed one).
+ * A source that is an entry of a customer-managed prefix list names the list first, so the note (shown
+ * in full-width brackets after the group) does not nest brackets.
  */
 const sgRuleNote = (proto: Proto, pass: SgPass): string =>
-  `${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} from ${pass.cidr}${pass.prefixList ? `（プレフィックスリスト ${prefixListLabel(pass.prefixList)}）` : ''}`;
+  `${pass.prefixList ? `プレフィックスリスト ${prefixListLabel(pass.prefixList)} のエントリ ` : ''}${pass.cidr} から ${proto} ${formatPorts([portRange(pass.rule.fromPort, pass.rule.toPort)])} を許可`;
 
 /** A box of IPv6 sources (the synthetic IPv6-internet address sits just past the IPv4 space). */
 const isIpv6Box = (box: Box): boolean => box.a.lo > MAX_IPV4;
@@ -353,7 +354,7 @@ class Model {
             kind: 'network-acl',
             id: reach.acl.id,
             label: label(reach.acl),
-            note: `rule ${tag.acl.inbound.ruleNumber} ${ports} 許可、戻り rule ${tag.acl.outbound.ruleNumber} 許可`,
+            note: `受信ルール ${tag.acl.inbound.ruleNumber} で ${ports} を許可、戻りは送信ルール ${tag.acl.outbound.ruleNumber} で許可`,
           }
         : { kind: 'network-acl', id: '?', label: 'ネットワーク ACL', note: '未収集のため許可とみなす' },
     ];
@@ -412,7 +413,8 @@ const publicIpPaths = (m: Model): ExposurePath[] =>
         workload: {
           kind: 'network-interface',
           id: eni.id,
-          label: eni.instanceId ? `${eniLabel}（${eni.instanceId}）` : eniLabel,
+          // Starts with the ENI's label, so a path whose entry is this ENI names it once (entryToWorkload).
+          label: eni.instanceId ? `${eniLabel} のインスタンス ${eni.instanceId}` : eniLabel,
           vpcId: eni.vpcId,
         },
         hops,
@@ -442,7 +444,7 @@ const targetGroupsOf = (m: Model, lb: LoadBalancer): TargetGroup[] =>
 const tgLabel = (tg: TargetGroup): string => displayName(tg) ?? tg.id;
 
 const tgNote = (tg: TargetGroup): string =>
-  `${tg.protocol ?? ''}${tg.port !== undefined ? `:${tg.port}` : ''} ${tg.targetType}（ターゲットは未収集）`.trim();
+  `${`${tg.protocol ?? ''}${tg.port !== undefined ? `:${tg.port}` : ''} ${tg.targetType}`.trim()}、ターゲットは未収集`;
 
 const lbLabel = (lb: LoadBalancer): string => displayName(lb) ?? lb.id;
 
@@ -489,7 +491,7 @@ const loadBalancerPaths = (m: Model): ExposurePath[] =>
     const reason = internetFacingIntended(lb, m.intent)
       ? (m.declaredReason(lb.id, lb.arn, lb.loadBalancerName) ??
         (m.intent.switches.requireInternalLoadBalancers
-          ? '意図ファイルの loadBalancers.allowInternetFacing に記載'
+          ? '設計定義ファイルの loadBalancers.allowInternetFacing に記載'
           : `${m.intent.profile} プロファイルでは internet-facing のロードバランサーが意図した入口`))
       : m.declaredReason(lb.id, lb.arn, lb.loadBalancerName);
     const reachable = [...found.byProto.values()].flat();
@@ -775,7 +777,7 @@ const cloudFrontDoors = (m: Model): IntendedDoor[] => {
       label: label(d),
       reason:
         m.intent.cloudfront.frontDoors.length > 0
-          ? '意図ファイルの cloudfront.frontDoors に記載'
+          ? '設計定義ファイルの cloudfront.frontDoors に記載'
           : 'CloudFront ディストリビューション（意図した入口）',
       leadsTo: d.origins.map((o) => {
         if (o.kind === 'vpc-origin') {

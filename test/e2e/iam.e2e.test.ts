@@ -316,7 +316,7 @@ describe('arch-auditor against moto with an SCP that denies one region', () => {
     expect(report.errors.filter((e) => !isExportGap(e) && !otherPartition(e.region))).toEqual([]);
     expect(pairs(report)).toContain(`sg.world-ingress ${REGION} ${account.dbSgId}`);
     expect(renderText(report)).toContain(
-      `拒否を宣言済みのため監査対象外のリージョン: ${DENIED}（インテントの deniedRegions）`,
+      `拒否を宣言済みのため監査対象外のリージョン: ${DENIED}（設計定義ファイルの deniedRegions）`,
     );
   });
 });

@@ -205,7 +205,16 @@ describe('Security Hub sink against moto', () => {
     expect(failing.out).toContain('[復旧] [緊急] sg.world-ingress');
     // Published once: a second run has nothing new to announce and nothing to mark.
     process.env.ALERT_TOPIC_ARN = topicArn;
-    const again = await audit('--publish', '--state', join(dir, 'state.json'), '--format', 'text');
+    const again = await runCli(
+      'audit',
+      '--intent',
+      join(dir, 'intent.yaml'),
+      '--region',
+      REGION,
+      '--publish',
+      '--state',
+      join(dir, 'state.json'),
+    );
     delete process.env.ALERT_TOPIC_ARN;
     expect(again.code).toBe(0);
     expect(again.out).toContain('通知: 新規 0 件・復旧 0 件');

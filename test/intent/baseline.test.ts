@@ -711,6 +711,6 @@ describe('baselineToYaml', () => {
     for (const word of ['profile', 'tiers', 'chain', 'frontDoors', 'exceptions', '承認']) {
       expect(yaml.split('\nversion: 1')[0]).toContain(word);
     }
-    expect(parseIntent(yaml)).toEqual(resolveIntent(intentSchema.parse(intent)));
+    expect(parseIntent(yaml)).toEqual({ ...resolveIntent(intentSchema.parse(intent)), source: 'intent' });
   });
 });

@@ -60,7 +60,7 @@ describe('Function: publishAlerts', () => {
     expect(snsMock).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: TOPIC_ARN,
       MessageStructure: 'json',
-      Subject: 'arch-auditor: 1 new (critical 1) - 123456789012 ap-northeast-1',
+      Subject: 'arch-auditor: 1 new (critical 1) | account 123456789012 | ap-northeast-1',
     });
     const input = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
     const body = JSON.parse(input?.Message ?? '{}') as Record<string, string>;

@@ -4,9 +4,21 @@ import { runCli } from '../fixtures/cli.ts';
 import { chatbotSchema } from './chatbot-schema.ts';
 
 describe('arch-auditor render', () => {
+  it('prints the chat message of the demo account as Slack shows it, not as JSON', async () => {
+    const { code, out, err } = await runCli('render', '--demo', '--format', 'slack');
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const [title, ...rest] = out.split('\n');
+    expect(title).toMatch(
+      /^\*🔴 \[arch-auditor\] 新しい検出 \d+ 件（緊急 \d+・高 \d+・中 \d+）— 210987654321 ap-northeast-1・グローバル\*$/,
+    );
+    expect(rest.join('\n')).toContain('*🔴 緊急*');
+    expect(out).not.toMatch(/^\{/m);
+    expect(out).not.toContain('\\n');
+  });
+
   it('prints the Chatbot payload of the demo account as valid custom-notification JSON', async () => {
     // Act
-    const { code, out, err } = await runCli('render', '--demo', '--format', 'slack');
+    const { code, out, err } = await runCli('render', '--demo', '--format', 'chatbot-json');
     // Assess
     expect({ code, err }).toEqual({ code: 0, err: '' });
     // One pretty-printed object per message, separated by a blank line (JSON never has one inside).
@@ -17,7 +29,7 @@ describe('arch-auditor render', () => {
     expect(payloads).toHaveLength(1);
     const [payload] = payloads;
     expect(payload?.content.title).toMatch(
-      /^🔴 \[arch-auditor\] 新しい検出 \d+ 件（緊急 \d+・高 \d+・中 \d+）— 210987654321 ap-northeast-1$/,
+      /^🔴 \[arch-auditor\] 新しい検出 \d+ 件（緊急 \d+・高 \d+・中 \d+）— 210987654321 ap-northeast-1・グローバル$/,
     );
     expect(payload?.content.description).toContain('*🔴 緊急*');
     expect(payload?.content.description).toContain('prod-alb-debug');
@@ -31,12 +43,12 @@ describe('arch-auditor render', () => {
     expect({ code, err }).toEqual({ code: 0, err: '' });
     const [subjectLine = '', blank, title, ...body] = out.split('\n');
     expect(subjectLine).toMatch(
-      /^Subject: arch-auditor: \d+ new \(critical \d+, high \d+, medium \d+\) - 210987654321 ap-northeast-1$/,
+      /^Subject: arch-auditor: \d+ new \(critical \d+, high \d+, medium \d+\) \| account 210987654321 \| ap-northeast-1, global$/,
     );
     expect(subjectLine).toMatch(/^[\x20-\x7e]+$/);
     expect(blank).toBe('');
     expect(title).toMatch(
-      /^🔴 \[arch-auditor\] 新しい検出 \d+ 件（緊急 \d+・高 \d+・中 \d+）— 210987654321 ap-northeast-1$/,
+      /^🔴 \[arch-auditor\] 新しい検出 \d+ 件（緊急 \d+・高 \d+・中 \d+）— 210987654321 ap-northeast-1・グローバル$/,
     );
     const text = body.join('\n');
     for (const expected of [

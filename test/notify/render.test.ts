@@ -98,7 +98,7 @@ describe('renderAlerts', () => {
       );
       // Assess
       expect(message.chatbot.content.title).toBe(
-        '🟠 [arch-auditor] 重大度の変更 1 件（高 1）— 123456789012 ap-northeast-1',
+        '🟠 [arch-auditor] 重大度の変更 1 件（高 1）— 123456789012 グローバル',
       );
       expect(message.text).toContain(
         '■ [重大度変更 中→高] キャッシュビヘイビアが HTTP での閲覧を許可しています',
@@ -162,11 +162,11 @@ describe('renderAlerts', () => {
       expect(chatbot.content.description).toContain('&lt;!channel&gt; a&amp;b');
     });
 
-    it('keeps the email subject to printable ASCII within 100 characters', () => {
+    it('keeps the email subject to printable ASCII, under 100 characters', () => {
       const messages = firstRun(anIncompleteReport([criticalFinding, highFinding]), {
         stateUnavailable: true,
       });
-      for (const m of messages) expect(m.subject).toMatch(/^[\x20-\x7e]{1,100}$/);
+      for (const m of messages) expect(m.subject).toMatch(/^[\x20-\x7e]{1,99}$/);
     });
   });
 
@@ -269,7 +269,7 @@ describe('renderAlerts', () => {
       // Assess
       expect(message.kind).toBe('reminders');
       expect(message.chatbot.content.title).toBe(
-        '🔁 [arch-auditor] 未対応の検出 2 件（緊急 1・中 1）— 123456789012 ap-northeast-1',
+        '🔁 [arch-auditor] 未対応の検出 2 件（緊急 1・中 1）— 123456789012 ap-northeast-1・グローバル',
       );
       expect(message.text).toContain('初回検出: 2026-11-21 09:00 JST（3 日経過）');
       expect(message.text).toMatchSnapshot();
@@ -402,6 +402,7 @@ describe('renderAlerts', () => {
       const out = [
         ...firstRun(report).flatMap((m) => [m.subject, m.text, JSON.stringify(m.chatbot)]),
         renderPreview(report, 'slack'),
+        renderPreview(report, 'chatbot-json'),
         renderPreview(report, 'email'),
       ].join('\n');
       // Assess
@@ -485,14 +486,30 @@ describe('consoleUrl', () => {
 });
 
 describe('renderPreview', () => {
-  it('shows the chat payloads as JSON for slack', () => {
+  it('shows the chat message as Slack shows it for slack: title, description and next steps, no JSON', () => {
     const out = renderPreview(aReport([criticalFinding]), 'slack');
+    const [message] = renderAlerts({
+      report: aReport([criticalFinding]),
+      diff: diffAgainstState(aReport([criticalFinding]), undefined, { now: NOW, remindAfterHours: Infinity }),
+    });
+    expect(
+      out.startsWith(`*${message?.chatbot.content.title}*\n${message?.chatbot.content.description}\n`),
+    ).toBe(true);
+    expect(out).toContain('*次の対応*\n• ');
+    expect(out).not.toContain('"textType"');
+    expect(out).not.toContain('\\n');
+  });
+
+  it('shows the chat payloads as JSON for chatbot-json', () => {
+    const out = renderPreview(aReport([criticalFinding]), 'chatbot-json');
     expect(chatbotSchema.parse(JSON.parse(out))).toMatchObject({ source: 'custom' });
   });
 
   it('shows subject and body for email', () => {
     const out = renderPreview(aReport([criticalFinding]), 'email');
-    expect(out).toMatch(/^Subject: arch-auditor: 1 new \(critical 1\) - 123456789012 ap-northeast-1\n\n🔴 /);
+    expect(out).toMatch(
+      /^Subject: arch-auditor: 1 new \(critical 1\) \| account 123456789012 \| ap-northeast-1\n\n🔴 /,
+    );
   });
 
   it('says there is nothing to send for a clean report', () => {

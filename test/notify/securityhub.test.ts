@@ -194,10 +194,11 @@ describe('ASFF mapping', () => {
   });
 
   it("names the audited account of a multi-account run in the resource, the caller's in AwsAccountId", () => {
-    const member = { ...sshWorldFinding, details: { account: '444455556666' } };
+    const member = { ...sshWorldFinding, account: { id: '444455556666', name: 'workload-prod' } };
+    const { account: _single, ...multiAccount } = aReport([member]);
     const asff = activeFinding(
       member,
-      aReport([member], { account: '2 アカウント' }),
+      { ...multiAccount, accounts: [{ id: ACCOUNT }, member.account] },
       NOW.toISOString(),
       context,
     );

@@ -136,7 +136,7 @@ describe('alerts through SNS to an SQS subscriber (moto)', () => {
       Type: 'Notification',
       TopicArn: topicArn,
       MessageId: result.messageIds[0],
-      Subject: 'arch-auditor: 3 new (critical 2, high 1) - 123456789012 ap-northeast-1',
+      Subject: 'arch-auditor: 3 new (critical 2, high 1) | account 123456789012 | ap-northeast-1',
     });
     // MessageStructure json: an SQS subscriber gets the `default` key, the plain Japanese text.
     const text = envelope.Message;
@@ -187,7 +187,9 @@ describe('alerts through SNS to an SQS subscriber (moto)', () => {
     const text = received[0]?.Message ?? '';
     expect(text.split('\n')[0]).toBe('✅ [arch-auditor] 復旧 1 件（緊急 1）— 123456789012 ap-northeast-1');
     expect(text).toContain('リソース: prod-app-sg (sg-0a1b2c3d4e5f60002)');
-    expect(received[0]?.Subject).toBe('arch-auditor: 1 recovered - 123456789012 ap-northeast-1');
+    expect(received[0]?.Subject).toBe(
+      'arch-auditor: 1 recovered (critical 1) | account 123456789012 | ap-northeast-1',
+    );
     expect(result.diff.recovered.map((r) => r.fingerprint)).toEqual([sshWorldFinding.fingerprint]);
   });
 
@@ -203,7 +205,7 @@ describe('alerts through SNS to an SQS subscriber (moto)', () => {
     expect(text).not.toContain('prod-web-a');
     expect(text.split('\n')[0]).toContain('監査不完全');
     expect(text).toContain('⚠️ 監査が不完全です');
-    expect(text).toContain('ec2 DescribeRouteTables');
+    expect(text).toContain('ec2 の DescribeRouteTables');
     expect(result.diff.recovered).toEqual([]);
 
     // The next complete audit still sees the subnet route: no alert for it, the audit gap recovers.

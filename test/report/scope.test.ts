@@ -36,7 +36,7 @@ describe('the scope of an audit in the text report and the alert', () => {
   it('the text report names the unseen region with the checks blind there, and the skipped region', () => {
     const text = renderText(report);
     expect(text).toContain(
-      '拒否を宣言済みのため監査対象外のリージョン: us-west-2（インテントの deniedRegions）',
+      '拒否を宣言済みのため監査対象外のリージョン: us-west-2（設計定義ファイルの deniedRegions）',
     );
     expect(text).toContain('結果が不明な範囲');
     expect(text).toMatch(/ {4}- eu-west-1: vpc\.public-subnet, .*vpc\.db-tier-egress/);
@@ -48,13 +48,13 @@ describe('the scope of an audit in the text report and the alert', () => {
     expect(slack).toContain('不明な範囲: eu-west-1');
     expect(slack).toContain('対象外（拒否を宣言済み）* us-west-2');
     expect(email).toContain('- eu-west-1: vpc.public-subnet');
-    expect(email).toContain('us-west-2（インテントの deniedRegions）');
+    expect(email).toContain('us-west-2（設計定義ファイルの deniedRegions）');
   });
 
   it('the HTML page says the same, and the exposure section says where paths are unknown', () => {
     const html = renderHtml(report);
     expect(html).toContain(
-      '<p>拒否を宣言済みのため監査対象外のリージョン: us-west-2（インテントの deniedRegions）</p>',
+      '<p>拒否を宣言済みのため監査対象外のリージョン: us-west-2（設計定義ファイルの deniedRegions）</p>',
     );
     expect(html).toContain('結果が不明な範囲');
     expect(html).toMatch(
@@ -74,11 +74,11 @@ describe('the scope of an audit in the text report and the alert', () => {
     expect(complete.complete).toBe(true);
     const text = renderText(complete);
     expect(text).not.toContain('結果が不明な範囲');
-    expect(text).toContain('us-west-2（インテントの deniedRegions）');
+    expect(text).toContain('us-west-2（設計定義ファイルの deniedRegions）');
     const html = renderHtml(complete);
     expect(html).not.toContain('結果が不明な範囲');
     expect(html).not.toContain('経路の判定に必要な情報を取得できなかった');
-    expect(html).toContain('us-west-2（インテントの deniedRegions）');
+    expect(html).toContain('us-west-2（設計定義ファイルの deniedRegions）');
   });
 
   it('a multi-account report names the account of each unseen place; a single-account one does not', () => {

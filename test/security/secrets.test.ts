@@ -311,6 +311,7 @@ describe('secrets never leave the collector', () => {
       'snapshot file': await readFile(snapshotFile, 'utf8'),
       'baseline intent': baselineToYaml(buildBaseline(inventory, { now: NOW })),
       'slack preview': renderPreview(report, 'slack'),
+      'chatbot JSON preview': renderPreview(report, 'chatbot-json'),
       'email preview': renderPreview(report, 'email'),
       'rendered alerts': JSON.stringify(sent.messages),
       'SNS PublishCommand inputs': lambdaPublished.join('\n'),

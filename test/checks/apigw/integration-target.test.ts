@@ -51,7 +51,7 @@ describe('apigw.integration-target', () => {
       anIntent({ apiGateway: { vpcLinkIds: ['xyz789'] } }),
     );
     expect(violations.map((v) => v.fact)).toEqual(['GET /data:vpc-link:abc123']);
-    expect(violations[0]?.message).toContain('意図ファイルで許可されていない VPC リンク abc123');
+    expect(violations[0]?.message).toContain('設計定義ファイルで許可されていない VPC リンク abc123');
   });
 
   it('reports a VPC link that does not exist', () => {
@@ -111,7 +111,7 @@ describe('apigw.integration-target', () => {
         ['AWS::ApiGateway::Stage', 'a1b2c3d4e5/dev', 'GET /data:vpc-link:xyz789'],
       ]);
       expect(violations[0]?.message).toBe(
-        'REST API prod-api (a1b2c3d4e5) のステージ dev では、メソッド GET /data がステージ変数 vpcLinkId を通じて意図ファイルで許可されていない VPC リンク xyz789 に統合しています。',
+        'REST API prod-api (a1b2c3d4e5) のステージ dev では、メソッド GET /data がステージ変数 vpcLinkId を通じて設計定義ファイルで許可されていない VPC リンク xyz789 に統合しています。',
       );
       expect(violations[0]?.actual).toBe(`GET /data: VPC_LINK ${VARIABLE} = xyz789`);
     });

@@ -48,7 +48,8 @@ describe('drift.security-group', () => {
     expect(violations).toHaveLength(1);
     expect(violations[0]).toMatchObject({
       resource: { type: 'AWS::EC2::SecurityGroup', id: SG, region: 'ap-northeast-1', name: 'prod-alb-sg' },
-      actual: '+ in tcp 22 from 0.0.0.0/0',
+      // In Japanese for people; the fact keeps the canonical form, so the fingerprint is stable.
+      actual: '追加: 0.0.0.0/0 から tcp 22 への受信',
       fact: 'rules:+ in tcp 22 from 0.0.0.0/0',
     });
     expect(violations[0]?.message).toContain('prod-alb-sg (sg-0a1b2c3d4e5f60001)');
@@ -59,7 +60,9 @@ describe('drift.security-group', () => {
     const inventory = anInventory({
       ec2: { securityGroups: [{ ...group, rules: group.rules.filter((r) => r.egress) }] },
     });
-    expect(run(driftSecurityGroup, inventory, intent)[0]?.actual).toBe('- in tcp 443 from pl-58a04531');
+    expect(run(driftSecurityGroup, inventory, intent)[0]?.actual).toBe(
+      '削除: pl-58a04531 から tcp 443 への受信',
+    );
   });
 
   it('gives the same fact for the same change on the next run, even with new rule ids', () => {

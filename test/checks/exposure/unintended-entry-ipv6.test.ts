@@ -70,7 +70,7 @@ describe('exposure.unintended-entry', () => {
       expect(violations[0]?.resource).toMatchObject({ type: 'AWS::EC2::NetworkInterface', id: W.eniId });
       expect(violations[0]?.details?.ports).toBe('tcp 8080');
       expect(violations[0]?.message).toContain(
-        `legacy-public-rt (${W.tableId}) (::/0) → legacy-public-1a (${W.subnetId}) → ${W.aclId} (rule 101 tcp 8080 許可、戻り rule 101 許可) → ${W.eniId} (IPv6 ${ENI_IPV6}) → legacy-app-sg (${W.appSg}) (tcp 8080 from ::/0)`,
+        `legacy-public-rt (${W.tableId})（::/0） → legacy-public-1a (${W.subnetId}) → ${W.aclId}（受信ルール 101 で tcp 8080 を許可、戻りは送信ルール 101 で許可） → ${W.eniId}（IPv6 ${ENI_IPV6}） → legacy-app-sg (${W.appSg})（::/0 から tcp 8080 を許可）`,
       );
     });
 
@@ -107,7 +107,9 @@ describe('exposure.unintended-entry', () => {
 
     it('reports a source limited to one provider prefix: that part of the IPv6 internet still gets in', () => {
       const hops = hopsOf(anIpv6World({ sgSource: { cidrIpv6: '2001:db8:1234::/48' } }));
-      expect(hops.find((h) => h.kind === 'security-group')?.note).toBe('tcp 8080 from 2001:db8:1234::/48');
+      expect(hops.find((h) => h.kind === 'security-group')?.note).toBe(
+        '2001:db8:1234::/48 から tcp 8080 を許可',
+      );
     });
 
     it('treats a NACL deny of one provider prefix as leaving the rest of the IPv6 internet open', () => {

@@ -52,7 +52,7 @@ describe('exposure.unintended-entry', () => {
       const v = violations[0]!;
       expect(v.resource).toMatchObject({ type: 'AWS::EC2::NetworkInterface', id: W.eniId });
       expect(v.message).toContain(
-        `インターネット → legacy-igw (${W.igwId}) → legacy-public-rt (${W.tableId}) (0.0.0.0/0) → legacy-public-1a (${W.subnetId}) → ${W.aclId} (rule 100 tcp 8080 許可、戻り rule 100 許可) → ${W.eniId} (${W.publicIp}) → legacy-app-sg (${W.appSg}) (tcp 8080 from 0.0.0.0/0)`,
+        `インターネット → legacy-igw (${W.igwId}) → legacy-public-rt (${W.tableId})（0.0.0.0/0） → legacy-public-1a (${W.subnetId}) → ${W.aclId}（受信ルール 100 で tcp 8080 を許可、戻りは送信ルール 100 で許可） → ${W.eniId}（${W.publicIp}） → legacy-app-sg (${W.appSg})（0.0.0.0/0 から tcp 8080 を許可）`,
       );
       expect(v.message).toContain('（tcp 8080）');
       expect(v.details?.ports).toBe('tcp 8080');
@@ -121,7 +121,7 @@ describe('exposure.unintended-entry', () => {
       expect(run(exposureUnintendedEntry, anExposedWorld({ acl: acl(90) }))).toEqual([]);
       const after = run(exposureUnintendedEntry, anExposedWorld({ acl: acl(110) }));
       expect(after).toHaveLength(1);
-      expect(after[0]?.message).toContain('rule 100 tcp 8080 許可');
+      expect(after[0]?.message).toContain('受信ルール 100 で tcp 8080 を許可');
     });
 
     it('is silent when the NACL lets the request in but not the reply to ephemeral ports', () => {
@@ -150,7 +150,7 @@ describe('exposure.unintended-entry', () => {
         const [v, ...rest] = run(exposureUnintendedEntry, viaList(['10.0.0.0/8', '0.0.0.0/0']));
         expect(rest).toEqual([]);
         expect(v?.message).toContain(
-          `legacy-app-sg (${W.appSg}) (tcp 8080 from 0.0.0.0/0（プレフィックスリスト debug-access (${OFFICE_PL})）)`,
+          `legacy-app-sg (${W.appSg})（プレフィックスリスト debug-access (${OFFICE_PL}) のエントリ 0.0.0.0/0 から tcp 8080 を許可）`,
         );
         expect(v?.details?.ports).toBe('tcp 8080');
       });
@@ -168,7 +168,7 @@ describe('exposure.unintended-entry', () => {
     it('reports a security group that admits a public prefix on the port', () => {
       const groups = [worldAppSg([tcp(22, { cidrIpv4: '198.51.100.0/24' })])];
       const [v] = run(exposureUnintendedEntry, anExposedWorld({ groups }));
-      expect(v?.message).toContain('tcp 22 from 198.51.100.0/24');
+      expect(v?.message).toContain('198.51.100.0/24 から tcp 22 を許可');
       expect(v?.details?.ports).toBe('tcp 22');
     });
 
@@ -213,9 +213,9 @@ describe('exposure.unintended-entry', () => {
       expect(violations).toHaveLength(1);
       const v = violations[0]!;
       expect(v.resource).toMatchObject({ type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', id: W.lbArn });
-      expect(v.message).toContain('legacy-alb (ALB、internet-facing) → legacy-alb-sg');
+      expect(v.message).toContain('legacy-alb（ALB、internet-facing） → legacy-alb-sg');
       expect(v.message).toContain(
-        '(tcp 443 from 0.0.0.0/0) → HTTPS:443 (デフォルトアクションで転送) → legacy-app',
+        '（0.0.0.0/0 から tcp 443 を許可） → HTTPS:443（デフォルトアクションで転送） → legacy-app',
       );
       expect(v.details?.ports).toBe('tcp 443');
     });
@@ -240,7 +240,7 @@ describe('exposure.unintended-entry', () => {
         sg: aGroupWith(W.lbSg, 'unused-sg', [], { vpcId: W.vpcId }),
       });
       const [v] = run(exposureUnintendedEntry, inventory);
-      expect(v?.message).toContain('セキュリティグループなし (NLB は送信元を制限しない)');
+      expect(v?.message).toContain('セキュリティグループなし（NLB は送信元を制限しない）');
     });
 
     it('is silent for a load balancer the intent allows to be internet-facing', () => {
@@ -256,7 +256,7 @@ describe('exposure.unintended-entry', () => {
       const v = violations[0]!;
       expect(v.resource).toMatchObject({ type: 'AWS::ApiGateway::RestApi', id: W.apiId });
       expect(v.message).toContain(
-        `インターネット → legacy-api (${W.apiId}) (REGIONAL、execute-api エンドポイント有効、リソースポリシーなし) → ステージ prod (GET /orders は API キー不要) → legacy-link (${W.vpcLinkId}) (AVAILABLE) → legacy-nlb (NLB、internal) → legacy-app`,
+        `インターネット → legacy-api (${W.apiId})（REGIONAL、execute-api エンドポイント有効、リソースポリシーなし） → ステージ prod（GET /orders は API キー不要） → legacy-link (${W.vpcLinkId})（AVAILABLE） → legacy-nlb（NLB、internal） → legacy-app`,
       );
       expect(v.message).toContain('（tcp 443、prod: GET /orders）');
       expect(v.details?.methods).toEqual(['prod: GET /orders']);
@@ -293,7 +293,7 @@ describe('exposure.unintended-entry', () => {
         const [v, ...rest] = run(exposureUnintendedEntry, viaVariable({ vpcLinkId: W.vpcLinkId }));
         expect(rest).toEqual([]);
         expect(v?.message).toContain(
-          `legacy-link (${W.vpcLinkId}) (AVAILABLE、ステージ変数 \${stageVariables.vpcLinkId}) → legacy-nlb`,
+          `legacy-link (${W.vpcLinkId})（AVAILABLE、ステージ変数 \${stageVariables.vpcLinkId}） → legacy-nlb`,
         );
         expect(v?.details?.methods).toEqual(['prod: GET /orders']);
       });

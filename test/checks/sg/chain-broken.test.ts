@@ -55,6 +55,39 @@ describe('sg.chain-broken', () => {
     expect(violations[1]?.message).toContain(`ecs (${ECS_SG}) から tcp/5432`);
   });
 
+  it('names the source the way expected names it: by link name, not a bare group id', () => {
+    const inventory = seed001Inventory(
+      seed001Groups({ db: aGroupWith(DB_SG, 'prod-aurora-sg', [tcp(5432, { referencedGroupId: ALB_SG })]) }),
+    );
+    const [extra] = run(sgChainBroken, inventory, chainIntent);
+    expect(extra?.expected).toBe(`ecs (${ECS_SG}) から tcp/5432 のみ`);
+    expect(extra?.actual).toBe(`alb (${ALB_SG}) から tcp/5432`);
+    // A group outside the chain is named by its Name tag, as the console shows it.
+    const outside = seed001Inventory([
+      ...seed001Groups({
+        db: aGroupWith(DB_SG, 'prod-aurora-sg', [tcp(5432, { referencedGroupId: 'sg-0bastion000000001' })]),
+      }),
+      aGroupWith('sg-0bastion000000001', 'bastion-sg', []),
+    ]);
+    expect(run(sgChainBroken, outside, chainIntent)[0]?.actual).toBe(
+      'bastion-sg (sg-0bastion000000001) から tcp/5432',
+    );
+  });
+
+  it('names a link once when it is named after its group, and both when they differ', () => {
+    const named = anIntent({
+      securityGroups: {
+        chain: seed001Chain.map((l) => (l.name === 'ecs' ? { ...l, name: 'prod-ecs-sg' } : l)),
+      },
+    });
+    const rules = [tcp(8080, { referencedGroupId: ALB_SG }), tcp(22, { cidrIpv4: '0.0.0.0/0' })];
+    const [same] = run(sgChainBroken, withEcsRules(rules), named);
+    expect(same?.message).toMatch(/^チェーンのリンク prod-ecs-sg \(sg-[0-9a-z]+\) のインバウンドルール/);
+    expect(same?.message.match(/prod-ecs-sg/g)).toHaveLength(1);
+    const [differ] = run(sgChainBroken, withEcsRules(rules), chainIntent);
+    expect(differ?.message).toMatch(/^チェーンのリンク ecs のセキュリティグループ prod-ecs-sg \(sg-/);
+  });
+
   it('reports the front link missing its CloudFront rule but leaves its extras to the front check', () => {
     const inventory = seed001Inventory(
       seed001Groups({ alb: aGroupWith(ALB_SG, 'prod-alb-sg', [tcp(443, { cidrIpv4: '0.0.0.0/0' })]) }),

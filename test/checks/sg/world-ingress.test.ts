@@ -31,6 +31,9 @@ describe('sg.world-ingress', () => {
     expect(violations[0]?.severity).toBe('critical');
     expect(violations[0]?.fact).toBe('tcp/22 from 0.0.0.0/0');
     expect(violations[0]?.message).toContain('prod-ecs-sg');
+    // 22 is SSH, a remote administration port; it is not called a database port.
+    expect(violations[0]?.message).toContain('リモート管理用のポート（SSH 22）を含みます。');
+    expect(violations[0]?.message).not.toContain('データベース');
   });
 
   it('passes the twin whose tcp/22 source is a single office CIDR', () => {
@@ -43,6 +46,7 @@ describe('sg.world-ingress', () => {
     expect(violations).toHaveLength(1);
     expect(violations[0]?.severity).toBeUndefined();
     expect(violations[0]?.actual).toBe('::/0 から tcp/8080');
+    expect(violations[0]?.message).not.toContain('ポート（');
   });
 
   it('reports all traffic (protocol -1) open to the world as critical', () => {
@@ -61,7 +65,9 @@ describe('sg.world-ingress', () => {
     );
     expect(violations[0]?.severity).toBe('critical');
     expect(violations[0]?.fact).toBe('tcp/3000-3400 from 0.0.0.0/0');
-    expect(violations[0]?.message).toContain('データベースのポート 3306, 3389 を含みます');
+    expect(violations[0]?.message).toContain(
+      'リモート管理用のポート（RDP 3389）とデータベースのポート（MySQL 3306）を含みます。',
+    );
   });
 
   it('keeps the default severity for the twin range that stops below 3306', () => {
