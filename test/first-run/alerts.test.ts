@@ -87,10 +87,9 @@ describe('the email Subject', () => {
   });
 
   it('names several accounts by count when their ids do not fit', () => {
-    // A report over several accounts lists them in `accounts` and has no single `account`.
     const accounts = Array.from({ length: 6 }, (_, i) => ({ id: `${i + 1}`.repeat(12) }));
-    const { account: _, ...merged } = aReport([criticalFinding], { accounts });
-    const [message] = firstRun(merged);
+    const { account: _single, ...report } = aReport([criticalFinding]);
+    const [message] = firstRun({ ...report, accounts });
     expect(message?.subject).toBe('arch-auditor: 1 new (critical 1) | 6 accounts | ap-northeast-1');
   });
 });
