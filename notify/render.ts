@@ -4,6 +4,7 @@ import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
 import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from '../report/labels.ts';
 import { skippedRegionsLine, unseenLines, unseenSummary } from '../report/scope.ts';
+import { formatJst } from '../report/time.ts';
 import { type AccountRef, type Finding, type Report, SEVERITY_ORDER } from '../report/types.ts';
 import { changeDetectionLines, changedByChat, changedByLines } from './attribution.ts';
 import { accountConsoleUrl, type ConsoleSignIn } from './console.ts';
@@ -103,6 +104,8 @@ export interface RenderInput {
   readonly stateError?: string;
   /** Reminder cadence, stated in the reminder digest. */
   readonly remindAfterHours?: number;
+  /** Where the run's HTML report can be opened (the S3 console's page: sign-in required), when written. */
+  readonly reportUrl?: string;
   /** Console links open in the finding's account through this portal (IAM Identity Center). */
   readonly consoleSignIn?: ConsoleSignIn;
 }
@@ -139,14 +142,6 @@ const cut = (text: string, max: number): string => {
 };
 
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
-
-/** Japan has no daylight saving time: JST is always UTC+9. */
-export const formatJst = (iso: string): string => {
-  const date = new Date(Date.parse(iso) + 9 * 3_600_000);
-  if (Number.isNaN(date.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${date.getUTCFullYear()}-${p(date.getUTCMonth() + 1)}-${p(date.getUTCDate())} ${p(date.getUTCHours())}:${p(date.getUTCMinutes())} JST`;
-};
 
 /** How a region is named in a title: CloudFront's findings live in 'global'. */
 const regionName = (region: string): string => (region === 'global' ? 'グローバル' : region);
@@ -291,6 +286,7 @@ interface RunContext {
   readonly report: Report;
   readonly stateUnavailable: boolean;
   readonly stateError?: string;
+  readonly reportUrl?: string;
   /** More than one account: every item names its account beside its resource. */
   readonly multiAccount: boolean;
   readonly consoleSignIn?: ConsoleSignIn;
@@ -313,6 +309,7 @@ const contextLines = (ctx: RunContext): string[] => [
   ...(skippedRegionsLine(ctx.report) ? [skippedRegionsLine(ctx.report) as string] : []),
   `プロファイル: ${ctx.report.profile}`,
   `監査日時: ${formatJst(ctx.report.finishedAt)}`,
+  ...(ctx.reportUrl ? [`レポート: ${ctx.reportUrl}`] : []),
 ];
 
 /** The incomplete-audit banner: first thing after the context, in every message of the run. */
@@ -559,6 +556,9 @@ const buildChatbot = (
     ...(report.skippedRegions.length > 0
       ? [`*対象外（拒否を宣言済み）* ${chatEscape(report.skippedRegions.map((s) => s.region).join(', '))}`]
       : []),
+    ...(ctx.reportUrl
+      ? [`*レポート* ${chatLink(ctx.reportUrl, 'HTML レポートを開く（S3 コンソール）')}`]
+      : []),
     ...(ctx.stateUnavailable
       ? ['⚠️ 前回の通知状態を読み込めなかったため、現在の検出をすべて通知しています。']
       : []),
@@ -764,6 +764,7 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
     report,
     stateUnavailable: input.stateUnavailable ?? false,
     ...(input.stateError !== undefined ? { stateError: input.stateError } : {}),
+    ...(input.reportUrl !== undefined ? { reportUrl: input.reportUrl } : {}),
     multiAccount: isMultiAccount(report),
     ...(input.consoleSignIn ? { consoleSignIn: input.consoleSignIn } : {}),
   };

@@ -3,7 +3,6 @@ import type { ApiKey, CustomOriginHeader, Inventory, RestApi } from '../../inven
 import { defineCheck, type Violation } from '../define.ts';
 import {
   behaviorsTargeting,
-  distributionLabel,
   distributionRef,
   frontDoors,
   resolvedStage,
@@ -87,7 +86,7 @@ export const cloudfrontApiKeyHeader = defineCheck({
         const behaviors = behaviorsTargeting(d, origin);
         if (behaviors.length === 0) return [];
 
-        const where = `ディストリビューション ${distributionLabel(d)} のオリジン ${origin.id}（API ${label(api)}）`;
+        const where = `ディストリビューション ${label(d)} のオリジン ${origin.id}（API ${label(api)}）`;
         const base = {
           resource: distributionRef(d),
           expected: `${intent.cloudfront.apiKeyHeader} ヘッダーに、ステージの使用量プランに関連付けられた有効な API キー`,

@@ -1,5 +1,5 @@
 import type { ResolvedIntent } from '../../intent/resolve.ts';
-import { label, parseExecuteApiDomain, refOf } from '../../inventory/derive.ts';
+import { parseExecuteApiDomain, refOf } from '../../inventory/derive.ts';
 import type {
   CacheBehavior,
   CloudFrontOrigin,
@@ -26,13 +26,6 @@ export const frontDoors = (inventory: Inventory, intent: ResolvedIntent): readon
   return inventory.cloudfront.distributions.filter(
     (d) => named.has(d.id) || (d.arn !== undefined && named.has(d.arn)),
   );
-};
-
-/** How a Japanese message names a distribution: its id and first alternate domain name, which people recognise. */
-export const distributionLabel = (d: Distribution): string => {
-  const alias = d.aliases[0];
-  if (!alias) return label(d);
-  return d.name ? `${d.name} (${d.id}, ${alias})` : `${d.id} (${alias})`;
 };
 
 /** How a Japanese message names a cache behavior. */

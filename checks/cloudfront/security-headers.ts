@@ -1,7 +1,7 @@
-import { byId } from '../../inventory/derive.ts';
+import { byId, label } from '../../inventory/derive.ts';
 import type { ResponseHeadersPolicy } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-import { behaviorLabel, distributionLabel, distributionRef, frontDoors } from './distribution.ts';
+import { behaviorLabel, distributionRef, frontDoors } from './distribution.ts';
 
 /** The four headers seed 001 adds to every response, with how a message names each. */
 const REQUIRED: readonly { readonly name: string; readonly isSet: (p: ResponseHeadersPolicy) => boolean }[] =
@@ -34,7 +34,7 @@ export const cloudfrontSecurityHeaders = defineCheck({
           return [
             {
               resource: distributionRef(d),
-              message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} に、レスポンスヘッダーポリシーが関連付けられていません。`,
+              message: `ディストリビューション ${label(d)} の${behaviorLabel(b)} に、レスポンスヘッダーポリシーが関連付けられていません。`,
               expected: REQUIRED.map((h) => h.name).join(', '),
               actual: 'レスポンスヘッダーポリシーなし',
               fact: `${b.pathPattern}:no-policy`,
@@ -50,7 +50,7 @@ export const cloudfrontSecurityHeaders = defineCheck({
         return [
           {
             resource: distributionRef(d),
-            message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} のレスポンスヘッダーポリシー ${policy.name} (${policy.id}) は ${missing.join(', ')} を付与していません。`,
+            message: `ディストリビューション ${label(d)} の${behaviorLabel(b)} のレスポンスヘッダーポリシー ${policy.name} (${policy.id}) は ${missing.join(', ')} を付与していません。`,
             expected: REQUIRED.map((h) => h.name).join(', '),
             actual: `${policy.name}: ${missing.join(', ')} なし`,
             fact: `${b.pathPattern}:${policy.id}:${missing.join(',')}`,

@@ -25,6 +25,7 @@ import type { ResolvedIntent } from '../../intent/resolve.ts';
 import { methodSignature } from '../../inventory/api-signature.ts';
 import {
   byId,
+  displayName,
   effectiveRouteTables,
   isWorkloadInterface,
   label,
@@ -439,13 +440,13 @@ const listenerLabel = (l: Listener): string => `${l.protocol ?? '?'}:${l.port ??
 const targetGroupsOf = (m: Model, lb: LoadBalancer): TargetGroup[] =>
   [...(m.targetGroupsByLb.get(lb.arn ?? lb.id) ?? [])].flatMap((arn) => m.targetGroups.get(arn) ?? []);
 
-const tgLabel = (tg: TargetGroup): string =>
-  label({ id: tg.targetGroupName, ...(tg.name && tg.name !== tg.targetGroupName ? { name: tg.name } : {}) });
+/** A target group or load balancer hop is named without its ARN, which says nothing more. */
+const tgLabel = (tg: TargetGroup): string => displayName(tg) ?? tg.id;
 
 const tgNote = (tg: TargetGroup): string =>
   `${`${tg.protocol ?? ''}${tg.port !== undefined ? `:${tg.port}` : ''} ${tg.targetType}`.trim()}、ターゲットは未収集`;
 
-const lbLabel = (lb: LoadBalancer): string => (lb.name ? lb.name : lb.loadBalancerName);
+const lbLabel = (lb: LoadBalancer): string => displayName(lb) ?? lb.id;
 
 const loadBalancerPaths = (m: Model): ExposurePath[] =>
   m.inventory.elbv2.loadBalancers.flatMap((lb): ExposurePath[] => {
@@ -773,7 +774,7 @@ const cloudFrontDoors = (m: Model): IntendedDoor[] => {
     .map((d) => ({
       kind: 'distribution' as const,
       id: d.id,
-      label: d.aliases[0] ? `${d.id} (${d.aliases[0]})` : d.id,
+      label: label(d),
       reason:
         m.intent.cloudfront.frontDoors.length > 0
           ? '設計定義ファイルの cloudfront.frontDoors に記載'
