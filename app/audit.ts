@@ -7,7 +7,7 @@ import {
   type RegionalClients,
 } from '../collect/clients.ts';
 import { mapLimit } from '../collect/concurrency.ts';
-import { collectInventory, listEnabledRegions, type RegionalPart } from '../collect/index.ts';
+import { collectInventory, GLOBAL_REGION, listEnabledRegions, type RegionalPart } from '../collect/index.ts';
 import type { Pacer } from '../collect/pacing.ts';
 import { toCollectionError } from '../collect/slice.ts';
 import { evaluate } from '../engine/evaluate.ts';
@@ -18,11 +18,12 @@ import type { Report } from '../model/report.ts';
 import { type AccountTarget, type AssumeRoleOptions, assumeRole, selectIntent } from './accounts.ts';
 import { defaultIntent } from './intent-file.ts';
 import { mergeReports, slicesOf } from './merge.ts';
+import { OWN_ACCOUNT, type ProgressListener } from './progress.ts';
 
 /** Collects the live inventory of the given regions with SDK clients built the standard way. */
 export const collectLive = (
   regions: RegionChoice,
-  options: { signal?: AbortSignal; skipRegions?: readonly string[] } = {},
+  options: { signal?: AbortSignal; skipRegions?: readonly string[]; onProgress?: ProgressListener } = {},
 ): Promise<Inventory> => collectAccount({ regions, ...options });
 
 /** Evaluates an inventory against the intent with the full check catalogue. */
@@ -93,6 +94,8 @@ export interface CollectAccountOptions {
   readonly partsIn?: (region: string) => readonly RegionalPart[];
   /** Regions denied by design (an SCP refuses them): never called, whether listed or enabled. */
   readonly skipRegions?: readonly string[];
+  /** Told the account's regions once known and each region as it is collected (progress only). */
+  readonly onProgress?: ProgressListener;
 }
 
 /**
@@ -156,14 +159,27 @@ export const collectAccount = async (options: CollectAccountOptions): Promise<In
   }
   const skip = new Set(options.skipRegions ?? []);
   regions = regions.filter((r) => !skip.has(r));
+  const progressAccount = account?.id ?? OWN_ACCOUNT;
+  const global = options.global ?? true;
+  options.onProgress?.({
+    type: 'regions-listed',
+    account: progressAccount,
+    regions: [...regions, ...(global ? [GLOBAL_REGION] : [])],
+  });
   const inventory = await collectInventory({
     regions,
     clientsFor,
-    ...((options.global ?? true) ? { cloudFront: createCloudFrontClient(clientOptions) } : {}),
+    ...(global ? { cloudFront: createCloudFrontClient(clientOptions) } : {}),
     sts: createStsClient(regions[0] ?? region0, clientOptions),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.fingerprintKey ? { fingerprintKey: options.fingerprintKey } : {}),
     ...(options.partsIn ? { partsIn: options.partsIn } : {}),
+    ...(options.onProgress
+      ? {
+          onRegionCollected: (region: string) =>
+            options.onProgress?.({ type: 'region-collected', account: progressAccount, region }),
+        }
+      : {}),
   });
   const known = inventory.account === 'unknown' && account ? { account: account.id } : {};
   return { ...inventory, ...known, errors: [...errors, ...inventory.errors] };
@@ -182,6 +198,7 @@ export interface AuditAccountsOptions {
   readonly pacer?: Pacer;
   /** Regions declared denied on the command line, for every account (each intent adds its own). */
   readonly skipRegions?: readonly string[];
+  readonly onProgress?: ProgressListener;
 }
 
 /** Default number of accounts collected at once from one process. */
@@ -214,13 +231,16 @@ export const auditAccounts = async (
         regions: options.regions,
         ...(options.pacer ? { pacer: options.pacer } : {}),
         skipRegions: deniedRegionsOf(intent, options.skipRegions),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
-      return auditInventory(inventory, intent, {
+      const report = auditInventory(inventory, intent, {
         startedAt,
         ...(account?.name ? { accountName: account.name } : {}),
         ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
         ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
       });
+      options.onProgress?.({ type: 'account-done', account: account?.id ?? OWN_ACCOUNT });
+      return report;
     },
   );
   return { report: mergeReports(reports), reports };

@@ -3,6 +3,7 @@ import { DEFAULT_SECURITY_HUB_STATE_KEY } from '../notify/securityhub.ts';
 import { InputValidationError } from '../support/errors.ts';
 import { topicArnSchema } from '../support/validate.ts';
 import type { RegionChoice } from './audit.ts';
+import { htmlReportEnabled } from './html-report.ts';
 
 /** Reads an environment variable or throws naming it. */
 export const requireEnv = (key: string, env: NodeJS.ProcessEnv = process.env): string => {
@@ -40,6 +41,8 @@ export interface LambdaConfig {
   readonly securityHub: boolean;
   /** Where, in the state bucket, the record of what Security Hub was given lives. */
   readonly securityHubStateKey: string;
+  /** Write the HTML report beside the state and link it from the alert (HTML_REPORT=true). */
+  readonly htmlReport: boolean;
   /** Console links in alerts open in the finding's account through this access portal. */
   readonly consoleSignIn?: ConsoleSignIn;
 }
@@ -134,6 +137,7 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
     remindAfterHours: remind,
     securityHub: securityHubEnabled(env),
     securityHubStateKey: env.SECURITY_HUB_STATE_KEY || DEFAULT_SECURITY_HUB_STATE_KEY,
+    htmlReport: htmlReportEnabled(env),
   };
 };
 

@@ -1,6 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { defaultPacer, type Pacer } from '../collect/pacing.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { Report } from '../model/report.ts';
+import { type ProgressListener, RunProgress } from './progress.ts';
 
 /**
  * Structured logs of the Lambda functions: one JSON line per phase (collect, evaluate, notify) with
@@ -101,3 +103,27 @@ export const reportCounts = (report: Report): Record<string, unknown> => ({
   unseen: report.unseen.length,
   skippedRegions: report.skippedRegions.length,
 });
+
+/**
+ * The CLI's progress milestones as INFO lines (`progress`: regions-listed, region-collected,
+ * account-done) with where the run stands: regions and accounts done, AWS calls made and time spent
+ * waiting on rate limits in this run. Account ids, region names and counts only.
+ */
+export const progressLogger = (logger: Logger, pacer: Pacer = defaultPacer): ProgressListener => {
+  const progress = new RunProgress({ pacer });
+  return (event) => {
+    progress.apply(event);
+    const s = progress.snapshot();
+    logger.info('progress', {
+      progress: event.type,
+      account: event.account,
+      ...(event.type === 'region-collected' ? { region: event.region } : {}),
+      regionsDone: s.regions.done,
+      regionsTotal: s.regions.total,
+      accountsDone: s.accounts.done,
+      calls: s.calls,
+      rateLimitWaitMs: Math.round(s.rateLimitWaitMs),
+      elapsedMs: Math.round(s.elapsedMs),
+    });
+  };
+};

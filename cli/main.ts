@@ -42,6 +42,7 @@ import {
   PREVIEW_FORMATS,
   type PreviewFormat,
   renderPreview,
+  type SendAlertsResult,
   sendAlerts,
 } from '../notify/index.ts';
 import {
@@ -50,9 +51,10 @@ import {
   syncSecurityHub,
 } from '../notify/securityhub.ts';
 import { DEFAULT_STATE_PATH } from '../notify/state.ts';
+import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderOcsf } from '../report/ocsf.ts';
-import { renderText } from '../report/text.ts';
+import { type AlertMarks, renderText, type TextOptions } from '../report/text.ts';
 import { InputValidationError } from '../support/errors.ts';
 import {
   accountIdSchema,
@@ -63,6 +65,8 @@ import {
 import { writeFileAtomically } from '../support/write-file.ts';
 import { auditChangeFile, baselinePathFor } from './changes.ts';
 import { registerCheckMember } from './check-member.ts';
+import { type OutputStream, progressStream, startProgress } from './progress.ts';
+import { paintFor } from './terminal.ts';
 
 /** Exit codes: 0 clean, 1 findings at/above the threshold or an incomplete audit, 2 usage or input error. */
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -86,6 +90,8 @@ interface SourceOptions {
   snapshot?: string;
   demo?: boolean;
   region: string[];
+  /** --progress / --no-progress; undefined: progress when stderr is a terminal. */
+  progress?: boolean;
   /** `--skip-region` (audit, render): regions denied by design, besides the intent's deniedRegions. */
   skipRegion?: string[];
 }
@@ -100,7 +106,10 @@ const loadIntent = (o: SourceOptions): Promise<ResolvedIntent> =>
 const usage = (path: string, message: string) =>
   new InputValidationError('command line', [{ path, message }]);
 
-/** A snapshot (or the demo) carries its own regions: a --region beside it would be ignored, so it is refused. */
+/**
+ * A snapshot (or the demo) carries its own regions and is not collected: a --region or --progress
+ * beside it would be ignored, so it is refused.
+ */
 const refuseIgnoredSourceFlags = (o: SourceOptions): void => {
   if (o.snapshot && o.demo) throw usage('--demo', 'cannot be combined with --snapshot: choose one inventory');
   if ((o.snapshot || o.demo) && o.region.length > 0) {
@@ -109,9 +118,15 @@ const refuseIgnoredSourceFlags = (o: SourceOptions): void => {
       `cannot be combined with ${o.snapshot ? '--snapshot' : '--demo'}: the snapshot is audited in the regions it was collected in`,
     );
   }
+  if ((o.snapshot || o.demo) && o.progress !== undefined) {
+    throw usage(
+      o.progress ? '--progress' : '--no-progress',
+      `cannot be combined with ${o.snapshot ? '--snapshot' : '--demo'}: nothing is collected, so there is no progress to show`,
+    );
+  }
 };
 
-const loadInventory = async (o: SourceOptions, intent: ResolvedIntent): Promise<Inventory> => {
+const loadInventory = async (o: SourceOptions, intent: ResolvedIntent, io?: Io): Promise<Inventory> => {
   if (o.snapshot) return readSnapshot(o.snapshot);
   if (o.demo) return readSnapshot(DEMO_SNAPSHOT);
   const regions = resolveRegions(o.region, intent);
@@ -131,7 +146,16 @@ const loadInventory = async (o: SourceOptions, intent: ResolvedIntent): Promise<
       `every region to audit is declared denied (deniedRegions / --skip-region): ${regions.join(', ')}`,
     );
   }
-  return collectLive(regions, { skipRegions: denied });
+  const stream = io && progressStream(o.progress, io.errStream);
+  const progress = stream ? startProgress(stream) : undefined;
+  try {
+    return await collectLive(regions, {
+      skipRegions: denied,
+      ...(progress ? { onProgress: progress.listener } : {}),
+    });
+  } finally {
+    progress?.stop();
+  }
 };
 
 /** `--skip-region`: repeatable region names; it wins over `--region`, and the report lists it. */
@@ -146,6 +170,9 @@ const skipRegionOption = (cmd: Command) =>
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** The streams behind out and err, when they are real: colour and progress depend on them being terminals. */
+  readonly outStream?: OutputStream;
+  readonly errStream?: OutputStream;
 }
 
 /** Builds the command tree. */
@@ -158,7 +185,9 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
   const sourceOptions = (cmd: Command) =>
     cmd
       .option('--snapshot <file>', 'read the inventory from a snapshot file instead of AWS')
-      .option('--region <region>', 'region to audit (repeatable)', collectRegion, []);
+      .option('--region <region>', 'region to audit (repeatable)', collectRegion, [])
+      .option('--progress', 'show collection progress on stderr even when it is not a terminal')
+      .option('--no-progress', 'show no progress, even on a terminal');
 
   sourceOptions(
     skipRegionOption(
@@ -170,8 +199,11 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     ),
   )
     .addOption(
-      new Option('--format <format>', 'output format (ocsf: OCSF 1.6.0 Detection Findings, JSON lines)')
-        .choices(['text', 'json', 'markdown', 'ocsf'])
+      new Option(
+        '--format <format>',
+        'output format (ocsf: OCSF 1.6.0 Detection Findings, JSON lines; html: one self-contained page)',
+      )
+        .choices(['text', 'json', 'markdown', 'ocsf', 'html'])
         .default('text'),
     )
     .addOption(
@@ -231,7 +263,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       }
       const startedAt = new Date();
       const intent = await loadIntent(o);
-      const inventory = await loadInventory(o, intent);
+      const inventory = await loadInventory(o, intent, io);
       const live = !o.snapshot && !o.demo;
       const audited = auditInventory(inventory, intent, {
         startedAt,
@@ -239,8 +271,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       });
       // Publishing a live audit: its new findings name who made the change (CloudTrail's history).
       const report = publish && live ? await attributeFromHistory(audited, o.state) : audited;
-      io.out(renderReport(report, o.format, () => exposureModel(inventory, intent)));
-      await deliverFromCli(report, o, publish, io);
+      await printAndDeliver(report, o, publish, io, () => exposureModel(inventory, intent));
       // Like the scheduled Lambda: a live audit becomes the baseline `--events` replays start from.
       if (publish && live) {
         await saveScheduledBaseline(new FileBaselineStore(baselinePathFor(o.state)), inventory);
@@ -255,7 +286,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       .requiredOption('--out <file>', 'where to write the snapshot'),
   ).action(async (o: SourceOptions & { out: string }) => {
     refuseIgnoredSourceFlags(o);
-    const inventory = await loadInventory(o, defaultIntent());
+    const inventory = await loadInventory(o, defaultIntent(), io);
     await writeSnapshot(o.out, inventory);
     io.err(`snapshot written to ${o.out} (${inventory.errors.length} collection errors)\n`);
     setExit(inventory.errors.length > 0 ? EXIT.findings : EXIT.clean);
@@ -274,7 +305,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
       ),
   ).action(async (o: SourceOptions & { out: string; profile?: (typeof PROFILES)[number] }) => {
     refuseIgnoredSourceFlags(o);
-    const inventory = await loadInventory(o, defaultIntent());
+    const inventory = await loadInventory(o, defaultIntent(), io);
     const profile = chooseProfile(inventory, o.profile);
     const intent = buildBaseline(inventory, { profile: profile.profile, now: new Date() });
     for (const e of inventory.errors) {
@@ -307,7 +338,7 @@ export const buildProgram = (io: Io, setExit: (code: number) => void) => {
     .action(async (o: SourceOptions & { format: PreviewFormat }) => {
       refuseIgnoredSourceFlags(o);
       const intent = await loadIntent(o);
-      const report = auditInventory(await loadInventory(o, intent), intent, {
+      const report = auditInventory(await loadInventory(o, intent, io), intent, {
         ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
       });
       io.out(renderPreview(report, o.format, consoleSignIn()));
@@ -429,16 +460,18 @@ const auditMany = async (
     );
   }
   const role = roleOptions(o.roleName, o.externalId);
+  const stream = progressStream(o.progress, io.errStream);
+  const progress = stream ? startProgress(stream, { accounts: Math.max(1, accounts.length) }) : undefined;
   const { report } = await auditAccounts({
     accounts,
     ...(role ? { role } : {}),
     regions,
     intents,
     ...(o.skipRegion ? { skipRegions: o.skipRegion } : {}),
-  });
+    ...(progress ? { onProgress: progress.listener } : {}),
+  }).finally(() => progress?.stop());
   // The exposure flowchart needs one account's inventory; a merged report is drawn without it.
-  io.out(renderReport(report, o.format));
-  await deliverFromCli(report, o, publish, io);
+  await printAndDeliver(report, o, publish, io);
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
@@ -471,21 +504,26 @@ const auditChanges = async (
     return;
   }
   const report = publish ? await attributeFromHistory(run.report, o.state) : run.report;
-  io.out(renderReport(report, o.format));
-  await deliverFromCli(report, o, publish, io);
+  await printAndDeliver(report, o, publish, io);
   if (publish) await run.commit();
   setExit(failsThreshold(report, o.failOn) ? EXIT.findings : EXIT.clean);
 };
 
 /**
- * The report in the chosen format; markdown draws the exposure paths (intended door included) when
- * given one account's exposure model.
+ * The report in the chosen format; markdown and html draw the exposure paths (intended door included)
+ * when given one account's exposure model. The text report is coloured per `text` (a terminal).
  */
-const renderReport = (report: Report, format: string, exposure?: () => ExposureModel): string => {
+const renderReport = (
+  report: Report,
+  format: string,
+  exposure?: () => ExposureModel,
+  text: TextOptions = {},
+): string => {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   if (format === 'markdown') return renderMarkdown(report, exposure ? { exposure: exposure() } : {});
+  if (format === 'html') return renderHtml(report, exposure ? { exposure: exposure() } : {});
   if (format === 'ocsf') return renderOcsf(report);
-  return renderText(report);
+  return renderText(report, text);
 };
 
 /**
@@ -499,13 +537,55 @@ const attributeFromHistory = (report: Report, statePath: string): Promise<Report
     maxLookups: process.env.ATTRIBUTION_LOOKUPS === undefined ? MAX_LOOKUPS : attributionLookups(),
   });
 
+/**
+ * Prints the report and delivers it to the sinks asked for, delivering first so the terminal report can
+ * mark what the --publish alerts announced as new or recovered. A failed delivery still prints the
+ * report (marked only when the SNS publish itself went through), then fails.
+ */
+const printAndDeliver = async (
+  report: Report,
+  o: AuditOptions,
+  publish: PublishTarget | undefined,
+  io: Io,
+  exposure?: () => ExposureModel,
+): Promise<void> => {
+  const paint = paintFor(io.outStream);
+  let alerts: AlertMarks | undefined;
+  try {
+    await deliverFromCli(report, o, publish, io, (sent) => {
+      alerts = alertMarks(sent);
+    });
+  } finally {
+    io.out(renderReport(report, o.format, exposure, { paint, ...(alerts ? { alerts } : {}) }));
+  }
+};
+
+/** What a publish announced, as the terminal report marks it. */
+const alertMarks = (sent: SendAlertsResult): AlertMarks => ({
+  newFingerprints: new Set(sent.diff.newFindings.map((f) => f.fingerprint)),
+  recovered: sent.diff.recovered.map((r) => ({
+    checkId: r.checkId,
+    ...(r.title !== undefined ? { title: r.title } : {}),
+    severity: r.severity,
+    resource: {
+      type: r.resourceType,
+      id: r.resourceId,
+      region: r.region,
+      ...(r.resourceName !== undefined ? { name: r.resourceName } : {}),
+    },
+    ...(r.accountId !== undefined
+      ? { account: { id: r.accountId, ...(r.accountName !== undefined ? { name: r.accountName } : {}) } }
+      : {}),
+  })),
+});
+
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */
 const publishFromCli = async (
   report: Report,
   statePath: string,
   { topicArn, remindAfterHours }: PublishTarget,
   io: Io,
-): Promise<void> => {
+): Promise<SendAlertsResult> => {
   const signIn = consoleSignIn();
   const result = await sendAlerts({
     report,
@@ -518,6 +598,7 @@ const publishFromCli = async (
     ...(signIn ? { consoleSignIn: signIn } : {}),
   });
   io.err(`published ${result.messageIds.length} alert message(s) to ${topicArn}\n`);
+  return result;
 };
 
 const securityHubRegion = (): string => {
@@ -557,10 +638,18 @@ const deliverFromCli = async (
   o: AuditOptions,
   publish: PublishTarget | undefined,
   io: Io,
+  onPublished?: (sent: SendAlertsResult) => void,
 ): Promise<void> => {
   // The configuration of every sink was checked before collecting (publishTarget, securityHubRegion).
   const sinks = [
-    ...(publish ? [{ name: 'SNS', run: () => publishFromCli(report, o.state, publish, io) }] : []),
+    ...(publish
+      ? [
+          {
+            name: 'SNS',
+            run: async () => onPublished?.(await publishFromCli(report, o.state, publish, io)),
+          },
+        ]
+      : []),
     ...(o.securityHub
       ? [{ name: 'Security Hub', run: () => importFromCli(report, o.securityHubState, io) }]
       : []),
@@ -582,7 +671,12 @@ const deliverFromCli = async (
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can drive it). */
 export const main = async (
   argv: readonly string[],
-  io: Io = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) },
+  io: Io = {
+    out: (s) => void process.stdout.write(s),
+    err: (s) => void process.stderr.write(s),
+    outStream: process.stdout,
+    errStream: process.stderr,
+  },
 ): Promise<number> => {
   let code: number = EXIT.clean;
   const program = buildProgram(io, (c) => {

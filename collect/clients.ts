@@ -74,11 +74,11 @@ export const createRegionalClients = (region: string, options: ClientOptions = {
 
 /** CloudFront is global; its control plane lives in us-east-1. */
 export const createCloudFrontClient = (options: ClientOptions = {}): CloudFrontClient =>
-  new CloudFrontClient(baseConfig('us-east-1', options));
+  paced(new CloudFrontClient(baseConfig('us-east-1', options)), 'cloudfront', 'us-east-1', options);
 
 /** CloudTrail's event history of one region (global services' changes are in us-east-1), paced. */
 export const createCloudTrailClient = (region: string, options: ClientOptions = {}): CloudTrailClient =>
   paced(new CloudTrailClient(baseConfig(region, options)), 'cloudtrail', region, options);
 
 export const createStsClient = (region: string, options: ClientOptions = {}): STSClient =>
-  new STSClient(baseConfig(region, options));
+  paced(new STSClient(baseConfig(region, options)), 'sts', region, options);

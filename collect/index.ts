@@ -10,6 +10,9 @@ import { collectElbv2 } from './elbv2.ts';
 import { createFingerprinter } from './secrets.ts';
 import { COLLECT_CODES, type CollectContext, callOptions, collectSlice, malformed } from './slice.ts';
 
+/** How progress names the global collection (CloudFront), beside the regions. */
+export const GLOBAL_REGION = 'global';
+
 export interface CollectInventoryOptions {
   readonly regions: readonly string[];
   readonly clientsFor: (region: string) => RegionalClients;
@@ -29,6 +32,8 @@ export interface CollectInventoryOptions {
    * omitted: everything. A service not listed is not called and its lists come back empty.
    */
   readonly partsIn?: (region: string) => readonly RegionalPart[];
+  /** Told when a region (or `global`, CloudFront) is collected, failures included: progress only. */
+  readonly onRegionCollected?: (region: string) => void;
 }
 
 /** A regional collector, or only API Gateway's keys (fingerprints must share one run's key). */
@@ -107,12 +112,16 @@ export const collectInventory = async (options: CollectInventoryOptions): Promis
           ? collectApiGateway(clients.apigateway, region, fingerprint, context, { only: 'apiKeys' })
           : skipped('apigateway'),
     ]);
+    options.onRegionCollected?.(region);
     return { ec2, elbv2, apigateway };
   });
   const [account, cloudfront, regional] = await Promise.all([
     identity,
     options.cloudFront
-      ? collectCloudFront(options.cloudFront, fingerprint, context)
+      ? collectCloudFront(options.cloudFront, fingerprint, context).then((result) => {
+          options.onRegionCollected?.(GLOBAL_REGION);
+          return result;
+        })
       : Promise.resolve({ cloudfront: emptyInventory('', [], '').cloudfront, errors: [] }),
     Promise.all(perRegion),
   ]);

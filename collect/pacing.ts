@@ -18,7 +18,8 @@ import type {
  * - API Gateway management API: all operations together 10/s, burst 40; GetResources on its own
  *   5 per 2 seconds (API Gateway developer guide, "quotas for creating, deploying and managing an API").
  * - CloudTrail LookupEvents (who made a change): 2 per second per account and region.
- * CloudFront and STS publish no per-call limit low enough to matter here and are left unpaced.
+ * CloudFront and STS publish no per-call limit low enough to matter here and are left unpaced (their
+ * clients still pass through the pacer, which only counts their calls).
  */
 export interface BucketSpec {
   /** Tokens added per second. */
@@ -127,6 +128,8 @@ export class Pacer {
   private readonly buckets = new Map<string, TokenBucket>();
   /** Total time callers spent waiting for tokens, per service, for the benchmark's figures. */
   readonly waitedMs = new Map<string, number>();
+  /** Attempts that went through this pacer, every service (paced or not), for progress and logs. */
+  calls = 0;
 
   constructor(
     private readonly limits: Readonly<Record<string, ServiceLimits>> = AWS_LIMITS,
@@ -145,6 +148,7 @@ export class Pacer {
 
   /** Waits until one call of `operation` may go out for this service, account and region. */
   async acquire(service: string, account: string, region: string, operation: string): Promise<void> {
+    this.calls += 1;
     const limits = this.limits[service];
     if (!limits) return;
     for (const b of limits.buckets) {

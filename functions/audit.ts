@@ -15,6 +15,7 @@ import {
   inventoryCounts,
   logCollectionErrors,
   phase,
+  progressLogger,
   reportCounts,
   sliceCounts,
 } from '../app/log.ts';
@@ -76,7 +77,12 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
   const inventory = await phase(
     logger,
     'collect',
-    () => collectLive(regions, { ...deadlineOption(context), skipRegions: intent.deniedRegions }),
+    () =>
+      collectLive(regions, {
+        ...deadlineOption(context),
+        skipRegions: intent.deniedRegions,
+        onProgress: progressLogger(logger),
+      }),
     inventoryCounts,
   );
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });

@@ -132,9 +132,8 @@ export const ruleCidrSources = (
   return list?.entries?.map((e) => ({ cidr: e.cidr, prefixList: list })) ?? [];
 };
 
-/** How a message names a prefix list: "office-egress (pl-0a1b…)" by its list name, else its id. */
-export const prefixListLabel = (list: ManagedPrefixList): string =>
-  label({ id: list.id, name: list.prefixListName || list.name });
+/** How a message names a prefix list: "office-egress (pl-0a1b…)", by label()'s one rule. */
+export const prefixListLabel = (list: ManagedPrefixList): string => label(list);
 
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
   '6': 'tcp',
@@ -261,18 +260,58 @@ export const regionOfArn = (arn: string): string | undefined => {
 /** The partition of a resource's ARN ('aws', 'aws-cn', 'aws-us-gov'); 'aws' when it has none. */
 export const partitionOf = (r: { readonly arn?: string }): string => r.arn?.split(':')[1] || 'aws';
 
-/** "name (id)" or just the id: how a Japanese message names a resource. */
-export const label = (r: Pick<ResourceBase, 'id'> & { readonly name?: string }): string =>
-  r.name ? `${r.name} (${r.id})` : r.id;
+/**
+ * The fields a resource may be named by. `name` is the Name tag (EC2) or, for resources that have a
+ * name of their own and no collected tags (load balancers, target groups, REST APIs, VPC links), that
+ * name; the rest are the names AWS itself requires or shows.
+ */
+export interface Nameable {
+  readonly id: string;
+  readonly name?: string;
+  /** Security groups: GroupName ('default', 'launch-wizard-3', what a tool chose). */
+  readonly groupName?: string;
+  readonly loadBalancerName?: string;
+  readonly targetGroupName?: string;
+  readonly apiName?: string;
+  /** Managed prefix lists: PrefixListName ('office-egress'). */
+  readonly prefixListName?: string;
+  /** CloudFront distributions: alternate domain names (CNAMEs), the first of which people know it by. */
+  readonly aliases?: readonly string[];
+}
 
-/** Minimal resource reference for a finding. */
-export const refOf = (type: string, r: ResourceBase) => ({
-  type,
-  id: r.id,
-  region: r.region,
-  ...(r.arn ? { arn: r.arn } : {}),
-  ...(r.name ? { name: r.name } : {}),
-});
+/**
+ * What people call a resource: its Name tag, else the name it has of its own (a security group's
+ * group name, a load balancer's, target group's, REST API's or prefix list's name, a distribution's
+ * first alternate domain name); undefined when it has neither. For labels only: fingerprints (check,
+ * region, id, fact) and drift comparisons never read it, so a renamed resource keeps its findings.
+ */
+export const displayName = (r: Nameable): string | undefined =>
+  r.name ||
+  r.groupName ||
+  r.loadBalancerName ||
+  r.targetGroupName ||
+  r.apiName ||
+  r.prefixListName ||
+  r.aliases?.[0] ||
+  undefined;
+
+/** "name (id)" or just the id: how a Japanese message, a report and an alert name a resource. */
+export const label = (r: Nameable): string => {
+  const name = displayName(r);
+  return name && name !== r.id ? `${name} (${r.id})` : r.id;
+};
+
+/** Minimal resource reference for a finding; `name` is its displayName. */
+export const refOf = (type: string, r: ResourceBase & Nameable) => {
+  const name = displayName(r);
+  return {
+    type,
+    id: r.id,
+    region: r.region,
+    ...(r.arn ? { arn: r.arn } : {}),
+    ...(name ? { name } : {}),
+  };
+};
 
 /**
  * The inventory item a user names by id or ARN (an exception's `resource`), from any service; undefined

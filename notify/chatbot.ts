@@ -1,12 +1,13 @@
 import { SEVERITIES, type Severity } from '../model/finding.ts';
 import { accountsLabel, SEVERITY_LABEL } from '../report/labels.ts';
+import { formatJst } from '../report/time.ts';
 import { changeDetectionLines } from './attribution.ts';
 import type { Item } from './items.ts';
 import type { ChatbotNotification, KindSpec } from './message.ts';
 import {
   chatEscape,
+  chatLink,
   cut,
-  formatJst,
   incompleteChat,
   type RunContext,
   SEVERITY_EMOJI,
@@ -53,6 +54,9 @@ export const buildChatbot = (
     `*アカウント* ${chatEscape(accountsLabel(report))}　*リージョン* ${chatEscape(report.regions.join(', ') || '—')}　*監査日時* ${formatJst(report.finishedAt)}`,
     ...(report.skippedRegions.length > 0
       ? [`*対象外（拒否を宣言済み）* ${chatEscape(report.skippedRegions.map((s) => s.region).join(', '))}`]
+      : []),
+    ...(ctx.reportUrl
+      ? [`*レポート* ${chatLink(ctx.reportUrl, 'HTML レポートを開く（S3 コンソール）')}`]
       : []),
     ...(ctx.stateUnavailable
       ? ['⚠️ 前回の通知状態を読み込めなかったため、現在の検出をすべて通知しています。']

@@ -63,6 +63,12 @@ export const consoleUrl = (resource: ResourceRef): string | undefined => {
   }
 };
 
+/** The S3 console's page for one object (the reader signs in with their own AWS identity to open it). */
+export const s3ObjectConsoleUrl = (bucket: string, key: string, region: string): string => {
+  const base = consoleBase(region);
+  return `${base.host}/s3/object/${enc(bucket)}?region=${enc(base.region)}&bucketType=general&prefix=${enc(key)}`;
+};
+
 /**
  * How a person signs in to the audited accounts' consoles: the IAM Identity Center access portal and
  * the permission set to open them with. Set, a console link opens in the finding's account.

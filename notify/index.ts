@@ -55,6 +55,8 @@ export interface SendAlertsInput extends RenderOptions {
    * findings can recover; the others were not looked at. Omit for a full run.
    */
   readonly checksRun?: readonly string[];
+  /** The run's HTML report, linked from every message (app/html-report.ts). */
+  readonly reportUrl?: string;
   /** Console links open in each finding's account through this portal. */
   readonly consoleSignIn?: ConsoleSignIn;
 }
@@ -145,6 +147,7 @@ export const sendAlerts = async (input: SendAlertsInput): Promise<SendAlertsResu
         stateUnavailable: unavailable,
         ...(unavailable && stateError !== undefined ? { stateError } : {}),
         remindAfterHours,
+        ...(input.reportUrl !== undefined ? { reportUrl: input.reportUrl } : {}),
         ...(input.consoleSignIn ? { consoleSignIn: input.consoleSignIn } : {}),
       },
       {

@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../model/finding.ts';
 import { accountLabel, SEVERITY_LABEL } from '../report/labels.ts';
+import { formatJst } from '../report/time.ts';
 import { changedByChat, changedByLines } from './attribution.ts';
 import { accountConsoleUrl } from './console.ts';
 import type { AlertStateEntry, RecoveredFinding } from './state.ts';
@@ -9,7 +10,6 @@ import {
   chatLink,
   cut,
   FIELD_CHARS,
-  formatJst,
   oneLine,
   type RunContext,
   refOfEntry,

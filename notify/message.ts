@@ -43,6 +43,8 @@ export interface RenderInput {
   readonly stateError?: string;
   /** Reminder cadence, stated in the reminder digest. */
   readonly remindAfterHours?: number;
+  /** Where the run's HTML report can be opened (the S3 console's page: sign-in required), when written. */
+  readonly reportUrl?: string;
   /** Console links open in the finding's account through this portal (IAM Identity Center). */
   readonly consoleSignIn?: ConsoleSignIn;
 }

@@ -34,6 +34,7 @@ export const renderAlerts = (input: RenderInput, options: RenderOptions = {}): A
     report,
     stateUnavailable: input.stateUnavailable ?? false,
     ...(input.stateError !== undefined ? { stateError: input.stateError } : {}),
+    ...(input.reportUrl !== undefined ? { reportUrl: input.reportUrl } : {}),
     multiAccount: isMultiAccount(report),
     ...(input.consoleSignIn ? { consoleSignIn: input.consoleSignIn } : {}),
   };

@@ -4,6 +4,7 @@ import { type AccountRef, type ResourceRef, SEVERITIES, type Severity } from '..
 import type { Report } from '../model/report.ts';
 import { accountLabel, accountsLabel, SEVERITY_LABEL } from '../report/labels.ts';
 import { skippedRegionsLine, unseenLines, unseenSummary } from '../report/scope.ts';
+import { formatJst } from '../report/time.ts';
 import type { ConsoleSignIn } from './console.ts';
 import type { AlertStateEntry } from './state.ts';
 
@@ -30,14 +31,6 @@ export const cut = (text: string, max: number): string => {
 };
 
 export const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
-
-/** Japan has no daylight saving time: JST is always UTC+9. */
-export const formatJst = (iso: string): string => {
-  const date = new Date(Date.parse(iso) + 9 * 3_600_000);
-  if (Number.isNaN(date.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${date.getUTCFullYear()}-${p(date.getUTCMonth() + 1)}-${p(date.getUTCDate())} ${p(date.getUTCHours())}:${p(date.getUTCMinutes())} JST`;
-};
 
 /** How a region is named in a title: CloudFront's findings live in 'global'. */
 const regionName = (region: string): string => (region === 'global' ? 'グローバル' : region);
@@ -115,6 +108,7 @@ export interface RunContext {
   readonly report: Report;
   readonly stateUnavailable: boolean;
   readonly stateError?: string;
+  readonly reportUrl?: string;
   /** More than one account: every item names its account beside its resource. */
   readonly multiAccount: boolean;
   readonly consoleSignIn?: ConsoleSignIn;
@@ -137,6 +131,7 @@ export const contextLines = (ctx: RunContext): string[] => [
   ...(skippedRegionsLine(ctx.report) ? [skippedRegionsLine(ctx.report) as string] : []),
   `プロファイル: ${ctx.report.profile}`,
   `監査日時: ${formatJst(ctx.report.finishedAt)}`,
+  ...(ctx.reportUrl ? [`レポート: ${ctx.reportUrl}`] : []),
 ];
 
 /** The incomplete-audit banner: first thing after the context, in every message of the run. */

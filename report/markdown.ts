@@ -9,6 +9,7 @@ import { type Finding, SEVERITIES, type Severity } from '../model/finding.ts';
 import type { Report } from '../model/report.ts';
 import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from './labels.ts';
 import { skippedRegionsLine, unseenEntries } from './scope.ts';
+import { formatJstRange } from './time.ts';
 
 /**
  * The `--format markdown` report: the same facts as the terminal report, plus a Mermaid flowchart of the
@@ -51,6 +52,12 @@ const text = (s: string): string =>
 
 const node = (id: string, hop: Pick<Hop, 'label' | 'note'>): string =>
   `${id}["${text(hop.label)}${hop.note ? `<br/><small>${text(hop.note)}</small>` : ''}"]`;
+
+/** The intended doors the report's exposure findings carry (without the live model), each once. */
+export const intendedDoorsOf = (report: Report): IntendedDoor[] =>
+  [...report.findings, ...report.suppressed]
+    .flatMap((f) => pathOf(f)?.intendedDoors ?? [])
+    .filter((d, i, all) => all.findIndex((x) => x.kind === d.kind && x.id === d.id) === i);
 
 /** A Mermaid flowchart of the intended doors and every unintended path; '' when there is nothing to draw. */
 export const exposureFlowchart = (findings: readonly Finding[], doors: readonly IntendedDoor[]): string => {
@@ -125,7 +132,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
   lines.push('# arch-auditor 監査結果', '');
   lines.push('| アカウント | リージョン | プロファイル | 実行日時 |', '| --- | --- | --- | --- |');
   lines.push(
-    `| ${md(accountsLabel(report))} | ${report.regions.join(', ')} | ${report.profile} | ${report.startedAt} 〜 ${report.finishedAt} |`,
+    `| ${md(accountsLabel(report))} | ${report.regions.join(', ')} | ${report.profile} | ${formatJstRange(report.startedAt, report.finishedAt)} |`,
     '',
   );
   lines.push(
@@ -158,11 +165,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
     lines.push('');
   }
 
-  const doors =
-    options.exposure?.doors ??
-    [...report.findings, ...report.suppressed]
-      .flatMap((f) => pathOf(f)?.intendedDoors ?? [])
-      .filter((d, i, all) => all.findIndex((x) => x.kind === d.kind && x.id === d.id) === i);
+  const doors = options.exposure?.doors ?? intendedDoorsOf(report);
   const chart = exposureFlowchart(report.findings, doors);
   const exposed = report.findings.filter((f) => f.checkId === EXPOSURE_CHECK_ID).length;
   const blind = unseenEntries({

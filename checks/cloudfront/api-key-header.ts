@@ -2,13 +2,7 @@ import { frontDoors } from '../../intent/queries.ts';
 import { label } from '../../inventory/derive.ts';
 import type { ApiKey, CustomOriginHeader, Inventory, RestApi } from '../../inventory/types.ts';
 import { defineCheck, type Violation } from '../define.ts';
-import {
-  behaviorsTargeting,
-  distributionLabel,
-  distributionRef,
-  resolvedStage,
-  restApiOfOrigin,
-} from './distribution.ts';
+import { behaviorsTargeting, distributionRef, resolvedStage, restApiOfOrigin } from './distribution.ts';
 
 /** Why the header's value would not be accepted on a stage. Values and fingerprints are never shown. */
 type Rejection =
@@ -87,7 +81,7 @@ export const cloudfrontApiKeyHeader = defineCheck({
         const behaviors = behaviorsTargeting(d, origin);
         if (behaviors.length === 0) return [];
 
-        const where = `ディストリビューション ${distributionLabel(d)} のオリジン ${origin.id}（API ${label(api)}）`;
+        const where = `ディストリビューション ${label(d)} のオリジン ${origin.id}（API ${label(api)}）`;
         const base = {
           resource: distributionRef(d),
           expected: `${intent.cloudfront.apiKeyHeader} ヘッダーに、ステージの使用量プランに関連付けられた有効な API キー`,

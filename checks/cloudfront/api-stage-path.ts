@@ -4,7 +4,6 @@ import { defineCheck } from '../define.ts';
 import {
   behaviorLabel,
   behaviorsTargeting,
-  distributionLabel,
   distributionRef,
   resolvedPath,
   resolvedStage,
@@ -38,7 +37,7 @@ export const cloudfrontApiStagePath = defineCheck({
           return [
             {
               resource: distributionRef(d),
-              message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} のリクエストはオリジン ${origin.id}（${origin.originPath ? `オリジンパス ${origin.originPath}` : 'オリジンパスなし'}）経由で ${resolvedPath(origin, b)} に転送されますが、API ${label(api)} にステージ ${stage} はありません。`,
+              message: `ディストリビューション ${label(d)} の${behaviorLabel(b)} のリクエストはオリジン ${origin.id}（${origin.originPath ? `オリジンパス ${origin.originPath}` : 'オリジンパスなし'}）経由で ${resolvedPath(origin, b)} に転送されますが、API ${label(api)} にステージ ${stage} はありません。`,
               expected: `API ${api.id} のステージ（${[...stages].join(', ') || 'なし'}）`,
               actual: `ステージ ${stage}（${resolvedPath(origin, b)}）`,
               fact: `${b.pathPattern}:${origin.id}:${stage}`,

@@ -1,4 +1,4 @@
-import { label, parseExecuteApiDomain, refOf } from '../../inventory/derive.ts';
+import { parseExecuteApiDomain, refOf } from '../../inventory/derive.ts';
 import type {
   CacheBehavior,
   CloudFrontOrigin,
@@ -13,13 +13,6 @@ import type { ResourceRef } from '../../model/finding.ts';
 export const DISTRIBUTION_TYPE = 'AWS::CloudFront::Distribution';
 
 export const distributionRef = (d: Distribution): ResourceRef => refOf(DISTRIBUTION_TYPE, d);
-
-/** How a Japanese message names a distribution: its id and first alternate domain name, which people recognise. */
-export const distributionLabel = (d: Distribution): string => {
-  const alias = d.aliases[0];
-  if (!alias) return label(d);
-  return d.name ? `${d.name} (${d.id}, ${alias})` : `${d.id} (${alias})`;
-};
 
 /** How a Japanese message names a cache behavior. */
 export const behaviorLabel = (b: CacheBehavior): string =>

@@ -1,9 +1,9 @@
 import { isIP } from 'node:net';
 import { frontDoors } from '../../intent/queries.ts';
-import { loadBalancerHost, normalizeHost } from '../../inventory/derive.ts';
+import { label, loadBalancerHost, normalizeHost } from '../../inventory/derive.ts';
 import type { CloudFrontOrigin, LoadBalancer } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-import { distributionLabel, distributionRef } from './distribution.ts';
+import { distributionRef } from './distribution.ts';
 
 /**
  * Public DNS names AWS gives load balancers and instances. ALB/CLB: `<name>-<n>.<region>.elb.amazonaws.com`
@@ -67,7 +67,7 @@ export const cloudfrontOriginBypass = defineCheck({
         return [
           {
             resource: distributionRef(d),
-            message: `ディストリビューション ${distributionLabel(d)} のオリジン ${origin.id} は、VPC オリジンを使わず、${what} ${origin.domainName} に直接接続しています。`,
+            message: `ディストリビューション ${label(d)} のオリジン ${origin.id} は、VPC オリジンを使わず、${what} ${origin.domainName} に直接接続しています。`,
             expected: 'VPC オリジン経由の接続',
             actual: `カスタムオリジン: ${origin.domainName}`,
             fact: `${origin.id}:${normalizeHost(origin.domainName)}`,

@@ -1,7 +1,7 @@
 import { frontDoors } from '../../intent/queries.ts';
-import { normalizeHost } from '../../inventory/derive.ts';
+import { label, normalizeHost } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { distributionLabel, distributionRef } from './distribution.ts';
+import { distributionRef } from './distribution.ts';
 
 export const cloudfrontS3OriginAccess = defineCheck({
   id: 'cloudfront.s3-origin-access',
@@ -25,7 +25,7 @@ export const cloudfrontS3OriginAccess = defineCheck({
           resource: distributionRef(d),
           expected: 'OAC（Origin Access Control）で保護された S3 オリジン',
         };
-        const where = `ディストリビューション ${distributionLabel(d)} のオリジン ${origin.id}（${origin.domainName}）`;
+        const where = `ディストリビューション ${label(d)} のオリジン ${origin.id}（${origin.domainName}）`;
         // A website endpoint is a custom (HTTP) origin to CloudFront: OAC and OAI cannot apply, so the
         // bucket must be public for it to work at all.
         if (origin.kind === 's3-website') {

@@ -1,8 +1,8 @@
 import { frontDoors } from '../../intent/queries.ts';
-import { byId } from '../../inventory/derive.ts';
+import { byId, label } from '../../inventory/derive.ts';
 import type { ResponseHeadersPolicy } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-import { behaviorLabel, distributionLabel, distributionRef } from './distribution.ts';
+import { behaviorLabel, distributionRef } from './distribution.ts';
 
 /** The four headers seed 001 adds to every response, with how a message names each. */
 const REQUIRED: readonly { readonly name: string; readonly isSet: (p: ResponseHeadersPolicy) => boolean }[] =
@@ -35,7 +35,7 @@ export const cloudfrontSecurityHeaders = defineCheck({
           return [
             {
               resource: distributionRef(d),
-              message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} に、レスポンスヘッダーポリシーが関連付けられていません。`,
+              message: `ディストリビューション ${label(d)} の${behaviorLabel(b)} に、レスポンスヘッダーポリシーが関連付けられていません。`,
               expected: REQUIRED.map((h) => h.name).join(', '),
               actual: 'レスポンスヘッダーポリシーなし',
               fact: `${b.pathPattern}:no-policy`,
@@ -51,7 +51,7 @@ export const cloudfrontSecurityHeaders = defineCheck({
         return [
           {
             resource: distributionRef(d),
-            message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} のレスポンスヘッダーポリシー ${policy.name} (${policy.id}) は ${missing.join(', ')} を付与していません。`,
+            message: `ディストリビューション ${label(d)} の${behaviorLabel(b)} のレスポンスヘッダーポリシー ${policy.name} (${policy.id}) は ${missing.join(', ')} を付与していません。`,
             expected: REQUIRED.map((h) => h.name).join(', '),
             actual: `${policy.name}: ${missing.join(', ')} なし`,
             fact: `${b.pathPattern}:${policy.id}:${missing.join(',')}`,

@@ -1,6 +1,7 @@
 import { frontDoors } from '../../intent/queries.ts';
+import { label } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { behaviorLabel, distributionLabel, distributionRef } from './distribution.ts';
+import { behaviorLabel, distributionRef } from './distribution.ts';
 
 export const cloudfrontViewerHttp = defineCheck({
   id: 'cloudfront.viewer-http',
@@ -20,7 +21,7 @@ export const cloudfrontViewerHttp = defineCheck({
         .filter((b) => b.viewerProtocolPolicy === 'allow-all')
         .map((b) => ({
           resource: distributionRef(d),
-          message: `ディストリビューション ${distributionLabel(d)} の${behaviorLabel(b)} は、ビューワープロトコルポリシーが allow-all で HTTP でのアクセスを許可しています。`,
+          message: `ディストリビューション ${label(d)} の${behaviorLabel(b)} は、ビューワープロトコルポリシーが allow-all で HTTP でのアクセスを許可しています。`,
           expected: 'redirect-to-https または https-only',
           actual: `${b.pathPattern}: allow-all`,
           fact: `${b.pathPattern}:allow-all`,

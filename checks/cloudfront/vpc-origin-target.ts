@@ -1,7 +1,7 @@
 import { frontDoors } from '../../intent/queries.ts';
 import { byId, label } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { distributionLabel, distributionRef } from './distribution.ts';
+import { distributionRef } from './distribution.ts';
 
 /** arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/(app|net)/<name>/<id> */
 const LB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):(\d{12}):loadbalancer\/(?:app|net)\//;
@@ -29,7 +29,7 @@ export const cloudfrontVpcOriginTarget = defineCheck({
         const arn = LB_ARN.exec(vpcOrigin?.targetArn ?? '');
         if (!vpcOrigin || !arn) return [];
         const [, region, account] = arn;
-        const where = `ディストリビューション ${distributionLabel(d)} のオリジン ${origin.id}（VPC オリジン ${label(vpcOrigin)}）`;
+        const where = `ディストリビューション ${label(d)} のオリジン ${origin.id}（VPC オリジン ${label(vpcOrigin)}）`;
         const base = { resource: distributionRef(d), expected: 'internal のロードバランサー' };
         const lb = loadBalancers.get(vpcOrigin.targetArn);
         if (!lb) {

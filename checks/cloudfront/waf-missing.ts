@@ -1,6 +1,7 @@
 import { frontDoors } from '../../intent/queries.ts';
+import { label } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { distributionLabel, distributionRef } from './distribution.ts';
+import { distributionRef } from './distribution.ts';
 
 export const cloudfrontWafMissing = defineCheck({
   id: 'cloudfront.waf-missing',
@@ -20,7 +21,7 @@ export const cloudfrontWafMissing = defineCheck({
       .filter((d) => d.webAclId === '')
       .map((d) => ({
         resource: distributionRef(d),
-        message: `ディストリビューション ${distributionLabel(d)} に WAF の Web ACL が関連付けられていません。`,
+        message: `ディストリビューション ${label(d)} に WAF の Web ACL が関連付けられていません。`,
         expected: 'WAF の Web ACL が関連付けられている',
         actual: 'Web ACL なし',
         fact: 'no-web-acl',

@@ -1,5 +1,5 @@
 import { formatPorts } from '../../inventory/addresses.ts';
-import { label, prefixListLabel } from '../../inventory/derive.ts';
+import { displayName, prefixListLabel } from '../../inventory/derive.ts';
 import type { Listener, LoadBalancer, TargetGroup } from '../../inventory/types.ts';
 import { PROTOCOLS, type Proto, portRange, type SgPass } from './network.ts';
 import { type Admitted, type Box, portsOf } from './ranges.ts';
@@ -43,10 +43,10 @@ export const firstOf = <T>(
 
 export const listenerLabel = (l: Listener): string => `${l.protocol ?? '?'}:${l.port ?? '?'}`;
 
-export const tgLabel = (tg: TargetGroup): string =>
-  label({ id: tg.targetGroupName, ...(tg.name && tg.name !== tg.targetGroupName ? { name: tg.name } : {}) });
+/** A target group or load balancer hop is named without its ARN, which says nothing more. */
+export const tgLabel = (tg: TargetGroup): string => displayName(tg) ?? tg.id;
 
 export const tgNote = (tg: TargetGroup): string =>
   `${`${tg.protocol ?? ''}${tg.port !== undefined ? `:${tg.port}` : ''} ${tg.targetType}`.trim()}、ターゲットは未収集`;
 
-export const lbLabel = (lb: LoadBalancer): string => (lb.name ? lb.name : lb.loadBalancerName);
+export const lbLabel = (lb: LoadBalancer): string => displayName(lb) ?? lb.id;

@@ -20,7 +20,7 @@
 
 import { frontDoors } from '../../intent/queries.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
-import { byId } from '../../inventory/derive.ts';
+import { byId, label } from '../../inventory/derive.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import { AccountIndex } from './account-index.ts';
 import { lbLabel } from './hops.ts';
@@ -36,7 +36,7 @@ const cloudFrontDoors = (index: AccountIndex): IntendedDoor[] => {
     .map((d) => ({
       kind: 'distribution' as const,
       id: d.id,
-      label: d.aliases[0] ? `${d.id} (${d.aliases[0]})` : d.id,
+      label: label(d),
       reason:
         index.intent.cloudfront.frontDoors.length > 0
           ? '設計定義ファイルの cloudfront.frontDoors に記載'

@@ -182,4 +182,42 @@ describe('Security Hub sink against moto', () => {
     const record = alertStateSchema.parse(JSON.parse(await readFile(join(dir, 'securityhub.json'), 'utf8')));
     expect(record.findings).toEqual({});
   });
+  it('with --publish the text report marks what the alert announced, even when Security Hub then fails', async () => {
+    // The SSH drift fixed above is still open in the alert state (only Security Hub heard of the fix).
+    process.env.ALERT_TOPIC_ARN = topicArn;
+    const failing = await audit(
+      '--publish',
+      '--state',
+      join(dir, 'state.json'),
+      '--security-hub',
+      // A directory where the record file should be: Security Hub's sink fails, SNS's went through.
+      '--security-hub-state',
+      dir,
+      '--format',
+      'text',
+    );
+    delete process.env.ALERT_TOPIC_ARN;
+    expect(failing.code).toBe(1);
+    expect(failing.err).toContain('published 1 alert message(s)');
+    expect(failing.err).toMatch(/^error: Security Hub: cannot read alert state from /m);
+    // The SSH rule's own finding and its drift from the baseline both recovered.
+    expect(failing.out).toContain('通知: 新規 0 件・復旧 2 件');
+    expect(failing.out).toContain('[復旧] [緊急] sg.world-ingress');
+    // Published once: a second run has nothing new to announce and nothing to mark.
+    process.env.ALERT_TOPIC_ARN = topicArn;
+    const again = await runCli(
+      'audit',
+      '--intent',
+      join(dir, 'intent.yaml'),
+      '--region',
+      REGION,
+      '--publish',
+      '--state',
+      join(dir, 'state.json'),
+    );
+    delete process.env.ALERT_TOPIC_ARN;
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('通知: 新規 0 件・復旧 0 件');
+    expect(again.out).not.toContain('[復旧]');
+  });
 });

@@ -362,7 +362,8 @@ describe('the whole account against moto: default VPCs, excluded VPCs, several a
 
     const text = await runCli('audit', '--region', REGION, ...orgFlags);
     expect(text.out).toContain(
-      `対象: AWS::EC2::SecurityGroup ${groupId} (アカウント workload-prod (${member}) / ${REGION})`,
+      // The group has no Name tag: it is named by its group name (one label rule, inventory/derive.ts).
+      `対象: AWS::EC2::SecurityGroup debug-ssh (${groupId}) (アカウント workload-prod (${member}) / ${REGION})`,
     );
 
     // The alert, as an email / SQS subscriber of the topic receives it, with console links into the member.

@@ -156,6 +156,23 @@ describe('flags that mean nothing alone are refused, and honoured beside what th
     );
   });
 
+  it('--progress or --no-progress beside --snapshot or --demo would be ignored: refused', async () => {
+    expectRefused(await runCli('audit', '--demo', '--progress'), '--progress', '--demo');
+    expectRefused(
+      await runCli(
+        'snapshot',
+        '--snapshot',
+        'demo/snapshot.json',
+        '--out',
+        join(dir, 's.json'),
+        '--no-progress',
+      ),
+      '--no-progress',
+      '--snapshot',
+    );
+    expect((await runCli('audit', '--demo', '--fail-on', 'none')).code).toBe(EXIT.clean);
+  });
+
   it('--all-regions beside --region is refused', async () => {
     expectRefused(
       await runCli('audit', '--all-regions', '--region', 'ap-northeast-1'),

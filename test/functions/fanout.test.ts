@@ -26,8 +26,10 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FanOutItem, type PlanOutput, partKey } from '../../app/fanout.ts';
+import { htmlReportKey, REPORTS_PREFIX } from '../../app/html-report.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import type { Report } from '../../model/report.ts';
+import { mergedDemoReport } from '../fixtures/reports.ts';
 
 const ec2 = mockClient(EC2Client);
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);
@@ -328,5 +330,49 @@ describe('plan: regions declared denied by design', () => {
         .map((i) => i.region)
         .sort(),
     ).toEqual(['ap-northeast-1', 'eu-west-1', 'global']);
+  });
+});
+
+describe('summarize: the HTML report (HTML_REPORT=true)', () => {
+  // The fan-out delivers through the same sinks as the single Lambda, so its merged report gets the page too.
+  let htmlPlan: Handler<unknown, PlanOutput>;
+  let htmlSummarize: Handler<unknown, RunSummary>;
+  beforeAll(async () => {
+    process.env.HTML_REPORT = 'true';
+    vi.resetModules();
+    ({ handler: htmlPlan } = (await import('../../functions/plan.ts')) as never);
+    ({ handler: htmlSummarize } = (await import('../../functions/summarize.ts')) as never);
+  });
+  afterAll(() => {
+    delete process.env.HTML_REPORT;
+    vi.resetModules();
+  });
+
+  it('writes the page under arch-auditor/reports/ and links it from the one alert', async () => {
+    const planned = await htmlPlan({ trigger: 'schedule' }, context('plan'));
+    for (const item of json<FanOutItem[]>(planned.itemsKey)) await auditItem(item, context('audit-item'));
+    await htmlSummarize(planned, context('summarize'));
+    const pages = [...bucket.keys()].filter((k) => k.startsWith(`${REPORTS_PREFIX}${ACCOUNT}/`));
+    expect(pages).toHaveLength(1);
+    expect(bucket.get(pages[0] as string)).toContain('sg-0a1b2c3d4e5f60002');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const message = String(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message);
+    expect(message).toContain(`s3/object/arch-auditor-prod-state-${ACCOUNT}-ap-northeast-1?`);
+    expect(message).toContain(encodeURIComponent(pages[0] as string));
+  });
+
+  it('writes nothing on a dry run', async () => {
+    const planned = await htmlPlan({ dryRun: true }, context('plan'));
+    for (const item of json<FanOutItem[]>(planned.itemsKey)) await auditItem(item, context('audit-item'));
+    await htmlSummarize(planned, context('summarize'));
+    expect([...bucket.keys()].filter((k) => k.startsWith(REPORTS_PREFIX))).toEqual([]);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+  });
+
+  it('files a report over several accounts, which has no single account, under accounts/', () => {
+    const merged = mergedDemoReport();
+    expect(merged.account).toBeUndefined();
+    expect(htmlReportKey(merged)).toMatch(/^arch-auditor\/reports\/accounts\/[0-9TZ-]+\.html$/);
+    expect(htmlReportKey({ ...merged, account: ACCOUNT })).toContain(`reports/${ACCOUNT}/`);
   });
 });

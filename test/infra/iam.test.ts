@@ -322,6 +322,19 @@ describe('least privilege', () => {
       });
     });
 
+    it('writes HTML reports only under arch-auditor/reports/ and never reads them back', () => {
+      const reports = {
+        'Fn::Join': ['', [{ 'Fn::GetAtt': ['StateBucket', 'Arn'] }, '/arch-auditor/reports/*']],
+      };
+      const granting = statements.filter((s) =>
+        resourcesOf(s).some((r) => JSON.stringify(r) === JSON.stringify(reports)),
+      );
+      expect(granting.map(actionsOf)).toEqual([['s3:PutObject']]);
+      expect(granting.flatMap(resourcesOf)).toEqual([reports]);
+      expect(sls.provider.environment.HTML_REPORT).toContain('param:htmlReport');
+      expect(sls.params.default.htmlReport).toBe('false');
+    });
+
     it('reads an intent in S3 only through a conditional s3:GetObject on its objects, attached to the Lambda role', () => {
       // Which objects, and whether any, is worked out while packaging (infra/deploy-params.cjs).
       expect(resources.IntentReadPolicy).toEqual({

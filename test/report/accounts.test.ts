@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditInventory } from '../../app/audit.ts';
 import { mergeReports } from '../../app/merge.ts';
+import { escapeHtml, renderHtml } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderText } from '../../report/text.ts';
 import { anIntent } from '../fixtures/intent.ts';
@@ -22,6 +23,9 @@ describe('the account of each finding', () => {
     expect(report.accounts).toEqual([{ id: report.account }]);
     // One account: the header names it, the findings do not repeat it.
     expect(renderText(report)).not.toContain('(アカウント ');
+    const html = renderHtml(report);
+    expect(html).toContain(`<dt>アカウント</dt><dd>${report.account}</dd>`);
+    expect(html).not.toContain('(アカウント ');
   });
 
   describe('in a report over several accounts', () => {
@@ -50,6 +54,32 @@ describe('the account of each finding', () => {
       const markdown = renderMarkdown(merged());
       expect(markdown).toContain(`| ${MANAGEMENT}, workload-prod (${MEMBER}) |`);
       expect(markdown).toContain(`(アカウント workload-prod (${MEMBER}) / ap-northeast-1)`);
+    });
+
+    it('names the account of a finding `audit --publish` announced as recovered, in the text report', () => {
+      const recovered = {
+        checkId: 'sg.world-ingress',
+        title: 'セキュリティグループがインターネット全体からの通信を許可しています',
+        severity: 'critical' as const,
+        resource: { type: 'AWS::EC2::SecurityGroup', id: 'sg-0d51', region: 'ap-northeast-1' },
+        account: { id: MEMBER, name: 'workload-prod' },
+      };
+      const alerts = { newFingerprints: new Set<string>(), recovered: [recovered] };
+      expect(renderText(merged(), { alerts })).toContain(
+        `[復旧] [緊急] sg.world-ingress: ${recovered.title} — sg-0d51 (アカウント workload-prod (${MEMBER}) / ap-northeast-1)`,
+      );
+      // One account: the header names it, the recovered line does not repeat it.
+      expect(renderText(auditInventory(drifted(), anIntent()), { alerts })).toContain(
+        `${recovered.title} — sg-0d51 (ap-northeast-1)`,
+      );
+    });
+
+    it('names the member beside the resource in the HTML page, and every account in its summary', () => {
+      const html = renderHtml(merged());
+      expect(html).toContain(
+        `<dt>アカウント</dt><dd>${escapeHtml(`${MANAGEMENT}, workload-prod (${MEMBER})`)}</dd>`,
+      );
+      expect(html).toContain(`(アカウント workload-prod (${MEMBER}) / ap-northeast-1)`);
     });
   });
 });

@@ -27,7 +27,7 @@ describe('report/markdown', () => {
     expect(report.findings).toHaveLength(2);
     expect(chart.startsWith('flowchart LR')).toBe(true);
     expect(chart).toContain('subgraph intended["意図した入口"]');
-    expect(chart).toContain('E2QWRUHAPOMQZL (www.example.jp)');
+    expect(chart).toContain('www.example.jp (E2QWRUHAPOMQZL)');
     expect(chart).toContain('VPC オリジン → ');
     expect(chart.match(/subgraph bypass\d/g)).toHaveLength(2);
     expect(chart).toContain(`legacy-igw (${W.igwId})`);

@@ -4,6 +4,7 @@ import { mergeReports } from '../../app/merge.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { evaluate } from '../../engine/evaluate.ts';
 import { renderPreview } from '../../notify/index.ts';
+import { renderHtml } from '../../report/html.ts';
 import { renderText } from '../../report/text.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import { anIntent } from '../fixtures/intent.ts';
@@ -50,6 +51,19 @@ describe('the scope of an audit in the text report and the alert', () => {
     expect(email).toContain('us-west-2（設計定義ファイルの deniedRegions）');
   });
 
+  it('the HTML page says the same, and the exposure section says where paths are unknown', () => {
+    const html = renderHtml(report);
+    expect(html).toContain(
+      '<p>拒否を宣言済みのため監査対象外のリージョン: us-west-2（設計定義ファイルの deniedRegions）</p>',
+    );
+    expect(html).toContain('結果が不明な範囲');
+    expect(html).toMatch(
+      /<li>eu-west-1: <code>vpc\.public-subnet<\/code>, .*<code>vpc\.db-tier-egress<\/code>/,
+    );
+    expect(html).toContain('eu-west-1 は経路の判定に必要な情報を取得できなかったため');
+    expect(html).toContain('それ以外では、意図した入口を迂回する経路は見つかりませんでした。');
+  });
+
   it('a complete audit says nothing about unseen scope, only the skipped region', () => {
     const complete = evaluate({
       inventory: { ...inventory, errors: [] },
@@ -61,6 +75,10 @@ describe('the scope of an audit in the text report and the alert', () => {
     const text = renderText(complete);
     expect(text).not.toContain('結果が不明な範囲');
     expect(text).toContain('us-west-2（設計定義ファイルの deniedRegions）');
+    const html = renderHtml(complete);
+    expect(html).not.toContain('結果が不明な範囲');
+    expect(html).not.toContain('経路の判定に必要な情報を取得できなかった');
+    expect(html).toContain('us-west-2（設計定義ファイルの deniedRegions）');
   });
 
   it('a multi-account report names the account of each unseen place; a single-account one does not', () => {

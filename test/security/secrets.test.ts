@@ -27,6 +27,7 @@ import type { Inventory } from '../../inventory/types.ts';
 import type { Report } from '../../model/report.ts';
 import { FileStateStore, renderPreview, sendAlerts } from '../../notify/index.ts';
 import { acceptedFinding, activeFinding } from '../../notify/securityhub.ts';
+import { renderHtml } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderOcsf } from '../../report/ocsf.ts';
 import { renderText } from '../../report/text.ts';
@@ -250,6 +251,8 @@ describe('secrets never leave the collector', () => {
 
     // The Lambda, end to end: its response and the state object it writes to S3.
     mockAccount();
+    // With its HTML report on, so the page it writes to S3 is scanned too (read at cold start).
+    process.env.HTML_REPORT = 'true';
     const { handler } = (await import('../../functions/audit.ts')) as unknown as {
       handler: (event: unknown, context: Context) => Promise<Report>;
     };
@@ -258,7 +261,11 @@ describe('secrets never leave the collector', () => {
       awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
       getRemainingTimeInMillis: () => 300_000,
     } as unknown as Context);
+    delete process.env.HTML_REPORT;
     const s3Bodies = s3.commandCalls(PutObjectCommand).map((c) => String(c.args[0].input.Body));
+    expect(
+      s3.commandCalls(PutObjectCommand).some((c) => c.args[0].input.Key?.startsWith('arch-auditor/reports/')),
+    ).toBe(true);
     // The Lambda's structured logs were captured at DEBUG, the most verbose level it has.
     const logged = console_.join('\n');
     for (const line of ['collect done', 'inventory collected', 'evaluate done', 'notify done']) {
@@ -277,6 +284,7 @@ describe('secrets never leave the collector', () => {
       ['audit', '--snapshot', snapshotFile, '--format', 'text'],
       ['audit', '--snapshot', snapshotFile, '--format', 'markdown'],
       ['audit', '--snapshot', snapshotFile, '--format', 'ocsf'],
+      ['audit', '--snapshot', snapshotFile, '--format', 'html'],
       ['audit', '--snapshot', snapshotFile, '--publish', '--state', cliStateFile],
       ['render', '--snapshot', snapshotFile, '--format', 'slack'],
       ['render', '--snapshot', snapshotFile, '--format', 'email'],
@@ -294,6 +302,7 @@ describe('secrets never leave the collector', () => {
       'JSON report': JSON.stringify(report),
       'markdown report': renderMarkdown(report, { exposure: exposureModel(inventory, intent) }),
       'OCSF report': renderOcsf(report),
+      'HTML report': renderHtml(report, { exposure: exposureModel(inventory, intent) }),
       'Security Hub findings (ASFF)': JSON.stringify([
         ...report.findings.map((f) => activeFinding(f, report, NOW.toISOString(), ASFF_CONTEXT)),
         ...report.suppressed.map((f) => acceptedFinding(f, report, NOW.toISOString(), ASFF_CONTEXT)),
