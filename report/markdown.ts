@@ -198,7 +198,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
     for (const f of group) lines.push(...renderFinding(f, severity, isMultiAccount(report)));
   }
   if (report.excludedVpcs.length > 0) {
-    lines.push(`## 意図ファイルで監査対象外にした VPC（${report.excludedVpcs.length} 件）`, '');
+    lines.push(`## 設計定義ファイルで監査対象外にした VPC（${report.excludedVpcs.length} 件）`, '');
     for (const v of report.excludedVpcs)
       lines.push(
         `- ${isMultiAccount(report) ? `アカウント ${v.account} / ` : ''}${md(v.id)}${v.region ? ` (${md(v.region)})` : '（見つかりません）'}: ${md(v.reason)}`,

@@ -99,7 +99,7 @@ export const renderText = (report: Report, options: TextOptions = {}): string =>
     }
   }
   if (report.excludedVpcs.length > 0) {
-    lines.push('', `■ 意図ファイルで監査対象外にした VPC（${report.excludedVpcs.length} 件）`);
+    lines.push('', `■ 設計定義ファイルで監査対象外にした VPC（${report.excludedVpcs.length} 件）`);
     for (const v of report.excludedVpcs)
       lines.push(
         `  - ${isMultiAccount(report) ? `アカウント ${v.account} / ` : ''}${v.id}${v.region ? ` (${v.region})` : '（見つかりません）'}: ${v.reason}`,

@@ -27,7 +27,7 @@ export const vpcDefaultVpc = defineCheck({
   impact:
     '誰かが既定の設定のままリソースを起動すると、CloudFront を経由しない二つ目の入口がすぐにできてしまいます。',
   remediation:
-    '使う予定がなければ削除してください。VPC コンソールで対象の VPC を選び「VPC を削除」を実行すると、デフォルトサブネットとインターネットゲートウェイもまとめて削除されます（CLI ではインターネットゲートウェイのデタッチと削除、サブネットの削除の後に aws ec2 delete-vpc）。必要になれば aws ec2 create-default-vpc で作り直せます。残すと決めた場合は、意図ファイルの exceptions に理由を書いてください。',
+    '使う予定がなければ削除してください。VPC コンソールで対象の VPC を選び「VPC を削除」を実行すると、デフォルトサブネットとインターネットゲートウェイもまとめて削除されます（CLI ではインターネットゲートウェイのデタッチと削除、サブネットの削除の後に aws ec2 delete-vpc）。必要になれば aws ec2 create-default-vpc で作り直せます。残すと決めた場合は、設計定義ファイルの exceptions に理由を書いてください。',
   evaluate: ({ inventory, intent }) => {
     const inScope = vpcsInScope(inventory, intent);
     const unused = unusedDefaultVpcIds(inventory);

@@ -21,7 +21,8 @@ if (!hasScript) console.log('skipped: the terminal tests need util-linux script(
 /** The CLI as a person runs it: in a terminal (pty) or with its output piped, with this environment. */
 const demo = async (how: 'terminal' | 'pipe', env: Record<string, string> = {}, ...extra: string[]) => {
   const args = [BIN, 'audit', '--demo', '--fail-on', 'none', ...extra];
-  const environment: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env };
+  // A person's terminal, not CI's: Node and the spinner turn colour and redrawing off when CI is set.
+  const environment: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '', FORCE_COLOR: '', CI: '', ...env };
   for (const [k, v] of Object.entries(environment)) if (v === '') delete environment[k];
   if (how === 'pipe') return (await run(process.execPath, args, { env: environment })).stdout;
   const command = [process.execPath, ...args].map((a) => `'${a}'`).join(' ');

@@ -119,7 +119,8 @@ describe('what a person sees, against moto', () => {
         '/usr/bin/script',
         ['-qfec', command, '/dev/null'],
         {
-          env: { ...process.env, TERM: 'xterm-256color' },
+          // A person's terminal, not CI's: the spinner draws in place only when CI is unset.
+          env: { ...withoutCi(process.env), TERM: 'xterm-256color' },
         },
       );
       expect(terminal).toContain('収集中… リージョン');
@@ -138,3 +139,8 @@ describe('what a person sees, against moto', () => {
     expect(run.err).toBe('');
   });
 });
+
+const withoutCi = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
+  const { CI: _ci, ...rest } = env;
+  return rest;
+};
