@@ -52,7 +52,7 @@ const denied = (action: string) =>
 const healthyMember = () => {
   assumeSts.on(AssumeRoleCommand).resolves({
     Credentials: {
-      AccessKeyId: 'ASIAEXAMPLEMEMBER000',
+      AccessKeyId: 'ASIA_EXAMPLEMEMBER000',
       SecretAccessKey: 'member-secret',
       SessionToken: 'member-token',
       Expiration: new Date(Date.now() + 3_600_000),

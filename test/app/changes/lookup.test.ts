@@ -34,7 +34,7 @@ const historyEvent = (
   EventId: detail.eventID as string,
   EventName: detail.eventName as string,
   ReadOnly: String(detail.readOnly ?? false),
-  AccessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+  AccessKeyId: 'ASIA_IOSFODNN7EXAMPLE',
   EventTime: new Date(detail.eventTime as string),
   EventSource: detail.eventSource as string,
   Username: 'Mateo',
