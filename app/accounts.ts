@@ -11,8 +11,8 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { mapLimit } from '../collect/concurrency.ts';
 import { drain } from '../collect/slice.ts';
-import { InputValidationError } from '../errors.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
+import { InputValidationError } from '../support/errors.ts';
 
 /** One account of a multi-account run and what its intent may be chosen by. */
 export interface AccountTarget {

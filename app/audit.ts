@@ -10,13 +10,13 @@ import { mapLimit } from '../collect/concurrency.ts';
 import { collectInventory, GLOBAL_REGION, listEnabledRegions, type RegionalPart } from '../collect/index.ts';
 import type { Pacer } from '../collect/pacing.ts';
 import { toCollectionError } from '../collect/slice.ts';
-import { evaluate } from '../evaluate/engine.ts';
-import { defaultIntent } from '../intent/load.ts';
+import { evaluate } from '../engine/evaluate.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
-import type { Severity } from '../intent/schema.ts';
 import { type CollectionError, emptyInventory, type Inventory, SLICES } from '../inventory/types.ts';
-import { type Report, SEVERITY_ORDER } from '../report/types.ts';
+import { SEVERITIES, type Severity } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 import { type AccountTarget, type AssumeRoleOptions, assumeRole, selectIntent } from './accounts.ts';
+import { defaultIntent } from './intent-file.ts';
 import { mergeReports, slicesOf } from './merge.ts';
 import { OWN_ACCOUNT, type ProgressListener } from './progress.ts';
 
@@ -59,7 +59,7 @@ export const deniedRegionsOf = (intent: ResolvedIntent, flagged: readonly string
 export const failsThreshold = (report: Report, threshold: Severity | 'none'): boolean =>
   !report.complete ||
   (threshold !== 'none' &&
-    report.findings.some((f) => SEVERITY_ORDER.indexOf(f.severity) <= SEVERITY_ORDER.indexOf(threshold)));
+    report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(threshold)));
 
 /** Regions to audit: explicit ones, else the intent's, else the SDK's default region. */
 export const resolveRegions = (explicit: readonly string[], intent: ResolvedIntent): string[] => {

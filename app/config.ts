@@ -1,7 +1,7 @@
-import { InputValidationError } from '../errors.ts';
 import type { ConsoleSignIn } from '../notify/console.ts';
 import { DEFAULT_SECURITY_HUB_STATE_KEY } from '../notify/securityhub.ts';
-import { topicArnSchema } from '../validate.ts';
+import { InputValidationError } from '../support/errors.ts';
+import { topicArnSchema } from '../support/validate.ts';
 import type { RegionChoice } from './audit.ts';
 import { htmlReportEnabled } from './html-report.ts';
 

@@ -1,13 +1,13 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { InputValidationError } from '../errors.ts';
-import { defaultIntent } from '../intent/load.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import { inventoryPartSchema } from '../inventory/schema.ts';
 import { parseSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
+import { InputValidationError } from '../support/errors.ts';
 import { type AccountTarget, selectIntent } from './accounts.ts';
 import type { RegionChoice } from './audit.ts';
 import { envList, regionChoice } from './config.ts';
+import { defaultIntent } from './intent-file.ts';
 import { failedInventory, GLOBAL_REGION, mergeInventories } from './merge.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { DecryptCommand, GenerateDataKeyWithoutPlaintextCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { InputValidationError } from '../errors.ts';
+import { InputValidationError } from '../support/errors.ts';
 
 /**
  * One fingerprint key for a whole fan-out run. Secrets are reduced to HMAC fingerprints under a key

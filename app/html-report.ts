@@ -1,8 +1,8 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { InputValidationError } from '../errors.ts';
+import type { Report } from '../model/report.ts';
 import { s3ObjectConsoleUrl } from '../notify/console.ts';
 import { type HtmlOptions, renderHtml } from '../report/html.ts';
-import type { Report } from '../report/types.ts';
+import { InputValidationError } from '../support/errors.ts';
 
 /**
  * The Lambda's HTML report (optional, HTML_REPORT=true): the `--format html` page written next to the

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { defaultIntent, parseIntent } from '../intent/load.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import { parseS3Url } from './config.ts';
+import { defaultIntent, parseIntent } from './intent-file.ts';
 
 /**
  * Loads the intent from 's3://bucket/key' or a file in the deployment package. No location means the

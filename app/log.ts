@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { defaultPacer, type Pacer } from '../collect/pacing.ts';
 import type { Inventory } from '../inventory/types.ts';
-import type { Report } from '../report/types.ts';
+import type { Report } from '../model/report.ts';
 import { type ProgressListener, RunProgress } from './progress.ts';
 
 /**

@@ -6,8 +6,9 @@ import {
   SLICES,
   type SliceName,
 } from '../inventory/types.ts';
+import { type Finding, SEVERITIES } from '../model/finding.ts';
+import type { Report, ReportError } from '../model/report.ts';
 import { accountLabel } from '../report/labels.ts';
-import { type Finding, type Report, type ReportError, SEVERITY_ORDER } from '../report/types.ts';
 
 /** Where a fan-out item collects: one region's services, or the account's global ones (CloudFront). */
 export type ItemScope = 'regional' | 'global';
@@ -82,7 +83,7 @@ export const mergeInventories = (parts: readonly Inventory[]): Inventory => {
 };
 
 const bySeverityThenId = (a: Finding, b: Finding): number =>
-  SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+  SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
   a.checkId.localeCompare(b.checkId) ||
   a.resource.id.localeCompare(b.resource.id) ||
   a.message.localeCompare(b.message);
@@ -109,7 +110,7 @@ export const mergeReports = (reports: readonly Report[]): Report => {
     })),
   );
   const bySeverity = Object.fromEntries(
-    SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+    SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
   ) as Report['summary']['bySeverity'];
   return {
     accounts,

@@ -1,17 +1,8 @@
 import type { ResolvedIntent } from '../intent/resolve.ts';
-import type { Severity } from '../intent/schema.ts';
-import type { Inventory, SliceName } from '../inventory/types.ts';
+import { type Inventory, SLICES, type SliceName } from '../inventory/types.ts';
+import { type ResourceRef, SEVERITIES, type Severity } from '../model/finding.ts';
 
 export type Principle = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6' | 'P7' | 'P8' | 'P9' | 'P10';
-
-/** What a finding points at; `type` is the CloudFormation type name. */
-export interface ResourceRef {
-  readonly type: string;
-  readonly id: string;
-  readonly arn?: string;
-  readonly region: string;
-  readonly name?: string;
-}
 
 /** One violation a check found. `message` is Japanese and names the resource and the fact. */
 export interface Violation {
@@ -67,5 +58,44 @@ export interface Check {
   readonly evaluate: (context: CheckContext) => readonly Violation[];
 }
 
-/** Declares a check; the identity function exists for type inference and a single place to validate. */
-export const defineCheck = (check: Check): Check => check;
+const CHECK_ID = /^[a-z0-9]+\.[a-z0-9]+(-[a-z0-9]+)*$/;
+const PRINCIPLE = /^P([1-9]|10)$/;
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
+const JAPANESE_TEXTS = ['title', 'explanation', 'impact', 'remediation'] as const;
+
+/** What is wrong with a check's declaration, one line per problem; empty when it is well formed. */
+export const checkDeclarationProblems = (check: Check): string[] => {
+  const problems: string[] = [];
+  if (!CHECK_ID.test(check.id))
+    problems.push('id must be <group>.<name> in lower case, e.g. sg.world-ingress');
+  if (!PRINCIPLE.test(check.principle)) problems.push('principle must be one of P1–P10');
+  if (!(SEVERITIES as readonly string[]).includes(check.severity))
+    problems.push(`severity must be one of ${SEVERITIES.join(', ')}`);
+  if (check.resourceType.trim() === '') problems.push('resourceType must name what findings point at');
+  for (const field of JAPANESE_TEXTS) {
+    if (typeof check[field] !== 'string' || !JAPANESE.test(check[field]))
+      problems.push(`${field} must be Japanese text`);
+  }
+  // Only checks about the audit itself (audit.*) read no slice: every other check reads the account,
+  // and the engine needs to know what, to skip it when that data could not be collected.
+  if (check.needs.length === 0 && !check.id.startsWith('audit.'))
+    problems.push('needs must list the inventory slices the check reads');
+  const unknown = check.needs.filter((slice) => !(SLICES as readonly string[]).includes(slice));
+  if (unknown.length > 0) problems.push(`needs names unknown slices: ${unknown.join(', ')}`);
+  return problems;
+};
+
+/**
+ * Declares a check, refusing a malformed declaration when the module loads (so a broken check fails
+ * every test and the CLI at once, not silently at run time): the id format, a principle, a severity,
+ * the four Japanese texts and the slices it reads. How to write one: docs/adding-a-check.md.
+ */
+export const defineCheck = (check: Check): Check => {
+  const problems = checkDeclarationProblems(check);
+  if (problems.length > 0) {
+    throw new Error(
+      `check ${check.id || '(no id)'} is not well formed (see docs/adding-a-check.md):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+  return check;
+};

@@ -1,4 +1,4 @@
-import { checkIdSchema } from '../validate.ts';
+import { checkIdSchema } from '../support/validate.ts';
 import { CHECKS } from './index.ts';
 
 /** Every check id of the catalogue. */

@@ -4,9 +4,9 @@ import { collectAccount, resolveRegions } from '../app/audit.ts';
 import { FileBaselineStore } from '../app/changes/baseline-store.ts';
 import { parseChangeBatch } from '../app/changes/events.ts';
 import { runChangeAudit } from '../app/changes/run.ts';
-import { InputValidationError } from '../errors.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
-import type { Report } from '../report/types.ts';
+import type { Report } from '../model/report.ts';
+import { InputValidationError } from '../support/errors.ts';
 
 /** A change batch file is refused past this size before it is read. */
 const MAX_EVENTS_FILE_BYTES = 64 * 1024 * 1024;

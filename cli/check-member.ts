@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_ROLE_NAME, explicitAccounts } from '../app/accounts.ts';
 import { bootstrapRegion } from '../app/audit.ts';
 import { checkMember, memberReady, renderMemberCheck } from '../app/member-check.ts';
-import { regionSchema } from '../validate.ts';
+import { regionSchema } from '../support/validate.ts';
 import type { Io } from './main.ts';
 
 interface CheckMemberOptions {

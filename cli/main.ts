@@ -22,19 +22,21 @@ import {
   failsThreshold,
   resolveRegions,
 } from '../app/audit.ts';
+import { baselineToYaml, buildBaseline } from '../app/baseline.ts';
 import { FileBaselineStore } from '../app/changes/baseline-store.ts';
 import { attributeNewFindings, cloudTrailClients, MAX_LOOKUPS } from '../app/changes/lookup.ts';
 import { saveScheduledBaseline } from '../app/changes/run.ts';
 import { attributionLookups, consoleSignIn, remindAfterHours, requireEnv } from '../app/config.ts';
-import { InputValidationError } from '../errors.ts';
-import { type ExposureModel, exposureModel } from '../evaluate/exposure/paths.ts';
-import { baselineToYaml, buildBaseline } from '../intent/baseline.ts';
-import { defaultIntent, loadIntentFile } from '../intent/load.ts';
+import { defaultIntent, loadIntentFile } from '../app/intent-file.ts';
+import { exposureModel } from '../evaluate/exposure/paths.ts';
+import type { ExposureModel } from '../evaluate/exposure/types.ts';
 import { chooseProfile } from '../intent/profile.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
-import { PROFILES, SEVERITIES, type Severity } from '../intent/schema.ts';
+import { PROFILES } from '../intent/schema.ts';
 import { readSnapshot, writeSnapshot } from '../inventory/snapshot.ts';
 import type { Inventory } from '../inventory/types.ts';
+import { SEVERITIES, type Severity } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 import {
   FileStateStore,
   PREVIEW_FORMATS,
@@ -53,9 +55,14 @@ import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderOcsf } from '../report/ocsf.ts';
 import { type AlertMarks, renderText, type TextOptions } from '../report/text.ts';
-import type { Report } from '../report/types.ts';
-import { accountIdSchema, organizationalUnitIdSchema, regionSchema, topicArnSchema } from '../validate.ts';
-import { writeFileAtomically } from '../write-file.ts';
+import { InputValidationError } from '../support/errors.ts';
+import {
+  accountIdSchema,
+  organizationalUnitIdSchema,
+  regionSchema,
+  topicArnSchema,
+} from '../support/validate.ts';
+import { writeFileAtomically } from '../support/write-file.ts';
 import { auditChangeFile, baselinePathFor } from './changes.ts';
 import { registerCheckMember } from './check-member.ts';
 import { type OutputStream, progressStream, startProgress } from './progress.ts';

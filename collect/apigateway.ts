@@ -20,7 +20,7 @@ import type {
 import { mapLimit } from './concurrency.ts';
 import {
   APIGATEWAY_REQUIRED,
-  deployedMethodSignatures,
+  deployedMethodsOf,
   deployedPolicyOf,
   hasUnreadablePolicy,
   isFaithfulExport,
@@ -166,7 +166,7 @@ export const collectApiGateway = async (
               { name: 'UnexpectedExportFormat' },
             );
           }
-          return { methods: deployedMethodSignatures(document), policy: deployedPolicyOf(document) };
+          return { methods: deployedMethodsOf(document), policy: deployedPolicyOf(document) };
         },
         context,
       );

@@ -16,9 +16,15 @@ import {
   paginateDescribeVpcs,
   paginateGetManagedPrefixListEntries,
 } from '@aws-sdk/client-ec2';
-import type { CollectionError, Ec2Inventory, SliceName } from '../inventory/types.ts';
+import {
+  type CollectionError,
+  type Ec2Inventory,
+  emptyEc2Inventory,
+  SLICES,
+  type SliceName,
+} from '../inventory/types.ts';
 import { mapLimit } from './concurrency.ts';
-import { EC2_REQUIRED, emptyEc2Raw, normalizeEc2, prefixListsNeedingEntries } from './normalize/ec2.ts';
+import { EC2_REQUIRED, normalizeEc2, prefixListsNeedingEntries } from './normalize/ec2.ts';
 import {
   type CallSite,
   type CollectContext,
@@ -60,20 +66,7 @@ const PREFIX_LIST_CONCURRENCY = 4;
 const items = <T>(result: SliceResult<T[]>): T[] => (result.ok ? result.items : []);
 
 /** Every slice of the EC2 inventory: a failure of the normalizer leaves them all unknown. */
-const EC2_SLICES: readonly SliceName[] = [
-  'ec2.vpcs',
-  'ec2.subnets',
-  'ec2.routeTables',
-  'ec2.internetGateways',
-  'ec2.egressOnlyInternetGateways',
-  'ec2.natGateways',
-  'ec2.networkAcls',
-  'ec2.securityGroups',
-  'ec2.prefixLists',
-  'ec2.prefixListEntries',
-  'ec2.vpcEndpoints',
-  'ec2.networkInterfaces',
-];
+const EC2_SLICES: readonly SliceName[] = SLICES.filter((slice) => slice.startsWith('ec2.'));
 
 /**
  * Collects one region's EC2 inventory: every Describe* list once, all pages, concurrently, then joins
@@ -296,7 +289,7 @@ export const collectEc2 = async (
       ),
   );
   if (!normalized.ok) {
-    return { ec2: normalizeEc2(emptyEc2Raw(), region), errors: [...errors, normalized.error] };
+    return { ec2: emptyEc2Inventory(), errors: [...errors, normalized.error] };
   }
   return { ec2: normalized.items, errors };
 };

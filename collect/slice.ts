@@ -1,7 +1,6 @@
 import type { PaginationConfiguration } from '@smithy/types';
-import { CollectError } from '../errors.ts';
+import { oneLineMessage } from '../inventory/failure-cause.ts';
 import type { CollectionError, SliceName } from '../inventory/types.ts';
-import { oneLineMessage } from './cause.ts';
 
 /**
  * The outcome of collecting one slice: its items, or the error that kept them from us. A slice whose
@@ -51,13 +50,12 @@ const GENERIC_NAMES = new Set(['Error', 'TypeError', 'RangeError']);
 
 /** Turns any thrown SDK error into the report's error shape, keeping the AWS error code. */
 export const toCollectionError = (site: CallSite, error: unknown): CollectionError => {
-  const e = error as { name?: string; Code?: string; code?: string; message?: string; operation?: string };
+  const e = error as { name?: string; Code?: string; code?: string; message?: string };
   const name = e?.name && !GENERIC_NAMES.has(e.name) ? e.name : undefined;
   const code = e?.Code ?? name ?? (typeof e?.code === 'string' ? e.code : undefined) ?? 'UnknownError';
-  const operation = error instanceof CollectError ? error.operation : site.operation;
   return {
     service: site.service,
-    operation,
+    operation: site.operation,
     region: site.region,
     code,
     message: oneLineMessage(e?.message || String(error)),

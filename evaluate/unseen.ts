@@ -1,5 +1,5 @@
-import type { ResourceRef } from '../checks/define.ts';
 import type { CollectionError, Inventory, SliceName } from '../inventory/types.ts';
+import type { ResourceRef } from '../model/finding.ts';
 
 /**
  * What a collection failure hides from one check. Incompleteness is scoped to what could not be read:

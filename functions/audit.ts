@@ -3,7 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
 import { S3BaselineStore } from '../app/changes/baseline-store.ts';
-import { attributeNewFindings, cloudTrailClients } from '../app/changes/lookup.ts';
+import { cloudTrailClients } from '../app/changes/lookup.ts';
 import { saveScheduledBaseline } from '../app/changes/run.ts';
 import { checkChangeDetection } from '../app/changes/trail.ts';
 import { deployedTargets, type FunctionLocation, readLambdaConfig } from '../app/config.ts';
@@ -19,9 +19,10 @@ import {
   reportCounts,
   sliceCounts,
 } from '../app/log.ts';
-import { InputValidationError } from '../errors.ts';
+import type { Report } from '../model/report.ts';
 import { S3StateStore } from '../notify/state.ts';
-import type { Report } from '../report/types.ts';
+import { InputValidationError } from '../support/errors.ts';
+import { attributeFromHistory } from './attribution.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
 import { functionLocation, functionRegion } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
@@ -105,20 +106,11 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       report = { ...report, changeDetection: await checkChangeDetection(cloudTrail(region), region) };
     }
     // Who made the changes behind the new findings, from CloudTrail's event history.
-    if (config.attributionLookups > 0) {
-      report = await attributeNewFindings(report, new S3StateStore(s3Client(), state.bucket, state.key), {
-        client: cloudTrail,
-        now: new Date(),
-        maxLookups: config.attributionLookups,
-        onError: (error, region) =>
-          logger.warn('attribution lookup failed', {
-            awsService: 'cloudtrail',
-            operation: 'LookupEvents',
-            region,
-            code: (error as Error).name,
-          }),
-      });
-    }
+    report = await attributeFromHistory(report, new S3StateStore(s3Client(), state.bucket, state.key), {
+      client: cloudTrail,
+      maxLookups: config.attributionLookups,
+      logger,
+    });
     await deliverReport({
       report,
       config,

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { collectAccount } from '../app/audit.ts';
 import { S3BaselineStore } from '../app/changes/baseline-store.ts';
 import { parseChangeBatch } from '../app/changes/events.ts';
-import { attributeNewFindings, cloudTrailClients } from '../app/changes/lookup.ts';
+import { cloudTrailClients } from '../app/changes/lookup.ts';
 import { runChangeAudit } from '../app/changes/run.ts';
 import { checkChangeDetection } from '../app/changes/trail.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
@@ -13,9 +13,10 @@ import { deadlineOption } from '../app/deadline.ts';
 import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
 import { createLogger, phase, reportCounts } from '../app/log.ts';
-import { InputValidationError } from '../errors.ts';
+import type { Report } from '../model/report.ts';
 import { S3StateStore } from '../notify/state.ts';
-import type { Report } from '../report/types.ts';
+import { InputValidationError } from '../support/errors.ts';
+import { attributeFromHistory } from './attribution.ts';
 import { functionLocation, functionRegion } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
@@ -96,21 +97,11 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
     : {};
   // New findings no change of the batch touched (a change that revealed them elsewhere): the history.
   const checked = { ...run.report, ...changeDetection };
-  const report =
-    config.attributionLookups > 0
-      ? await attributeNewFindings(checked, store, {
-          client: cloudTrail,
-          now: new Date(),
-          maxLookups: config.attributionLookups,
-          onError: (error, region) =>
-            logger.warn('attribution lookup failed', {
-              awsService: 'cloudtrail',
-              operation: 'LookupEvents',
-              region,
-              code: (error as Error).name,
-            }),
-        })
-      : checked;
+  const report = await attributeFromHistory(checked, store, {
+    client: cloudTrail,
+    maxLookups: config.attributionLookups,
+    logger,
+  });
   logger.info('evaluate done', { phase: 'evaluate', ...reportCounts(report) });
   for (const e of report.errors) {
     logger.warn('collection error', {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { knownCheckIdSchema } from '../checks/known.ts';
-import { regionSchema } from '../validate.ts';
+import { regionSchema } from '../support/validate.ts';
 
 /** Payload of an on-demand invoke, and the `input` the EventBridge schedule sends. */
 export const auditEventSchema = z.strictObject({

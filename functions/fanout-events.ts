@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ALL_REGIONS } from '../app/fanout.ts';
 import { GLOBAL_REGION } from '../app/merge.ts';
 import { knownCheckIdSchema } from '../checks/known.ts';
-import { accountIdSchema, organizationalUnitIdSchema, regionSchema } from '../validate.ts';
+import { accountIdSchema, organizationalUnitIdSchema, regionSchema } from '../support/validate.ts';
 
 /** Input of the state machine (and so of the plan step); every field defaults to the environment. */
 export const planEventSchema = z.strictObject({

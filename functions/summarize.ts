@@ -16,8 +16,8 @@ import {
 import { loadIntentFrom } from '../app/intent-source.ts';
 import { createLogger, reportCounts } from '../app/log.ts';
 import { mergeReports } from '../app/merge.ts';
+import type { Report } from '../model/report.ts';
 import { accountsLabel } from '../report/labels.ts';
-import type { Report } from '../report/types.ts';
 import { summarizeEventSchema } from './fanout-events.ts';
 import { functionLocation } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { organizationalUnitIdSchema, regionSchema } from '../validate.ts';
+import { SEVERITIES } from '../model/finding.ts';
+import { organizationalUnitIdSchema, regionSchema } from '../support/validate.ts';
 
 /**
  * The intent file: which architecture the account is held against.
  * Every object is strict so a typo ("natmode") fails loudly with its path instead of being ignored.
  */
 
-export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export const severitySchema = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof severitySchema>;
 
 export const PROFILES = ['private-backend', 'classic'] as const;
 export type Profile = (typeof PROFILES)[number];

@@ -1,15 +1,14 @@
-import { isPublicCidr } from '../evaluate/exposure/ranges.ts';
-import type { ResolvedIntent } from '../intent/resolve.ts';
-import type { Tier } from '../intent/schema.ts';
+import { isPublicCidr } from './addresses.ts';
 import type {
+  ApiMethod,
   Inventory,
   ManagedPrefixList,
   NetworkInterface,
   ResourceBase,
+  RestApi,
   Route,
   RouteTable,
   SecurityGroupRule,
-  Subnet,
 } from './types.ts';
 
 /** Pure derived facts over the inventory, with the AWS semantics they rely on. */
@@ -76,59 +75,11 @@ export const internetRoutes = (table: RouteTable): readonly Route[] =>
 const NAT64_PREFIX = '64:ff9b::/96';
 
 /**
- * True for a route destination that covers public address space (evaluate/exposure/ranges.ts
+ * True for a route destination that covers public address space (inventory/addresses.ts
  * isPublicCidr, the one definition), or the NAT64 prefix that translates to the IPv4 internet.
  */
 export const isPublicDestination = (cidr: string): boolean =>
   isPublicCidr(cidr) || cidr.toLowerCase() === NAT64_PREFIX;
-
-/** Subnets of a tier: listed by id, or carrying the tier's tag. */
-export const subnetsOfTier = (inventory: Inventory, tier: Tier): readonly Subnet[] =>
-  inventory.ec2.subnets.filter(
-    (s) =>
-      tier.subnetIds.includes(s.id) || (tier.tag !== undefined && s.tags[tier.tag.key] === tier.tag.value),
-  );
-
-/** The audit's VPC scope: asked per VPC id, since a resource may name a VPC the listing did not return. */
-export interface VpcScope {
-  readonly has: (vpcId: string) => boolean;
-}
-
-/** A VPC the intent leaves out of the audit, with the intent's reason. */
-export interface ExcludedVpc {
-  readonly id: string;
-  readonly region?: string;
-  readonly reason: string;
-}
-
-/**
- * VPCs the intent's `excludeVpcs` leaves out: by id (whether or not the VPC exists any more), or every
- * collected VPC carrying the tag.
- */
-export const excludedVpcs = (inventory: Inventory, intent: ResolvedIntent): readonly ExcludedVpc[] => {
-  const found = new Map<string, ExcludedVpc>();
-  for (const rule of intent.excludeVpcs) {
-    const matches = rule.id
-      ? inventory.ec2.vpcs.filter((v) => v.id === rule.id)
-      : inventory.ec2.vpcs.filter((v) => rule.tag !== undefined && v.tags[rule.tag.key] === rule.tag.value);
-    if (rule.id && matches.length === 0 && !found.has(rule.id))
-      found.set(rule.id, { id: rule.id, reason: rule.reason });
-    for (const v of matches)
-      if (!found.has(v.id)) found.set(v.id, { id: v.id, region: v.region, reason: rule.reason });
-  }
-  return [...found.values()];
-};
-
-/**
- * The VPCs audited: every VPC of the account, default VPCs and VPCs created after the intent was
- * written included, except those the intent excludes. One CloudFront door is a property of the whole
- * account: a second door in a VPC nobody listed is still a second door. `intent.vpcs` says what each
- * VPC is meant to be; it never narrows the audit.
- */
-export const vpcsInScope = (inventory: Inventory, intent: ResolvedIntent): VpcScope => {
-  const excluded = new Set(excludedVpcs(inventory, intent).map((e) => e.id));
-  return { has: (vpcId) => !excluded.has(vpcId) };
-};
 
 /**
  * Default VPCs nobody has put anything in: no network interface (every instance, task, function, load
@@ -231,6 +182,10 @@ export const resolveStageVariables = (
   if (missing.length > 0) return { missing: [...new Set(missing)] };
   return { value: text.replace(STAGE_VARIABLE, (_, name: string) => variables[name] as string) };
 };
+
+/** Every method of the API with its resource path, in the API's order. */
+export const methodsOf = (api: RestApi): readonly { readonly path: string; readonly method: ApiMethod }[] =>
+  api.resources.flatMap((r) => r.methods.map((method) => ({ path: r.path, method })));
 
 /** DNS names compare case-insensitively; CloudFront may also keep a trailing dot. */
 export const normalizeHost = (domainName: string): string =>

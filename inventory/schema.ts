@@ -233,6 +233,14 @@ const responseHeadersPolicy = z.looseObject({
 
 const throttle = z.looseObject({ rateLimit: z.number().optional(), burstLimit: z.number().optional() });
 
+const integration = z.looseObject({
+  type: str,
+  uri: str.optional(),
+  connectionType: str,
+  connectionId: str.optional(),
+  integrationTarget: str.optional(),
+});
+
 const restApi = z.looseObject({
   ...base,
   apiName: str,
@@ -252,15 +260,7 @@ const restApi = z.looseObject({
           httpMethod: str,
           authorizationType: str,
           apiKeyRequired: z.boolean(),
-          integration: z
-            .looseObject({
-              type: str,
-              uri: str.optional(),
-              connectionType: str,
-              connectionId: str.optional(),
-              integrationTarget: str.optional(),
-            })
-            .optional(),
+          integration: integration.optional(),
         }),
       ),
     }),
@@ -273,7 +273,16 @@ const restApi = z.looseObject({
       throttling: throttle.optional(),
       lastUpdatedDate: str.optional(),
       variables: z.record(z.string(), z.string()).optional(),
-      deployedMethods: strings.optional(),
+      deployedMethods: z
+        .array(
+          z.looseObject({
+            path: str,
+            httpMethod: str,
+            apiKeyRequired: z.boolean(),
+            integration: integration.optional(),
+          }),
+        )
+        .optional(),
       deployedPolicy: z.looseObject({ document: z.unknown().optional() }).optional(),
     }),
   ),

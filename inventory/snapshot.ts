@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { z } from 'zod';
-import { InputValidationError } from '../errors.ts';
-import { validate } from '../validate.ts';
-import { writeFileAtomically } from '../write-file.ts';
+import { InputValidationError } from '../support/errors.ts';
+import { validate } from '../support/validate.ts';
+import { writeFileAtomically } from '../support/write-file.ts';
 import { inventorySchema } from './schema.ts';
 import type { Inventory } from './types.ts';
 

@@ -349,6 +349,14 @@ export interface ApiResource {
   readonly methods: readonly ApiMethod[];
 }
 
+/** A method as a deployment serves it: the fields a stage's export and the live resources share. */
+export interface DeployedMethod {
+  readonly path: string;
+  readonly httpMethod: string;
+  readonly apiKeyRequired: boolean;
+  readonly integration?: Pick<ApiIntegration, 'type' | 'connectionType' | 'connectionId' | 'uri'>;
+}
+
 export interface ApiStage {
   readonly stageName: string;
   readonly deploymentId: string;
@@ -363,11 +371,11 @@ export interface ApiStage {
    */
   readonly variables?: Readonly<Record<string, string>>;
   /**
-   * Canonical signatures (see inventory/api-signature.ts) of the methods the stage actually serves,
-   * read from the stage's export (GetExport). Compared with the API's current resources to find
-   * undeployed changes; undefined when not collected.
+   * The methods the stage actually serves, read from the stage's export (GetExport), sorted by
+   * signature (inventory/api-methods.ts). Compared with the API's current resources to find undeployed
+   * changes; undefined when not collected.
    */
-  readonly deployedMethods?: readonly string[];
+  readonly deployedMethods?: readonly DeployedMethod[];
   /**
    * The resource policy the stage serves (a REST API's policy takes effect only when deployed), read
    * from the same export as deployedMethods (`x-amazon-apigateway-policy`); undefined when not collected.
@@ -421,14 +429,6 @@ export interface ApiGatewayInventory {
   readonly apiKeys: readonly ApiKey[];
 }
 
-// ------------------------------------------------------------------------------------------ WAFv2
-
-export interface WebAcl {
-  readonly arn: string;
-  readonly name: string;
-  readonly region: string;
-}
-
 // ------------------------------------------------------------------------------------- Inventory
 
 /** Names of the units of collection; a check's `needs` lists the ones it reads. */
@@ -453,7 +453,11 @@ export const SLICES = [
   'cloudfront.vpcOrigins',
   'cloudfront.responseHeadersPolicies',
   'apigateway.restApis',
-  /** What each stage serves (GetExport); only apigw.stale-deployment reads it. */
+  /**
+   * What each stage serves (GetExport): its methods and its resource policy. apigw.stale-deployment
+   * needs it; apigw.resource-policy and the exposure model read the deployed policy where it was read
+   * and fall back to the API's current policy where it was not.
+   */
   'apigateway.stageExports',
   'apigateway.vpcLinks',
   'apigateway.usagePlans',
@@ -490,6 +494,21 @@ export interface Inventory {
   readonly errors: readonly CollectionError[];
 }
 
+/** One region's EC2 section with every list empty (also what a region whose EC2 data failed to normalize holds). */
+export const emptyEc2Inventory = (): Ec2Inventory => ({
+  vpcs: [],
+  subnets: [],
+  routeTables: [],
+  internetGateways: [],
+  egressOnlyInternetGateways: [],
+  natGateways: [],
+  networkAcls: [],
+  securityGroups: [],
+  prefixLists: [],
+  vpcEndpoints: [],
+  networkInterfaces: [],
+});
+
 export const emptyInventory = (
   account: string,
   regions: readonly string[],
@@ -499,19 +518,7 @@ export const emptyInventory = (
   account,
   regions,
   collectedAt,
-  ec2: {
-    vpcs: [],
-    subnets: [],
-    routeTables: [],
-    internetGateways: [],
-    egressOnlyInternetGateways: [],
-    natGateways: [],
-    networkAcls: [],
-    securityGroups: [],
-    prefixLists: [],
-    vpcEndpoints: [],
-    networkInterfaces: [],
-  },
+  ec2: emptyEc2Inventory(),
   elbv2: { loadBalancers: [], listeners: [], targetGroups: [] },
   cloudfront: { distributions: [], vpcOrigins: [], responseHeadersPolicies: [] },
   apigateway: { restApis: [], vpcLinks: [], usagePlans: [], apiKeys: [] },

@@ -1,4 +1,5 @@
-import type { ChangedBy, ChangeTool, Finding, Report } from '../report/types.ts';
+import type { ChangedBy, ChangeTool, Finding } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 
 /**
  * "変更者" in an alert: who made the change behind a new or changed finding, as a Japanese SRE reads

@@ -1,4 +1,4 @@
-import type { ResourceRef } from '../checks/define.ts';
+import type { ResourceRef } from '../model/finding.ts';
 
 /** The console host of the resource's partition; global resources open in us-east-1. */
 const consoleBase = (region: string): { readonly host: string; readonly region: string } => {

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { Report } from '../report/types.ts';
+import type { Report } from '../model/report.ts';
 import type { ConsoleSignIn } from './console.ts';
 import { StateConflictError, StateStoreError } from './errors.ts';
+import type { AlertMessage, RenderOptions } from './message.ts';
 import { publishAlert } from './publish.ts';
-import { type AlertMessage, type RenderOptions, renderAlerts } from './render.ts';
+import { renderAlerts } from './render.ts';
 import {
   type AlertDiff,
   type AlertState,
@@ -17,17 +18,13 @@ import {
   stateBeforeAlerts,
 } from './state.ts';
 
+export { CHATBOT_LIMITS } from './chatbot.ts';
 export { accountConsoleUrl, type ConsoleSignIn, consoleUrl } from './console.ts';
 export { StateConflictError, StateStoreError } from './errors.ts';
-export { publishAlert, publishAlerts } from './publish.ts';
-export {
-  type AlertMessage,
-  CHATBOT_LIMITS,
-  type ChatbotNotification,
-  MAX_SNS_MESSAGE_BYTES,
-  type RenderInput,
-  renderAlerts,
-} from './render.ts';
+export type { AlertMessage, ChatbotNotification, RenderInput } from './message.ts';
+export { publishAlert } from './publish.ts';
+export { renderAlerts } from './render.ts';
+export { MAX_SNS_MESSAGE_BYTES } from './sns-message.ts';
 export {
   type AlertDiff,
   type AlertState,

@@ -1,12 +1,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { PublishError } from '../errors.ts';
-import { type AlertMessage, MAX_SNS_MESSAGE_BYTES, snsEnvelope } from './render.ts';
-
-export interface PublishAlertsOptions {
-  readonly sns: SNSClient;
-  readonly topicArn: string;
-  readonly messages: readonly AlertMessage[];
-}
+import { PublishError } from '../support/errors.ts';
+import type { AlertMessage } from './message.ts';
+import { MAX_SNS_MESSAGE_BYTES, snsEnvelope } from './sns-message.ts';
 
 /**
  * Publishes one message with MessageStructure 'json', so each protocol gets its own body:
@@ -49,17 +44,4 @@ export const publishAlert = async (
       { cause: error },
     );
   }
-};
-
-/**
- * Publishes the messages in order, one at a time (see publishAlert): a failure stops before later
- * messages. sendAlerts publishes one message at a time itself, to save the state after each; this is
- * for callers without state. Returns the SNS message ids.
- */
-export const publishAlerts = async (options: PublishAlertsOptions): Promise<string[]> => {
-  const ids: string[] = [];
-  for (const message of options.messages) {
-    ids.push(await publishAlert(options.sns, options.topicArn, message));
-  }
-  return ids;
 };

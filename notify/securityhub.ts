@@ -9,7 +9,8 @@ import {
   type ResourceDetails,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import type { Finding, Report, SuppressedFinding } from '../report/types.ts';
+import type { Finding, SuppressedFinding } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 import { StateConflictError } from './errors.ts';
 import { type AlertStateEntry, diffAgainstState, type RecoveredFinding, type StateStore } from './state.ts';
 

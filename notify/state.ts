@@ -1,12 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { dependsOnBlindSpot, GLOBAL } from '../evaluate/unseen.ts';
 import { severitySchema } from '../intent/schema.ts';
-import type { Finding, Report } from '../report/types.ts';
+import type { Finding } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
+import { replaceFileAtomically } from '../support/write-file.ts';
 import { StateConflictError, StateStoreError } from './errors.ts';
 
 /**
@@ -393,13 +395,9 @@ export class FileStateStore implements StateStore {
       if (current !== version) {
         throw new StateConflictError(`alert state at ${this.#path} was changed by another run`);
       }
-      // Write then rename, so an interrupted run never leaves half a file that the next run cannot parse.
-      const temporary = `${this.#path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
-        await writeFile(temporary, text, { encoding: 'utf8', flag: 'wx' });
-        await rename(temporary, this.#path);
+        await replaceFileAtomically(this.#path, text);
       } catch (error) {
-        await rm(temporary, { force: true });
         throw new StateStoreError(`cannot write alert state to ${this.#path}`, { cause: error });
       }
       return digest(text);

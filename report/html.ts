@@ -1,11 +1,11 @@
-import type { ExposureModel, IntendedDoor } from '../evaluate/exposure/paths.ts';
-import type { Severity } from '../intent/schema.ts';
+import type { ExposureModel, IntendedDoor } from '../evaluate/exposure/types.ts';
 import { label } from '../inventory/derive.ts';
+import { type Finding, SEVERITIES, type Severity } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from './labels.ts';
 import { EXPOSURE_CHECK_ID, intendedDoorsOf, pathOf } from './markdown.ts';
 import { skippedRegionsLine, unseenEntries } from './scope.ts';
 import { formatJstRange } from './time.ts';
-import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
 /**
  * The `--format html` report: one self-contained page (inline CSS and an inline SVG, no script, no
@@ -245,7 +245,7 @@ footer { color: var(--muted); font-size: 0.85rem; margin: 32px 0 8px; }
 
 const summarySection = (report: Report): string => {
   const total = report.findings.length;
-  const counts = SEVERITY_ORDER.map(
+  const counts = SEVERITIES.map(
     (s) =>
       `<div class="count" style="background:${SEVERITY_COLOR[s]}"><span class="n">${report.summary.bySeverity[s]}</span>${SEVERITY_LABEL[s]}</div>`,
   ).join('');
@@ -345,7 +345,7 @@ const findingArticle = (f: Finding, multiAccount: boolean): string => {
 /** The whole report as one HTML page (Japanese), most severe findings first. */
 export const renderHtml = (report: Report, options: HtmlOptions = {}): string => {
   const doors = options.exposure?.doors ?? intendedDoorsOf(report);
-  const groups = SEVERITY_ORDER.map((severity) => {
+  const groups = SEVERITIES.map((severity) => {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) return '';
     return `<h2 id="severity-${severity}">${SEVERITY_LABEL[severity]}（${group.length} 件）</h2>\n${group.map((f) => findingArticle(f, isMultiAccount(report))).join('\n')}`;

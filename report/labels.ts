@@ -1,5 +1,5 @@
-import type { Severity } from '../intent/schema.ts';
-import type { AccountRef, Report } from './types.ts';
+import type { AccountRef, Severity } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 
 /** Japanese severity labels, shared by the terminal report and the alerts. */
 export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {

@@ -3,13 +3,13 @@ import {
   entryToWorkload,
   type Hop,
   type IntendedDoor,
-} from '../evaluate/exposure/paths.ts';
-import type { Severity } from '../intent/schema.ts';
+} from '../evaluate/exposure/types.ts';
 import { label } from '../inventory/derive.ts';
+import { type Finding, SEVERITIES, type Severity } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from './labels.ts';
 import { skippedRegionsLine, unseenEntries } from './scope.ts';
 import { formatJstRange } from './time.ts';
-import { type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
 /**
  * The `--format markdown` report: the same facts as the terminal report, plus a Mermaid flowchart of the
@@ -138,7 +138,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
   lines.push(
     total === 0
       ? '**検出なし**: 意図したアーキテクチャからの逸脱は見つかりませんでした。'
-      : `**検出 ${total} 件**（${SEVERITY_ORDER.filter((s) => report.summary.bySeverity[s] > 0)
+      : `**検出 ${total} 件**（${SEVERITIES.filter((s) => report.summary.bySeverity[s] > 0)
           .map((s) => `${SEVERITY_LABEL[s]} ${report.summary.bySeverity[s]}`)
           .join('・')}）`,
     '',
@@ -191,7 +191,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
     if (chart) lines.push('```mermaid', chart, '```', '');
   }
 
-  for (const severity of SEVERITY_ORDER) {
+  for (const severity of SEVERITIES) {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     lines.push(`## ${SEVERITY_LABEL[severity]}（${group.length} 件）`, '');

@@ -1,7 +1,6 @@
-import type { ResourceRef } from '../checks/define.ts';
-import type { Severity } from '../intent/schema.ts';
+import type { AccountRef, Finding, ResourceRef, Severity, SuppressedFinding } from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 import packageJson from '../package.json' with { type: 'json' };
-import type { AccountRef, Finding, Report, SuppressedFinding } from './types.ts';
 
 /**
  * `--format ocsf`: each finding as an OCSF 1.6.0 Detection Finding (class 2004), one JSON object per

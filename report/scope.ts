@@ -1,5 +1,5 @@
+import type { Report, UnseenScope } from '../model/report.ts';
 import { accountLabel } from './labels.ts';
-import type { Report, UnseenScope } from './types.ts';
 
 /**
  * Japanese: where a blind spot is (a region, CloudFront, or one resource of a region), after its

@@ -1,10 +1,15 @@
-import type { ResourceRef } from '../checks/define.ts';
-import type { Severity } from '../intent/schema.ts';
 import { label } from '../inventory/derive.ts';
+import {
+  type AccountRef,
+  type Finding,
+  type ResourceRef,
+  SEVERITIES,
+  type Severity,
+} from '../model/finding.ts';
+import type { Report } from '../model/report.ts';
 import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from './labels.ts';
 import { skippedRegionsLine, unseenLines } from './scope.ts';
 import { formatJstRange } from './time.ts';
-import { type AccountRef, type Finding, type Report, SEVERITY_ORDER } from './types.ts';
 
 /** The marks the terminal report may colour: severities, new and recovered findings, asides. */
 export type PaintStyle = Severity | 'new' | 'recovered' | 'muted';
@@ -47,7 +52,7 @@ export const renderText = (report: Report, options: TextOptions = {}): string =>
   lines.push(
     total === 0
       ? '検出なし: 意図したアーキテクチャからの逸脱は見つかりませんでした。'
-      : `検出 ${total} 件（${SEVERITY_ORDER.filter((s) => report.summary.bySeverity[s] > 0)
+      : `検出 ${total} 件（${SEVERITIES.filter((s) => report.summary.bySeverity[s] > 0)
           .map((s) => paint(s, `${SEVERITY_LABEL[s]} ${report.summary.bySeverity[s]}`))
           .join('・')}）`,
   );
@@ -78,7 +83,7 @@ export const renderText = (report: Report, options: TextOptions = {}): string =>
       for (const line of unseen) lines.push(`    - ${line}`);
     }
   }
-  for (const severity of SEVERITY_ORDER) {
+  for (const severity of SEVERITIES) {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     lines.push('', paint(severity, `■ ${SEVERITY_LABEL[severity]}（${group.length} 件）`));

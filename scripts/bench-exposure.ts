@@ -3,9 +3,10 @@
  * in a timed test. Run: `npx tsx --expose-gc scripts/bench-exposure.ts` (or `node --expose-gc
  * --import tsx scripts/bench-exposure.ts`); `--scale 2` doubles every count.
  */
+
+import { parseIntent } from '../app/intent-file.ts';
 import { exposureUnintendedEntry } from '../checks/exposure/unintended-entry.ts';
 import { exposureModel } from '../evaluate/exposure/paths.ts';
-import { parseIntent } from '../intent/load.ts';
 import { generateLargeInventory, LARGE_DEFAULTS } from '../test/fixtures/large-inventory.ts';
 
 const scaleArg = process.argv.indexOf('--scale');

@@ -70,7 +70,7 @@ delete process.env.AWS_ENDPOINT_URL_STS;
 
 const { collectAccount, auditInventory } = await import('../app/audit.ts');
 const { explicitAccounts } = await import('../app/accounts.ts');
-const { defaultIntent } = await import('../intent/load.ts');
+const { defaultIntent } = await import('../app/intent-file.ts');
 const { defaultPacer } = await import('../collect/pacing.ts');
 const { BENCH_ACCOUNT, BENCH_REGION } = await import('./bench/data.ts');
 

@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { type ChangeRule, changeRules } from '../app/changes/watched.ts';
-import { writeFileAtomically } from '../write-file.ts';
+import { writeFileAtomically } from '../support/write-file.ts';
 
 export const COMMAND = 'npm run infra:change-rules';
 const INFRA = resolve(dirname(fileURLToPath(import.meta.url)), '../infra');

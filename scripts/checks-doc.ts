@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Check } from '../checks/define.ts';
 import { CHECKS } from '../checks/index.ts';
-import { writeFileAtomically } from '../write-file.ts';
+import { writeFileAtomically } from '../support/write-file.ts';
 
 export const COMMAND = 'npm run docs:checks';
 export const CATALOGUE_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/checks.md');

@@ -18,16 +18,17 @@ import type {
   Vpc as AwsVpc,
 } from '@aws-sdk/client-ec2';
 import type { LoadBalancer as SdkLoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { parseIntent } from '../app/intent-file.ts';
 import type { Violation } from '../checks/define.ts';
 import { CHECKS } from '../checks/index.ts';
 import { normalizeResource, normalizeRestApi, normalizeStage } from '../collect/normalize/apigateway.ts';
 import { normalizeDistribution } from '../collect/normalize/cloudfront.ts';
-import { emptyEc2Raw, normalizeEc2 } from '../collect/normalize/ec2.ts';
+import { normalizeEc2 } from '../collect/normalize/ec2.ts';
 import { normalizeLoadBalancer } from '../collect/normalize/elbv2.ts';
 import { createFingerprinter } from '../collect/secrets.ts';
-import { parseIntent } from '../intent/load.ts';
 import type { IntentInput } from '../intent/schema.ts';
 import { emptyInventory, type Inventory, type RestApi } from '../inventory/types.ts';
+import { emptyEc2Raw } from '../test/fixtures/ec2-responses.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CORPUS_PATH = resolve(ROOT, '../shared/peer-corpus/peer-cases.json');

@@ -1,4 +1,4 @@
-import type { ChangedBy, ChangeTool, Finding } from '../../report/types.ts';
+import type { ChangedBy, ChangeTool, Finding } from '../../model/finding.ts';
 import type { CloudTrailRecord } from './events.ts';
 
 /**

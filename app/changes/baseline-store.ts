@@ -3,7 +3,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { z } from 'zod';
 import { inventorySchema } from '../../inventory/schema.ts';
 import type { Inventory } from '../../inventory/types.ts';
-import { writeFileAtomically } from '../../write-file.ts';
+import { writeFileAtomically } from '../../support/write-file.ts';
 
 /**
  * The last complete inventory, kept next to the alert state, and the CloudTrail event ids already

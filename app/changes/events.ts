@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InputValidationError } from '../../errors.ts';
-import { accountIdSchema, formatPath, regionSchema } from '../../validate.ts';
+import { InputValidationError } from '../../support/errors.ts';
+import { accountIdSchema, formatPath, regionSchema } from '../../support/validate.ts';
 import {
   CLOUDTRAIL_DETAIL_TYPE,
   GLOBAL_EVENTS_REGION,

@@ -1,8 +1,9 @@
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { createCloudTrailClient } from '../../collect/clients.ts';
 import { mapLimit } from '../../collect/concurrency.ts';
+import type { ChangedBy, Finding } from '../../model/finding.ts';
+import type { Report } from '../../model/report.ts';
 import { diffAgainstState, type StateStore } from '../../notify/state.ts';
-import type { ChangedBy, Finding, Report } from '../../report/types.ts';
 import { actorOf } from './actor.ts';
 import { cloudTrailRecordSchema } from './events.ts';
 import { GLOBAL_EVENTS_REGION, watchedCall } from './watched.ts';

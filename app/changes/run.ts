@@ -1,7 +1,7 @@
 import type { RegionalPart } from '../../collect/index.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
 import type { Inventory } from '../../inventory/types.ts';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 import { auditInventory } from '../audit.ts';
 import { attributeFromEvents } from './actor.ts';
 import type { BaselineStore } from './baseline-store.ts';

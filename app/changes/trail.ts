@@ -6,7 +6,7 @@ import {
   GetTrailStatusCommand,
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
-import type { ChangeDetection } from '../../report/types.ts';
+import type { ChangeDetection } from '../../model/report.ts';
 
 /**
  * EventBridge receives "AWS API Call via CloudTrail" events only where a trail logs management

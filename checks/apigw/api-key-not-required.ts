@@ -1,6 +1,6 @@
-import { label } from '../../inventory/derive.ts';
+import { label, methodsOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { isCorsPreflight, isFrontedByCloudFront, isPrivate, methodsOf, restApiRef } from './shared.ts';
+import { isCorsPreflight, isFrontedByCloudFront, isPrivate, restApiRef } from './shared.ts';
 
 /**
  * The API key is what ties a CloudFront-fronted API to its distribution (CloudFront injects it as a

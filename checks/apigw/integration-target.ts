@@ -1,6 +1,6 @@
-import { label, resolveStageVariables, stageVariableNames } from '../../inventory/derive.ts';
+import { label, methodsOf, resolveStageVariables, stageVariableNames } from '../../inventory/derive.ts';
 import { defineCheck, type Violation } from '../define.ts';
-import { methodsOf, restApiRef, stageLabel, stageRef } from './shared.ts';
+import { restApiRef, stageLabel, stageRef } from './shared.ts';
 
 /**
  * The private path of seed 000 is REST API → VPC link → internal NLB. An HTTP/HTTP_PROXY integration

@@ -1,32 +1,28 @@
 import {
-  currentPolicy,
-  type InvokeCaller,
-  type InvokeTarget,
-  iamPrincipal,
-  invokeJudge,
-  servedPolicy,
-  verbsOf,
-} from '../../evaluate/api-policy.ts';
+  type CallerLocation,
+  callerLocations,
+  evaluateCallers,
+  OTHER_VPC,
+  type Outcome,
+  uniq,
+} from '../../evaluate/api-callers.ts';
+import { currentPolicy, servedPolicy } from '../../evaluate/api-policy.ts';
 import {
-  accountOfArn,
-  conditionValues,
   executeApiResourceExpander,
-  ipInCidr,
   type PolicyDocument,
   type PolicyStatement,
   parsePolicy,
-  principalValues,
 } from '../../evaluate/policy.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
-import type { Severity } from '../../intent/schema.ts';
 import { label, partitionOf } from '../../inventory/derive.ts';
 import type { Inventory, RestApi } from '../../inventory/types.ts';
+import type { Severity } from '../../model/finding.ts';
 import { defineCheck, type Violation } from '../define.ts';
-import { isPrivate, methodsOf, restApiRef } from './shared.ts';
+import { isPrivate, listSome, restApiRef } from './shared.ts';
 
 /**
  * Decides whether a private REST API's resource policy admits callers other than the intended VPC
- * endpoints, by evaluating the policy (evaluate/api-policy.ts) for representative callers:
+ * endpoints, by evaluating the policy for the representative callers of evaluate/api-callers.ts:
  *   (a) through each intended endpoint (with that endpoint's VPC as aws:SourceVpc),
  *   (b) through another endpoint in an intended endpoint's VPC,
  *   (c) through an endpoint the policy names but the intent does not, an endpoint in a VPC the policy
@@ -48,224 +44,12 @@ import { isPrivate, methodsOf, restApiRef } from './shared.ts';
  * deployment would put in force.
  */
 
-/** Where a caller stands relative to the intent: the classes findings are worded and ranked by. */
-type Reach = 'intended' | 'same-vpc' | 'other' | 'no-endpoint';
-
-// Synthetic identities for "somebody else": well-formed but not ids anyone uses, so they stand for
-// any endpoint/VPC/account the policy does not name.
-const OTHER_VPCE = 'vpce-0f0e0d0c0b0a09080';
-const OTHER_VPC = 'vpc-0f0e0d0c0b0a09080';
-const OTHER_ACCOUNT = '210987654321';
-const OUTSIDE_IPS = ['198.51.100.23', '203.0.113.77', '192.0.2.45', '8.8.8.8', '2001:db8::17'];
 /** A stage name standing for "whatever stage gets deployed" on an API without stages. */
 const ANY_STAGE = 'stage';
-const MAX_LISTED = 5;
-
-/** Where a request enters from (the network side of a caller class). */
-interface CallerLocation {
-  /** Stable key, part of the finding's fact. */
-  readonly key: string;
-  readonly reach: Reach;
-  /** Japanese description for messages. */
-  readonly label: string;
-  readonly vpce?: string;
-  readonly vpc?: string;
-  readonly sourceIp?: string;
-}
-
-interface CallerPrincipal {
-  readonly label: string;
-  readonly principal: InvokeCaller['principal'];
-}
-
-const isLiteral = (v: string): boolean => !v.includes('*') && !v.includes('?');
-const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
-const list = (items: readonly string[]): string =>
-  items.length <= MAX_LISTED
-    ? items.join(', ')
-    : `${items.slice(0, MAX_LISTED).join(', ')} ほか ${items.length - MAX_LISTED} 件`;
 
 /** Intended endpoints: the intent's list, or else the endpoints the API itself is associated with. */
 const intendedEndpoints = (intent: ResolvedIntent, api: RestApi): readonly string[] =>
   intent.apiGateway.vpcEndpointIds.length > 0 ? intent.apiGateway.vpcEndpointIds : api.vpcEndpointIds;
-
-/** The representative locations for one API and policy (see the module comment). */
-const callerLocations = (
-  inventory: Inventory,
-  intended: readonly string[],
-  document: PolicyDocument,
-): readonly CallerLocation[] => {
-  const vpcOf = new Map(inventory.ec2.vpcEndpoints.map((e) => [e.id, e.vpcId]));
-  const intendedVpcs = uniq(intended.flatMap((e) => vpcOf.get(e) ?? []));
-  const namedVpces = conditionValues(document, 'aws:SourceVpce').filter(isLiteral);
-  const namedVpcs = conditionValues(document, 'aws:SourceVpc').filter(isLiteral);
-  const cidrs = conditionValues(document, 'aws:SourceIp');
-  const locations: CallerLocation[] = [
-    ...intended.map((e) => ({
-      key: `intended:${e}`,
-      reach: 'intended' as const,
-      label: `意図した VPC エンドポイント ${e}`,
-      vpce: e,
-      vpc: vpcOf.get(e) ?? OTHER_VPC,
-    })),
-    ...intendedVpcs.map((v) => ({
-      key: `same-vpc:${v}`,
-      reach: 'same-vpc' as const,
-      label: `同じ VPC ${v} 内の別の VPC エンドポイント`,
-      vpce: OTHER_VPCE,
-      vpc: v,
-    })),
-    ...namedVpces
-      .filter((e) => !intended.includes(e))
-      .map((e) => {
-        const vpc = vpcOf.get(e);
-        const sameVpc = vpc !== undefined && intendedVpcs.includes(vpc);
-        return {
-          key: `endpoint:${e}`,
-          reach: sameVpc ? ('same-vpc' as const) : ('other' as const),
-          label: sameVpc
-            ? `同じ VPC ${vpc} 内の意図していない VPC エンドポイント ${e}`
-            : `意図していない VPC エンドポイント ${e}`,
-          vpce: e,
-          vpc: vpc ?? OTHER_VPC,
-        };
-      }),
-    ...namedVpcs
-      .filter((v) => !intendedVpcs.includes(v))
-      .map((v) => ({
-        key: `vpc:${v}`,
-        reach: 'other' as const,
-        label: `VPC ${v} の VPC エンドポイント`,
-        vpce: OTHER_VPCE,
-        vpc: v,
-      })),
-    {
-      key: 'other-vpc',
-      reach: 'other',
-      label: '他の VPC・他の AWS アカウントの VPC エンドポイント',
-      vpce: OTHER_VPCE,
-      vpc: OTHER_VPC,
-    },
-  ];
-  // (d): one caller inside each aws:SourceIp range the policy names, and one outside all of them.
-  for (const cidr of cidrs) {
-    const ip = cidr.split('/')[0] ?? cidr;
-    locations.push({
-      key: `no-endpoint:${cidr}`,
-      reach: 'no-endpoint',
-      label: `VPC エンドポイントを経由しない ${cidr} からの呼び出し`,
-      sourceIp: ip,
-    });
-  }
-  const outside = OUTSIDE_IPS.find((ip) => cidrs.every((c) => ipInCidr(ip, c) === false));
-  if (outside)
-    locations.push({
-      key: 'no-endpoint',
-      reach: 'no-endpoint',
-      label: 'VPC エンドポイントを経由しないインターネットからの呼び出し',
-      sourceIp: outside,
-    });
-  return locations;
-};
-
-/** Principals for AWS_IAM methods: this account, another account, and every account or ARN the policy names. */
-const iamPrincipals = (
-  api: RestApi,
-  account: string,
-  document: PolicyDocument,
-): readonly CallerPrincipal[] => {
-  const named = principalValues(document).filter((v) => v !== '*');
-  const namedAccounts = uniq([
-    ...named.flatMap((v) => (/^\d{12}$/.test(v) ? [v] : (accountOfArn(v) ?? []))),
-    ...conditionValues(document, 'aws:PrincipalAccount').filter((v) => /^\d{12}$/.test(v)),
-  ]).filter((a) => a !== account);
-  const other = [OTHER_ACCOUNT, '109876543210'].find((a) => a !== account && !namedAccounts.includes(a));
-  const accountPrincipal = (a: string, text: string): CallerPrincipal => ({
-    label: text,
-    principal: iamPrincipal(api, a),
-  });
-  return [
-    accountPrincipal(account, '同じアカウントの IAM プリンシパル'),
-    ...namedAccounts.map((a) => accountPrincipal(a, `アカウント ${a} の IAM プリンシパル`)),
-    ...(other ? [accountPrincipal(other, '他アカウントの IAM プリンシパル')] : []),
-    ...named
-      .filter((v) => v.startsWith('arn:') && !v.endsWith(':root') && accountOfArn(v) !== undefined)
-      .map((arn) => ({
-        label: arn,
-        principal: { kind: 'iam' as const, account: accountOfArn(arn) as string, arn },
-      })),
-  ];
-};
-
-const ANONYMOUS: CallerPrincipal = { label: '匿名', principal: { kind: 'anonymous' } };
-
-interface Outcome {
-  readonly allowedPrincipals: Set<string>;
-  /** `POST /{proxy+}` (prefixed by the stage when several are judged): what the caller gets to call. */
-  readonly allowedMethods: Set<string>;
-  readonly allowedBy: Map<number, PolicyStatement>;
-  readonly unknownReasons: Set<string>;
-}
-
-/** Evaluates every caller class against the policy for the given stages; outcomes per location key. */
-const evaluateCallers = (
-  inventory: Inventory,
-  api: RestApi,
-  document: PolicyDocument,
-  locations: readonly CallerLocation[],
-  stages: readonly string[],
-): { readonly outcomes: ReadonlyMap<string, Outcome>; readonly methodCount: number } => {
-  const judge = invokeJudge(api, inventory.account, document);
-  const methods = methodsOf(api);
-  // API Gateway evaluates the principal only when the method uses IAM authorization; any other
-  // method (NONE, Cognito, Lambda authorizer) reaches the policy as an anonymous caller.
-  const targets =
-    methods.length > 0
-      ? methods.map(({ path, method }) => ({
-          httpMethod: method.httpMethod,
-          path,
-          iam: method.authorizationType.toUpperCase() === 'AWS_IAM',
-        }))
-      : [
-          { httpMethod: 'GET', path: '/', iam: false },
-          { httpMethod: 'GET', path: '/', iam: true },
-        ];
-  const iam = iamPrincipals(api, inventory.account, document);
-  const outcomes = new Map<string, Outcome>();
-  for (const location of locations) {
-    const outcome: Outcome = {
-      allowedPrincipals: new Set(),
-      allowedMethods: new Set(),
-      allowedBy: new Map(),
-      unknownReasons: new Set(),
-    };
-    outcomes.set(location.key, outcome);
-    for (const stage of stages) {
-      for (const t of targets) {
-        const target: InvokeTarget = { stage, httpMethod: t.httpMethod, path: t.path };
-        for (const caller of t.iam ? iam : [ANONYMOUS]) {
-          const result = judge(target, {
-            principal: caller.principal,
-            ...(location.vpce ? { vpce: location.vpce } : {}),
-            ...(location.vpc ? { vpc: location.vpc } : {}),
-            ...(location.sourceIp ? { sourceIp: location.sourceIp } : {}),
-          });
-          if (result.decision === 'allow') {
-            outcome.allowedPrincipals.add(caller.label);
-            for (const verb of result.allowedVerbs)
-              outcome.allowedMethods.add(`${stages.length > 1 ? `${stage}: ` : ''}${verb} ${t.path}`);
-            for (const s of result.allowedBy) outcome.allowedBy.set(s.index, s);
-          } else if (result.decision === 'unknown') {
-            for (const u of result.unknown) outcome.unknownReasons.add(u);
-          }
-        }
-      }
-    }
-  }
-  const methodCount =
-    stages.length * uniq(targets.flatMap((t) => verbsOf(t.httpMethod).map((v) => `${v} ${t.path}`))).length;
-  return { outcomes, methodCount };
-};
 
 const NEGATED_OPERATOR = /^(forallvalues:|foranyvalue:)?string(not(equals|like))(ignorecase)?(ifexists)?$/i;
 
@@ -492,7 +276,7 @@ const describeVerdict = (
         const principals = [...(o?.allowedPrincipals ?? [])];
         const methods = [...(o?.allowedMethods ?? [])];
         // An ANY method or a Deny scoped to some verbs or stages: say which calls get through.
-        const only = methods.length < verdict.methodCount ? `、${list(methods)} のみ` : '';
+        const only = methods.length < verdict.methodCount ? `、${listSome(methods)} のみ` : '';
         return `${l.label}（${principals.join('・')}${only}）`;
       });
       const statements = new Map<number, PolicyStatement>();

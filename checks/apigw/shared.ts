@@ -1,6 +1,6 @@
 import { parseExecuteApiDomain, partitionOf, refOf } from '../../inventory/derive.ts';
 import type { ApiMethod, ApiStage, Inventory, RestApi } from '../../inventory/types.ts';
-import type { ResourceRef } from '../define.ts';
+import type { ResourceRef } from '../../model/finding.ts';
 
 /** Helpers the apigw.* checks share. */
 
@@ -25,10 +25,6 @@ export const stageRef = (api: RestApi, stage: ApiStage): ResourceRef => ({
 export const stageLabel = (api: RestApi, stage: ApiStage): string =>
   `${api.apiName} (${api.id}) のステージ ${stage.stageName}`;
 
-/** Every method of the API with its resource path, in the API's order. */
-export const methodsOf = (api: RestApi): readonly { readonly path: string; readonly method: ApiMethod }[] =>
-  api.resources.flatMap((r) => r.methods.map((method) => ({ path: r.path, method })));
-
 /** CORS preflight: browsers send OPTIONS without custom headers, so it cannot carry an API key. */
 export const isCorsPreflight = (method: Pick<ApiMethod, 'httpMethod'>): boolean =>
   method.httpMethod.toUpperCase() === 'OPTIONS';
@@ -46,3 +42,11 @@ export const isFrontedByCloudFront = (inventory: Inventory, api: RestApi): boole
     }),
   );
 };
+
+const MAX_LISTED = 5;
+
+/** Up to five items for a message, then how many more: 'GET /a, GET /b ほか 3 件'. */
+export const listSome = (items: readonly string[]): string =>
+  items.length <= MAX_LISTED
+    ? items.join(', ')
+    : `${items.slice(0, MAX_LISTED).join(', ')} ほか ${items.length - MAX_LISTED} 件`;

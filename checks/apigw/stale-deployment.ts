@@ -1,23 +1,14 @@
-import { currentMethodSignatures } from '../../inventory/api-signature.ts';
+import { bySignature, currentDefinition, methodKey, methodSignature } from '../../inventory/api-methods.ts';
 import { defineCheck } from '../define.ts';
-import { stageLabel, stageRef } from './shared.ts';
+import { listSome, stageLabel, stageRef } from './shared.ts';
 
-/** `GET /data` from a signature `GET /data key=… integration=…`. */
-const methodKey = (signature: string): string => signature.split(' ').slice(0, 2).join(' ');
-
-const MAX_LISTED = 5;
-const list = (items: readonly string[]): string =>
-  items.length <= MAX_LISTED
-    ? items.join(', ')
-    : `${items.slice(0, MAX_LISTED).join(', ')} ほか ${items.length - MAX_LISTED} 件`;
-
-const show = (items: readonly string[]): string => (items.length > 0 ? list(items) : 'なし');
+const show = (items: readonly string[]): string => (items.length > 0 ? listSome(items) : 'なし');
 
 /**
  * API Gateway serves a stage from a frozen deployment: changes to resources, methods or integrations
  * take effect only after a new deployment (seed 000's pitfall). The stage's export (deployedMethods)
  * is compared with the API's current methods through the canonical signatures of
- * inventory/api-signature.ts. What the signature does not hold cannot be seen here: authorizers and
+ * inventory/api-methods.ts. What the signature does not hold cannot be seen here: authorizers and
  * authorization types, request validators and models, method/integration parameters and mapping
  * templates, the resource policy, stage variables and gateway responses. A stage whose export could
  * not be read (deployedMethods undefined) is not judged; the collector reports that error.
@@ -35,13 +26,15 @@ export const apigwStaleDeployment = defineCheck({
   remediation: 'API を対象のステージに再デプロイし（CreateDeployment）、デプロイ後の設定を確認してください。',
   evaluate: ({ inventory }) =>
     inventory.apigateway.restApis.flatMap((api) => {
-      const current = currentMethodSignatures(api);
-      const currentSet = new Set(current);
+      const current = currentDefinition(api);
+      const currentSet = new Set(current.map(methodSignature));
       return api.stages.flatMap((stage) => {
         if (stage.deployedMethods === undefined) return [];
-        const deployedSet = new Set(stage.deployedMethods);
-        const onlyCurrent = current.filter((s) => !deployedSet.has(s));
-        const onlyDeployed = [...deployedSet].filter((s) => !currentSet.has(s)).sort();
+        const deployedSet = new Set(stage.deployedMethods.map(methodSignature));
+        const onlyCurrent = current.filter((m) => !deployedSet.has(methodSignature(m)));
+        const onlyDeployed = bySignature(
+          stage.deployedMethods.filter((m) => !currentSet.has(methodSignature(m))),
+        );
         if (onlyCurrent.length === 0 && onlyDeployed.length === 0) return [];
         const deployedKeys = new Set(onlyDeployed.map(methodKey));
         const currentKeys = new Set(onlyCurrent.map(methodKey));
@@ -49,16 +42,16 @@ export const apigwStaleDeployment = defineCheck({
         const added = [...new Set(onlyCurrent.map(methodKey))].filter((k) => !deployedKeys.has(k));
         const removed = [...new Set(onlyDeployed.map(methodKey))].filter((k) => !currentKeys.has(k));
         const parts = [
-          ...(added.length > 0 ? [`未デプロイの追加 ${list(added)}`] : []),
-          ...(changed.length > 0 ? [`未デプロイの変更 ${list(changed)}`] : []),
-          ...(removed.length > 0 ? [`削除済みなのに公開中 ${list(removed)}`] : []),
+          ...(added.length > 0 ? [`未デプロイの追加 ${listSome(added)}`] : []),
+          ...(changed.length > 0 ? [`未デプロイの変更 ${listSome(changed)}`] : []),
+          ...(removed.length > 0 ? [`削除済みなのに公開中 ${listSome(removed)}`] : []),
         ];
         return [
           {
             resource: stageRef(api, stage),
             message: `${stageLabel(api, stage)} はデプロイ ${stage.deploymentId} を公開しており、API の現在の定義と異なります（${parts.join('、')}）。`,
-            expected: `現在の定義: ${show(onlyCurrent)}`,
-            actual: `公開中: ${show(onlyDeployed)}`,
+            expected: `現在の定義: ${show(onlyCurrent.map(methodSignature))}`,
+            actual: `公開中: ${show([...new Set(onlyDeployed.map(methodSignature))])}`,
             fact: [
               ...added.map((k) => `+${k}`),
               ...changed.map((k) => `~${k}`),

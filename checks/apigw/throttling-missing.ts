@@ -1,5 +1,6 @@
+import { methodsOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { isCorsPreflight, methodsOf, stageLabel, stageRef } from './shared.ts';
+import { isCorsPreflight, stageLabel, stageRef } from './shared.ts';
 
 type Limits = { readonly rateLimit?: number; readonly burstLimit?: number } | undefined;
 

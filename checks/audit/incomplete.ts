@@ -1,5 +1,5 @@
-import { type FailureCause, failureCause } from '../../collect/cause.ts';
 import { GLOBAL, regionsThatLookDenied } from '../../evaluate/unseen.ts';
+import { type FailureCause, failureCause } from '../../inventory/failure-cause.ts';
 import type { CollectionError } from '../../inventory/types.ts';
 import { type CheckContext, defineCheck, type Violation } from '../define.ts';
 

@@ -1,13 +1,8 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { label } from '../../inventory/derive.ts';
 import type { ApiKey, CustomOriginHeader, Inventory, RestApi } from '../../inventory/types.ts';
 import { defineCheck, type Violation } from '../define.ts';
-import {
-  behaviorsTargeting,
-  distributionRef,
-  frontDoors,
-  resolvedStage,
-  restApiOfOrigin,
-} from './distribution.ts';
+import { behaviorsTargeting, distributionRef, resolvedStage, restApiOfOrigin } from './distribution.ts';
 
 /** Why the header's value would not be accepted on a stage. Values and fingerprints are never shown. */
 type Rejection =

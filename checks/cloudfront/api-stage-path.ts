@@ -1,10 +1,10 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { label } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 import {
   behaviorLabel,
   behaviorsTargeting,
   distributionRef,
-  frontDoors,
   resolvedPath,
   resolvedStage,
   restApiOfOrigin,

@@ -1,4 +1,3 @@
-import type { ResolvedIntent } from '../../intent/resolve.ts';
 import { parseExecuteApiDomain, refOf } from '../../inventory/derive.ts';
 import type {
   CacheBehavior,
@@ -7,26 +6,13 @@ import type {
   Inventory,
   RestApi,
 } from '../../inventory/types.ts';
-import type { ResourceRef } from '../define.ts';
+import type { ResourceRef } from '../../model/finding.ts';
 
 /** Helpers shared by the cloudfront.* checks (not a check itself). */
 
 export const DISTRIBUTION_TYPE = 'AWS::CloudFront::Distribution';
 
 export const distributionRef = (d: Distribution): ResourceRef => refOf(DISTRIBUTION_TYPE, d);
-
-/**
- * The distributions P6 holds to account: those the intent names as front doors (by id or ARN), or
- * every distribution when it names none. A distribution outside that set is someone else's design;
- * whether it opens an unintended path into the VPC is judged by the exposure and load balancer checks.
- */
-export const frontDoors = (inventory: Inventory, intent: ResolvedIntent): readonly Distribution[] => {
-  const named = new Set(intent.cloudfront.frontDoors);
-  if (named.size === 0) return inventory.cloudfront.distributions;
-  return inventory.cloudfront.distributions.filter(
-    (d) => named.has(d.id) || (d.arn !== undefined && named.has(d.arn)),
-  );
-};
 
 /** How a Japanese message names a cache behavior. */
 export const behaviorLabel = (b: CacheBehavior): string =>

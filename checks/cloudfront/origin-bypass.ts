@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
+import { frontDoors } from '../../intent/queries.ts';
 import { label, loadBalancerHost, normalizeHost } from '../../inventory/derive.ts';
 import type { CloudFrontOrigin, LoadBalancer } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-import { distributionRef, frontDoors } from './distribution.ts';
+import { distributionRef } from './distribution.ts';
 
 /**
  * Public DNS names AWS gives load balancers and instances. ALB/CLB: `<name>-<n>.<region>.elb.amazonaws.com`

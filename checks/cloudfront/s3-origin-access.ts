@@ -1,6 +1,7 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { label, normalizeHost } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { distributionRef, frontDoors } from './distribution.ts';
+import { distributionRef } from './distribution.ts';
 
 export const cloudfrontS3OriginAccess = defineCheck({
   id: 'cloudfront.s3-origin-access',

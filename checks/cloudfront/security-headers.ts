@@ -1,7 +1,8 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { byId, label } from '../../inventory/derive.ts';
 import type { ResponseHeadersPolicy } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-import { behaviorLabel, distributionRef, frontDoors } from './distribution.ts';
+import { behaviorLabel, distributionRef } from './distribution.ts';
 
 /** The four headers seed 001 adds to every response, with how a message names each. */
 const REQUIRED: readonly { readonly name: string; readonly isSet: (p: ResponseHeadersPolicy) => boolean }[] =

@@ -1,6 +1,7 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { label } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { behaviorLabel, distributionRef, frontDoors } from './distribution.ts';
+import { behaviorLabel, distributionRef } from './distribution.ts';
 
 export const cloudfrontViewerHttp = defineCheck({
   id: 'cloudfront.viewer-http',

@@ -1,6 +1,7 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { byId, label } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { distributionRef, frontDoors } from './distribution.ts';
+import { distributionRef } from './distribution.ts';
 
 /** arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/(app|net)/<name>/<id> */
 const LB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):(\d{12}):loadbalancer\/(?:app|net)\//;

@@ -1,6 +1,7 @@
+import { frontDoors } from '../../intent/queries.ts';
 import { label } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { distributionRef, frontDoors } from './distribution.ts';
+import { distributionRef } from './distribution.ts';
 
 export const cloudfrontWafMissing = defineCheck({
   id: 'cloudfront.waf-missing',

@@ -1,7 +1,8 @@
 import { diffLists, diffText, isEmptyDiff } from '../../intent/canonical.ts';
 import { byId, label, refOf } from '../../inventory/derive.ts';
 import type { Inventory, ResourceBase } from '../../inventory/types.ts';
-import type { ResourceRef, Violation } from '../define.ts';
+import type { ResourceRef } from '../../model/finding.ts';
+import type { Violation } from '../define.ts';
 
 /**
  * Comparison helpers shared by the drift.* checks: each turns one recorded-vs-live difference of one

@@ -1,6 +1,6 @@
-import { refOf, vpcsInScope } from '../../inventory/derive.ts';
+import { isAllowlistedInternetFacing, vpcsInScope } from '../../intent/queries.ts';
+import { refOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { isAllowlistedInternetFacing } from './intent.ts';
 
 export const elbInternetFacing = defineCheck({
   id: 'elb.internet-facing',

@@ -1,4 +1,5 @@
-import { byId, label, refOf, subnetsOfTier } from '../../inventory/derive.ts';
+import { subnetsOfTier } from '../../intent/queries.ts';
+import { byId, label, refOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 
 export const elbOutsideIngressTier = defineCheck({

@@ -1,9 +1,5 @@
-import {
-  type ExposurePath,
-  entryToWorkload,
-  exposureModel,
-  type Hop,
-} from '../../evaluate/exposure/paths.ts';
+import { exposureModel } from '../../evaluate/exposure/paths.ts';
+import { type ExposurePath, entryToWorkload, type Hop } from '../../evaluate/exposure/types.ts';
 import { defineCheck, type Violation } from '../define.ts';
 
 /** How a hop reads in the message: 'prod-private-rt (rtb-…)（0.0.0.0/0）'; the note is Japanese, so full-width. */

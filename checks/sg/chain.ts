@@ -1,6 +1,7 @@
+import { vpcsInScope } from '../../intent/queries.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
 import type { ChainLink } from '../../intent/schema.ts';
-import { loadBalancerHost, vpcsInScope } from '../../inventory/derive.ts';
+import { loadBalancerHost } from '../../inventory/derive.ts';
 import type { Inventory, LoadBalancer, SecurityGroupRule } from '../../inventory/types.ts';
 import { CIDR_SOURCE_PREFIX } from './cidr-source.ts';
 import { cidrOf } from './rules.ts';

@@ -1,4 +1,5 @@
-import { byId, label, refOf, ruleCidrSources, vpcsInScope, WORLD_CIDRS } from '../../inventory/derive.ts';
+import { vpcsInScope } from '../../intent/queries.ts';
+import { byId, label, refOf, ruleCidrSources, WORLD_CIDRS } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 import { ingressRules, ingressText, sourceFact, trafficText } from './rules.ts';
 

@@ -1,8 +1,8 @@
+import { internetFacingIntended, vpcsInScope } from '../../intent/queries.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
-import { byId, label, refOf, ruleCidrSources, vpcsInScope, WORLD_CIDRS } from '../../inventory/derive.ts';
+import { byId, label, refOf, ruleCidrSources, WORLD_CIDRS } from '../../inventory/derive.ts';
 import type { Inventory, SecurityGroupRule } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-import { internetFacingIntended } from '../elb/intent.ts';
 import {
   coversAllPorts,
   coversPort,

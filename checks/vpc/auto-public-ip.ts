@@ -1,4 +1,5 @@
-import { label, refOf, unusedDefaultVpcIds, vpcsInScope } from '../../inventory/derive.ts';
+import { vpcsInScope } from '../../intent/queries.ts';
+import { label, refOf, unusedDefaultVpcIds } from '../../inventory/derive.ts';
 import type { Subnet } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
 

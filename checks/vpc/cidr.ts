@@ -1,5 +1,6 @@
-import { ipv4Cidr } from '../../evaluate/exposure/ranges.ts';
-import { label, refOf, vpcsInScope } from '../../inventory/derive.ts';
+import { vpcsInScope } from '../../intent/queries.ts';
+import { ipv4Cidr } from '../../inventory/addresses.ts';
+import { label, refOf } from '../../inventory/derive.ts';
 import type { Vpc } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
 

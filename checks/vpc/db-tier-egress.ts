@@ -1,4 +1,5 @@
-import { effectiveRouteTables, internetRoutes, label, refOf, subnetsOfTier } from '../../inventory/derive.ts';
+import { subnetsOfTier } from '../../intent/queries.ts';
+import { effectiveRouteTables, internetRoutes, label, refOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 
 const TARGET_NAMES: Readonly<Record<string, string>> = {

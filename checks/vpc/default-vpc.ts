@@ -1,10 +1,10 @@
+import { vpcsInScope } from '../../intent/queries.ts';
 import {
   defaultRoutesToIgw,
   effectiveRouteTables,
   label,
   refOf,
   unusedDefaultVpcIds,
-  vpcsInScope,
 } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 

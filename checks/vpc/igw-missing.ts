@@ -1,4 +1,5 @@
-import { byId, label, refOf, vpcsInScope } from '../../inventory/derive.ts';
+import { vpcsInScope } from '../../intent/queries.ts';
+import { byId, label, refOf } from '../../inventory/derive.ts';
 import type { LoadBalancer, VpcOrigin } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
 

@@ -1,5 +1,6 @@
+import { subnetsOfTier } from '../../intent/queries.ts';
 import type { Tier, VpcIntent } from '../../intent/schema.ts';
-import { byId, effectiveRouteTables, label, refOf, subnetsOfTier } from '../../inventory/derive.ts';
+import { byId, effectiveRouteTables, label, refOf } from '../../inventory/derive.ts';
 import type { Inventory, NatGateway, Route, RouteTable, Subnet } from '../../inventory/types.ts';
 import { defineCheck, type Violation } from '../define.ts';
 

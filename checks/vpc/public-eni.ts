@@ -1,11 +1,6 @@
-import { ipv6CoversInternet, isGlobalIpv6 } from '../../evaluate/exposure/ranges.ts';
-import {
-  effectiveRouteTables,
-  isWorkloadInterface,
-  label,
-  refOf,
-  vpcsInScope,
-} from '../../inventory/derive.ts';
+import { vpcsInScope } from '../../intent/queries.ts';
+import { ipv6CoversInternet, isGlobalIpv6 } from '../../inventory/addresses.ts';
+import { effectiveRouteTables, isWorkloadInterface, label, refOf } from '../../inventory/derive.ts';
 import type { NetworkInterface, Route, RouteTable } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
 

@@ -9,7 +9,7 @@ import type {
   Stage,
   UsagePlanKey,
 } from '@aws-sdk/client-api-gateway';
-import { methodSignature } from '../../inventory/api-signature.ts';
+import { bySignature } from '../../inventory/api-methods.ts';
 import { stageVariableNames } from '../../inventory/derive.ts';
 import { parsePolicyText } from '../../inventory/policy-text.ts';
 import type {
@@ -18,6 +18,7 @@ import type {
   ApiMethod,
   ApiResource,
   ApiStage,
+  DeployedMethod,
   DeployedPolicy,
   RestApi,
   UsagePlan,
@@ -114,7 +115,7 @@ export const normalizeStage = (s: Stage): ApiStage => {
 
 /**
  * The stage variables a VPC link is taken from (`connectionId: ${stageVariables.vpcLinkId}`): named by a
- * VPC_LINK integration of the current resources or of what the stage serves (its export's signatures).
+ * VPC_LINK integration of the current resources or of what the stage serves (its export).
  */
 const linkVariableNames = (resources: readonly ApiResource[], stage: ApiStage): ReadonlySet<string> => {
   const current = resources.flatMap((r) =>
@@ -124,10 +125,11 @@ const linkVariableNames = (resources: readonly ApiResource[], stage: ApiStage): 
         : [],
     ),
   );
-  const served = (stage.deployedMethods ?? []).flatMap((sig) => {
-    const id = / integration=\S+ VPC_LINK (\S+) /.exec(sig)?.[1];
-    return id ? [id] : [];
-  });
+  const served = (stage.deployedMethods ?? []).flatMap((m) =>
+    m.integration?.connectionType.toUpperCase() === 'VPC_LINK' && m.integration.connectionId
+      ? [m.integration.connectionId]
+      : [],
+  );
   return new Set([...current, ...served].flatMap(stageVariableNames));
 };
 
@@ -203,21 +205,21 @@ type ExportOperation = {
 };
 
 /**
- * Reduces a stage export (GetExport, oas30 with the `apigateway` extensions) to the canonical method
- * signatures of what the stage serves. An operation requires an API key when one of its security
- * requirements names the `api_key` scheme; its integration is the `x-amazon-apigateway-integration`
- * extension (whose type API Gateway writes in lower case).
+ * Reduces a stage export (GetExport, oas30 with the `apigateway` extensions) to the methods the stage
+ * serves, sorted by signature. An operation requires an API key when one of its security requirements
+ * names the `api_key` scheme; its integration is the `x-amazon-apigateway-integration` extension (whose
+ * type API Gateway writes in lower case).
  */
-export const deployedMethodSignatures = (document: unknown): string[] => {
+export const deployedMethodsOf = (document: unknown): DeployedMethod[] => {
   const paths = (document as { paths?: Record<string, Record<string, unknown>> } | null)?.paths ?? {};
-  return Object.entries(paths)
-    .flatMap(([path, item]) =>
-      Object.entries(item ?? {}).flatMap(([key, value]) => {
+  return bySignature(
+    Object.entries(paths).flatMap(([path, item]) =>
+      Object.entries(item ?? {}).flatMap(([key, value]): DeployedMethod[] => {
         const httpMethod = EXPORT_METHODS[key.toLowerCase()];
         if (!httpMethod || typeof value !== 'object' || value === null) return [];
         const op = value as ExportOperation;
         const x = op['x-amazon-apigateway-integration'];
-        const integration: ApiIntegration | undefined = x
+        const integration = x
           ? {
               type: (x.type ?? '').toUpperCase(),
               ...(x.uri ? { uri: x.uri } : {}),
@@ -226,12 +228,10 @@ export const deployedMethodSignatures = (document: unknown): string[] => {
             }
           : undefined;
         const apiKeyRequired = (op.security ?? []).some((req) => Object.hasOwn(req ?? {}, 'api_key'));
-        return [
-          methodSignature(path, { httpMethod, apiKeyRequired, ...(integration ? { integration } : {}) }),
-        ];
+        return [{ path, httpMethod, apiKeyRequired, ...(integration ? { integration } : {}) }];
       }),
-    )
-    .sort();
+    ),
+  );
 };
 
 /**

@@ -327,7 +327,7 @@ export const normalizeSecurityGroupRule = (rule: AwsSecurityGroupRule): Security
  * splits them. Only for recordings without DescribeSecurityGroupRules: the ids are synthesized
  * (`<group>:ingress:<n>`), not real `sgr-` ids.
  */
-export const rulesFromIpPermissions = (group: AwsSecurityGroup): SecurityGroupRule[] => {
+const rulesFromIpPermissions = (group: AwsSecurityGroup): SecurityGroupRule[] => {
   const groupId = group.GroupId ?? '';
   const expand = (permissions: readonly AwsIpPermission[] | undefined, egress: boolean) =>
     (permissions ?? []).flatMap((p) => {
@@ -500,19 +500,3 @@ export const normalizeEc2 = (raw: Ec2Raw, region: string): Ec2Inventory => {
     networkInterfaces: raw.networkInterfaces.map((n) => normalizeNetworkInterface(n, region)),
   };
 };
-
-/** An Ec2Raw with every list empty, for callers that fill in only the responses they have. */
-export const emptyEc2Raw = (): Ec2Raw => ({
-  vpcs: [],
-  subnets: [],
-  routeTables: [],
-  internetGateways: [],
-  egressOnlyInternetGateways: [],
-  natGateways: [],
-  networkAcls: [],
-  securityGroups: [],
-  securityGroupRules: [],
-  prefixLists: [],
-  vpcEndpoints: [],
-  networkInterfaces: [],
-});

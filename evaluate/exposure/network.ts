@@ -3,8 +3,8 @@
  * group. Each turns into a tagged region of (source address × destination port) per protocol, so the
  * hops compose by intersection and every surviving box still names the route and rules that admitted it.
  *
- * Model limits (stated once, here):
- * - IPv6 is one synthetic source, "the IPv6 internet" (ranges.ts IPV6_INTERNET): a route, ACL entry or SG
+ * AccountIndex limits (stated once, here):
+ * - IPv6 is one synthetic source, "the IPv6 internet" (inventory/addresses.ts IPV6_INTERNET): a route, ACL entry or SG
  *   rule either admits it or not, never part of it. Allowing ranges admit it when they overlap global
  *   unicast 2000::/3; blocking ones only when they cover all of it, so the coarseness can only show a path
  *   open, never hide one. An egress-only IGW (`eigw-`) is not an internet gateway and admits nothing.
@@ -14,21 +14,10 @@
  *   CloudFront. A customer-managed prefix list admits its entries, each as a CIDR source.
  * - Gateway route tables (edge associations redirecting IGW ingress to an appliance) are not followed.
  */
-import { ruleCidrSources } from '../../inventory/derive.ts';
-import type {
-  ManagedPrefixList,
-  NetworkAcl,
-  NetworkAclEntry,
-  Route,
-  RouteTable,
-  SecurityGroup,
-  SecurityGroupRule,
-} from '../../inventory/types.ts';
+
 import {
   ALL_PORTS,
-  type Box,
   EPHEMERAL_PORTS,
-  firstMatch,
   type Interval,
   type IntervalSet,
   IPV6_INTERNET,
@@ -40,8 +29,18 @@ import {
   prefixLength,
   publicPart,
   subtractSet,
-  type Tagged,
-} from './ranges.ts';
+} from '../../inventory/addresses.ts';
+import { ruleCidrSources } from '../../inventory/derive.ts';
+import type {
+  ManagedPrefixList,
+  NetworkAcl,
+  NetworkAclEntry,
+  Route,
+  RouteTable,
+  SecurityGroup,
+  SecurityGroupRule,
+} from '../../inventory/types.ts';
+import { type Admitted, type Box, firstMatch } from './ranges.ts';
 
 export type Proto = 'tcp' | 'udp';
 export const PROTOCOLS: readonly Proto[] = ['tcp', 'udp'];
@@ -70,19 +69,19 @@ export const portRange = (from?: number, to?: number): Interval =>
 export const internetSources = (
   table: RouteTable,
   attachedIgws: ReadonlySet<string>,
-): readonly Tagged<Route>[] => {
+): readonly Admitted<Route>[] => {
   const v4 = table.routes
     .filter((r) => r.destinationKind === 'ipv4' && ipv4Cidr(r.destination))
     .sort((x, y) => prefixLength(y.destination) - prefixLength(x.destination));
   const toIgw = (r: Route) =>
     r.state === 'active' && r.targetKind === 'internet-gateway' && attachedIgws.has(r.targetId);
   let covered: IntervalSet = [];
-  const out: Tagged<Route>[] = [];
+  const out: Admitted<Route>[] = [];
   for (const route of v4) {
     const range = ipv4Cidr(route.destination) as Interval;
     if (toIgw(route)) {
       const mine = subtractSet(publicPart(route.destination), covered);
-      for (const a of mine) out.push({ box: { a, p: ALL_PORTS }, tag: route });
+      for (const a of mine) out.push({ box: { addresses: a, ports: ALL_PORTS }, via: route });
     }
     covered = normalize([...covered, range]);
   }
@@ -95,7 +94,7 @@ export const internetSources = (
     .sort((x, y) => prefixLength(y.destination) - prefixLength(x.destination));
   for (const route of v6) {
     if (toIgw(route)) {
-      out.push({ box: { a: IPV6_INTERNET, p: ALL_PORTS }, tag: route });
+      out.push({ box: { addresses: IPV6_INTERNET, ports: ALL_PORTS }, via: route });
       v6Decided = true;
       break;
     }
@@ -107,8 +106,9 @@ export const internetSources = (
   // A prefix-list route to an IGW: its entries (nor its address family) are not collected, so assume the
   // worst and let it answer every public source no explicit route claims, IPv4 and IPv6.
   for (const route of table.routes.filter((r) => r.destinationKind === 'prefix-list' && toIgw(r))) {
-    for (const a of subtractSet(PUBLIC_IPV4, covered)) out.push({ box: { a, p: ALL_PORTS }, tag: route });
-    if (!v6Decided) out.push({ box: { a: IPV6_INTERNET, p: ALL_PORTS }, tag: route });
+    for (const a of subtractSet(PUBLIC_IPV4, covered))
+      out.push({ box: { addresses: a, ports: ALL_PORTS }, via: route });
+    if (!v6Decided) out.push({ box: { addresses: IPV6_INTERNET, ports: ALL_PORTS }, via: route });
   }
   return out;
 };
@@ -133,7 +133,7 @@ const aclRules = (acl: NetworkAcl, egress: boolean, proto: Proto) =>
     .filter((e) => e.egress === egress && coversProto(e.protocol, proto) && aclRange(e))
     .sort((x, y) => x.ruleNumber - y.ruleNumber)
     .map((e) => ({
-      box: { a: aclRange(e) as Interval, p: portRange(e.fromPort, e.toPort) } satisfies Box,
+      box: { addresses: aclRange(e) as Interval, ports: portRange(e.fromPort, e.toPort) } satisfies Box,
       allow: e.action === 'allow',
       rule: e,
     }));
@@ -145,25 +145,25 @@ const aclRules = (acl: NetworkAcl, egress: boolean, proto: Proto) =>
  * some ephemeral port back to it is allowed.
  */
 export const throughAcl = <T>(
-  region: readonly Tagged<T>[],
+  region: readonly Admitted<T>[],
   acl: NetworkAcl,
   proto: Proto,
-): Tagged<AclPass<T>>[] => {
+): Admitted<AclPass<T>>[] => {
   const inbound = firstMatch(region, aclRules(acl, false, proto));
   if (inbound.length === 0) return [];
   const replies = firstMatch(
-    inbound.map((t) => ({ box: { a: t.box.a, p: EPHEMERAL_PORTS }, tag: undefined })),
+    inbound.map((t) => ({ box: { addresses: t.box.addresses, ports: EPHEMERAL_PORTS }, via: undefined })),
     aclRules(acl, true, proto),
   );
-  const out: Tagged<AclPass<T>>[] = [];
+  const out: Admitted<AclPass<T>>[] = [];
   for (const i of inbound)
     for (const r of replies) {
-      const lo = Math.max(i.box.a.lo, r.box.a.lo);
-      const hi = Math.min(i.box.a.hi, r.box.a.hi);
+      const lo = Math.max(i.box.addresses.lo, r.box.addresses.lo);
+      const hi = Math.min(i.box.addresses.hi, r.box.addresses.hi);
       if (lo <= hi)
         out.push({
-          box: { a: { lo, hi }, p: i.box.p },
-          tag: { from: i.tag.from, inbound: i.tag.rule, outbound: r.tag.rule },
+          box: { addresses: { lo, hi }, ports: i.box.ports },
+          via: { from: i.via.from, inbound: i.via.rule, outbound: r.via.rule },
         });
     }
   return out;
@@ -189,13 +189,14 @@ export const sgIngress = (
   group: SecurityGroup,
   proto: Proto,
   prefixLists: ReadonlyMap<string, ManagedPrefixList> = new Map(),
-): Tagged<SgPass>[] =>
+): Admitted<SgPass>[] =>
   group.rules.flatMap((rule) => {
     if (rule.egress || !coversProto(rule.protocol, proto)) return [];
     const p = portRange(rule.fromPort, rule.toPort);
     return ruleCidrSources(rule, prefixLists).flatMap(({ cidr, prefixList }) => {
-      const tag: SgPass = { group, rule, cidr, ...(prefixList ? { prefixList } : {}) };
-      if (cidr.includes(':')) return ipv6ReachesInternet(cidr) ? [{ box: { a: IPV6_INTERNET, p }, tag }] : [];
-      return publicPart(cidr).map((a) => ({ box: { a, p }, tag }));
+      const via: SgPass = { group, rule, cidr, ...(prefixList ? { prefixList } : {}) };
+      if (cidr.includes(':'))
+        return ipv6ReachesInternet(cidr) ? [{ box: { addresses: IPV6_INTERNET, ports: p }, via }] : [];
+      return publicPart(cidr).map((a) => ({ box: { addresses: a, ports: p }, via }));
     });
   });

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
-import { InputValidationError } from '../../errors.ts';
+import { InputValidationError } from '../../support/errors.ts';
 
 /**
  * Logs an invocation that fails (bad payload, unreadable intent, a failed phase) as one ERROR line with

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { z } from 'zod';
-import { validate } from '../../validate.ts';
+import { validate } from '../../support/validate.ts';
 
 /**
  * Validates (and replaces) the event with a zod schema before the handler runs, so the handler

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { deployedTargets, locateFunction, readLambdaConfig } from '../../app/config.ts';
-import { InputValidationError } from '../../errors.ts';
+import { InputValidationError } from '../../support/errors.ts';
 
 const FUNCTION_ARN = 'arn:aws:lambda:ap-northeast-1:123456789012:function:arch-auditor-prod-audit';
 const deployed = () =>

@@ -104,11 +104,16 @@ const ADDED_HERE: readonly CatalogueRow[] = [
 ];
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
+/** Where a failure here sends the reader: the steps of adding a check, in order. */
+const GUIDE = 'docs/adding-a-check.md';
 const byId = new Map(CHECKS.map((c) => [c.id, c]));
 
 describe('check registry', () => {
   it('registers exactly the pinned ids, in catalogue order', () => {
-    expect(CHECKS.map((c) => c.id)).toEqual([...PINNED_IDS]);
+    expect(
+      CHECKS.map((c) => c.id),
+      `a new check goes into its group's index.ts and its id into PINNED_IDS (${GUIDE}, steps 2-3)`,
+    ).toEqual([...PINNED_IDS]);
   });
 
   it('registers every check any module under checks/ defines (none forgotten in a barrel)', async () => {
@@ -127,42 +132,50 @@ describe('check registry', () => {
         }
       }
     }
-    expect(unregistered).toEqual([]);
+    expect(unregistered, `add each to its group's index.ts (${GUIDE}, step 2)`).toEqual([]);
   });
 
   it('registers every id once', () => {
     const ids = CHECKS.map((c) => c.id);
-    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    expect(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      `ids are unique (${GUIDE})`,
+    ).toEqual([]);
   });
 
   describe.each(CHECKS.map((c) => [c.id, c] as const))('%s', (id, check) => {
     it('is exported by the module named after its id', async () => {
       const [group, name] = id.split('.') as [string, string];
       const path = resolve(ROOT, 'checks', group, `${name}.ts`);
-      expect(existsSync(path), `checks/${group}/${name}.ts exists`).toBe(true);
+      expect(existsSync(path), `checks/${group}/${name}.ts exists (${GUIDE}, step 1)`).toBe(true);
       const module = (await import(path)) as Record<string, unknown>;
-      expect(Object.values(module)).toContain(check);
+      expect(Object.values(module), `checks/${group}/${name}.ts exports ${id} (${GUIDE}, step 1)`).toContain(
+        check,
+      );
     });
 
     it('has a test file of its own beside the others of its group', () => {
       const [group, name] = id.split('.') as [string, string];
       expect(
         existsSync(resolve(ROOT, 'test', 'checks', group, `${name}.test.ts`)),
-        `test/checks/${group}/${name}.test.ts`,
+        `test/checks/${group}/${name}.test.ts holds its twins (${GUIDE}, step 4)`,
       ).toBe(true);
     });
 
     it('explains itself in Japanese', () => {
       for (const field of ['title', 'explanation', 'impact', 'remediation'] as const) {
-        expect(check[field].trim(), field).not.toBe('');
-        expect(check[field], field).toMatch(JAPANESE);
+        expect(check[field].trim(), `${field} (${GUIDE}, step 1)`).not.toBe('');
+        expect(check[field], `${field} is Japanese (${GUIDE}, step 1)`).toMatch(JAPANESE);
       }
-      expect(check.title.length).toBeLessThanOrEqual(150);
+      expect(check.title.length, `a title fits one line of an alert (${GUIDE})`).toBeLessThanOrEqual(150);
     });
 
     it('reads only known slices and names one principle P1–P10', () => {
-      expect(check.needs.filter((s) => !(SLICES as readonly string[]).includes(s))).toEqual([]);
-      expect(check.principle).toMatch(/^P([1-9]|10)$/);
+      expect(
+        check.needs.filter((s) => !(SLICES as readonly string[]).includes(s)),
+        `needs names slices of SLICES; new data: ${GUIDE}, "A check that needs new data"`,
+      ).toEqual([]);
+      expect(check.principle, `principle (${GUIDE}, step 1)`).toMatch(/^P([1-9]|10)$/);
     });
   });
 });

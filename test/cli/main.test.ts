@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSnapshot } from '../../inventory/snapshot.ts';
 import type { Inventory } from '../../inventory/types.ts';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 import { runCli } from '../fixtures/cli.ts';
 import { seed002Account } from '../fixtures/seeds.ts';
 

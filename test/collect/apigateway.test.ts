@@ -17,7 +17,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { collectApiGateway } from '../../collect/apigateway.ts';
 import { createFingerprinter } from '../../collect/secrets.ts';
-import { currentMethodSignatures } from '../../inventory/api-signature.ts';
+import { currentDefinition, methodSignature } from '../../inventory/api-methods.ts';
+import type { DeployedMethod } from '../../inventory/types.ts';
+
 import {
   ADMIN_API_ID,
   apiKeys,
@@ -32,6 +34,9 @@ import {
   restApisPage2,
   SECRET_API_KEY_VALUE,
 } from '../fixtures/apigateway-responses.ts';
+
+/** How the signatures compare: what a stage serves against the current definition. */
+const signatures = (methods: readonly DeployedMethod[] = []): string[] => methods.map(methodSignature);
 
 const apigw = mockClient(APIGatewayClient);
 const client = new APIGatewayClient({ region: REGION });
@@ -196,7 +201,7 @@ describe('collectApiGateway', () => {
       accepts: 'application/json',
     });
     const prod = apigateway.restApis[0]!;
-    expect(prod.stages[0]?.deployedMethods).toEqual(currentMethodSignatures(prod));
+    expect(signatures(prod.stages[0]?.deployedMethods)).toEqual(signatures(currentDefinition(prod)));
     expect(prod.stages[0]?.deployedMethods).toHaveLength(3);
   });
 
@@ -246,7 +251,7 @@ describe('collectApiGateway', () => {
     const prod = apigateway.restApis[0]!;
     const dev = prod.stages[1]?.deployedMethods ?? [];
     expect(dev).toHaveLength(3);
-    expect(dev.filter((s) => !currentMethodSignatures(prod).includes(s))).toEqual([
+    expect(signatures(dev).filter((s) => !signatures(currentDefinition(prod)).includes(s))).toEqual([
       expect.stringMatching(
         /^ANY \/items\/\{id\} key=false integration=AWS_PROXY INTERNET - arn:aws:apigateway:/,
       ),
@@ -282,7 +287,7 @@ describe('collectApiGateway', () => {
       deploymentId: 'dep001',
       lastUpdatedDate: '2026-04-01T00:00:00.000Z',
     });
-    expect(prod.stages[0]?.deployedMethods).toEqual(currentMethodSignatures(prod));
+    expect(signatures(prod.stages[0]?.deployedMethods)).toEqual(signatures(currentDefinition(prod)));
     expect(prod.resources).toHaveLength(3);
   });
 

@@ -1,7 +1,7 @@
 import type { Resource, RestApi, Stage } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
 import {
-  deployedMethodSignatures,
+  deployedMethodsOf,
   deployedPolicyOf,
   isFaithfulExport,
   normalizeApiKey,
@@ -12,7 +12,7 @@ import {
   restApiArn,
 } from '../../collect/normalize/apigateway.ts';
 import { createFingerprinter } from '../../collect/secrets.ts';
-import { methodSignature } from '../../inventory/api-signature.ts';
+import { asDeployed, methodSignature } from '../../inventory/api-methods.ts';
 import { parsePolicyText } from '../../inventory/policy-text.ts';
 import { PEER_CORPUS, peerCases } from '../fixtures/peer-corpus.ts';
 import { sharedPresent } from '../fixtures/shared.ts';
@@ -120,11 +120,12 @@ describe('normalizeRestApi', () => {
     });
 
     it('keeps a variable the stage export names even when the current resources no longer do', () => {
-      const served = methodSignature('/orders', {
+      const served = {
+        path: '/orders',
         httpMethod: 'GET',
         apiKeyRequired: true,
         integration: { type: 'HTTP_PROXY', connectionType: 'VPC_LINK', connectionId: VARIABLE },
-      });
+      };
       const api = normalizeRestApi({ id: 'a1b2c3d4e5' }, 'ap-northeast-1', {
         resources: resources('abc123'),
         stages: [{ ...normalizeStage(stages[0]!), deployedMethods: [served] }],
@@ -170,7 +171,7 @@ describe('normalizeApiKey', () => {
   });
 });
 
-describe('deployedMethodSignatures', () => {
+describe('deployedMethodsOf', () => {
   const integration = {
     type: 'http_proxy',
     httpMethod: 'GET',
@@ -192,24 +193,24 @@ describe('deployedMethodSignatures', () => {
       },
     };
     const live = normalizeResource(resource);
-    const exported = deployedMethodSignatures({
+    const exported = deployedMethodsOf({
       paths: {
         '/data': { get: { security: [{ api_key: [] }], 'x-amazon-apigateway-integration': integration } },
       },
     });
-    expect(exported).toEqual([methodSignature('/data', live.methods[0]!)]);
+    expect(exported.map(methodSignature)).toEqual([methodSignature(asDeployed('/data', live.methods[0]!))]);
   });
 
   it('reads an API key requirement combined with an authorizer in the same security requirement', () => {
-    const [sig] = deployedMethodSignatures({
+    const [method] = deployedMethodsOf({
       paths: { '/data': { post: { security: [{ api_key: [], 'cognito-auth': [] }] } } },
     });
-    expect(sig).toBe('POST /data key=true integration=none');
+    expect(method).toEqual({ path: '/data', httpMethod: 'POST', apiKeyRequired: true });
   });
 
   it('skips path-level keys that are not operations', () => {
     expect(
-      deployedMethodSignatures({
+      deployedMethodsOf({
         paths: {
           '/items/{id}': {
             parameters: [{ name: 'id', in: 'path' }],
@@ -218,12 +219,19 @@ describe('deployedMethodSignatures', () => {
           },
         },
       }),
-    ).toEqual(['ANY /items/{id} key=false integration=MOCK INTERNET - -']);
+    ).toEqual([
+      {
+        path: '/items/{id}',
+        httpMethod: 'ANY',
+        apiKeyRequired: false,
+        integration: { type: 'MOCK', connectionType: 'INTERNET' },
+      },
+    ]);
   });
 
   it('gives an export without paths no methods', () => {
-    expect(deployedMethodSignatures({ openapi: '3.0.1' })).toEqual([]);
-    expect(deployedMethodSignatures(null)).toEqual([]);
+    expect(deployedMethodsOf({ openapi: '3.0.1' })).toEqual([]);
+    expect(deployedMethodsOf(null)).toEqual([]);
   });
 
   it('rejects a body that is not JSON without quoting it', () => {

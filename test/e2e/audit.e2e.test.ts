@@ -7,7 +7,7 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 import { runCli } from '../fixtures/cli.ts';
 import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
 import { type Moto, startMoto } from './moto.ts';

@@ -48,7 +48,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { IntentInput } from '../../intent/schema.ts';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 import { runCli } from '../fixtures/cli.ts';
 import {
   buildCatalogueAccount,

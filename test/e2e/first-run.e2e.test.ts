@@ -11,7 +11,7 @@ import {
 import { EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 import { runCli } from '../fixtures/cli.ts';
 import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
 import { type Moto, startMoto } from './moto.ts';

@@ -16,8 +16,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { Report } from '../../model/report.ts';
 import { renderText } from '../../report/text.ts';
-import type { Report } from '../../report/types.ts';
 import { runCli } from '../fixtures/cli.ts';
 import {
   buildCatalogueAccount,

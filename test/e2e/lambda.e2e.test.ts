@@ -38,7 +38,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkChangeDetection } from '../../app/changes/trail.ts';
 import type { FanOutItem, PlanOutput } from '../../app/fanout.ts';
 import type { ChangesResult } from '../../functions/changes.ts';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
 import { type Moto, startMoto } from './moto.ts';
 

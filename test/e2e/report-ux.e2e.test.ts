@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { AuthorizeSecurityGroupIngressCommand, CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
 import { type Moto, startMoto } from './moto.ts';
 

@@ -17,8 +17,8 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../model/report.ts';
 import { alertStateSchema } from '../../notify/state.ts';
-import type { Report } from '../../report/types.ts';
 import { runCli } from '../fixtures/cli.ts';
 import { REGION } from './account.ts';
 import { type Moto, startMoto } from './moto.ts';

@@ -36,7 +36,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { IntentInput } from '../../intent/schema.ts';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 import { runCli } from '../fixtures/cli.ts';
 import { buildCatalogueAccount, REGION } from './account.ts';
 import { type Moto, startMoto } from './moto.ts';

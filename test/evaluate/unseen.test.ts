@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defineCheck } from '../../checks/define.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { vpcPublicSubnet } from '../../checks/vpc/public-subnet.ts';
-import { evaluate } from '../../evaluate/engine.ts';
+import { evaluate } from '../../engine/evaluate.ts';
 import type { CollectionError, Inventory, RestApi, SliceName } from '../../inventory/types.ts';
 import { diffAgainstState } from '../../notify/state.ts';
 import {

@@ -6,7 +6,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deadlineMargin } from '../../app/deadline.ts';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 import { installAccount, REGION } from './account.ts';
 
 /**

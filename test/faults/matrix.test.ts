@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isInBlindSpot } from '../../evaluate/unseen.ts';
+import type { Finding } from '../../model/finding.ts';
+import type { Report } from '../../model/report.ts';
 import { renderPreview } from '../../notify/index.ts';
-import type { Finding, Report } from '../../report/types.ts';
 import { runCli } from '../fixtures/cli.ts';
 import {
   ACCESS_DENIED,

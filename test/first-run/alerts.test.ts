@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SUBJECT_CHARS, renderAlerts } from '../../notify/render.ts';
+import type { Finding } from '../../model/finding.ts';
+import type { Report } from '../../model/report.ts';
+import { renderAlerts } from '../../notify/render.ts';
+import { MAX_SUBJECT_CHARS } from '../../notify/sns-message.ts';
 import { diffAgainstState } from '../../notify/state.ts';
-import type { Finding, Report } from '../../report/types.ts';
 import { aFinding, aReport, criticalFinding, mediumFinding, NOW } from '../notify/fixtures.ts';
 
 /**

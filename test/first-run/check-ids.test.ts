@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { parseIntent } from '../../app/intent-file.ts';
 import { closestCheckId, unknownCheckProblem } from '../../checks/known.ts';
-import { IntentValidationError } from '../../errors.ts';
 import { auditEventSchema } from '../../functions/event.ts';
 import { planEventSchema } from '../../functions/fanout-events.ts';
 import { validateEvent } from '../../functions/middleware/validate-event.ts';
-import { parseIntent } from '../../intent/load.ts';
+import { IntentValidationError } from '../../support/errors.ts';
 
 /**
  * A mistyped check id ran nothing (an invoke's `checks`) or matched nothing (an exception, a severity,

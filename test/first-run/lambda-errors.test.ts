@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deployedTargets, readLambdaConfig } from '../../app/config.ts';
-import { InputValidationError } from '../../errors.ts';
+import { InputValidationError } from '../../support/errors.ts';
 
 /**
  * The README promises that bad input gets its message, "never a stack trace": the Lambda runtime

@@ -10,7 +10,7 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 
 const ec2 = mockClient(EC2Client);
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);

@@ -28,7 +28,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { type FanOutItem, type PlanOutput, partKey } from '../../app/fanout.ts';
 import { htmlReportKey, REPORTS_PREFIX } from '../../app/html-report.ts';
 import type { Inventory } from '../../inventory/types.ts';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 import { mergedDemoReport } from '../fixtures/reports.ts';
 
 const ec2 = mockClient(EC2Client);

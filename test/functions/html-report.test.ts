@@ -10,8 +10,8 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { htmlReportEnabled, REPORTS_PREFIX } from '../../app/html-report.ts';
-import { InputValidationError } from '../../errors.ts';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
+import { InputValidationError } from '../../support/errors.ts';
 import { installAccount, REGION } from '../faults/account.ts';
 
 /** The audit Lambda's HTML report (HTML_REPORT=true) and its progress log lines. */

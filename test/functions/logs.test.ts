@@ -3,7 +3,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 import { installAccount, REGION, serviceError } from '../faults/account.ts';
 
 /** The audit Lambda's structured logs: JSON lines, the run id on each, one line per phase, errors with cause. */

@@ -13,7 +13,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Report } from '../../report/types.ts';
+import type { Report } from '../../model/report.ts';
 
 const ec2 = mockClient(EC2Client);
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);

@@ -173,8 +173,11 @@ const STACK = /\n\s+at .+:\d+:\d+/;
 describe('fuzz: command lines', { timeout: FUZZ_TIMEOUT_MS }, () => {
   const codes = new Map<number, number>();
   afterAll(() => {
-    // Fuzzing only usage errors would prove little: many runs must reach the real work.
-    expect((codes.get(EXIT.clean) ?? 0) + (codes.get(EXIT.findings) ?? 0)).toBeGreaterThan(60);
+    // Fuzzing only usage errors would prove little: many runs must reach the real work. About one
+    // run in seven does (≈65 of 500, binomial σ≈8); the floor sits far below that so an unlucky
+    // draw cannot fail the suite, while a generator that stopped reaching the work still does.
+    const reachedWork = (codes.get(EXIT.clean) ?? 0) + (codes.get(EXIT.findings) ?? 0);
+    expect(reachedWork).toBeGreaterThan(30);
   });
 
   it('ends every command line in 0, 1 or 2; errors are exit 2 naming the input, never a stack or a partial file', async () => {

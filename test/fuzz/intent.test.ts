@@ -5,11 +5,11 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { auditInventory } from '../../app/audit.ts';
-import { IntentValidationError } from '../../errors.ts';
-import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
-import { loadIntentFile, parseIntent } from '../../intent/load.ts';
+import { baselineToYaml, buildBaseline } from '../../app/baseline.ts';
+import { loadIntentFile, parseIntent } from '../../app/intent-file.ts';
 import { parseSnapshot } from '../../inventory/snapshot.ts';
 import type { Inventory } from '../../inventory/types.ts';
+import { IntentValidationError } from '../../support/errors.ts';
 import {
   aliasBomb,
   expectCleanRefusal,

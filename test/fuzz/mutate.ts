@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { InputValidationError } from '../../errors.ts';
+import { InputValidationError } from '../../support/errors.ts';
 
 /**
  * Structure-aware mutators for the fuzz tests: a valid document (demo intent, demo snapshot, a good

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { auditInventory } from '../../app/audit.ts';
+import { parseIntent } from '../../app/intent-file.ts';
 import { exposureModel } from '../../evaluate/exposure/paths.ts';
-import { parseIntent } from '../../intent/load.ts';
 import { parseSnapshot, readSnapshot } from '../../inventory/snapshot.ts';
 import { generateLargeInventory } from '../fixtures/large-inventory.ts';
 import {

@@ -19,7 +19,10 @@ const SOURCE_DIRS = [
   'intent',
   'inventory',
   'evaluate',
+  'engine',
   'report',
+  'model',
+  'support',
 ];
 
 /** IAM service prefix of each SDK client package. */

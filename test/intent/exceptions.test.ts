@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { IntentValidationError } from '../../errors.ts';
+import { parseIntent } from '../../app/intent-file.ts';
 import { exceptionCovers } from '../../intent/exceptions.ts';
-import { parseIntent } from '../../intent/load.ts';
+import { IntentValidationError } from '../../support/errors.ts';
 
 const routeTable = { id: 'rtb-0a1b2c3d4e5f60003' };
 const natFinding = (resource: { id: string; arn?: string } = routeTable, fact = 'mode:instance:i-0a1b') => ({

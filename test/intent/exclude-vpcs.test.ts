@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseIntent } from '../../app/intent-file.ts';
 import { CHECKS } from '../../checks/index.ts';
-import { evaluate } from '../../evaluate/engine.ts';
-import { parseIntent } from '../../intent/load.ts';
-import { excludedVpcs, vpcsInScope } from '../../inventory/derive.ts';
+import { evaluate } from '../../engine/evaluate.ts';
+import { excludedVpcs, vpcsInScope } from '../../intent/queries.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderText } from '../../report/text.ts';
 import { NOW } from '../fixtures/evaluate.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHATBOT_LIMITS } from '../../notify/render.ts';
+import { CHATBOT_LIMITS } from '../../notify/chatbot.ts';
 
 /**
  * The custom-notification event schema of Amazon Q Developer in chat applications (AWS Chatbot),

@@ -1,7 +1,6 @@
-import type { ResourceRef } from '../../checks/define.ts';
-import { fingerprintOf } from '../../evaluate/engine.ts';
-import type { Severity } from '../../intent/schema.ts';
-import { type Finding, type Report, SEVERITY_ORDER } from '../../report/types.ts';
+import { fingerprintOf } from '../../engine/evaluate.ts';
+import { type Finding, type ResourceRef, SEVERITIES, type Severity } from '../../model/finding.ts';
+import type { Report } from '../../model/report.ts';
 
 /** The audit time of every report here; alert state timestamps are relative to it. */
 export const NOW = new Date('2026-11-21T00:00:00.000Z');
@@ -160,7 +159,7 @@ export const aReport = (findings: readonly Finding[], overrides: Partial<Report>
   summary: {
     checksRun: 34,
     bySeverity: Object.fromEntries(
-      SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+      SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
     ) as Record<Severity, number>,
   },
   ...overrides,
@@ -189,7 +188,7 @@ export const anIncompleteReport = (findings: readonly Finding[]): Report =>
 /** `count` distinct findings spread over checks and severities, with long Japanese text. */
 export const manyFindings = (count: number): Finding[] =>
   Array.from({ length: count }, (_, i) => {
-    const severity = SEVERITY_ORDER[i % 4] ?? 'low';
+    const severity = SEVERITIES[i % 4] ?? 'low';
     const n = String(i).padStart(5, '0');
     return aFinding({
       checkId:

@@ -20,7 +20,6 @@ import {
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PublishError } from '../../errors.ts';
 import { StateConflictError, StateStoreError } from '../../notify/errors.ts';
 import { MAX_STATE_CONFLICTS, sendAlerts } from '../../notify/index.ts';
 import {
@@ -31,6 +30,7 @@ import {
   S3StateStore,
   type StateStore,
 } from '../../notify/state.ts';
+import { PublishError } from '../../support/errors.ts';
 import {
   anIncompleteReport,
   aReport,

@@ -6,10 +6,11 @@ import {
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PublishError } from '../../errors.ts';
-import { publishAlerts } from '../../notify/publish.ts';
-import { type AlertMessage, renderAlerts } from '../../notify/render.ts';
+import type { AlertMessage } from '../../notify/message.ts';
+import { publishAlert } from '../../notify/publish.ts';
+import { renderAlerts } from '../../notify/render.ts';
 import { diffAgainstState } from '../../notify/state.ts';
+import { PublishError } from '../../support/errors.ts';
 import { aReport, criticalFinding, highFinding, later, NOW, TOPIC_ARN } from './fixtures.ts';
 
 const snsMock = mockClient(SNSClient);
@@ -40,7 +41,7 @@ const twoMessages = (): AlertMessage[] => {
   });
 };
 
-describe('Function: publishAlerts', () => {
+describe('Function: publishAlert', () => {
   beforeEach(() => {
     snsMock.reset();
   });
@@ -50,13 +51,9 @@ describe('Function: publishAlerts', () => {
     snsMock.on(PublishCommand).resolves(published('5a5d1c4f-1f0e-5d7c-9e31-2b8f0c6a9e11'));
     const [message] = twoMessages();
     // Act
-    const ids = await publishAlerts({
-      sns: new SNSClient({}),
-      topicArn: TOPIC_ARN,
-      messages: [message as AlertMessage],
-    });
+    const id = await publishAlert(new SNSClient({}), TOPIC_ARN, message as AlertMessage);
     // Assess
-    expect(ids).toEqual(['5a5d1c4f-1f0e-5d7c-9e31-2b8f0c6a9e11']);
+    expect(id).toBe('5a5d1c4f-1f0e-5d7c-9e31-2b8f0c6a9e11');
     expect(snsMock).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: TOPIC_ARN,
       MessageStructure: 'json',
@@ -69,25 +66,15 @@ describe('Function: publishAlerts', () => {
     expect(JSON.parse(body.https ?? '{}')).toEqual(message?.chatbot);
   });
 
-  it('publishes every message of the run in order', async () => {
-    snsMock.on(PublishCommand).resolvesOnce(published('id-1')).resolves(published('id-2'));
-    const messages = twoMessages();
-    const ids = await publishAlerts({ sns: new SNSClient({}), topicArn: TOPIC_ARN, messages });
-    expect(ids).toEqual(['id-1', 'id-2']);
-    expect(messages.map((m) => m.kind)).toEqual(['findings', 'recovery']);
-    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 2);
-  });
-
-  it('rejects with PublishError carrying the SDK error when Publish fails, and sends nothing after it', async () => {
+  it('rejects with PublishError carrying the SDK error when Publish fails', async () => {
     // Prepare
     const error = throttled();
     snsMock.on(PublishCommand).rejects(error);
+    const [message] = twoMessages();
     // Act
-    const rejection = await publishAlerts({
-      sns: new SNSClient({}),
-      topicArn: TOPIC_ARN,
-      messages: twoMessages(),
-    }).catch((e: unknown) => e);
+    const rejection = await publishAlert(new SNSClient({}), TOPIC_ARN, message as AlertMessage).catch(
+      (e: unknown) => e,
+    );
     // Assess
     expect(rejection).toBeInstanceOf(PublishError);
     expect(rejection).toMatchObject({ name: 'PublishError', cause: error });
@@ -97,9 +84,7 @@ describe('Function: publishAlerts', () => {
   it('rejects a hand-built message over the SNS limit without calling SNS', async () => {
     const [message] = twoMessages();
     const huge = { ...(message as AlertMessage), text: 'あ'.repeat(100_000) };
-    await expect(
-      publishAlerts({ sns: new SNSClient({}), topicArn: TOPIC_ARN, messages: [huge] }),
-    ).rejects.toBeInstanceOf(PublishError);
+    await expect(publishAlert(new SNSClient({}), TOPIC_ARN, huge)).rejects.toBeInstanceOf(PublishError);
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 });

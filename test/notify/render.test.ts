@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { Report } from '../../model/report.ts';
 import { consoleUrl } from '../../notify/console.ts';
 import { renderPreview } from '../../notify/index.ts';
-import {
-  type AlertMessage,
-  MAX_SNS_MESSAGE_BYTES,
-  type RenderInput,
-  renderAlerts,
-  snsEnvelopeBytes,
-} from '../../notify/render.ts';
+import type { AlertMessage, RenderInput } from '../../notify/message.ts';
+import { renderAlerts } from '../../notify/render.ts';
+import { MAX_SNS_MESSAGE_BYTES, snsEnvelopeBytes } from '../../notify/sns-message.ts';
 import { diffAgainstState } from '../../notify/state.ts';
-import type { Report } from '../../report/types.ts';
 import { chatbotSchema } from './chatbot-schema.ts';
 import {
   ACCOUNT,

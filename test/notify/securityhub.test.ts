@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { SuppressedFinding } from '../../model/finding.ts';
 import {
   ASFF_LIMITS,
   activeFinding,
@@ -21,7 +22,6 @@ import {
   syncSecurityHub,
 } from '../../notify/securityhub.ts';
 import { alertStateSchema, FileStateStore } from '../../notify/state.ts';
-import type { SuppressedFinding } from '../../report/types.ts';
 import {
   ACCOUNT,
   aFinding,

@@ -13,9 +13,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../model/report.ts';
 import { type SendAlertsResult, StateConflictError, sendAlerts } from '../../notify/index.ts';
 import { alertStateSchema, S3StateStore } from '../../notify/state.ts';
-import type { Report } from '../../report/types.ts';
 import { type Moto, startMoto } from '../e2e/moto.ts';
 import { ACCOUNT, aReport, highFinding, later, NOW, REGION, sshWorldFinding } from './fixtures.ts';
 

@@ -14,6 +14,8 @@ import {
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Finding } from '../../model/finding.ts';
+import type { Report } from '../../model/report.ts';
 import { StateConflictError, StateStoreError } from '../../notify/errors.ts';
 import {
   type AlertState,
@@ -25,7 +27,6 @@ import {
   S3StateStore,
   stateBeforeAlerts,
 } from '../../notify/state.ts';
-import type { Finding, Report } from '../../report/types.ts';
 import {
   aFinding,
   anIncompleteReport,

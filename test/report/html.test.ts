@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { EXPOSURE_CHECKS } from '../../checks/exposure/index.ts';
-import { evaluate } from '../../evaluate/engine.ts';
+import { evaluate } from '../../engine/evaluate.ts';
 import { exposureModel } from '../../evaluate/exposure/paths.ts';
 import type { Inventory } from '../../inventory/types.ts';
+import type { Report } from '../../model/report.ts';
 import { escapeHtml, exposureGraph, renderHtml } from '../../report/html.ts';
-import type { Report } from '../../report/types.ts';
 import { aSeed001Distribution } from '../fixtures/cloudfront.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import { anExposedLoadBalancer, combine, seed001Account, worldEni } from '../fixtures/exposure.ts';

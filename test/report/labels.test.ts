@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { auditInventory } from '../../app/audit.ts';
+import { baselineToYaml, buildBaseline } from '../../app/baseline.ts';
+import { defaultIntent, parseIntent } from '../../app/intent-file.ts';
 import { CHECKS } from '../../checks/index.ts';
-import { evaluate } from '../../evaluate/engine.ts';
-import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
-import { defaultIntent, parseIntent } from '../../intent/load.ts';
+import { evaluate } from '../../engine/evaluate.ts';
 import { displayName, label, prefixListLabel, refOf } from '../../inventory/derive.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import { renderAlerts } from '../../notify/render.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXPOSURE_CHECKS } from '../../checks/exposure/index.ts';
-import { evaluate } from '../../evaluate/engine.ts';
+import { evaluate } from '../../engine/evaluate.ts';
 import { exposureModel } from '../../evaluate/exposure/paths.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import { renderMarkdown } from '../../report/markdown.ts';

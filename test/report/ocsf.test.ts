@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../model/finding.ts';
+import type { Report } from '../../model/report.ts';
 import { OCSF_SEVERITY, type OcsfDetectionFinding, renderOcsf, toOcsf } from '../../report/ocsf.ts';
-import type { Finding, Report } from '../../report/types.ts';
 import { runCli } from '../fixtures/cli.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import {

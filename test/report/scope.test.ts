@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auditInventory } from '../../app/audit.ts';
 import { mergeReports } from '../../app/merge.ts';
 import { CHECKS } from '../../checks/index.ts';
-import { evaluate } from '../../evaluate/engine.ts';
+import { evaluate } from '../../engine/evaluate.ts';
 import { renderPreview } from '../../notify/index.ts';
 import { renderHtml } from '../../report/html.ts';
 import { renderText } from '../../report/text.ts';

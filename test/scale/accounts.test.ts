@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { explicitAccounts, organizationAccounts, selectIntent } from '../../app/accounts.ts';
 import { auditAccounts } from '../../app/audit.ts';
-import { parseIntent } from '../../intent/load.ts';
+import { parseIntent } from '../../app/intent-file.ts';
 
 const org = mockClient(OrganizationsClient);
 // fromTemporaryCredentials calls AssumeRole through the SDK's nested STS client.

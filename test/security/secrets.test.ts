@@ -18,19 +18,19 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditInventory, collectLive } from '../../app/audit.ts';
+import { baselineToYaml, buildBaseline } from '../../app/baseline.ts';
+import { defaultIntent } from '../../app/intent-file.ts';
 import { main } from '../../cli/main.ts';
 import { exposureModel } from '../../evaluate/exposure/paths.ts';
-import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
-import { defaultIntent } from '../../intent/load.ts';
 import { writeSnapshot } from '../../inventory/snapshot.ts';
 import type { Inventory } from '../../inventory/types.ts';
+import type { Report } from '../../model/report.ts';
 import { FileStateStore, renderPreview, sendAlerts } from '../../notify/index.ts';
 import { acceptedFinding, activeFinding } from '../../notify/securityhub.ts';
 import { renderHtml } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderOcsf } from '../../report/ocsf.ts';
 import { renderText } from '../../report/text.ts';
-import type { Report } from '../../report/types.ts';
 import { apiKeys, mockApiGatewayAccount, SECRET_API_KEY_VALUE } from '../fixtures/apigateway-responses.ts';
 import {
   distributionsPage1,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../checks/index.ts';
-import { evaluate } from '../../evaluate/engine.ts';
+import { evaluate } from '../../engine/evaluate.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import { NOW } from '../fixtures/evaluate.ts';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { actorOf, attributeFromEvents, touchedIds } from '../../../app/changes/actor.ts';
 import { type ChangeEvent, changeSetOf, parseChangeBatch } from '../../../app/changes/events.ts';
-import { InputValidationError } from '../../../errors.ts';
-import type { Finding } from '../../../report/types.ts';
+import type { Finding } from '../../../model/finding.ts';
+import { InputValidationError } from '../../../support/errors.ts';
 
 /** The sample events (events/): what the queue hands the changes function, and the CLI's replay form. */
 const ROOT = new URL('../../../', import.meta.url).pathname;

@@ -8,10 +8,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseChangeBatch } from '../../../app/changes/events.ts';
 import { attributeByLookup, attributeNewFindings, lookupNameOf } from '../../../app/changes/lookup.ts';
+import type { Finding } from '../../../model/finding.ts';
 import { renderAlerts } from '../../../notify/render.ts';
 import type { AlertState, StateStore } from '../../../notify/state.ts';
 import { diffAgainstState } from '../../../notify/state.ts';
-import type { Finding } from '../../../report/types.ts';
 import { aFinding, aReport, criticalFinding, NOW } from '../../notify/fixtures.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;

@@ -4,10 +4,10 @@ import { auditInventory } from '../../../app/audit.ts';
 import type { Baseline, BaselineStore, LoadedBaseline } from '../../../app/changes/baseline-store.ts';
 import { type ChangeEvent, parseChangeBatch } from '../../../app/changes/events.ts';
 import { runChangeAudit, saveScheduledBaseline } from '../../../app/changes/run.ts';
+import { loadIntentFile } from '../../../app/intent-file.ts';
 import { ALL_REGIONAL_PARTS, type RegionalPart } from '../../../collect/index.ts';
-import { loadIntentFile } from '../../../intent/load.ts';
 import type { Inventory } from '../../../inventory/types.ts';
-import type { Finding } from '../../../report/types.ts';
+import type { Finding } from '../../../model/finding.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const demo = (): Inventory => JSON.parse(readFileSync(`${ROOT}demo/snapshot.json`, 'utf8'));

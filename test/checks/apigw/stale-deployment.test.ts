@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { apigwStaleDeployment } from '../../../checks/apigw/stale-deployment.ts';
-import { currentMethodSignatures, methodSignature } from '../../../inventory/api-signature.ts';
+import { asDeployed, currentDefinition, methodSignature } from '../../../inventory/api-methods.ts';
 import { run } from '../../fixtures/evaluate.ts';
 import { aMethod, anApiResource, anInventory, aRestApi, aStage } from '../../fixtures/inventory.ts';
 
 const api = aRestApi();
-const deployedNow = currentMethodSignatures(api);
+const deployedNow = currentDefinition(api);
 
 describe('apigw.stale-deployment', () => {
   it('reports a stage that serves the method before the API key was required', () => {
     // Prepare: the deployment froze GET /data without the API key; the API now requires it
-    const before = methodSignature('/data', aMethod({ apiKeyRequired: false }));
+    const before = asDeployed('/data', aMethod({ apiKeyRequired: false }));
     const inventory = anInventory({
       apigateway: { restApis: [aRestApi({ stages: [aStage({ deployedMethods: [before] })] })] },
     });
@@ -21,8 +21,8 @@ describe('apigw.stale-deployment', () => {
     expect(violations[0]).toMatchObject({
       resource: { type: 'AWS::ApiGateway::Stage', id: 'a1b2c3d4e5/prod' },
       fact: '~GET /data',
-      actual: `公開中: ${before}`,
-      expected: `現在の定義: ${deployedNow[0]}`,
+      actual: `公開中: ${methodSignature(before)}`,
+      expected: `現在の定義: ${methodSignature(deployedNow[0]!)}`,
     });
     expect(violations[0]?.message).toContain('未デプロイの変更 GET /data');
     expect(violations[0]?.message).toContain('デプロイ dep001');
@@ -42,10 +42,10 @@ describe('apigw.stale-deployment', () => {
         anApiResource({ id: 'usr001', path: '/users', methods: [aMethod({ httpMethod: 'POST' })] }),
       ],
     });
-    const oldSig = methodSignature('/legacy', aMethod());
+    const legacy = asDeployed('/legacy', aMethod());
     const inventory = anInventory({
       apigateway: {
-        restApis: [{ ...current, stages: [aStage({ deployedMethods: [...deployedNow, oldSig] })] }],
+        restApis: [{ ...current, stages: [aStage({ deployedMethods: [...deployedNow, legacy] })] }],
       },
     });
     const violations = run(apigwStaleDeployment, inventory);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXPOSURE_CHECKS } from '../../../checks/exposure/index.ts';
 import { exposureUnintendedEntry } from '../../../checks/exposure/unintended-entry.ts';
-import { evaluate } from '../../../evaluate/engine.ts';
+import { evaluate } from '../../../engine/evaluate.ts';
 import type { Inventory, RestApi } from '../../../inventory/types.ts';
 import { NOW, run } from '../../fixtures/evaluate.ts';
 import {
@@ -404,7 +404,17 @@ describe('exposure.unintended-entry', () => {
         stages: [
           aStage({
             deployedMethods: [
-              `GET /orders key=false integration=HTTP_PROXY VPC_LINK ${W.vpcLinkId} http://legacy-nlb-9a8b7c6d5e4f3a2b.elb.ap-northeast-1.amazonaws.com/orders`,
+              {
+                path: '/orders',
+                httpMethod: 'GET',
+                apiKeyRequired: false,
+                integration: {
+                  type: 'HTTP_PROXY',
+                  connectionType: 'VPC_LINK',
+                  connectionId: W.vpcLinkId,
+                  uri: 'http://legacy-nlb-9a8b7c6d5e4f3a2b.elb.ap-northeast-1.amazonaws.com/orders',
+                },
+              },
             ],
           }),
         ],

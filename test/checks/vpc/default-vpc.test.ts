@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../../checks/index.ts';
 import { vpcDefaultVpc } from '../../../checks/vpc/default-vpc.ts';
-import { evaluate } from '../../../evaluate/engine.ts';
+import { evaluate } from '../../../engine/evaluate.ts';
 import type { Inventory, Vpc } from '../../../inventory/types.ts';
 import { DEFAULT_VPC, defaultVpcParts } from '../../fixtures/default-vpc.ts';
 import { NOW, run } from '../../fixtures/evaluate.ts';

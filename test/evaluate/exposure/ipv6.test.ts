@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipv6CoversInternet, ipv6ReachesInternet, isGlobalIpv6 } from '../../../evaluate/exposure/ranges.ts';
+import { ipv6CoversInternet, ipv6ReachesInternet, isGlobalIpv6 } from '../../../inventory/addresses.ts';
 
 describe('exposure IPv6 ranges', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { internetSources, sgIngress, throughAcl } from '../../../evaluate/exposure/network.ts';
-import { addressesOf, formatPorts, parseIpv4, portsOf } from '../../../evaluate/exposure/ranges.ts';
+import { addressesOf, portsOf } from '../../../evaluate/exposure/ranges.ts';
+import { formatPorts, parseIpv4 } from '../../../inventory/addresses.ts';
 import { anAclEntry, W, worldAcl, worldAppSg } from '../../fixtures/exposure.ts';
 import { aRoute, aRouteTable } from '../../fixtures/inventory.ts';
 import { tcp } from '../../fixtures/sg.ts';

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { firstMatch, portsOf, subtractBox } from '../../../evaluate/exposure/ranges.ts';
 import {
   ALL_PORTS,
-  firstMatch,
   formatPorts,
   ipv4Cidr,
   isPublicCidr,
   parseIpv4,
-  portsOf,
   publicPart,
-  subtractBox,
-} from '../../../evaluate/exposure/ranges.ts';
+} from '../../../inventory/addresses.ts';
 
 const ip = (s: string) => parseIpv4(s)!;
 
@@ -51,20 +49,23 @@ describe('exposure ranges', () => {
   });
 
   it('subtracts a box into at most four disjoint pieces covering the rest', () => {
-    const x = { a: { lo: 0, hi: 9 }, p: { lo: 0, hi: 9 } };
-    const pieces = subtractBox(x, { a: { lo: 3, hi: 5 }, p: { lo: 3, hi: 5 } });
-    const area = pieces.reduce((n, b) => n + (b.a.hi - b.a.lo + 1) * (b.p.hi - b.p.lo + 1), 0);
+    const x = { addresses: { lo: 0, hi: 9 }, ports: { lo: 0, hi: 9 } };
+    const pieces = subtractBox(x, { addresses: { lo: 3, hi: 5 }, ports: { lo: 3, hi: 5 } });
+    const area = pieces.reduce(
+      (n, b) => n + (b.addresses.hi - b.addresses.lo + 1) * (b.ports.hi - b.ports.lo + 1),
+      0,
+    );
     expect(pieces).toHaveLength(4);
     expect(area).toBe(100 - 9);
   });
 
   it('decides each part of a region by the first rule that covers it', () => {
-    const region = [{ box: { a: { lo: 0, hi: 99 }, p: ALL_PORTS }, tag: 'src' }];
+    const region = [{ box: { addresses: { lo: 0, hi: 99 }, ports: ALL_PORTS }, via: 'src' }];
     const allowed = firstMatch(region, [
-      { box: { a: { lo: 0, hi: 99 }, p: { lo: 22, hi: 22 } }, allow: false, rule: 90 },
-      { box: { a: { lo: 0, hi: 99 }, p: ALL_PORTS }, allow: true, rule: 100 },
+      { box: { addresses: { lo: 0, hi: 99 }, ports: { lo: 22, hi: 22 } }, allow: false, rule: 90 },
+      { box: { addresses: { lo: 0, hi: 99 }, ports: ALL_PORTS }, allow: true, rule: 100 },
     ]);
     expect(formatPorts(portsOf(allowed))).toBe('0-21, 23-65535');
-    expect(new Set(allowed.map((a) => a.tag.rule))).toEqual(new Set([100]));
+    expect(new Set(allowed.map((a) => a.via.rule))).toEqual(new Set([100]));
   });
 });

@@ -1,21 +1,6 @@
 import { Document, isScalar, type Scalar, type YAMLMap } from 'yaml';
 import { CHECKS } from '../checks/index.ts';
-import { evaluate } from '../evaluate/engine.ts';
-import {
-  cloudFrontPrefixListIds,
-  effectiveRouteTables,
-  internetRoutes,
-  subnetsOfTier,
-  WORLD_CIDRS,
-} from '../inventory/derive.ts';
-import type {
-  Inventory,
-  RouteTable,
-  SecurityGroup,
-  SecurityGroupRule,
-  SliceName,
-  Subnet,
-} from '../inventory/types.ts';
+import { evaluate } from '../engine/evaluate.ts';
 import {
   associationsForm,
   behaviorsForm,
@@ -28,10 +13,25 @@ import {
   sgRulesForm,
   stagesForm,
   uniqueSorted,
-} from './canonical.ts';
-import { inferProfile } from './profile.ts';
-import { resolveIntent } from './resolve.ts';
-import { type IntentInput, intentSchema, type Profile } from './schema.ts';
+} from '../intent/canonical.ts';
+import { inferProfile } from '../intent/profile.ts';
+import { subnetsOfTier } from '../intent/queries.ts';
+import { resolveIntent } from '../intent/resolve.ts';
+import { type IntentInput, intentSchema, type Profile } from '../intent/schema.ts';
+import {
+  cloudFrontPrefixListIds,
+  effectiveRouteTables,
+  internetRoutes,
+  WORLD_CIDRS,
+} from '../inventory/derive.ts';
+import type {
+  Inventory,
+  RouteTable,
+  SecurityGroup,
+  SecurityGroupRule,
+  SliceName,
+  Subnet,
+} from '../inventory/types.ts';
 
 /**
  * `baseline`: turns an account the user approves into an intent file.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { baselineToYaml, buildBaseline } from '../../app/baseline.ts';
+import { parseIntent } from '../../app/intent-file.ts';
 import { mergeInventories } from '../../app/merge.ts';
 import { CHECKS } from '../../checks/index.ts';
-import { evaluate } from '../../evaluate/engine.ts';
-import { baselineToYaml, buildBaseline } from '../../intent/baseline.ts';
-import { parseIntent } from '../../intent/load.ts';
+import { evaluate } from '../../engine/evaluate.ts';
 import { chooseProfile } from '../../intent/profile.ts';
 import { resolveIntent } from '../../intent/resolve.ts';
 import { type IntentInput, intentSchema } from '../../intent/schema.ts';

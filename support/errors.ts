@@ -1,28 +1,5 @@
 /** Error classes of arch-auditor. Each sets `name` and carries the underlying error as `cause`. */
 
-/** An AWS API call failed after the SDK's retries; the engine turns it into `audit.incomplete`. */
-export class CollectError extends Error {
-  readonly service: string;
-  readonly operation: string;
-  readonly region: string;
-  readonly code: string;
-
-  constructor(
-    details: { service: string; operation: string; region: string; code: string; message: string },
-    options?: ErrorOptions,
-  ) {
-    super(
-      `${details.service}:${details.operation} in ${details.region} failed: ${details.code}: ${details.message}`,
-      options,
-    );
-    this.name = 'CollectError';
-    this.service = details.service;
-    this.operation = details.operation;
-    this.region = details.region;
-    this.code = details.code;
-  }
-}
-
 /** Bad user input: intent file, invoke payload, snapshot or CLI flags. Each issue names its field. */
 export class InputValidationError extends Error {
   readonly issues: readonly { readonly path: string; readonly message: string; readonly line?: number }[];

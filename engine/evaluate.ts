@@ -1,20 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { Check, ResourceRef, Violation } from '../checks/define.ts';
+import type { Check, Violation } from '../checks/define.ts';
+import { blindSpotsOf, GLOBAL, isInBlindSpot, withoutRegions } from '../evaluate/unseen.ts';
 import { exceptionCovers, isExpired } from '../intent/exceptions.ts';
+import { excludedVpcs } from '../intent/queries.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
-import type { Severity } from '../intent/schema.ts';
-import { excludedVpcs } from '../inventory/derive.ts';
 import type { Inventory } from '../inventory/types.ts';
 import {
   type AccountRef,
   type Finding,
-  type Report,
-  SEVERITY_ORDER,
-  type SkippedRegion,
+  type ResourceRef,
+  SEVERITIES,
+  type Severity,
   type SuppressedFinding,
-  type UnseenScope,
-} from '../report/types.ts';
-import { blindSpotsOf, GLOBAL, isInBlindSpot, withoutRegions } from './unseen.ts';
+} from '../model/finding.ts';
+import type { Report, SkippedRegion, UnseenScope } from '../model/report.ts';
 
 export const INCOMPLETE_CHECK_ID = 'audit.incomplete';
 
@@ -69,7 +68,7 @@ const toFinding = (check: Check, v: Violation, severity: Severity, account: Acco
 });
 
 const bySeverityThenId = (a: Finding, b: Finding): number =>
-  SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+  SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
   a.checkId.localeCompare(b.checkId) ||
   a.resource.id.localeCompare(b.resource.id) ||
   a.message.localeCompare(b.message);
@@ -161,7 +160,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
   suppressed.sort(bySeverityThenId);
 
   const bySeverity = Object.fromEntries(
-    SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+    SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
   ) as Record<Severity, number>;
   return {
     account: inventory.account,

@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { unknownCheckProblem } from '../checks/known.ts';
-import { IntentValidationError } from '../errors.ts';
-import { formatPath, validate } from '../validate.ts';
-import { type ResolvedIntent, resolveIntent } from './resolve.ts';
-import { type Intent, intentSchema } from './schema.ts';
+import { type ResolvedIntent, resolveIntent } from '../intent/resolve.ts';
+import { type Intent, intentSchema } from '../intent/schema.ts';
+import { IntentValidationError } from '../support/errors.ts';
+import { formatPath, validate } from '../support/validate.ts';
 
 /** Largest intent file accepted; a larger one is almost certainly the wrong file. */
 const MAX_INTENT_BYTES = 2 * 1024 * 1024;
