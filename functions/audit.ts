@@ -87,7 +87,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     inventoryCounts,
   );
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });
-  logCollectionErrors(logger, inventory);
+  logCollectionErrors(logger, inventory.errors);
   let report = await phase(
     logger,
     'evaluate',

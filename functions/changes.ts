@@ -12,7 +12,7 @@ import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
-import { createLogger, phase, reportCounts } from '../app/log.ts';
+import { createLogger, logCollectionErrors, phase, reportCounts } from '../app/log.ts';
 import type { Report } from '../model/report.ts';
 import { S3StateStore } from '../notify/state.ts';
 import { InputValidationError } from '../support/errors.ts';
@@ -103,14 +103,7 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
     logger,
   });
   logger.info('evaluate done', { phase: 'evaluate', ...reportCounts(report) });
-  for (const e of report.errors) {
-    logger.warn('collection error', {
-      awsService: e.service,
-      operation: e.operation,
-      region: e.region,
-      code: e.code,
-    });
-  }
+  logCollectionErrors(logger, report.errors);
   // The same sinks as the scheduled run (the alerts; Security Hub when the stack turns it on).
   await deliverReport({ report, config, locate: functionLocation(context), s3: s3Client(), sns, logger });
   await run.commit();
