@@ -1,11 +1,8 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { collectAccount } from '../app/audit.ts';
 import { S3BaselineStore } from '../app/changes/baseline-store.ts';
 import { parseChangeBatch } from '../app/changes/events.ts';
-import { cloudTrailClients } from '../app/changes/lookup.ts';
 import { runChangeAudit } from '../app/changes/run.ts';
 import { checkChangeDetection } from '../app/changes/trail.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
@@ -17,18 +14,12 @@ import type { Report } from '../model/report.ts';
 import { S3StateStore } from '../notify/state.ts';
 import { InputValidationError } from '../support/errors.ts';
 import { attributeFromHistory } from './attribution.ts';
+import { cloudTrail, s3Client, sns } from './clients.ts';
 import { functionLocation, functionRegion } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 const logger = createLogger('changes');
 const config = readLambdaConfig();
-const sns = new SNSClient({});
-const cloudTrail = cloudTrailClients();
-let s3: S3Client | undefined;
-const s3Client = () => {
-  s3 ??= new S3Client({});
-  return s3;
-};
 
 export interface ChangesResult {
   readonly mode: 'none' | 'scoped' | 'full';
