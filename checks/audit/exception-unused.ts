@@ -100,8 +100,11 @@ const placeOf = (look: ExceptionLook, e: IntentException, type: string): Place =
   const audited = (region: string) => region === GLOBAL || inventory.regions.includes(region);
   const everywhere =
     spots.length === 0 && intent.regions.filter((r) => !look.skippedRegions.includes(r)).every(audited);
-  if (e.resource === '*')
-    return { at: { type, id: '*', region: GLOBAL }, present: false, here: false, looked: everywhere };
+  if (e.resource === '*') {
+    // Named for people: a bare '*' reads as nothing (and as markup in chat).
+    const at = { type, id: '*', region: GLOBAL, name: 'すべてのリソース' };
+    return { at, present: false, here: false, looked: everywhere };
+  }
   const found = findExcepted(inventory, e.resource);
   if (found) {
     const excluded = new Set(excludedVpcs(inventory, intent).map((v) => v.id));

@@ -169,7 +169,12 @@ describe('audit.exception-unused', () => {
 
     it('is reported once nothing of its check is found anywhere', () => {
       const [finding] = unused(audit(anInventory(), [everyDefaultVpc]));
-      expect(finding?.resource).toEqual({ type: 'AWS::EC2::VPC', id: '*', region: 'global' });
+      expect(finding?.resource).toEqual({
+        type: 'AWS::EC2::VPC',
+        id: '*',
+        region: 'global',
+        name: 'すべてのリソース',
+      });
       expect(finding?.message).toBe(
         'すべてのリソースに対する vpc.default-vpc の例外（理由: 削除予定）に該当する検出がありません。',
       );
