@@ -610,8 +610,10 @@ describe('the check catalogue against moto, one drift at a time', () => {
     await expectFindings(intentPath, {
       'cloudfront.api-stage-path': [account.distributionId],
       // The behavior's path is part of the security-headers fact: /v1/data/* without a headers policy
-      // was never approved (moto has no response headers policies).
+      // was never approved (moto has no response headers policies) ...
       'cloudfront.security-headers': [account.distributionId],
+      // ... and the approved /prod/data/* fact of that exception now matches nothing.
+      'audit.exception-unused': [account.distributionId],
       'drift.distribution': [account.distributionId],
     });
   });
