@@ -1,4 +1,10 @@
 import { createHash } from 'node:crypto';
+import {
+  auditExceptionUnused,
+  EXCEPTION_UNUSED_ID,
+  exceptionUses,
+  unusedExceptions,
+} from '../checks/audit/exception-unused.ts';
 import type { Check, Violation } from '../checks/define.ts';
 import { blindSpotsOf, GLOBAL, isInBlindSpot, withoutRegions } from '../evaluate/unseen.ts';
 import { exceptionCovers, isExpired } from '../intent/exceptions.ts';
@@ -13,7 +19,7 @@ import {
   type Severity,
   type SuppressedFinding,
 } from '../model/finding.ts';
-import type { Report, SkippedRegion, UnseenScope } from '../model/report.ts';
+import type { ExceptionUse, Report, SkippedRegion, UnseenScope } from '../model/report.ts';
 
 export const INCOMPLETE_CHECK_ID = 'audit.incomplete';
 
@@ -67,6 +73,15 @@ const toFinding = (check: Check, v: Violation, severity: Severity, account: Acco
   fingerprint: fingerprintOf(check.id, v.resource, v.fact),
 });
 
+/**
+ * The audit.exception-unused findings judged from the exceptions' uses: one account's, or every
+ * account's of a multi-account run (app/merge.ts), so an entry that another account uses is not unused.
+ */
+export const unusedExceptionFindings = (
+  uses: readonly ExceptionUse[],
+  check: Check = auditExceptionUnused,
+): Finding[] => unusedExceptions(uses).map((u) => toFinding(check, u.violation, u.severity, u.account));
+
 const bySeverityThenId = (a: Finding, b: Finding): number =>
   SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
   a.checkId.localeCompare(b.checkId) ||
@@ -98,6 +113,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
       !intent.disabledChecks.includes(c.id) &&
       (c.id.startsWith('audit.') || !options.onlyChecks || options.onlyChecks.includes(c.id)),
   );
+  const unusedCheck = selected.find((c) => c.id === EXCEPTION_UNUSED_ID);
 
   const raw: Finding[] = [];
   const skippedChecks: string[] = [];
@@ -139,6 +155,22 @@ export const evaluate = (options: EvaluateOptions): Report => {
     }
   }
 
+  // Judged on the findings before suppression, where the checks looked (audit.exception-unused).
+  const exceptionUse = unusedCheck
+    ? exceptionUses({
+        inventory,
+        intent,
+        now,
+        account,
+        checks: options.checks,
+        selected: selected.map((c) => c.id),
+        skippedChecks,
+        unseen,
+        skippedRegions: skippedRegions.map((s) => s.region),
+        raw,
+        severity: intent.severity[EXCEPTION_UNUSED_ID] ?? unusedCheck.severity,
+      })
+    : [];
   const active = intent.exceptions.filter((e) => !isExpired(e, now));
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
@@ -156,6 +188,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
       findings.push(finding);
     }
   }
+  if (unusedCheck) findings.push(...unusedExceptionFindings(exceptionUse, unusedCheck));
   findings.sort(bySeverityThenId);
   suppressed.sort(bySeverityThenId);
 
@@ -184,6 +217,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
     excludedVpcs: excludedVpcs(inventory, intent).map((e) => ({ account: inventory.account, ...e })),
     unseen,
     skippedRegions,
+    ...(exceptionUse.length > 0 ? { exceptionUse } : {}),
     summary: { checksRun: selected.length - skippedChecks.length, bySeverity },
   };
 };
