@@ -35,6 +35,12 @@ export interface EvaluateOptions {
   readonly accountName?: string;
   /** Regions declared denied by design on the command line (`--skip-region`), besides the intent's. */
   readonly skipRegions?: readonly string[];
+  /**
+   * The intent also governs accounts this run does not audit (a one-account run of a deployment whose
+   * fan-out audits several): an exception this account does not own may be used in another, so only
+   * the multi-account run judges whether it is unused.
+   */
+  readonly intentSharedWithOtherAccounts?: boolean;
 }
 
 /** The regions declared denied by design, the intent's first, each once. */
@@ -169,6 +175,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
         skippedRegions: skippedRegions.map((s) => s.region),
         raw,
         severity: intent.severity[EXCEPTION_UNUSED_ID] ?? unusedCheck.severity,
+        sharedWithOtherAccounts: options.intentSharedWithOtherAccounts === true,
       })
     : [];
   const active = intent.exceptions.filter((e) => !isExpired(e, now));

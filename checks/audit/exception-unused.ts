@@ -53,6 +53,8 @@ export interface ExceptionLook {
   /** Every finding of the checks, before exceptions were applied. */
   readonly raw: readonly ExceptedFinding[];
   readonly severity: Severity;
+  /** The intent governs accounts this run does not audit: an entry this account does not own is theirs to judge too. */
+  readonly sharedWithOtherAccounts?: boolean;
 }
 
 const accountOfArn = (arn: string): string | undefined =>
@@ -143,6 +145,9 @@ export const exceptionUses = (look: ExceptionLook): ExceptionUse[] => {
   return look.intent.exceptions.map((e, index) => {
     const type = look.checks.find((c) => c.id === e.check)?.resourceType ?? 'Unknown';
     const place = placeOf(look, e, type);
+    // An entry this account does not own ('*', a resource not found here) may be used in an account
+    // the run does not audit: with a shared intent only the multi-account run can say it is unused.
+    const looked = place.looked && (place.here || look.sharedWithOtherAccounts !== true);
     const matchedFacts = [
       ...new Set((byCheck.get(e.check) ?? []).filter((f) => exceptionCovers(e, f)).map((f) => f.fact)),
     ].sort();
@@ -153,7 +158,7 @@ export const exceptionUses = (look: ExceptionLook): ExceptionUse[] => {
         ? 'not-run'
         : used
           ? 'used'
-          : look.skippedChecks.includes(e.check) || !place.looked
+          : look.skippedChecks.includes(e.check) || !looked
             ? 'unseen'
             : 'unused';
     return {

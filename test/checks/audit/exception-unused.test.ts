@@ -341,6 +341,25 @@ describe('audit.exception-unused', () => {
       expect(unused(mergeReports([shared(anInventory(), [star]), shared(blind, [star])]))).toEqual([]);
     });
 
+    it('a one-account run of a deployment whose fan-out shares the intent leaves unowned entries to the fan-out', () => {
+      const star: IntentException = { check: 'vpc.default-vpc', resource: '*', reason: '削除予定' };
+      // B's own group, fixed: B owns the entry, so B's run still says it is unused.
+      const ownGroup = approved({ resource: ALB_SG });
+      const alone = (shared: boolean) =>
+        evaluate({
+          inventory: { ...albGroup([]), account: OTHER },
+          intent: anIntent({ exceptions: [star, approved({ resource: 'sg-0fffffffffffffff0' }), ownGroup] }),
+          checks: CHECKS,
+          now: NOW,
+          onlyChecks: ['sg.world-ingress', 'vpc.default-vpc'],
+          intentSharedWithOtherAccounts: shared,
+        });
+      // Alone, the account calls all three unused; with the intent shared, only the entry it owns.
+      expect(unused(alone(false))).toHaveLength(3);
+      expect(unused(alone(true)).map((f) => f.resource.id)).toEqual([ALB_SG]);
+      expect(alone(true).exceptionUse?.map((u) => u.status)).toEqual(['unseen', 'unseen', 'unused']);
+    });
+
     it('the same entry in two intent files is two entries: one file used elsewhere does not excuse the other', () => {
       const star: IntentException = { check: 'vpc.default-vpc', resource: '*', reason: '削除予定' };
       const a = evaluate({
