@@ -1,17 +1,12 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
-  type GetObjectCommandOutput,
-  NoSuchKey,
   PutObjectCommand,
   type PutObjectCommandOutput,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../model/finding.ts';
@@ -27,6 +22,13 @@ import {
   S3StateStore,
   stateBeforeAlerts,
 } from '../../notify/state.ts';
+import {
+  accessDenied,
+  conditionalRequestConflict,
+  noSuchKey,
+  preconditionFailed,
+  storedObject,
+} from '../fixtures/aws-answers.ts';
 import {
   aFinding,
   anIncompleteReport,
@@ -432,31 +434,7 @@ describe('onlyAnnouncing', () => {
 const s3Mock = mockClient(S3Client);
 const bucket = 'arch-auditor-state-123456789012';
 
-const getObjectOutput = (body: string): GetObjectCommandOutput => ({
-  $metadata: { httpStatusCode: 200 },
-  Body: sdkStreamMixin(Readable.from([Buffer.from(body, 'utf8')])),
-  ContentType: 'application/json',
-  ContentLength: Buffer.byteLength(body),
-  ETag: '"9b2cf535f27731c974343645a3985328"',
-});
-
-/** S3's answer when the object changed since the ETag given (what the SDK raises for it). */
-const preconditionFailed = () =>
-  new S3ServiceException({
-    name: 'PreconditionFailed',
-    $fault: 'client',
-    message: 'At least one of the pre-conditions you specified did not hold',
-    $metadata: { httpStatusCode: 412 },
-  });
-
-/** S3's answer when another conditional write to the key is landing at the same moment. */
-const conditionalRequestConflict = () =>
-  new S3ServiceException({
-    name: 'ConditionalRequestConflict',
-    $fault: 'client',
-    message: 'The conditional request cannot succeed due to a conflicting operation against this resource.',
-    $metadata: { httpStatusCode: 409 },
-  });
+const getObjectOutput = (body: string) => storedObject(body, '"9b2cf535f27731c974343645a3985328"');
 
 describe('Class: S3StateStore', () => {
   beforeEach(() => {
@@ -466,11 +444,7 @@ describe('Class: S3StateStore', () => {
   describe('Method: load', () => {
     it('returns no state and no version on the first run, when the key does not exist', async () => {
       // Prepare
-      s3Mock
-        .on(GetObjectCommand)
-        .rejects(
-          new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }),
-        );
+      s3Mock.on(GetObjectCommand).rejects(noSuchKey());
       const store = new S3StateStore(new S3Client({}), bucket);
       // Act
       const stored = await store.load();
@@ -495,12 +469,7 @@ describe('Class: S3StateStore', () => {
 
     it('throws StateStoreError carrying the SDK error when access is denied', async () => {
       // Prepare
-      const denied = new S3ServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        message: 'Access Denied',
-        $metadata: { httpStatusCode: 403 },
-      });
+      const denied = accessDenied();
       s3Mock.on(GetObjectCommand).rejects(denied);
       const store = new S3StateStore(new S3Client({}), bucket);
       // Act
@@ -556,11 +525,7 @@ describe('Class: S3StateStore', () => {
     it.each([
       ['412 PreconditionFailed', preconditionFailed],
       ['409 ConditionalRequestConflict', conditionalRequestConflict],
-      [
-        '404 NoSuchKey (If-Match on a deleted object)',
-        () =>
-          new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }),
-      ],
+      ['404 NoSuchKey (If-Match on a deleted object)', noSuchKey],
     ])('throws StateConflictError when S3 refuses the conditional put with %s', async (_, refusal) => {
       // Prepare
       const answer = refusal();
@@ -576,14 +541,7 @@ describe('Class: S3StateStore', () => {
     });
 
     it('throws StateStoreError, not a conflict, when the put is denied', async () => {
-      s3Mock.on(PutObjectCommand).rejects(
-        new S3ServiceException({
-          name: 'AccessDenied',
-          $fault: 'client',
-          message: 'Access Denied',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+      s3Mock.on(PutObjectCommand).rejects(accessDenied());
       const store = new S3StateStore(new S3Client({}), bucket);
       const error = await store.save(stateAfterFirstRun(), undefined).catch((e) => e);
       expect(error).toBeInstanceOf(StateStoreError);
