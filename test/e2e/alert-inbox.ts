@@ -1,3 +1,4 @@
+import { type BucketLocationConstraint, CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateTopicCommand,
   SetSubscriptionAttributesCommand,
@@ -75,4 +76,12 @@ export const topicWithInbox = async (topicName: string): Promise<AlertInbox> => 
     }
   };
   return { topicArn, queueUrl, drain };
+};
+
+/** A bucket in the client's region (outside us-east-1, S3 wants the region named): the alert state's, a trail's. */
+export const createBucket = async (s3: S3Client, bucket: string): Promise<void> => {
+  const region = (await s3.config.region()) as BucketLocationConstraint;
+  await s3.send(
+    new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: region } }),
+  );
 };

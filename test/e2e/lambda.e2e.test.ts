@@ -16,7 +16,6 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
-  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -32,7 +31,7 @@ import type { FanOutItem, PlanOutput } from '../../app/fanout.ts';
 import type { ChangesResult } from '../../functions/changes.ts';
 import type { Report } from '../../model/report.ts';
 import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
-import { type AlertInbox, topicWithInbox } from './alert-inbox.ts';
+import { type AlertInbox, createBucket, topicWithInbox } from './alert-inbox.ts';
 import { type Moto, startMotoForSdk } from './moto.ts';
 
 /**
@@ -150,12 +149,7 @@ describe('Lambda functions against moto', () => {
     // What the stack deploys: the state bucket, the alert topic (an SQS queue stands in for Chatbot)
     // and the KMS key of the fan-out's run keys, under the names serverless.yml gives them.
     stateBucket = `${STAGE_PREFIX}-state-${accountId}-${REGION}`;
-    await s3().send(
-      new CreateBucketCommand({
-        Bucket: stateBucket,
-        CreateBucketConfiguration: { LocationConstraint: REGION },
-      }),
-    );
+    await createBucket(s3(), stateBucket);
     inbox = await topicWithInbox(`${STAGE_PREFIX}-alerts`);
     const kms = new KMSClient({});
     const key = await kms.send(new CreateKeyCommand({ Description: 'arch-auditor fan-out run keys' }));
@@ -352,12 +346,7 @@ describe('Lambda functions against moto', () => {
     const trail = new CloudTrailClient({});
     const client = () => trail;
     expect((await checkChangeDetection(client(), REGION)).working).toBe(false);
-    await s3().send(
-      new CreateBucketCommand({
-        Bucket: 'org-trail-logs',
-        CreateBucketConfiguration: { LocationConstraint: REGION },
-      }),
-    );
+    await createBucket(s3(), 'org-trail-logs');
     const created = await trail.send(
       new CreateTrailCommand({
         Name: 'management-events',

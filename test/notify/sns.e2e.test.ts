@@ -1,10 +1,10 @@
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../model/report.ts';
 import { type SendAlertsResult, sendAlerts } from '../../notify/index.ts';
 import { alertStateSchema, S3StateStore } from '../../notify/state.ts';
-import { type AlertInbox, type SnsEnvelope, topicWithInbox } from '../e2e/alert-inbox.ts';
+import { type AlertInbox, createBucket, type SnsEnvelope, topicWithInbox } from '../e2e/alert-inbox.ts';
 import { type Moto, startMotoForSdk } from '../e2e/moto.ts';
 import {
   ACCOUNT,
@@ -37,9 +37,7 @@ describe('alerts through SNS to an SQS subscriber (moto)', () => {
     // The endpoint is an IP address: virtual-hosted bucket names cannot resolve there.
     s3 = new S3Client({ region: REGION, forcePathStyle: true });
     inbox = await topicWithInbox('arch-auditor-alerts');
-    await s3.send(
-      new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }),
-    );
+    await createBucket(s3, bucket);
   });
 
   afterAll(async () => {

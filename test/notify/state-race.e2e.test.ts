@@ -1,10 +1,10 @@
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../model/report.ts';
 import { type SendAlertsResult, StateConflictError, sendAlerts } from '../../notify/index.ts';
 import { alertStateSchema, S3StateStore } from '../../notify/state.ts';
-import { type AlertInbox, topicWithInbox } from '../e2e/alert-inbox.ts';
+import { type AlertInbox, createBucket, topicWithInbox } from '../e2e/alert-inbox.ts';
 import { type Moto, startMotoForSdk } from '../e2e/moto.ts';
 import { ACCOUNT, aReport, highFinding, later, NOW, REGION, sshWorldFinding } from './fixtures.ts';
 
@@ -58,9 +58,7 @@ describe('two overlapping runs share one alert state (moto)', () => {
     moto = await startMotoForSdk();
     s3 = new S3Client({ region: REGION, forcePathStyle: true });
     inbox = await topicWithInbox('arch-auditor-alerts');
-    await s3.send(
-      new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }),
-    );
+    await createBucket(s3, bucket);
   });
 
   afterAll(async () => {
