@@ -7,12 +7,11 @@ import type { Report } from '../../model/report.ts';
 import {
   answerEmptyAccount,
   answerFirstRun,
-  DEPLOYED_ENV,
   type Handler,
   importHandler,
   lambdaContext,
   mockAuditClients,
-  stubEnv,
+  stubDeployedEnv,
 } from '../fixtures/lambda.ts';
 
 const aws = mockAuditClients();
@@ -23,7 +22,7 @@ let handler: Handler<Report>;
 
 beforeAll(async () => {
   // The handler reads its configuration once at cold start, as in Lambda.
-  stubEnv({ ...DEPLOYED_ENV, INTENT_LOCATION: undefined });
+  stubDeployedEnv();
   handler = await importHandler('audit');
 });
 afterAll(() => vi.unstubAllEnvs());

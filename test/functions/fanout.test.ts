@@ -25,12 +25,11 @@ import type { Inventory } from '../../inventory/types.ts';
 import type { Report } from '../../model/report.ts';
 import {
   answerEmptyAccount,
-  DEPLOYED_ENV,
   type Handler,
   importHandler,
   lambdaContext,
   mockAuditClients,
-  stubEnv,
+  stubDeployedEnv,
 } from '../fixtures/lambda.ts';
 import { mergedDemoReport } from '../fixtures/reports.ts';
 
@@ -61,10 +60,8 @@ const bucket = new Map<string, string>();
 const json = <T>(key: string): T => JSON.parse(bucket.get(key) as string) as T;
 
 beforeAll(async () => {
-  stubEnv({
-    ...DEPLOYED_ENV,
+  stubDeployedEnv({
     FINGERPRINT_KEY: 'alias/arch-auditor-prod-fingerprint',
-    INTENT_LOCATION: undefined,
     AUDIT_ACCOUNTS: undefined,
     AUDIT_ROLE_NAME: undefined,
   });

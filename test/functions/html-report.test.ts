@@ -1,32 +1,19 @@
-import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { describe, expect, it, vi } from 'vitest';
 import { htmlReportEnabled, REPORTS_PREFIX } from '../../app/html-report.ts';
 import type { Report } from '../../model/report.ts';
 import { InputValidationError } from '../../support/errors.ts';
-import { installAccount, REGION } from '../faults/account.ts';
-import {
-  answerFirstRun,
-  type CapturedOutput,
-  captureOutput,
-  DEPLOYED_ENV,
-  type Handler,
-  importHandler,
-  lambdaContext,
-  stubEnv,
-} from '../fixtures/lambda.ts';
+import { REGION } from '../faults/account.ts';
+import { type Handler, importHandler, lambdaContext, stubEnv } from '../fixtures/lambda.ts';
+import { recordedAccountWithLogs } from './recorded-account.ts';
 
 /** The audit Lambda's HTML report (HTML_REPORT=true) and its progress log lines. */
 
-const sns = mockClient(SNSClient);
-const s3 = mockClient(S3Client);
+const { sns, s3, logs } = recordedAccountWithLogs();
 const ACCOUNT = '123456789012';
 const BUCKET = `arch-auditor-prod-state-${ACCOUNT}-${REGION}`;
 const context = lambdaContext();
-
-let output: CapturedOutput;
-const logs = () => output.logs();
 
 /** The handler as a cold start with this HTML_REPORT reads it. */
 const coldStart = async (htmlReport: string | undefined): Promise<Handler<Report>> => {
@@ -38,30 +25,6 @@ const coldStart = async (htmlReport: string | undefined): Promise<Handler<Report
 const reportPuts = () =>
   s3.commandCalls(PutObjectCommand).filter((c) => c.args[0].input.Key?.startsWith(REPORTS_PREFIX));
 const published = () => sns.commandCalls(PublishCommand).map((c) => String(c.args[0].input.Message));
-
-beforeAll(() => {
-  stubEnv({
-    ...DEPLOYED_ENV,
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-    POWERTOOLS_DEV: undefined,
-    AWS_REGION: REGION,
-    INTENT_LOCATION: undefined,
-  });
-  output = captureOutput();
-});
-
-afterAll(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-});
-
-beforeEach(() => {
-  output.clear();
-  installAccount();
-  sns.reset();
-  s3.reset();
-  answerFirstRun({ s3, sns });
-});
 
 describe('the HTML report of the audit Lambda', () => {
   it('writes the page under arch-auditor/reports/ and links it from the alert as an S3 console page', async () => {

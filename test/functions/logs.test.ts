@@ -1,54 +1,19 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../model/report.ts';
 import { installAccount, REGION, serviceError } from '../faults/account.ts';
-import {
-  answerFirstRun,
-  type CapturedOutput,
-  captureOutput,
-  DEPLOYED_ENV,
-  type Handler,
-  importHandler,
-  lambdaContext,
-  stubEnv,
-} from '../fixtures/lambda.ts';
+import { type Handler, importHandler, lambdaContext } from '../fixtures/lambda.ts';
+import { recordedAccountWithLogs } from './recorded-account.ts';
 
 /** The audit Lambda's structured logs: JSON lines, the run id on each, one line per phase, errors with cause. */
 
-const sns = mockClient(SNSClient);
-const s3 = mockClient(S3Client);
+const { sns, logs } = recordedAccountWithLogs();
 const REQUEST_ID = '5f0c2a7e-3b1d-4c8e-9a6f-0d2e4b6c8a1f';
 const context = lambdaContext({ requestId: REQUEST_ID });
 
 let handler: Handler<Report>;
-let output: CapturedOutput;
-const logs = () => output.logs();
-
 beforeAll(async () => {
-  stubEnv({
-    ...DEPLOYED_ENV,
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-    POWERTOOLS_DEV: undefined,
-    AWS_REGION: REGION,
-    INTENT_LOCATION: undefined,
-  });
-  output = captureOutput();
   handler = await importHandler('audit');
-});
-
-afterAll(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-});
-
-beforeEach(() => {
-  output.clear();
-  installAccount();
-  sns.reset();
-  s3.reset();
-  answerFirstRun({ s3, sns });
 });
 
 describe('structured logs of the audit Lambda', () => {

@@ -11,12 +11,11 @@ import type { Report } from '../../model/report.ts';
 import {
   answerEmptyAccount,
   answerFirstRun,
-  DEPLOYED_ENV,
   type Handler,
   importHandler,
   lambdaContext,
   mockAuditClients,
-  stubEnv,
+  stubDeployedEnv,
 } from '../fixtures/lambda.ts';
 
 const aws = mockAuditClients();
@@ -31,11 +30,9 @@ let handler: Handler<Report>;
 
 beforeAll(async () => {
   // As the stack deploys it with the securityHub param on; read once at cold start.
-  stubEnv({
-    ...DEPLOYED_ENV,
+  stubDeployedEnv({
     SECURITY_HUB: 'true',
     SECURITY_HUB_STATE_KEY: 'arch-auditor/securityhub.json',
-    INTENT_LOCATION: undefined,
   });
   handler = await importHandler('audit');
 });
