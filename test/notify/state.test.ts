@@ -35,7 +35,6 @@ import {
   aReport,
   criticalFinding,
   highFinding,
-  incompleteFinding,
   later,
   lowFinding,
   mediumFinding,
@@ -160,21 +159,12 @@ describe('diffAgainstState', () => {
         resource: { type: 'AWS::ApiGateway::Stage', id: `${apiId}/prod`, region: REGION },
         fact: 'no-web-acl',
       });
-    const incomplete = (findings: readonly Finding[], unseen: Report['unseen']) =>
-      aReport([incompleteFinding, ...findings], {
-        complete: false,
-        regions: [REGION, OTHER_REGION],
-        errors: [
-          {
-            service: 'ec2',
-            operation: 'DescribeRouteTables',
-            region: REGION,
-            code: 'UnauthorizedOperation',
-            message: 'You are not authorized to perform this operation.',
-          },
-        ],
-        unseen,
-      });
+    /** The audit whose DescribeRouteTables was denied, over both regions, blind where `unseen` says. */
+    const incomplete = (findings: readonly Finding[], unseen: Report['unseen']): Report => ({
+      ...anIncompleteReport(findings),
+      regions: [REGION, OTHER_REGION],
+      unseen,
+    });
 
     it('a gone finding of another region, or of a check that was not blinded, recovers', () => {
       const previous = stateAfterFirstRun(
