@@ -7,7 +7,7 @@ import { evaluate } from '../../engine/evaluate.ts';
 import { chooseProfile } from '../../intent/profile.ts';
 import { resolveIntent } from '../../intent/resolve.ts';
 import { type IntentInput, intentSchema } from '../../intent/schema.ts';
-import type { Inventory } from '../../inventory/types.ts';
+import type { Inventory, Route } from '../../inventory/types.ts';
 import { DEFAULT_VPC, withEmptyDefaultVpc } from '../fixtures/default-vpc.ts';
 import {
   ALB_ARN,
@@ -657,6 +657,16 @@ describe('buildBaseline', () => {
   describe('NAT mode', () => {
     const withNat = (patch: (i: Inventory) => Inventory) =>
       buildBaseline(patch(seed001Account()), { now: NOW });
+    /** No NAT gateway, and these routes in the private route table. */
+    const withPrivateRoutes = (routes: Route[]) =>
+      withNat((i) => ({
+        ...i,
+        ec2: {
+          ...i.ec2,
+          natGateways: [],
+          routeTables: i.ec2.routeTables.map((t) => (t.id === PRIVATE_RT ? { ...t, routes } : t)),
+        },
+      }));
 
     it('is zonal when the private routes point at zonal NAT gateways', () => {
       const intent = withNat((i) => ({
@@ -677,40 +687,15 @@ describe('buildBaseline', () => {
     });
 
     it('is instance when the default route goes to a NAT instance', () => {
-      const intent = withNat((i) => ({
-        ...i,
-        ec2: {
-          ...i.ec2,
-          natGateways: [],
-          routeTables: i.ec2.routeTables.map((t) =>
-            t.id === PRIVATE_RT
-              ? {
-                  ...t,
-                  routes: [
-                    aRoute(),
-                    aRoute({
-                      destination: '0.0.0.0/0',
-                      targetKind: 'instance',
-                      targetId: 'i-0a1b2c3d4e5f60001',
-                    }),
-                  ],
-                }
-              : t,
-          ),
-        },
-      }));
+      const intent = withPrivateRoutes([
+        aRoute(),
+        aRoute({ destination: '0.0.0.0/0', targetKind: 'instance', targetId: 'i-0a1b2c3d4e5f60001' }),
+      ]);
       expect(intent.vpcs?.[0]?.natMode).toBe('instance');
     });
 
     it('is none when nothing routes out and no NAT gateway exists', () => {
-      const intent = withNat((i) => ({
-        ...i,
-        ec2: {
-          ...i.ec2,
-          natGateways: [],
-          routeTables: i.ec2.routeTables.map((t) => (t.id === PRIVATE_RT ? { ...t, routes: [aRoute()] } : t)),
-        },
-      }));
+      const intent = withPrivateRoutes([aRoute()]);
       expect(intent.vpcs?.[0]?.natMode).toBe('none');
     });
   });

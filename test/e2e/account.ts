@@ -39,6 +39,7 @@ import {
   CreateTargetGroupCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { allowInvokeIf } from '../fixtures/apigw.ts';
 
 export const REGION = 'ap-northeast-1';
 const API_KEY_VALUE = 'e2e-secret-api-key-value-0123456789';
@@ -356,18 +357,8 @@ export const buildCatalogueAccount = async (): Promise<CatalogueAccount> => {
 };
 
 /** A private API's resource policy: Allow execute-api:Invoke under one condition on aws:SourceVpce. */
-export const privateApiPolicy = (operator: 'StringEquals' | 'StringNotEquals', vpceId: string) => ({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: '*',
-      Action: 'execute-api:Invoke',
-      Resource: 'execute-api:/*',
-      Condition: { [operator]: { 'aws:SourceVpce': vpceId } },
-    },
-  ],
-});
+export const privateApiPolicy = (operator: 'StringEquals' | 'StringNotEquals', vpceId: string) =>
+  allowInvokeIf({ [operator]: { 'aws:SourceVpce': vpceId } });
 
 /** What the classic-layout e2e tests refer to. */
 export interface ClassicAccount {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../model/report.ts';
 import { runCli } from '../fixtures/cli.ts';
 import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
-import { type Moto, startMoto } from './moto.ts';
+import { type Moto, startMotoForSdk } from './moto.ts';
 
 /**
  * moto 5.2.1's GetExport ignores exportType/extensions and returns a Swagger 2.0 outline without
@@ -30,18 +30,14 @@ describe('arch-auditor against moto (real SDK wire protocol)', () => {
   let moto: Moto;
   let account: BuiltAccount;
   let dir: string;
-  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk();
     account = await buildPrivateBackendAccount();
     dir = await mkdtemp(join(tmpdir(), 'arch-auditor-e2e-'));
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await moto?.stop();
   });
 

@@ -58,7 +58,8 @@ import {
   privateApiPolicy,
   REGION,
 } from './account.ts';
-import { type Moto, startMoto } from './moto.ts';
+import { pairs, pairsOf } from './finding-pairs.ts';
+import { type Moto, startMotoForSdk } from './moto.ts';
 
 /**
  * The check catalogue (CHECKS.md) end to end against moto: each case resets moto, builds the clean
@@ -87,57 +88,26 @@ import { type Moto, startMoto } from './moto.ts';
  *   method's VPC link, and moto does not store connectionId (the ENI and load balancer paths are here).
  */
 
-/**
- * moto has no AWS rate limits, and the client-side pacing that mirrors them (collect/pacing.ts, unit
- * tested there and exercised against moto by audit.e2e.test.ts) would spend most of this file's time
- * waiting for API Gateway tokens across ~60 collections. The clients here draw from an unlimited pacer.
- */
-vi.mock('../../collect/pacing.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../collect/pacing.ts')>();
-  const unlimited = new original.Pacer({});
-  return {
-    ...original,
-    pacingPlugin: (target: Parameters<typeof original.pacingPlugin>[0]) =>
-      original.pacingPlugin({ ...target, pacer: unlimited }),
-  };
-});
-
-/** The documented moto gap (see audit.e2e.test.ts): GetExport has no oas30 export. */
-const isMotoExportGap = (f: Report['findings'][number]) =>
-  f.checkId === 'audit.incomplete' && f.message.includes('GetExport');
-
-/** `checkId resourceId` for every finding but the moto gap, unique and sorted. */
-const pairsOf = (report: Report): string[] =>
-  [
-    ...new Set(
-      report.findings.filter((f) => !isMotoExportGap(f)).map((f) => `${f.checkId} ${f.resource.id}`),
-    ),
-  ].sort();
-
-const pairs = (expected: Record<string, readonly string[]>): string[] =>
-  Object.entries(expected)
-    .flatMap(([checkId, ids]) => ids.map((id) => `${checkId} ${id}`))
-    .sort();
+/** ~60 collections: the clients here draw from an unlimited pacer (see unlimited-pacing.ts for why). */
+vi.mock('../../collect/pacing.ts', async (importOriginal) =>
+  (await import('./unlimited-pacing.ts')).withUnlimitedPacer(await importOriginal()),
+);
 
 describe('the check catalogue against moto, one drift at a time', () => {
   let moto: Moto;
   let dir: string;
   let cases = 0;
-  const savedEnv = { ...process.env };
   const ec2 = () => new EC2Client({ region: REGION });
   const elbv2 = () => new ElasticLoadBalancingV2Client({ region: REGION });
   const apigw = () => new APIGatewayClient({ region: REGION });
   const cloudfront = () => new CloudFrontClient({ region: 'us-east-1' });
 
   beforeAll(async () => {
-    moto = await startMoto();
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk();
     dir = await mkdtemp(join(tmpdir(), 'arch-auditor-catalogue-'));
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await moto?.stop();
   });
 

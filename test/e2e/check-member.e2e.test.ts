@@ -11,7 +11,7 @@ import { DEFAULT_ROLE_NAME } from '../../app/accounts.ts';
 import { EXIT } from '../../cli/main.ts';
 import { evaluate, loadYaml } from '../fixtures/cfn.ts';
 import { runCli } from '../fixtures/cli.ts';
-import { type Moto, startMoto } from './moto.ts';
+import { type Moto, startMotoForSdk } from './moto.ts';
 import { actionsOf, forMoto, type Statement } from './moto-iam.ts';
 
 /**
@@ -85,14 +85,12 @@ const iamIn = (account?: string): IAMClient => {
 
 describe('check-member against moto with IAM enforced', () => {
   let moto: Moto;
-  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    moto = await startMoto({ env: { INITIAL_NO_AUTH_ACTION_COUNT: String(SETUP_REQUESTS) } });
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AUDIT_ROLE_NAME', 'AUDIT_EXTERNAL_ID']) {
-      delete process.env[key];
-    }
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk({
+      env: { INITIAL_NO_AUTH_ACTION_COUNT: String(SETUP_REQUESTS) },
+      unset: ['AUDIT_ROLE_NAME', 'AUDIT_EXTERNAL_ID'],
+    });
 
     const iam = iamIn();
     await iam.send(new CreateUserCommand({ UserName: 'auditor' }));
@@ -134,7 +132,6 @@ describe('check-member against moto with IAM enforced', () => {
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await moto?.stop();
   });
 

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../model/report.ts';
 import { runCli } from '../fixtures/cli.ts';
 import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
-import { type Moto, startMoto } from './moto.ts';
+import { type Moto, startMotoForSdk } from './moto.ts';
 
 /**
  * A first-time user following the README against moto: every command of "Auditing a real account",
@@ -91,19 +91,15 @@ describe('a first run, following the README against moto', () => {
   let dir: string;
   let intent: string;
   let account: BuiltAccount;
-  const saved = { ...process.env };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'ALERT_TOPIC_ARN']) delete process.env[key];
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk({ unset: ['ALERT_TOPIC_ARN'] });
     account = await buildPrivateBackendAccount();
     dir = await mkdtemp(join(tmpdir(), 'arch-auditor-first-run-'));
     intent = join(dir, 'intent.yaml');
   });
 
   afterAll(async () => {
-    process.env = saved;
     await moto?.stop();
   });
 

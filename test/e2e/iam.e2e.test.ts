@@ -25,7 +25,7 @@ import {
   type CatalogueAccount,
   REGION,
 } from './account.ts';
-import { type Moto, startMoto } from './moto.ts';
+import { type Moto, startMotoForSdk } from './moto.ts';
 import { actionsOf, forMoto, type Statement } from './moto-iam.ts';
 import { type RegionDenyingScp, startRegionDenyingScp } from './scp.ts';
 
@@ -79,13 +79,10 @@ const useKeys = (keys: { AccessKeyId?: string; SecretAccessKey?: string }) => {
 
 describe('arch-auditor against moto with IAM enforced (a role missing one permission)', () => {
   let moto: Moto;
-  const savedEnv = { ...process.env };
   let statements: Statement[];
 
   beforeAll(async () => {
-    moto = await startMoto({ env: { INITIAL_NO_AUTH_ACTION_COUNT: String(SETUP_REQUESTS) } });
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk({ env: { INITIAL_NO_AUTH_ACTION_COUNT: String(SETUP_REQUESTS) } });
     statements = await readOnlyStatements();
 
     const builder = await createUser('account-builder', ALLOW_EVERYTHING);
@@ -102,7 +99,6 @@ describe('arch-auditor against moto with IAM enforced (a role missing one permis
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await moto?.stop();
   });
 
@@ -167,12 +163,9 @@ describe('arch-auditor against moto with an SCP that denies one region', () => {
   let account: CatalogueAccount;
   let deniedSgId: string;
   let dir: string;
-  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    moto = await startMoto({ env: { INITIAL_NO_AUTH_ACTION_COUNT: String(SETUP_REQUESTS) } });
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk({ env: { INITIAL_NO_AUTH_ACTION_COUNT: String(SETUP_REQUESTS) } });
     const builder = await createUser('account-builder', ALLOW_EVERYTHING);
     const auditor = await createUser('auditor', {
       Version: '2012-10-17',
@@ -217,7 +210,6 @@ describe('arch-auditor against moto with an SCP that denies one region', () => {
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await scp?.stop();
     await moto?.stop();
   });

@@ -16,22 +16,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
-  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  PurgeQueueCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -40,7 +31,8 @@ import type { FanOutItem, PlanOutput } from '../../app/fanout.ts';
 import type { ChangesResult } from '../../functions/changes.ts';
 import type { Report } from '../../model/report.ts';
 import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
-import { type Moto, startMoto } from './moto.ts';
+import { type AlertInbox, createBucket, topicWithInbox } from './alert-inbox.ts';
+import { type Moto, startMotoForSdk } from './moto.ts';
 
 /**
  * The Lambda functions against moto, the ways they are run:
@@ -82,8 +74,9 @@ describe('Lambda functions against moto', () => {
   let account: BuiltAccount;
   let accountId: string;
   let stateBucket: string;
-  let queueUrl: string;
-  const savedEnv = { ...process.env };
+  let inbox: AlertInbox;
+  /** The environment of the shell a developer runs `serverless invoke local` in, before moto. */
+  const shellEnv = { ...process.env };
   const s3 = () => new S3Client({});
   const sqs = () => new SQSClient({});
 
@@ -110,7 +103,7 @@ describe('Lambda functions against moto', () => {
       (
         await sqs().send(
           new GetQueueAttributesCommand({
-            QueueUrl: queueUrl,
+            QueueUrl: inbox.queueUrl,
             AttributeNames: ['ApproximateNumberOfMessages'],
           }),
         )
@@ -118,35 +111,46 @@ describe('Lambda functions against moto', () => {
     );
   const resetAlerts = async () => {
     await s3().send(new DeleteObjectCommand({ Bucket: stateBucket, Key: 'arch-auditor/state.json' }));
-    await sqs().send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+    await sqs().send(new PurgeQueueCommand({ QueueUrl: inbox.queueUrl }));
+  };
+
+  /**
+   * `npx serverless invoke local` of one function with one sample event, as a developer runs it before
+   * any deploy, against moto: what the handler returned, which invoke local prints last as indented JSON.
+   */
+  const invokeLocal = async <T>(functionName: string, eventPath: string): Promise<T> => {
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['serverless', 'invoke', 'local', '--function', functionName, '--path', eventPath],
+      {
+        cwd: ROOT,
+        env: {
+          ...shellEnv,
+          ...moto.env,
+          POWERTOOLS_LOG_LEVEL: 'WARN',
+          SLS_TELEMETRY_DISABLED: '1',
+          SLS_NOTIFICATIONS_MODE: 'off',
+        },
+        timeout: 180_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    ).catch((error: { stdout?: string; message: string }) => {
+      // A failed invocation exits 1 and prints the error as JSON: show it.
+      throw new Error(`serverless invoke local failed: ${error.stdout ?? error.message}`);
+    });
+    return JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1)) as T;
   };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk();
     account = await buildPrivateBackendAccount();
     accountId = (await new STSClient({}).send(new GetCallerIdentityCommand({}))).Account as string;
 
     // What the stack deploys: the state bucket, the alert topic (an SQS queue stands in for Chatbot)
     // and the KMS key of the fan-out's run keys, under the names serverless.yml gives them.
     stateBucket = `${STAGE_PREFIX}-state-${accountId}-${REGION}`;
-    await s3().send(
-      new CreateBucketCommand({
-        Bucket: stateBucket,
-        CreateBucketConfiguration: { LocationConstraint: REGION },
-      }),
-    );
-    const topicArn = (
-      await new SNSClient({}).send(new CreateTopicCommand({ Name: `${STAGE_PREFIX}-alerts` }))
-    ).TopicArn as string;
-    queueUrl = (await sqs().send(new CreateQueueCommand({ QueueName: 'alerts-inbox' }))).QueueUrl as string;
-    const queueArn = (
-      await sqs().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes?.QueueArn;
-    await new SNSClient({}).send(
-      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }),
-    );
+    await createBucket(s3(), stateBucket);
+    inbox = await topicWithInbox(`${STAGE_PREFIX}-alerts`);
     const kms = new KMSClient({});
     const key = await kms.send(new CreateKeyCommand({ Description: 'arch-auditor fan-out run keys' }));
     await kms.send(new CreateAliasCommand({ AliasName: RUN_KEY_ALIAS, TargetKeyId: key.KeyMetadata?.KeyId }));
@@ -182,7 +186,6 @@ describe('Lambda functions against moto', () => {
 
   afterAll(async () => {
     vi.restoreAllMocks();
-    process.env = savedEnv;
     await moto?.stop();
   });
 
@@ -200,27 +203,7 @@ describe('Lambda functions against moto', () => {
 
     it('events/scheduled.json through `npx serverless invoke local`: audits, publishes and saves its state', async () => {
       await resetAlerts();
-      const { stdout } = await promisify(execFile)(
-        'npx',
-        ['serverless', 'invoke', 'local', '--function', 'audit', '--path', 'events/scheduled.json'],
-        {
-          cwd: ROOT,
-          env: {
-            ...savedEnv,
-            ...moto.env,
-            POWERTOOLS_LOG_LEVEL: 'WARN',
-            SLS_TELEMETRY_DISABLED: '1',
-            SLS_NOTIFICATIONS_MODE: 'off',
-          },
-          timeout: 180_000,
-          maxBuffer: 64 * 1024 * 1024,
-        },
-      ).catch((error: { stdout?: string; message: string }) => {
-        // A failed invocation exits 1 and prints the error as JSON: show it.
-        throw new Error(`serverless invoke local failed: ${error.stdout ?? error.message}`);
-      });
-      // invoke local prints the handler's result last, as indented JSON.
-      const report = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1)) as Report;
+      const report = await invokeLocal<Report>('audit', 'events/scheduled.json');
       expect(report.account).toBe(accountId);
       expect(report.findings.length).toBeGreaterThan(0);
       expect(await stateExists()).toBe(true);
@@ -237,25 +220,7 @@ describe('Lambda functions against moto', () => {
     });
 
     it('events/change-batch.json through `npx serverless invoke local`: one audit of the burst, the repeat set aside', async () => {
-      const { stdout } = await promisify(execFile)(
-        'npx',
-        ['serverless', 'invoke', 'local', '--function', 'changes', '--path', 'events/change-batch.json'],
-        {
-          cwd: ROOT,
-          env: {
-            ...savedEnv,
-            ...moto.env,
-            POWERTOOLS_LOG_LEVEL: 'WARN',
-            SLS_TELEMETRY_DISABLED: '1',
-            SLS_NOTIFICATIONS_MODE: 'off',
-          },
-          timeout: 180_000,
-          maxBuffer: 64 * 1024 * 1024,
-        },
-      ).catch((error: { stdout?: string; message: string }) => {
-        throw new Error(`serverless invoke local failed: ${error.stdout ?? error.message}`);
-      });
-      const result = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1)) as ChangesResult;
+      const result = await invokeLocal<ChangesResult>('changes', 'events/change-batch.json');
       // Four changes (console, Identity Center, Terraform, CloudFormation); the second delivery of the
       // console change is the same CloudTrail event.
       expect(result.changes).toBe(4);
@@ -289,22 +254,7 @@ describe('Lambda functions against moto', () => {
 
   describe('a change in the account: one audit of the burst, alerted once, naming who made it', () => {
     /** The alert texts waiting in the inbox (SNS wraps each in its envelope), removed from it. */
-    const receiveAlerts = async (): Promise<string[]> => {
-      const texts: string[] = [];
-      for (;;) {
-        const { Messages = [] } = await sqs().send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-        );
-        if (Messages.length === 0) return texts;
-        texts.push(...Messages.map((m) => (JSON.parse(m.Body ?? '{}') as { Message: string }).Message));
-        await sqs().send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-          }),
-        );
-      }
-    };
+    const receiveAlerts = async (): Promise<string[]> => (await inbox.drain()).map((e) => e.Message);
     /** The sample batch's console change and its repeated delivery, made about this account's ALB group. */
     const consoleBurst = async () => {
       const sample = JSON.parse(await readFile(`${ROOT}events/change-batch.json`, 'utf8')) as {
@@ -396,12 +346,7 @@ describe('Lambda functions against moto', () => {
     const trail = new CloudTrailClient({});
     const client = () => trail;
     expect((await checkChangeDetection(client(), REGION)).working).toBe(false);
-    await s3().send(
-      new CreateBucketCommand({
-        Bucket: 'org-trail-logs',
-        CreateBucketConfiguration: { LocationConstraint: REGION },
-      }),
-    );
+    await createBucket(s3(), 'org-trail-logs');
     const created = await trail.send(
       new CreateTrailCommand({
         Name: 'management-events',

@@ -82,3 +82,27 @@ export const startMoto = async (options: MotoOptions = {}): Promise<Moto> => {
       }),
   };
 };
+
+export interface SdkMotoOptions extends MotoOptions {
+  /** More variables a test must not inherit from the developer's shell (e.g. ALERT_TOPIC_ARN). */
+  readonly unset?: readonly string[];
+}
+
+/**
+ * moto, with this process's SDK pointed at it: the endpoint, fake credentials and region in the
+ * environment, and no AWS profile (a developer's profile would win over the fake credentials). stop()
+ * also puts the environment back as it was.
+ */
+export const startMotoForSdk = async ({ unset = [], ...options }: SdkMotoOptions = {}): Promise<Moto> => {
+  const saved = { ...process.env };
+  const moto = await startMoto(options);
+  for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', ...unset]) delete process.env[key];
+  Object.assign(process.env, moto.env);
+  return {
+    ...moto,
+    stop: async () => {
+      process.env = saved;
+      await moto.stop();
+    },
+  };
+};

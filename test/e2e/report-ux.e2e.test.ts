@@ -7,10 +7,10 @@ import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { AuthorizeSecurityGroupIngressCommand, CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
 import type { Report } from '../../model/report.ts';
+import { runCli, runCliWithStderr } from '../fixtures/cli.ts';
 import { type BuiltAccount, buildPrivateBackendAccount, REGION } from './account.ts';
-import { type Moto, startMoto } from './moto.ts';
+import { type Moto, startMotoForSdk } from './moto.ts';
 
 /**
  * What a person sees of a live audit, against moto through the real SDK wire protocol: security groups
@@ -18,21 +18,6 @@ import { type Moto, startMoto } from './moto.ts';
  * labels, never fingerprints); `--progress` reports regions and calls on stderr while stdout stays the
  * report alone; the text report reads JST.
  */
-const cli = async (args: readonly string[], errStream?: PassThrough) => {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'arch-auditor', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    ...(errStream ? { errStream } : {}),
-  });
-  return { code, out, err };
-};
-
 const captured = (): { stream: PassThrough; text: () => string } => {
   const stream = new PassThrough();
   let text = '';
@@ -45,12 +30,9 @@ const captured = (): { stream: PassThrough; text: () => string } => {
 describe('what a person sees, against moto', () => {
   let moto: Moto;
   let account: BuiltAccount;
-  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk();
     account = await buildPrivateBackendAccount();
     // "Just for a test": SSH from anywhere on a group created, like most, without a Name tag.
     await new EC2Client({ region: REGION }).send(
@@ -62,26 +44,25 @@ describe('what a person sees, against moto', () => {
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await moto?.stop();
   });
 
   it('names an untagged security group by its group name in the report and the alerts', async () => {
-    const json = JSON.parse((await cli(['audit', '--region', REGION, '--format', 'json'])).out) as Report;
+    const json = JSON.parse((await runCli('audit', '--region', REGION, '--format', 'json')).out) as Report;
     const world = json.findings.find((f) => f.checkId === 'sg.world-ingress');
     expect(world?.resource).toMatchObject({ id: account.ecsSgId, name: 'prod-ecs-sg' });
     const named = `prod-ecs-sg (${account.ecsSgId})`;
-    const text = (await cli(['audit', '--region', REGION])).out;
+    const text = (await runCli('audit', '--region', REGION)).out;
     expect(text).toContain(`セキュリティグループ ${named} のインバウンドルール`);
     expect(text).toMatch(/実行日時: \d{4}-\d\d-\d\d \d\d:\d\d( 〜 \d\d:\d\d)? JST/);
-    expect((await cli(['render', '--region', REGION, '--format', 'slack'])).out).toContain(named);
-    expect((await cli(['render', '--region', REGION, '--format', 'email'])).out).toContain(named);
+    expect((await runCli('render', '--region', REGION, '--format', 'slack')).out).toContain(named);
+    expect((await runCli('render', '--region', REGION, '--format', 'email')).out).toContain(named);
 
     // A Name tag added later wins for the label; the finding keeps its fingerprint.
     await new EC2Client({ region: REGION }).send(
       new CreateTagsCommand({ Resources: [account.ecsSgId], Tags: [{ Key: 'Name', Value: 'orders-ecs' }] }),
     );
-    const tagged = JSON.parse((await cli(['audit', '--region', REGION, '--format', 'json'])).out) as Report;
+    const tagged = JSON.parse((await runCli('audit', '--region', REGION, '--format', 'json')).out) as Report;
     const again = tagged.findings.find((f) => f.checkId === 'sg.world-ingress');
     expect(again?.resource.name).toBe('orders-ecs');
     expect(again?.fingerprint).toBe(world?.fingerprint);
@@ -92,7 +73,15 @@ describe('what a person sees, against moto', () => {
 
   it('shows progress on stderr with --progress, and stdout stays parseable JSON', async () => {
     const err = captured();
-    const run = await cli(['audit', '--region', REGION, '--format', 'json', '--progress'], err.stream);
+    const run = await runCliWithStderr(
+      err.stream,
+      'audit',
+      '--region',
+      REGION,
+      '--format',
+      'json',
+      '--progress',
+    );
     const report = JSON.parse(run.out) as Report;
     expect(report.findings.length).toBeGreaterThan(0);
     const final = err.text().trim().split('\n').at(-1) ?? '';
@@ -133,7 +122,7 @@ describe('what a person sees, against moto', () => {
 
   it('shows nothing when stderr is not a terminal and --progress is not given', async () => {
     const err = captured();
-    const run = await cli(['audit', '--region', REGION, '--format', 'json'], err.stream);
+    const run = await runCliWithStderr(err.stream, 'audit', '--region', REGION, '--format', 'json');
     expect(JSON.parse(run.out).findings.length).toBeGreaterThan(0);
     expect(err.text()).toBe('');
     expect(run.err).toBe('');

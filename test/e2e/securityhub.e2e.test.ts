@@ -21,7 +21,7 @@ import type { Report } from '../../model/report.ts';
 import { alertStateSchema } from '../../notify/state.ts';
 import { runCli } from '../fixtures/cli.ts';
 import { REGION } from './account.ts';
-import { type Moto, startMoto } from './moto.ts';
+import { type Moto, startMotoForSdk } from './moto.ts';
 
 /** moto's default account: the one STS names and whose default product receives the findings. */
 const ACCOUNT = '123456789012';
@@ -40,7 +40,6 @@ describe('Security Hub sink against moto', () => {
   let dir: string;
   let appSgId: string;
   let topicArn: string;
-  const savedEnv = { ...process.env };
   const hub = () => new SecurityHubClient({ region: REGION });
   const ec2 = () => new EC2Client({ region: REGION });
 
@@ -62,9 +61,7 @@ describe('Security Hub sink against moto', () => {
     );
 
   beforeAll(async () => {
-    moto = await startMoto();
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk();
     dir = await mkdtemp(join(tmpdir(), 'arch-auditor-securityhub-'));
     const vpc = await ec2().send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }));
     const vpcId = vpc.Vpc?.VpcId as string;
@@ -94,7 +91,6 @@ describe('Security Hub sink against moto', () => {
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await moto?.stop();
   });
 

@@ -39,7 +39,8 @@ import type { IntentInput } from '../../intent/schema.ts';
 import type { Report } from '../../model/report.ts';
 import { runCli } from '../fixtures/cli.ts';
 import { buildCatalogueAccount, REGION } from './account.ts';
-import { type Moto, startMoto } from './moto.ts';
+import { pairs, pairsOf } from './finding-pairs.ts';
+import { type Moto, startMotoForSdk } from './moto.ts';
 
 /**
  * The whole account is the attack surface, end to end against moto through the real SDK: a debug
@@ -52,33 +53,11 @@ import { type Moto, startMoto } from './moto.ts';
  * them, so the default VPC here is the one a real account has.
  */
 
-vi.mock('../../collect/pacing.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../collect/pacing.ts')>();
-  const unlimited = new original.Pacer({});
-  return {
-    ...original,
-    pacingPlugin: (target: Parameters<typeof original.pacingPlugin>[0]) =>
-      original.pacingPlugin({ ...target, pacer: unlimited }),
-  };
-});
+vi.mock('../../collect/pacing.ts', async (importOriginal) =>
+  (await import('./unlimited-pacing.ts')).withUnlimitedPacer(await importOriginal()),
+);
 
 const ROLE_NAME = 'arch-auditor-readonly';
-
-/** The moto gap documented in audit.e2e.test.ts: GetExport has no oas30 export. */
-const isMotoExportGap = (f: Report['findings'][number]) =>
-  f.checkId === 'audit.incomplete' && f.message.includes('GetExport');
-
-const pairsOf = (report: Report): string[] =>
-  [
-    ...new Set(
-      report.findings.filter((f) => !isMotoExportGap(f)).map((f) => `${f.checkId} ${f.resource.id}`),
-    ),
-  ].sort();
-
-const pairs = (expected: Record<string, readonly string[]>): string[] =>
-  Object.entries(expected)
-    .flatMap(([checkId, ids]) => ids.map((id) => `${checkId} ${id}`))
-    .sort();
 
 interface DefaultVpc {
   readonly vpcId: string;
@@ -169,19 +148,15 @@ describe('the whole account against moto: default VPCs, excluded VPCs, several a
   let moto: Moto;
   let dir: string;
   let cases = 0;
-  const savedEnv = { ...process.env };
   const ec2 = (credentials?: AwsCredentialIdentity) =>
     new EC2Client({ region: REGION, ...(credentials ? { credentials } : {}) });
 
   beforeAll(async () => {
-    moto = await startMoto();
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk();
     dir = await mkdtemp(join(tmpdir(), 'arch-auditor-whole-account-'));
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await moto?.stop();
   });
 

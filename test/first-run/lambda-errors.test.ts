@@ -1,10 +1,17 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deployedTargets, readLambdaConfig } from '../../app/config.ts';
 import { InputValidationError } from '../../support/errors.ts';
+import {
+  type CapturedOutput,
+  captureOutput,
+  type Handler,
+  importHandler,
+  lambdaContext,
+  stubEnv,
+} from '../fixtures/lambda.ts';
 
 /**
  * The README promises that bad input gets its message, "never a stack trace": the Lambda runtime
@@ -14,30 +21,23 @@ import { InputValidationError } from '../../support/errors.ts';
 
 const ec2 = mockClient(EC2Client);
 const sts = mockClient(STSClient);
-const context = {
-  functionName: 'arch-auditor-prod-audit',
-  invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:arch-auditor-prod-audit',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  getRemainingTimeInMillis: () => 300_000,
-} as unknown as Context;
+const context = lambdaContext();
 const STACK_FRAME = /\n\s+at .+/;
-const saved = { ...process.env };
-let lines: string[] = [];
+let output: CapturedOutput;
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
 /** A fresh cold start of the audit function with this environment. */
 const coldStart = async (env: Record<string, string>): Promise<Handler> => {
   vi.resetModules();
-  process.env = {
-    ...saved,
+  vi.unstubAllEnvs();
+  stubEnv({
     POWERTOOLS_LOG_LEVEL: 'INFO',
     AUDIT_REGIONS: 'ap-northeast-1',
     STATE_BUCKET_PREFIX: 'state',
     ...env,
-  };
-  delete process.env.INTENT_LOCATION;
-  delete process.env.POWERTOOLS_DEV;
-  return ((await import('../../functions/audit.ts')) as unknown as { handler: Handler }).handler;
+    INTENT_LOCATION: undefined,
+    POWERTOOLS_DEV: undefined,
+  });
+  return importHandler('audit');
 };
 
 /** What the Lambda Node.js runtime sends back for a rejected invocation. */
@@ -50,17 +50,11 @@ const lambdaResponse = (error: Error) => ({
 beforeEach(() => {
   ec2.reset();
   sts.reset();
-  lines = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: unknown) => {
-      lines.push(String(chunk));
-      return true;
-    });
-  }
+  output = captureOutput();
 });
 afterAll(() => {
   vi.restoreAllMocks();
-  process.env = saved;
+  vi.unstubAllEnvs();
 });
 
 const rejection = async (promise: Promise<unknown>): Promise<Error> => {
@@ -80,7 +74,7 @@ describe('an invalid invoke payload', () => {
     expect(response.errorType).toBe('InputValidationError');
     expect(response.errorMessage).toContain('did you mean sg.world-ingress?');
     expect(response.trace.join('\n')).not.toMatch(STACK_FRAME);
-    const logged = lines.join('');
+    const logged = output.text();
     expect(logged).toContain('invocation failed');
     expect(logged).toContain('did you mean sg.world-ingress?');
     expect(logged).not.toMatch(/"stack"/);

@@ -1,57 +1,36 @@
 import { Readable } from 'node:stream';
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { sdkStreamMixin } from '@smithy/util-stream';
-import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Report } from '../../model/report.ts';
+import {
+  answerEmptyAccount,
+  answerFirstRun,
+  type Handler,
+  importHandler,
+  lambdaContext,
+  mockAuditClients,
+  stubDeployedEnv,
+} from '../fixtures/lambda.ts';
 
-const ec2 = mockClient(EC2Client);
-const elbv2 = mockClient(ElasticLoadBalancingV2Client);
-const apigw = mockClient(APIGatewayClient);
-const cloudfront = mockClient(CloudFrontClient);
-const sts = mockClient(STSClient);
-const sns = mockClient(SNSClient);
-const s3 = mockClient(S3Client);
+const aws = mockAuditClients();
+const { ec2, sns, s3 } = aws;
+const context = lambdaContext();
 
-const context = {
-  functionName: 'arch-auditor-prod-audit',
-  invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:arch-auditor-prod-audit',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  getRemainingTimeInMillis: () => 300_000,
-} as unknown as Context;
-
-type Handler = (event: unknown, context: Context) => Promise<Report>;
-let handler: Handler;
+let handler: Handler<Report>;
 
 beforeAll(async () => {
   // The handler reads its configuration once at cold start, as in Lambda.
-  process.env.ALERT_TOPIC_NAME = 'arch-auditor-prod-alerts';
-  process.env.STATE_BUCKET_PREFIX = 'arch-auditor-prod-state';
-  process.env.AUDIT_REGIONS = 'ap-northeast-1';
-  delete process.env.INTENT_LOCATION;
-  ({ handler } = (await import('../../functions/audit.ts')) as unknown as { handler: Handler });
+  stubDeployedEnv();
+  handler = await importHandler('audit');
 });
+afterAll(() => vi.unstubAllEnvs());
 
 beforeEach(() => {
-  for (const mock of [ec2, elbv2, apigw, cloudfront, sts, sns, s3]) mock.reset();
-  // An empty but readable account: every list call returns no items.
-  ec2.onAnyCommand().resolves({});
-  elbv2.onAnyCommand().resolves({});
-  apigw.onAnyCommand().resolves({});
-  cloudfront.onAnyCommand().resolves({});
-  sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
-  s3.on(GetObjectCommand).rejects(
-    new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
-  );
-  s3.on(PutObjectCommand).resolves({});
-  sns.on(PublishCommand).resolves({ MessageId: 'b1e7a1f4-0000-4000-8000-000000000001' });
+  for (const mock of aws.all) mock.reset();
+  answerEmptyAccount(aws);
+  answerFirstRun(aws);
 });
 
 describe('Function: audit', () => {
@@ -127,11 +106,11 @@ describe('Function: audit', () => {
 describe('Function: audit, with regions the intent declares denied by design', () => {
   // As the CLI refuses it: a run whose every region is declared denied would audit nothing regional
   // and look clean.
-  let denying: Handler;
+  let denying: Handler<Report>;
   beforeAll(async () => {
     process.env.INTENT_LOCATION = 's3://arch-auditor-intents/intent.yaml';
     vi.resetModules();
-    ({ handler: denying } = (await import('../../functions/audit.ts')) as unknown as { handler: Handler });
+    denying = await importHandler('audit');
   });
   afterAll(() => {
     delete process.env.INTENT_LOCATION;

@@ -1,6 +1,4 @@
 import { Readable } from 'node:stream';
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import {
   DescribeSecurityGroupRulesCommand,
   type DescribeSecurityGroupRulesCommandOutput,
@@ -8,9 +6,7 @@ import {
   type DescribeSecurityGroupsCommandOutput,
   DescribeVpcsCommand,
   type DescribeVpcsCommandOutput,
-  EC2Client,
 } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   DecryptCommand,
   type DecryptCommandOutput,
@@ -18,27 +14,29 @@ import {
   type GenerateDataKeyWithoutPlaintextCommandOutput,
   KMSClient,
 } from '@aws-sdk/client-kms';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AssumeRoleCommand, STSClient as NestedStsClient } from '@aws-sdk/nested-clients/sts';
 import { sdkStreamMixin } from '@smithy/util-stream';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FanOutItem, type PlanOutput, partKey } from '../../app/fanout.ts';
 import { htmlReportKey, REPORTS_PREFIX } from '../../app/html-report.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import type { Report } from '../../model/report.ts';
+import {
+  answerEmptyAccount,
+  type Handler,
+  importHandler,
+  lambdaContext,
+  mockAuditClients,
+  stubDeployedEnv,
+} from '../fixtures/lambda.ts';
 import { mergedDemoReport } from '../fixtures/reports.ts';
 
-const ec2 = mockClient(EC2Client);
-const elbv2 = mockClient(ElasticLoadBalancingV2Client);
-const apigw = mockClient(APIGatewayClient);
-const cloudfront = mockClient(CloudFrontClient);
-const sts = mockClient(STSClient);
-const sns = mockClient(SNSClient);
-const s3 = mockClient(S3Client);
+const aws = mockAuditClients();
+const { ec2, sns, s3, sts } = aws;
 const kms = mockClient(KMSClient);
 
 const ACCOUNT = '123456789012';
@@ -46,43 +44,38 @@ const KEY_ARN = `arn:aws:kms:ap-northeast-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56
 /** The run key KMS hands out: the plaintext only to Decrypt, the ciphertext to the plan. */
 const RUN_KEY = Buffer.alloc(32, 0x5a);
 const RUN_KEY_CIPHERTEXT = Buffer.concat([Buffer.from('AQIDAHhBlob'), Buffer.alloc(160, 0x17)]);
-const context = (name: string) =>
-  ({
-    functionName: `arch-auditor-prod-${name}`,
-    invokedFunctionArn: `arn:aws:lambda:ap-northeast-1:${ACCOUNT}:function:arch-auditor-prod-${name}`,
-    awsRequestId: '0d9b1c2e-3f40-4a5b-8c6d-7e8f90a1b2c3',
-    getRemainingTimeInMillis: () => 600_000,
-  }) as unknown as Context;
+/** The context of one of the state machine's functions. */
+const context = (name: string) => lambdaContext({ name, remainingMs: 600_000 });
 
-type Handler<I, O> = (event: I, context: Context) => Promise<O>;
 interface RunSummary {
   readonly complete: boolean;
   readonly findings: number;
   readonly published: boolean;
   readonly reportKey: string;
 }
-let plan: Handler<unknown, PlanOutput>;
-let auditItem: Handler<unknown, unknown>;
-let summarize: Handler<unknown, RunSummary>;
+let plan: Handler<PlanOutput>;
+let auditItem: Handler;
+let summarize: Handler<RunSummary>;
 
 /** The state bucket, as S3 would keep it: the steps hand each other items and parts through it. */
 const bucket = new Map<string, string>();
 const json = <T>(key: string): T => JSON.parse(bucket.get(key) as string) as T;
 
 beforeAll(async () => {
-  process.env.ALERT_TOPIC_NAME = 'arch-auditor-prod-alerts';
-  process.env.STATE_BUCKET_PREFIX = 'arch-auditor-prod-state';
-  process.env.AUDIT_REGIONS = 'ap-northeast-1';
-  process.env.FINGERPRINT_KEY = 'alias/arch-auditor-prod-fingerprint';
-  for (const key of ['INTENT_LOCATION', 'AUDIT_ACCOUNTS', 'AUDIT_ROLE_NAME']) delete process.env[key];
-  ({ handler: plan } = (await import('../../functions/plan.ts')) as never);
-  ({ handler: auditItem } = (await import('../../functions/audit-item.ts')) as never);
-  ({ handler: summarize } = (await import('../../functions/summarize.ts')) as never);
+  stubDeployedEnv({
+    FINGERPRINT_KEY: 'alias/arch-auditor-prod-fingerprint',
+    AUDIT_ACCOUNTS: undefined,
+    AUDIT_ROLE_NAME: undefined,
+  });
+  plan = await importHandler('plan');
+  auditItem = await importHandler('audit-item');
+  summarize = await importHandler('summarize');
 });
+afterAll(() => vi.unstubAllEnvs());
 
 beforeEach(() => {
   bucket.clear();
-  for (const mock of [ec2, elbv2, apigw, cloudfront, sts, sns, s3, kms]) mock.reset();
+  for (const mock of [...aws.all, kms]) mock.reset();
   kms.on(GenerateDataKeyWithoutPlaintextCommand).resolves({
     CiphertextBlob: new Uint8Array(RUN_KEY_CIPHERTEXT),
     KeyId: KEY_ARN,
@@ -92,10 +85,7 @@ beforeEach(() => {
     KeyId: KEY_ARN,
     EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
   } satisfies Partial<DecryptCommandOutput>);
-  ec2.onAnyCommand().resolves({});
-  elbv2.onAnyCommand().resolves({});
-  apigw.onAnyCommand().resolves({});
-  cloudfront.onAnyCommand().resolves({});
+  answerEmptyAccount(aws);
   // One drift in the account: SSH open to the world on a security group of a non-default VPC.
   ec2.on(DescribeVpcsCommand).resolves({
     Vpcs: [
@@ -125,7 +115,6 @@ beforeEach(() => {
       },
     ],
   } satisfies Partial<DescribeSecurityGroupRulesCommandOutput>);
-  sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
   s3.on(PutObjectCommand).callsFake(async (input: { Key: string; Body: string }) => {
     bucket.set(input.Key, String(input.Body));
     return {};
@@ -288,13 +277,13 @@ describe('Functions: plan → audit-item → summarize', () => {
 describe('plan: regions declared denied by design', () => {
   // The intent's deniedRegions (an SCP refuses them): the plan makes no item there, as the CLI and the
   // single Lambda never call them, and the summary lists them as skipped.
-  let denyingPlan: Handler<unknown, PlanOutput>;
-  let denyingSummarize: Handler<unknown, RunSummary>;
+  let denyingPlan: Handler<PlanOutput>;
+  let denyingSummarize: Handler<RunSummary>;
   beforeAll(async () => {
     process.env.INTENT_LOCATION = 's3://arch-auditor-intents/intent.yaml';
     vi.resetModules();
-    ({ handler: denyingPlan } = (await import('../../functions/plan.ts')) as never);
-    ({ handler: denyingSummarize } = (await import('../../functions/summarize.ts')) as never);
+    denyingPlan = await importHandler('plan');
+    denyingSummarize = await importHandler('summarize');
   });
   afterAll(() => {
     delete process.env.INTENT_LOCATION;
@@ -336,13 +325,13 @@ describe('plan: regions declared denied by design', () => {
 
 describe('summarize: the HTML report (HTML_REPORT=true)', () => {
   // The fan-out delivers through the same sinks as the single Lambda, so its merged report gets the page too.
-  let htmlPlan: Handler<unknown, PlanOutput>;
-  let htmlSummarize: Handler<unknown, RunSummary>;
+  let htmlPlan: Handler<PlanOutput>;
+  let htmlSummarize: Handler<RunSummary>;
   beforeAll(async () => {
     process.env.HTML_REPORT = 'true';
     vi.resetModules();
-    ({ handler: htmlPlan } = (await import('../../functions/plan.ts')) as never);
-    ({ handler: htmlSummarize } = (await import('../../functions/summarize.ts')) as never);
+    htmlPlan = await importHandler('plan');
+    htmlSummarize = await importHandler('summarize');
   });
   afterAll(() => {
     delete process.env.HTML_REPORT;
@@ -393,9 +382,9 @@ describe('summarize: an exception shared by two accounts (audit.exception-unused
     '',
   ].join('\n');
   const nestedSts = mockClient(NestedStsClient);
-  let twoAccountPlan: Handler<unknown, PlanOutput>;
-  let twoAccountSummarize: Handler<unknown, RunSummary>;
-  let twoAccountItem: Handler<unknown, unknown>;
+  let twoAccountPlan: Handler<PlanOutput>;
+  let twoAccountSummarize: Handler<RunSummary>;
+  let twoAccountItem: Handler;
   /** Whether account A's group is still open on 443 (the deviation the exception accepts). */
   let openInA = true;
   /** The account the client's (assumed) credentials are for: the test's access key ids carry it. */
@@ -407,9 +396,9 @@ describe('summarize: an exception shared by two accounts (audit.exception-unused
     process.env.AUDIT_ACCOUNTS = `${A},${B}`;
     process.env.AUDIT_ROLE_NAME = 'arch-auditor-readonly';
     vi.resetModules();
-    ({ handler: twoAccountPlan } = (await import('../../functions/plan.ts')) as never);
-    ({ handler: twoAccountItem } = (await import('../../functions/audit-item.ts')) as never);
-    ({ handler: twoAccountSummarize } = (await import('../../functions/summarize.ts')) as never);
+    twoAccountPlan = await importHandler('plan');
+    twoAccountItem = await importHandler('audit-item');
+    twoAccountSummarize = await importHandler('summarize');
   });
   afterAll(() => {
     for (const key of ['INTENT_LOCATION', 'AUDIT_ACCOUNTS', 'AUDIT_ROLE_NAME']) delete process.env[key];

@@ -1,88 +1,30 @@
-import {
-  GetObjectCommand,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { describe, expect, it, vi } from 'vitest';
 import { htmlReportEnabled, REPORTS_PREFIX } from '../../app/html-report.ts';
 import type { Report } from '../../model/report.ts';
 import { InputValidationError } from '../../support/errors.ts';
-import { installAccount, REGION } from '../faults/account.ts';
+import { REGION } from '../faults/account.ts';
+import { type Handler, importHandler, lambdaContext, stubEnv } from '../fixtures/lambda.ts';
+import { recordedAccountWithLogs } from './recorded-account.ts';
 
 /** The audit Lambda's HTML report (HTML_REPORT=true) and its progress log lines. */
 
-const sns = mockClient(SNSClient);
-const s3 = mockClient(S3Client);
+const { sns, s3, logs } = recordedAccountWithLogs();
 const ACCOUNT = '123456789012';
 const BUCKET = `arch-auditor-prod-state-${ACCOUNT}-${REGION}`;
-const context = {
-  functionName: 'arch-auditor-prod-audit',
-  invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:arch-auditor-prod-audit`,
-  awsRequestId: '0b7e9c1a-8f2d-4e3b-9a6c-5d4e3f2a1b0c',
-  getRemainingTimeInMillis: () => 300_000,
-} as unknown as Context;
-
-type Handler = (event: unknown, context: Context) => Promise<Report>;
-let lines: string[] = [];
-const saved = { ...process.env };
-
-const logs = (): Record<string, unknown>[] =>
-  lines
-    .flatMap((chunk) => chunk.split('\n'))
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const context = lambdaContext();
 
 /** The handler as a cold start with this HTML_REPORT reads it. */
-const coldStart = async (htmlReport: string | undefined): Promise<Handler> => {
-  if (htmlReport === undefined) delete process.env.HTML_REPORT;
-  else process.env.HTML_REPORT = htmlReport;
+const coldStart = async (htmlReport: string | undefined): Promise<Handler<Report>> => {
+  stubEnv({ HTML_REPORT: htmlReport });
   vi.resetModules();
-  return ((await import('../../functions/audit.ts')) as unknown as { handler: Handler }).handler;
+  return importHandler('audit');
 };
 
 const reportPuts = () =>
   s3.commandCalls(PutObjectCommand).filter((c) => c.args[0].input.Key?.startsWith(REPORTS_PREFIX));
 const published = () => sns.commandCalls(PublishCommand).map((c) => String(c.args[0].input.Message));
-
-beforeAll(() => {
-  delete process.env.POWERTOOLS_DEV;
-  Object.assign(process.env, {
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-    ALERT_TOPIC_NAME: 'arch-auditor-prod-alerts',
-    STATE_BUCKET_PREFIX: 'arch-auditor-prod-state',
-    AUDIT_REGIONS: REGION,
-    AWS_REGION: REGION,
-  });
-  delete process.env.INTENT_LOCATION;
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: unknown) => {
-      lines.push(String(chunk));
-      return true;
-    });
-  }
-});
-
-afterAll(() => {
-  vi.restoreAllMocks();
-  process.env = saved;
-});
-
-beforeEach(() => {
-  lines = [];
-  installAccount();
-  sns.reset();
-  s3.reset();
-  s3.on(GetObjectCommand).rejects(
-    new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
-  );
-  s3.on(PutObjectCommand).resolves({ ETag: '"e1"' });
-  sns.on(PublishCommand).resolves({ MessageId: 'b1e7a1f4-0000-4000-8000-000000000001' });
-});
 
 describe('the HTML report of the audit Lambda', () => {
   it('writes the page under arch-auditor/reports/ and links it from the alert as an S3 console page', async () => {

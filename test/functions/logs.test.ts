@@ -1,71 +1,19 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../model/report.ts';
 import { installAccount, REGION, serviceError } from '../faults/account.ts';
+import { type Handler, importHandler, lambdaContext } from '../fixtures/lambda.ts';
+import { recordedAccountWithLogs } from './recorded-account.ts';
 
 /** The audit Lambda's structured logs: JSON lines, the run id on each, one line per phase, errors with cause. */
 
-const sns = mockClient(SNSClient);
-const s3 = mockClient(S3Client);
+const { sns, logs } = recordedAccountWithLogs();
 const REQUEST_ID = '5f0c2a7e-3b1d-4c8e-9a6f-0d2e4b6c8a1f';
-const context = {
-  functionName: 'arch-auditor-prod-audit',
-  functionVersion: '$LATEST',
-  memoryLimitInMB: '1024',
-  invokedFunctionArn: `arn:aws:lambda:${REGION}:123456789012:function:arch-auditor-prod-audit`,
-  awsRequestId: REQUEST_ID,
-  getRemainingTimeInMillis: () => 300_000,
-} as unknown as Context;
+const context = lambdaContext({ requestId: REQUEST_ID });
 
-type Handler = (event: unknown, context: Context) => Promise<Report>;
-let handler: Handler;
-let lines: string[] = [];
-const saved = { ...process.env };
-
-/** Every JSON log line written so far, parsed. */
-const logs = (): Record<string, unknown>[] =>
-  lines
-    .flatMap((chunk) => chunk.split('\n'))
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-
+let handler: Handler<Report>;
 beforeAll(async () => {
-  delete process.env.POWERTOOLS_DEV;
-  Object.assign(process.env, {
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-    ALERT_TOPIC_NAME: 'arch-auditor-prod-alerts',
-    STATE_BUCKET_PREFIX: 'arch-auditor-prod-state',
-    AUDIT_REGIONS: REGION,
-    AWS_REGION: REGION,
-  });
-  delete process.env.INTENT_LOCATION;
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: unknown) => {
-      lines.push(String(chunk));
-      return true;
-    });
-  }
-  ({ handler } = (await import('../../functions/audit.ts')) as unknown as { handler: Handler });
-});
-
-afterAll(() => {
-  vi.restoreAllMocks();
-  process.env = saved;
-});
-
-beforeEach(() => {
-  lines = [];
-  installAccount();
-  sns.reset();
-  s3.reset();
-  s3.on(GetObjectCommand).rejects(
-    new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
-  );
-  s3.on(PutObjectCommand).resolves({});
-  sns.on(PublishCommand).resolves({ MessageId: 'b1e7a1f4-0000-4000-8000-000000000001' });
+  handler = await importHandler('audit');
 });
 
 describe('structured logs of the audit Lambda', () => {

@@ -1,67 +1,51 @@
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   BatchImportFindingsCommand,
   InvalidAccessException,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { NotFoundException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Context } from 'aws-lambda';
+import { NotFoundException, PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Report } from '../../model/report.ts';
+import {
+  answerEmptyAccount,
+  answerFirstRun,
+  type Handler,
+  importHandler,
+  lambdaContext,
+  mockAuditClients,
+  stubDeployedEnv,
+} from '../fixtures/lambda.ts';
 
-const ec2 = mockClient(EC2Client);
-const elbv2 = mockClient(ElasticLoadBalancingV2Client);
-const apigw = mockClient(APIGatewayClient);
-const cloudfront = mockClient(CloudFrontClient);
-const sts = mockClient(STSClient);
-const sns = mockClient(SNSClient);
-const s3 = mockClient(S3Client);
+const aws = mockAuditClients();
+const { ec2, sns, s3 } = aws;
 const hub = mockClient(SecurityHubClient);
 
 const ACCOUNT = '123456789012';
-const context = {
-  functionName: 'arch-auditor-prod-audit',
-  invokedFunctionArn: `arn:aws:lambda:ap-northeast-1:${ACCOUNT}:function:arch-auditor-prod-audit`,
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  getRemainingTimeInMillis: () => 300_000,
-} as unknown as Context;
+const context = lambdaContext();
 const STATE_BUCKET = `arch-auditor-prod-state-${ACCOUNT}-ap-northeast-1`;
 
-type Handler = (event: unknown, context: Context) => Promise<Report>;
-let handler: Handler;
+let handler: Handler<Report>;
 
 beforeAll(async () => {
   // As the stack deploys it with the securityHub param on; read once at cold start.
-  process.env.ALERT_TOPIC_NAME = 'arch-auditor-prod-alerts';
-  process.env.STATE_BUCKET_PREFIX = 'arch-auditor-prod-state';
-  process.env.AUDIT_REGIONS = 'ap-northeast-1';
-  process.env.SECURITY_HUB = 'true';
-  process.env.SECURITY_HUB_STATE_KEY = 'arch-auditor/securityhub.json';
-  delete process.env.INTENT_LOCATION;
-  ({ handler } = (await import('../../functions/audit.ts')) as unknown as { handler: Handler });
+  stubDeployedEnv({
+    SECURITY_HUB: 'true',
+    SECURITY_HUB_STATE_KEY: 'arch-auditor/securityhub.json',
+  });
+  handler = await importHandler('audit');
 });
+afterAll(() => vi.unstubAllEnvs());
 
 beforeEach(() => {
-  for (const mock of [ec2, elbv2, apigw, cloudfront, sts, sns, s3, hub]) mock.reset();
+  for (const mock of [...aws.all, hub]) mock.reset();
+  answerEmptyAccount(aws);
+  answerFirstRun(aws);
   // EC2 denied: the audit is incomplete, which is itself a finding to import.
   ec2
     .onAnyCommand()
     .rejects(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation', $metadata: {} }));
-  elbv2.onAnyCommand().resolves({});
-  apigw.onAnyCommand().resolves({});
-  cloudfront.onAnyCommand().resolves({});
-  sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
-  s3.on(GetObjectCommand).rejects(
-    new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
-  );
-  s3.on(PutObjectCommand).resolves({ ETag: '"e1"' });
-  sns.on(PublishCommand).resolves({ MessageId: 'b1e7a1f4-0000-4000-8000-000000000001' });
   hub.on(BatchImportFindingsCommand).callsFake((input) => ({
     FailedCount: 0,
     SuccessCount: input.Findings.length,

@@ -4,12 +4,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
-  type GetObjectCommandOutput,
-  NoSuchKey,
   PutObjectCommand,
   type PutObjectCommandOutput,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import {
   PublishCommand,
@@ -21,7 +18,7 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateConflictError, StateStoreError } from '../../notify/errors.ts';
-import { MAX_STATE_CONFLICTS, sendAlerts } from '../../notify/index.ts';
+import { MAX_STATE_CONFLICTS, type SendAlertsInput, sendAlerts } from '../../notify/index.ts';
 import {
   type AlertState,
   alertStateSchema,
@@ -31,6 +28,14 @@ import {
   type StateStore,
 } from '../../notify/state.ts';
 import { PublishError } from '../../support/errors.ts';
+import {
+  accessDenied,
+  conditionalRequestConflict,
+  noSuchKey,
+  preconditionFailed,
+  snsThrottled,
+  storedObject,
+} from '../fixtures/aws-answers.ts';
 import {
   anIncompleteReport,
   aReport,
@@ -51,16 +56,12 @@ const published: PublishCommandOutput = {
   $metadata: { httpStatusCode: 200 },
   MessageId: 'b1946ac9-2be1-5bf4-a1a8-ff7e5b3f6a01',
 };
-const put: PutObjectCommandOutput = { $metadata: { httpStatusCode: 200 }, ETag: '"etag"' };
-const noSuchKey = () =>
-  new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
-const denied = () =>
-  new S3ServiceException({
-    name: 'AccessDenied',
-    $fault: 'client',
-    message: 'Access Denied',
-    $metadata: { httpStatusCode: 403 },
-  });
+/** PutObject's answer: the new ETag of the state object. */
+const savedAt = (etag: string): PutObjectCommandOutput => ({
+  $metadata: { httpStatusCode: 200 },
+  ETag: etag,
+});
+const put = savedAt('"etag"');
 
 /** A store that keeps the state in memory, to follow runs across time; versions count the saves. */
 class MemoryStore implements StateStore {
@@ -81,13 +82,9 @@ class MemoryStore implements StateStore {
 
 const base = { sns: new SNSClient({}), topicArn: TOPIC_ARN, remindAfterHours: 24 };
 
-const throttled = () =>
-  new SNSServiceException({
-    name: 'Throttling',
-    $fault: 'client',
-    message: 'Rate exceeded',
-    $metadata: { httpStatusCode: 400 },
-  });
+/** sendAlerts with the alert state in the (mocked) S3 bucket. */
+const alertWithS3State = (input: Pick<SendAlertsInput, 'report' | 'now' | 'checksRun' | 'maxMessageBytes'>) =>
+  sendAlerts({ ...base, store: new S3StateStore(new S3Client({}), bucket), ...input });
 
 /** The finding ids in the plain text SNS actually accepted (every item ends with "（ID: …）"). */
 const publishedIds = (calls = snsMock.commandCalls(PublishCommand)) =>
@@ -111,12 +108,7 @@ describe('Function: sendAlerts', () => {
     s3Mock.on(PutObjectCommand).resolves(put);
     snsMock.on(PublishCommand).resolves(published);
     // Act
-    const result = await sendAlerts({
-      ...base,
-      report: aReport([criticalFinding, highFinding]),
-      store: new S3StateStore(new S3Client({}), bucket),
-      now: NOW,
-    });
+    const result = await alertWithS3State({ report: aReport([criticalFinding, highFinding]), now: NOW });
     // Assess
     expect(result.stateUnavailable).toBe(false);
     expect(result.diff.newFindings).toHaveLength(2);
@@ -142,12 +134,7 @@ describe('Function: sendAlerts', () => {
       }),
     );
     // Act
-    const run = sendAlerts({
-      ...base,
-      report: aReport([criticalFinding]),
-      store: new S3StateStore(new S3Client({}), bucket),
-      now: NOW,
-    });
+    const run = alertWithS3State({ report: aReport([criticalFinding]), now: NOW });
     // Assess
     await expect(run).rejects.toBeInstanceOf(PublishError);
     expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 0);
@@ -155,16 +142,11 @@ describe('Function: sendAlerts', () => {
 
   it('alerts every open finding, saying why, when the state cannot be read', async () => {
     // Prepare
-    s3Mock.on(GetObjectCommand).rejects(denied());
+    s3Mock.on(GetObjectCommand).rejects(accessDenied());
     s3Mock.on(PutObjectCommand).resolves(put);
     snsMock.on(PublishCommand).resolves(published);
     // Act
-    const result = await sendAlerts({
-      ...base,
-      report: aReport([criticalFinding]),
-      store: new S3StateStore(new S3Client({}), bucket),
-      now: NOW,
-    });
+    const result = await alertWithS3State({ report: aReport([criticalFinding]), now: NOW });
     // Assess
     expect(result.stateUnavailable).toBe(true);
     expect(result.messages[0]?.text).toContain('前回の通知状態を読み込めませんでした');
@@ -174,14 +156,9 @@ describe('Function: sendAlerts', () => {
 
   it('rejects with StateStoreError after sending when the state cannot be saved', async () => {
     s3Mock.on(GetObjectCommand).rejects(noSuchKey());
-    s3Mock.on(PutObjectCommand).rejects(denied());
+    s3Mock.on(PutObjectCommand).rejects(accessDenied());
     snsMock.on(PublishCommand).resolves(published);
-    const run = sendAlerts({
-      ...base,
-      report: aReport([criticalFinding]),
-      store: new S3StateStore(new S3Client({}), bucket),
-      now: NOW,
-    });
+    const run = alertWithS3State({ report: aReport([criticalFinding]), now: NOW });
     await expect(run).rejects.toBeInstanceOf(StateStoreError);
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
@@ -189,7 +166,7 @@ describe('Function: sendAlerts', () => {
   it('on a retry after part 2 of 3 failed, sends exactly the findings of parts 2 and 3, none twice', async () => {
     // Prepare
     const store = new MemoryStore();
-    snsMock.on(PublishCommand).resolvesOnce(published).rejectsOnce(throttled()).resolves(published);
+    snsMock.on(PublishCommand).resolvesOnce(published).rejectsOnce(snsThrottled()).resolves(published);
     // Act
     const first = sendAlerts({ ...base, ...threeParts, store, now: NOW });
     // Assess
@@ -224,7 +201,7 @@ describe('Function: sendAlerts', () => {
     snsMock.on(PublishCommand).resolves(published);
     await sendAlerts({ ...base, report: aReport([highFinding]), store, now: NOW });
     snsMock.reset();
-    snsMock.on(PublishCommand).resolvesOnce(published).rejectsOnce(throttled()).resolves(published);
+    snsMock.on(PublishCommand).resolvesOnce(published).rejectsOnce(snsThrottled()).resolves(published);
     // Act
     const failing = sendAlerts({ ...base, report: aReport([criticalFinding]), store, now: later(1) });
     await expect(failing).rejects.toBeInstanceOf(PublishError);
@@ -240,15 +217,10 @@ describe('Function: sendAlerts', () => {
   it('stops after the first message whose state cannot be saved, so at most that one repeats', async () => {
     // Prepare
     s3Mock.on(GetObjectCommand).rejects(noSuchKey());
-    s3Mock.on(PutObjectCommand).rejects(denied());
+    s3Mock.on(PutObjectCommand).rejects(accessDenied());
     snsMock.on(PublishCommand).resolves(published);
     // Act
-    const run = sendAlerts({
-      ...base,
-      ...threeParts,
-      store: new S3StateStore(new S3Client({}), bucket),
-      now: NOW,
-    });
+    const run = alertWithS3State({ ...threeParts, now: NOW });
     // Assess
     await expect(run).rejects.toBeInstanceOf(StateStoreError);
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
@@ -309,30 +281,12 @@ describe('Function: sendAlerts', () => {
   });
 });
 
-/** GetObject's answer for a stored state, with the ETag a conditional put must match. */
-const stateObject = (state: AlertState, etag: string): GetObjectCommandOutput => {
-  const body = JSON.stringify(state);
-  return {
-    $metadata: { httpStatusCode: 200 },
-    Body: sdkStreamMixin(Readable.from([Buffer.from(body, 'utf8')])),
-    ContentType: 'application/json',
-    ContentLength: Buffer.byteLength(body),
-    ETag: etag,
-  };
-};
-
-/** What S3 answers a conditional put whose ETag (or absence) no longer holds. */
-const preconditionFailed = () =>
-  new S3ServiceException({
-    name: 'PreconditionFailed',
-    $fault: 'client',
-    message: 'At least one of the pre-conditions you specified did not hold',
-    $metadata: { httpStatusCode: 412 },
-  });
-
 /** The state after a run that alerted `findings` at `now`. */
 const stateWith = (findings: Parameters<typeof aReport>[0], now = NOW): AlertState =>
   diffAgainstState(aReport(findings), undefined, { now, remindAfterHours: 24 }).nextState;
+
+/** GetObject's answer for a stored state, with the ETag a conditional put must match. */
+const stateObject = (state: AlertState, etag: string) => storedObject(JSON.stringify(state), etag);
 
 const savedBodies = () =>
   s3Mock
@@ -357,17 +311,9 @@ describe('Function: sendAlerts, when another run writes the state first', () => 
       .on(GetObjectCommand)
       .resolvesOnce(stateObject(stateWith([highFinding]), V1))
       .resolves(stateObject(stateWith([], later(1)), V2));
-    s3Mock
-      .on(PutObjectCommand)
-      .rejectsOnce(preconditionFailed())
-      .resolves({ $metadata: { httpStatusCode: 200 }, ETag: V3 });
+    s3Mock.on(PutObjectCommand).rejectsOnce(preconditionFailed()).resolves(savedAt(V3));
     // Act
-    const result = await sendAlerts({
-      ...base,
-      report: aReport([sshWorldFinding]),
-      store: new S3StateStore(new S3Client({}), bucket),
-      now: later(1),
-    });
+    const result = await alertWithS3State({ report: aReport([sshWorldFinding]), now: later(1) });
     // Assess: only the new finding went out; the state keeps it on top of the other run's state.
     expect(result.diff.recovered.map((r) => r.fingerprint)).toEqual([highFinding.fingerprint]);
     expect(result.messages.map((m) => m.kind)).toEqual(['findings']);
@@ -384,16 +330,11 @@ describe('Function: sendAlerts, when another run writes the state first', () => 
       .on(GetObjectCommand)
       .rejectsOnce(noSuchKey())
       .resolves(stateObject(stateWith([sshWorldFinding]), V2));
-    s3Mock
-      .on(PutObjectCommand)
-      .rejectsOnce(preconditionFailed())
-      .resolves({ $metadata: { httpStatusCode: 200 }, ETag: V3 });
+    s3Mock.on(PutObjectCommand).rejectsOnce(preconditionFailed()).resolves(savedAt(V3));
     // Act
-    const result = await sendAlerts({
-      ...base,
+    const result = await alertWithS3State({
       report: aReport([]),
       checksRun: ['elb.internet-facing'],
-      store: new S3StateStore(new S3Client({}), bucket),
       now: NOW,
     });
     // Assess
@@ -409,24 +350,8 @@ describe('Function: sendAlerts, when another run writes the state first', () => 
   it('retries after 409 ConditionalRequestConflict', async () => {
     // A new body each time: a stream is read once.
     s3Mock.on(GetObjectCommand).callsFake(() => stateObject(stateWith([highFinding]), V1));
-    s3Mock
-      .on(PutObjectCommand)
-      .rejectsOnce(
-        new S3ServiceException({
-          name: 'ConditionalRequestConflict',
-          $fault: 'client',
-          message:
-            'The conditional request cannot succeed due to a conflicting operation against this resource.',
-          $metadata: { httpStatusCode: 409 },
-        }),
-      )
-      .resolves({ $metadata: { httpStatusCode: 200 }, ETag: V2 });
-    const result = await sendAlerts({
-      ...base,
-      report: aReport([highFinding, criticalFinding]),
-      store: new S3StateStore(new S3Client({}), bucket),
-      now: later(1),
-    });
+    s3Mock.on(PutObjectCommand).rejectsOnce(conditionalRequestConflict()).resolves(savedAt(V2));
+    const result = await alertWithS3State({ report: aReport([highFinding, criticalFinding]), now: later(1) });
     expect(result.stateConflicts).toBe(1);
     expect(publishedIds()).toEqual([criticalFinding.fingerprint]);
     expect(Object.keys(savedBodies()[1]?.findings ?? {}).sort()).toEqual(
@@ -438,12 +363,7 @@ describe('Function: sendAlerts, when another run writes the state first', () => 
     // A new body each time: a stream is read once.
     s3Mock.on(GetObjectCommand).callsFake(() => stateObject(stateWith([highFinding]), V1));
     s3Mock.on(PutObjectCommand).rejects(preconditionFailed());
-    const run = sendAlerts({
-      ...base,
-      report: aReport([highFinding, criticalFinding]),
-      store: new S3StateStore(new S3Client({}), bucket),
-      now: later(1),
-    });
+    const run = alertWithS3State({ report: aReport([highFinding, criticalFinding]), now: later(1) });
     const error = await run.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateStoreError);
     expect(error).not.toBeInstanceOf(StateConflictError);
@@ -456,14 +376,9 @@ describe('Function: sendAlerts, when another run writes the state first', () => 
     s3Mock
       .on(GetObjectCommand)
       .resolvesOnce(stateObject(stateWith([highFinding]), V1))
-      .rejects(denied());
+      .rejects(accessDenied());
     s3Mock.on(PutObjectCommand).rejects(preconditionFailed());
-    const run = sendAlerts({
-      ...base,
-      report: aReport([highFinding, criticalFinding]),
-      store: new S3StateStore(new S3Client({}), bucket),
-      now: later(1),
-    });
+    const run = alertWithS3State({ report: aReport([highFinding, criticalFinding]), now: later(1) });
     await expect(run).rejects.toThrow(/cannot read alert state .*AccessDenied/);
   });
 
@@ -471,19 +386,11 @@ describe('Function: sendAlerts, when another run writes the state first', () => 
     // Prepare: the first read fails; the object exists, so the create is refused and the run reads again.
     s3Mock
       .on(GetObjectCommand)
-      .rejectsOnce(denied())
+      .rejectsOnce(accessDenied())
       .resolves(stateObject(stateWith([criticalFinding]), V2));
-    s3Mock
-      .on(PutObjectCommand)
-      .rejectsOnce(preconditionFailed())
-      .resolves({ $metadata: { httpStatusCode: 200 }, ETag: V3 });
+    s3Mock.on(PutObjectCommand).rejectsOnce(preconditionFailed()).resolves(savedAt(V3));
     // Act
-    const result = await sendAlerts({
-      ...base,
-      report: aReport([criticalFinding, highFinding]),
-      store: new S3StateStore(new S3Client({}), bucket),
-      now: later(1),
-    });
+    const result = await alertWithS3State({ report: aReport([criticalFinding, highFinding]), now: later(1) });
     // Assess: everything open was re-sent once, saying why; the state now holds both.
     expect(result.stateUnavailable).toBe(true);
     expect(result.messages).toHaveLength(1);
@@ -502,13 +409,8 @@ describe('Function: sendAlerts, when another run writes the state first', () => 
       ...stateObject(stateWith([]), V1),
       Body: sdkStreamMixin(Readable.from([Buffer.from('{ half')])),
     });
-    s3Mock.on(PutObjectCommand).resolves({ $metadata: { httpStatusCode: 200 }, ETag: V2 });
-    const result = await sendAlerts({
-      ...base,
-      report: aReport([criticalFinding]),
-      store: new S3StateStore(new S3Client({}), bucket),
-      now: NOW,
-    });
+    s3Mock.on(PutObjectCommand).resolves(savedAt(V2));
+    const result = await alertWithS3State({ report: aReport([criticalFinding]), now: NOW });
     expect(result.stateUnavailable).toBe(true);
     expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { IfMatch: V1 });
   });

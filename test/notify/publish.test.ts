@@ -1,9 +1,4 @@
-import {
-  PublishCommand,
-  type PublishCommandOutput,
-  SNSClient,
-  SNSServiceException,
-} from '@aws-sdk/client-sns';
+import { PublishCommand, type PublishCommandOutput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AlertMessage } from '../../notify/message.ts';
@@ -11,6 +6,7 @@ import { publishAlert } from '../../notify/publish.ts';
 import { renderAlerts } from '../../notify/render.ts';
 import { diffAgainstState } from '../../notify/state.ts';
 import { PublishError } from '../../support/errors.ts';
+import { snsThrottled } from '../fixtures/aws-answers.ts';
 import { aReport, criticalFinding, highFinding, later, NOW, TOPIC_ARN } from './fixtures.ts';
 
 const snsMock = mockClient(SNSClient);
@@ -19,14 +15,6 @@ const published = (messageId: string): PublishCommandOutput => ({
   $metadata: { httpStatusCode: 200 },
   MessageId: messageId,
 });
-
-const throttled = () =>
-  new SNSServiceException({
-    name: 'Throttling',
-    $fault: 'client',
-    message: 'Rate exceeded',
-    $metadata: { httpStatusCode: 400 },
-  });
 
 /** A findings message and a recovery message. */
 const twoMessages = (): AlertMessage[] => {
@@ -68,7 +56,7 @@ describe('Function: publishAlert', () => {
 
   it('rejects with PublishError carrying the SDK error when Publish fails', async () => {
     // Prepare
-    const error = throttled();
+    const error = snsThrottled();
     snsMock.on(PublishCommand).rejects(error);
     const [message] = twoMessages();
     // Act

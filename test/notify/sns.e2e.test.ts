@@ -1,22 +1,11 @@
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  CreateTopicCommand,
-  SetSubscriptionAttributesCommand,
-  SNSClient,
-  SubscribeCommand,
-} from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../model/report.ts';
 import { type SendAlertsResult, sendAlerts } from '../../notify/index.ts';
 import { alertStateSchema, S3StateStore } from '../../notify/state.ts';
-import { type Moto, startMoto } from '../e2e/moto.ts';
+import { type AlertInbox, createBucket, type SnsEnvelope, topicWithInbox } from '../e2e/alert-inbox.ts';
+import { type Moto, startMotoForSdk } from '../e2e/moto.ts';
 import {
   ACCOUNT,
   anIncompleteReport,
@@ -29,15 +18,6 @@ import {
   sshWorldFinding,
 } from './fixtures.ts';
 
-/** What an SQS subscriber receives from SNS without raw message delivery: the SNS JSON envelope. */
-interface SnsEnvelope {
-  readonly Type: string;
-  readonly MessageId: string;
-  readonly TopicArn: string;
-  readonly Subject?: string;
-  readonly Message: string;
-}
-
 /**
  * The alert path end to end through moto's SNS, SQS and S3 over the real SDK wire protocol: sendAlerts
  * publishes to a topic, an SQS queue subscribed to it receives what any non-chat subscriber gets (the
@@ -47,77 +27,29 @@ interface SnsEnvelope {
 describe('alerts through SNS to an SQS subscriber (moto)', () => {
   let moto: Moto;
   let sns: SNSClient;
-  let sqs: SQSClient;
   let s3: S3Client;
-  let topicArn: string;
-  let queueUrl: string;
+  let inbox: AlertInbox;
   const bucket = `arch-auditor-state-${ACCOUNT}`;
-  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk();
     sns = new SNSClient({ region: REGION });
-    sqs = new SQSClient({ region: REGION });
     // The endpoint is an IP address: virtual-hosted bucket names cannot resolve there.
     s3 = new S3Client({ region: REGION, forcePathStyle: true });
-
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'arch-auditor-alerts' }))).TopicArn ?? '';
-    queueUrl =
-      (await sqs.send(new CreateQueueCommand({ QueueName: 'arch-auditor-alerts-inbox' }))).QueueUrl ?? '';
-    const queueArn =
-      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })))
-        .Attributes?.QueueArn ?? '';
-    const subscription = await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: queueArn,
-        ReturnSubscriptionArn: true,
-      }),
-    );
-    await sns.send(
-      new SetSubscriptionAttributesCommand({
-        SubscriptionArn: subscription.SubscriptionArn,
-        AttributeName: 'RawMessageDelivery',
-        AttributeValue: 'false',
-      }),
-    );
-    await s3.send(
-      new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }),
-    );
+    inbox = await topicWithInbox('arch-auditor-alerts');
+    await createBucket(s3, bucket);
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await moto?.stop();
   });
-
-  /** Every message waiting in the queue, removed from it. */
-  const drain = async (): Promise<SnsEnvelope[]> => {
-    const envelopes: SnsEnvelope[] = [];
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-      );
-      if (Messages.length === 0) return envelopes;
-      envelopes.push(...Messages.map((m) => JSON.parse(m.Body ?? '') as SnsEnvelope));
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-        }),
-      );
-    }
-  };
 
   const run = (report: Report, now: Date): Promise<SendAlertsResult> =>
     sendAlerts({
       report,
       store: new S3StateStore(s3, bucket),
       sns,
-      topicArn,
+      topicArn: inbox.topicArn,
       now,
       remindAfterHours: 24,
     });
@@ -128,13 +60,13 @@ describe('alerts through SNS to an SQS subscriber (moto)', () => {
   it('delivers one well-formed Japanese message for a drifted account, and keeps the state in S3', async () => {
     // Act
     const result = await run(drifted, NOW);
-    const received = await drain();
+    const received = await inbox.drain();
     // Assess
     expect(received).toHaveLength(1);
     const [envelope] = received as [SnsEnvelope];
     expect(envelope).toMatchObject({
       Type: 'Notification',
-      TopicArn: topicArn,
+      TopicArn: inbox.topicArn,
       MessageId: result.messageIds[0],
       Subject: 'arch-auditor: 3 new (critical 2, high 1) | account 123456789012 | ap-northeast-1',
     });
@@ -175,13 +107,13 @@ describe('alerts through SNS to an SQS subscriber (moto)', () => {
   it('delivers nothing for a second identical run', async () => {
     const result = await run(drifted, later(1));
     expect(result.messages).toEqual([]);
-    expect(await drain()).toEqual([]);
+    expect(await inbox.drain()).toEqual([]);
   });
 
   it('delivers one recovery message once the drift is fixed', async () => {
     // Act: SSH from the world was removed.
     const result = await run(aReport([criticalFinding, highFinding]), later(2));
-    const received = await drain();
+    const received = await inbox.drain();
     // Assess
     expect(received).toHaveLength(1);
     const text = received[0]?.Message ?? '';
@@ -196,7 +128,7 @@ describe('alerts through SNS to an SQS subscriber (moto)', () => {
   it('delivers no recovery from an incomplete audit, only the warning that it was incomplete', async () => {
     // Act: DescribeRouteTables was denied, so the subnet finding is missing: unknown, not fixed.
     const result = await run(anIncompleteReport([criticalFinding]), later(3));
-    const received = await drain();
+    const received = await inbox.drain();
     // Assess
     expect(received).toHaveLength(1);
     const text = received[0]?.Message ?? '';
@@ -210,7 +142,7 @@ describe('alerts through SNS to an SQS subscriber (moto)', () => {
 
     // The next complete audit still sees the subnet route: no alert for it, the audit gap recovers.
     const complete = await run(aReport([criticalFinding, highFinding]), later(4));
-    const after = await drain();
+    const after = await inbox.drain();
     expect(complete.diff.newFindings).toEqual([]);
     expect(after).toHaveLength(1);
     expect(after[0]?.Message.split('\n')[0]).toBe(

@@ -1,28 +1,12 @@
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  CreateTopicCommand,
-  SetSubscriptionAttributesCommand,
-  SNSClient,
-  SubscribeCommand,
-} from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../model/report.ts';
 import { type SendAlertsResult, StateConflictError, sendAlerts } from '../../notify/index.ts';
 import { alertStateSchema, S3StateStore } from '../../notify/state.ts';
-import { type Moto, startMoto } from '../e2e/moto.ts';
+import { type AlertInbox, createBucket, topicWithInbox } from '../e2e/alert-inbox.ts';
+import { type Moto, startMotoForSdk } from '../e2e/moto.ts';
 import { ACCOUNT, aReport, highFinding, later, NOW, REGION, sshWorldFinding } from './fixtures.ts';
-
-/** What an SQS subscriber receives from SNS: the envelope, with the plain Japanese text as Message. */
-interface SnsEnvelope {
-  readonly Message: string;
-}
 
 /** Any SDK v3 client: the middleware hooks below only need its stack. */
 interface WithStack {
@@ -66,70 +50,24 @@ const holdUntil = (client: WithStack, commandName: string, gate: Promise<void>):
  */
 describe('two overlapping runs share one alert state (moto)', () => {
   let moto: Moto;
-  let sqs: SQSClient;
   let s3: S3Client;
-  let topicArn: string;
-  let queueUrl: string;
+  let inbox: AlertInbox;
   const bucket = `arch-auditor-state-${ACCOUNT}`;
-  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
-    Object.assign(process.env, moto.env);
-    const sns = new SNSClient({ region: REGION });
-    sqs = new SQSClient({ region: REGION });
+    moto = await startMotoForSdk();
     s3 = new S3Client({ region: REGION, forcePathStyle: true });
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'arch-auditor-alerts' }))).TopicArn ?? '';
-    queueUrl =
-      (await sqs.send(new CreateQueueCommand({ QueueName: 'arch-auditor-alerts-inbox' }))).QueueUrl ?? '';
-    const queueArn =
-      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })))
-        .Attributes?.QueueArn ?? '';
-    const subscription = await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: queueArn,
-        ReturnSubscriptionArn: true,
-      }),
-    );
-    await sns.send(
-      new SetSubscriptionAttributesCommand({
-        SubscriptionArn: subscription.SubscriptionArn,
-        AttributeName: 'RawMessageDelivery',
-        AttributeValue: 'false',
-      }),
-    );
-    await s3.send(
-      new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }),
-    );
+    inbox = await topicWithInbox('arch-auditor-alerts');
+    await createBucket(s3, bucket);
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await moto?.stop();
   });
 
   /** The first line (title) of every message waiting in the queue, which is emptied. */
-  const drainTitles = async (): Promise<string[]> => {
-    const titles: string[] = [];
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-      );
-      if (Messages.length === 0) return titles.sort();
-      titles.push(
-        ...Messages.map((m) => (JSON.parse(m.Body ?? '') as SnsEnvelope).Message.split('\n')[0] ?? ''),
-      );
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-        }),
-      );
-    }
-  };
+  const drainTitles = async (): Promise<string[]> =>
+    (await inbox.drain()).map((envelope) => envelope.Message.split('\n')[0] ?? '').sort();
 
   /** One run with clients of its own, so the test can hold its calls. */
   const aRun = (key: string) => {
@@ -142,7 +80,7 @@ describe('two overlapping runs share one alert state (moto)', () => {
         report,
         store: new S3StateStore(clients.s3, bucket, key),
         sns: clients.sns,
-        topicArn,
+        topicArn: inbox.topicArn,
         now,
         remindAfterHours: 24,
         ...(checksRun ? { checksRun } : {}),

@@ -1,17 +1,12 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
-  type GetObjectCommandOutput,
-  NoSuchKey,
   PutObjectCommand,
   type PutObjectCommandOutput,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../checks/index.ts';
@@ -34,12 +29,18 @@ import {
 import { anIntent } from '../fixtures/intent.ts';
 import { anInventory, aSecurityGroup, aVpc } from '../fixtures/inventory.ts';
 import {
+  accessDenied,
+  conditionalRequestConflict,
+  noSuchKey,
+  preconditionFailed,
+  storedObject,
+} from '../fixtures/aws-answers.ts';
+import {
   aFinding,
   anIncompleteReport,
   aReport,
   criticalFinding,
   highFinding,
-  incompleteFinding,
   later,
   lowFinding,
   mediumFinding,
@@ -164,21 +165,12 @@ describe('diffAgainstState', () => {
         resource: { type: 'AWS::ApiGateway::Stage', id: `${apiId}/prod`, region: REGION },
         fact: 'no-web-acl',
       });
-    const incomplete = (findings: readonly Finding[], unseen: Report['unseen']) =>
-      aReport([incompleteFinding, ...findings], {
-        complete: false,
-        regions: [REGION, OTHER_REGION],
-        errors: [
-          {
-            service: 'ec2',
-            operation: 'DescribeRouteTables',
-            region: REGION,
-            code: 'UnauthorizedOperation',
-            message: 'You are not authorized to perform this operation.',
-          },
-        ],
-        unseen,
-      });
+    /** The audit whose DescribeRouteTables was denied, over both regions, blind where `unseen` says. */
+    const incomplete = (findings: readonly Finding[], unseen: Report['unseen']): Report => ({
+      ...anIncompleteReport(findings),
+      regions: [REGION, OTHER_REGION],
+      unseen,
+    });
 
     it('a gone finding of another region, or of a check that was not blinded, recovers', () => {
       const previous = stateAfterFirstRun(
@@ -492,31 +484,7 @@ describe('onlyAnnouncing', () => {
 const s3Mock = mockClient(S3Client);
 const bucket = 'arch-auditor-state-123456789012';
 
-const getObjectOutput = (body: string): GetObjectCommandOutput => ({
-  $metadata: { httpStatusCode: 200 },
-  Body: sdkStreamMixin(Readable.from([Buffer.from(body, 'utf8')])),
-  ContentType: 'application/json',
-  ContentLength: Buffer.byteLength(body),
-  ETag: '"9b2cf535f27731c974343645a3985328"',
-});
-
-/** S3's answer when the object changed since the ETag given (what the SDK raises for it). */
-const preconditionFailed = () =>
-  new S3ServiceException({
-    name: 'PreconditionFailed',
-    $fault: 'client',
-    message: 'At least one of the pre-conditions you specified did not hold',
-    $metadata: { httpStatusCode: 412 },
-  });
-
-/** S3's answer when another conditional write to the key is landing at the same moment. */
-const conditionalRequestConflict = () =>
-  new S3ServiceException({
-    name: 'ConditionalRequestConflict',
-    $fault: 'client',
-    message: 'The conditional request cannot succeed due to a conflicting operation against this resource.',
-    $metadata: { httpStatusCode: 409 },
-  });
+const getObjectOutput = (body: string) => storedObject(body, '"9b2cf535f27731c974343645a3985328"');
 
 describe('Class: S3StateStore', () => {
   beforeEach(() => {
@@ -526,11 +494,7 @@ describe('Class: S3StateStore', () => {
   describe('Method: load', () => {
     it('returns no state and no version on the first run, when the key does not exist', async () => {
       // Prepare
-      s3Mock
-        .on(GetObjectCommand)
-        .rejects(
-          new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }),
-        );
+      s3Mock.on(GetObjectCommand).rejects(noSuchKey());
       const store = new S3StateStore(new S3Client({}), bucket);
       // Act
       const stored = await store.load();
@@ -555,12 +519,7 @@ describe('Class: S3StateStore', () => {
 
     it('throws StateStoreError carrying the SDK error when access is denied', async () => {
       // Prepare
-      const denied = new S3ServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        message: 'Access Denied',
-        $metadata: { httpStatusCode: 403 },
-      });
+      const denied = accessDenied();
       s3Mock.on(GetObjectCommand).rejects(denied);
       const store = new S3StateStore(new S3Client({}), bucket);
       // Act
@@ -616,11 +575,7 @@ describe('Class: S3StateStore', () => {
     it.each([
       ['412 PreconditionFailed', preconditionFailed],
       ['409 ConditionalRequestConflict', conditionalRequestConflict],
-      [
-        '404 NoSuchKey (If-Match on a deleted object)',
-        () =>
-          new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }),
-      ],
+      ['404 NoSuchKey (If-Match on a deleted object)', noSuchKey],
     ])('throws StateConflictError when S3 refuses the conditional put with %s', async (_, refusal) => {
       // Prepare
       const answer = refusal();
@@ -636,14 +591,7 @@ describe('Class: S3StateStore', () => {
     });
 
     it('throws StateStoreError, not a conflict, when the put is denied', async () => {
-      s3Mock.on(PutObjectCommand).rejects(
-        new S3ServiceException({
-          name: 'AccessDenied',
-          $fault: 'client',
-          message: 'Access Denied',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+      s3Mock.on(PutObjectCommand).rejects(accessDenied());
       const store = new S3StateStore(new S3Client({}), bucket);
       const error = await store.save(stateAfterFirstRun(), undefined).catch((e) => e);
       expect(error).toBeInstanceOf(StateStoreError);

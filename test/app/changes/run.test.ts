@@ -87,6 +87,10 @@ const consoleChange = (): ChangeEvent[] => {
   return [JSON.parse(text)];
 };
 
+/** The change Lambda's run on the console change, in the demo account's region. */
+const auditConsoleChange = (store: BaselineStore, collect: ReturnType<typeof collector>['collect']) =>
+  runChangeAudit({ events: consoleChange(), regions: ['ap-northeast-1'], intent, store, collect });
+
 const verdicts = (findings: readonly Finding[]) => findings.map(({ changedBy: _, ...f }) => f);
 
 describe('runChangeAudit', () => {
@@ -94,13 +98,7 @@ describe('runChangeAudit', () => {
     const live = changedAccount();
     const store = new MemoryStore({ inventory: demo(), seenEventIds: [] });
     const { collect, asked } = collector(live);
-    const run = await runChangeAudit({
-      events: consoleChange(),
-      regions: ['ap-northeast-1'],
-      intent,
-      store,
-      collect,
-    });
+    const run = await auditConsoleChange(store, collect);
 
     expect(run.mode).toBe('scoped');
     expect(asked).toEqual([['ec2', 'apigateway.apiKeys']]);
@@ -154,13 +152,7 @@ describe('runChangeAudit', () => {
 
   it('without the change the stored inventory would hide it: the scope is really read again', async () => {
     const store = new MemoryStore({ inventory: demo(), seenEventIds: [] });
-    const stale = await runChangeAudit({
-      events: consoleChange(),
-      regions: ['ap-northeast-1'],
-      intent,
-      store,
-      collect: collector(demo()).collect,
-    });
+    const stale = await auditConsoleChange(store, collector(demo()).collect);
     expect(
       stale.report?.findings.some(
         (f) => f.checkId === 'sg.world-ingress' && f.resource.id === ALB_GROUP && f.fact.includes('tcp/22'),
@@ -175,13 +167,10 @@ describe('runChangeAudit', () => {
       [{ ...demo(), regions: ['us-west-2'] }, 'the stored inventory covers us-west-2'],
     ] as const) {
       const { collect, asked } = collector(live);
-      const run = await runChangeAudit({
-        events: consoleChange(),
-        regions: ['ap-northeast-1'],
-        intent,
-        store: new MemoryStore(stored ? { inventory: stored as Inventory, seenEventIds: [] } : undefined),
+      const run = await auditConsoleChange(
+        new MemoryStore(stored ? { inventory: stored as Inventory, seenEventIds: [] } : undefined),
         collect,
-      });
+      );
       expect([run.mode, run.fullBecause]).toEqual(['full', because]);
       expect(asked).toEqual(['all']);
       expect(verdicts(run.report?.findings ?? [])).toEqual(verdicts(auditInventory(live, intent).findings));
@@ -191,34 +180,16 @@ describe('runChangeAudit', () => {
   it('records the batch only when committed: a retried batch is audited again, a committed one is a repeat', async () => {
     const store = new MemoryStore({ inventory: demo(), seenEventIds: [] });
     const { collect } = collector(changedAccount());
-    const first = await runChangeAudit({
-      events: consoleChange(),
-      regions: ['ap-northeast-1'],
-      intent,
-      store,
-      collect,
-    });
+    const first = await auditConsoleChange(store, collect);
     expect(store.saved).toEqual([]);
-    const retried = await runChangeAudit({
-      events: consoleChange(),
-      regions: ['ap-northeast-1'],
-      intent,
-      store,
-      collect,
-    });
+    const retried = await auditConsoleChange(store, collect);
     expect(retried.mode).toBe('scoped');
     await retried.commit();
     expect(store.stored?.seenEventIds).toEqual(['3f8e1b2a-6c4d-4e5f-8a9b-0c1d2e3f4a51']);
     expect(store.stored?.inventory?.ec2.securityGroups.find((g) => g.id === ALB_GROUP)?.rules).toHaveLength(
       (changedAccount().ec2.securityGroups.find((g) => g.id === ALB_GROUP)?.rules ?? []).length,
     );
-    const again = await runChangeAudit({
-      events: consoleChange(),
-      regions: ['ap-northeast-1'],
-      intent,
-      store,
-      collect,
-    });
+    const again = await auditConsoleChange(store, collect);
     expect([again.mode, again.report, again.changes.ignored.duplicate]).toEqual(['none', undefined, 1]);
     expect(first.mode).toBe('scoped');
   });
@@ -241,13 +212,7 @@ describe('runChangeAudit', () => {
     } as Inventory;
     const store = new MemoryStore({ inventory: stored, seenEventIds: [] });
     const { collect } = collector(changedAccount());
-    const run = await runChangeAudit({
-      events: consoleChange(),
-      regions: ['ap-northeast-1'],
-      intent,
-      store,
-      collect,
-    });
+    const run = await auditConsoleChange(store, collect);
     // EC2 was read again (its old error is gone); API Gateway was not (its error still stands).
     expect(run.mode).toBe('scoped');
     expect(run.report?.complete).toBe(false);

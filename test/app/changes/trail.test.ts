@@ -2,7 +2,9 @@ import {
   CloudTrailClient,
   DescribeTrailsCommand,
   GetEventSelectorsCommand,
+  type GetEventSelectorsCommandOutput,
   GetTrailStatusCommand,
+  type GetTrailStatusCommandOutput,
 } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -31,17 +33,28 @@ const trail = (o: Record<string, unknown> = {}) => ({
   ...o,
 });
 
+/** The account's trail as CloudTrail describes it, its status and its event selectors. */
+const answerTrail = (
+  described: ReturnType<typeof trail>,
+  status: Omit<GetTrailStatusCommandOutput, '$metadata'>,
+  selectors: Omit<GetEventSelectorsCommandOutput, '$metadata'>,
+) =>
+  cloudTrail
+    .on(DescribeTrailsCommand)
+    .resolves({ trailList: [described] })
+    .on(GetTrailStatusCommand)
+    .resolves(status)
+    .on(GetEventSelectorsCommand)
+    .resolves(selectors);
+
 beforeEach(() => cloudTrail.reset());
 
 describe('checkChangeDetection', () => {
   it('works where a logging trail records management write events', async () => {
-    cloudTrail
-      .on(DescribeTrailsCommand)
-      .resolves({ trailList: [trail()] })
-      .on(GetTrailStatusCommand)
-      .resolves({ IsLogging: true, LatestDeliveryTime: new Date('2026-11-21T09:00:00Z') })
-      .on(GetEventSelectorsCommand)
-      .resolves({
+    answerTrail(
+      trail(),
+      { IsLogging: true, LatestDeliveryTime: new Date('2026-11-21T09:00:00Z') },
+      {
         TrailARN: TRAIL_ARN,
         EventSelectors: [
           {
@@ -51,30 +64,22 @@ describe('checkChangeDetection', () => {
             ExcludeManagementEventSources: [],
           },
         ],
-      });
+      },
+    );
     expect(await checkChangeDetection(client, REGION)).toEqual({ working: true, trail: TRAIL_ARN });
     expect(cloudTrail).toHaveReceivedCommandWith(DescribeTrailsCommand, { includeShadowTrails: true });
   });
 
   it('works with a trail without custom selectors: it logs every management event', async () => {
-    cloudTrail
-      .on(DescribeTrailsCommand)
-      .resolves({ trailList: [trail()] })
-      .on(GetTrailStatusCommand)
-      .resolves({ IsLogging: true })
-      .on(GetEventSelectorsCommand)
-      .resolves({ TrailARN: TRAIL_ARN });
+    answerTrail(trail(), { IsLogging: true }, { TrailARN: TRAIL_ARN });
     expect((await checkChangeDetection(client, REGION)).working).toBe(true);
   });
 
   it('works with advanced selectors that log management events', async () => {
-    cloudTrail
-      .on(DescribeTrailsCommand)
-      .resolves({ trailList: [trail({ HasCustomEventSelectors: true })] })
-      .on(GetTrailStatusCommand)
-      .resolves({ IsLogging: true })
-      .on(GetEventSelectorsCommand)
-      .resolves({
+    answerTrail(
+      trail({ HasCustomEventSelectors: true }),
+      { IsLogging: true },
+      {
         TrailARN: TRAIL_ARN,
         AdvancedEventSelectors: [
           {
@@ -82,7 +87,8 @@ describe('checkChangeDetection', () => {
             FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }],
           },
         ],
-      });
+      },
+    );
     expect((await checkChangeDetection(client, REGION)).working).toBe(true);
   });
 
@@ -96,23 +102,19 @@ describe('checkChangeDetection', () => {
     expect(none.working === false && none.reason).toContain('定期監査（1 時間ごと）でのみ');
 
     cloudTrail.reset();
-    cloudTrail
-      .on(DescribeTrailsCommand)
-      .resolves({ trailList: [trail()] })
-      .on(GetTrailStatusCommand)
-      .resolves({ IsLogging: false })
-      .on(GetEventSelectorsCommand)
-      .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] });
+    answerTrail(
+      trail(),
+      { IsLogging: false },
+      { EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] },
+    );
     expect((await checkChangeDetection(client, REGION)).working).toBe(false);
 
     cloudTrail.reset();
-    cloudTrail
-      .on(DescribeTrailsCommand)
-      .resolves({ trailList: [trail()] })
-      .on(GetTrailStatusCommand)
-      .resolves({ IsLogging: true })
-      .on(GetEventSelectorsCommand)
-      .resolves({ EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }] });
+    answerTrail(
+      trail(),
+      { IsLogging: true },
+      { EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }] },
+    );
     const reads = await checkChangeDetection(client, REGION);
     expect(reads.working === false && reads.reason).toContain(
       '停止しているか、管理イベントの書き込みを記録していません',

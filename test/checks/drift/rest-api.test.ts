@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { driftRestApi } from '../../../checks/drift/rest-api.ts';
 import type { RestApi } from '../../../inventory/types.ts';
+import { denyInvokeIf, escapedPolicyText } from '../../fixtures/apigw.ts';
 import { run } from '../../fixtures/evaluate.ts';
 import { anIntent } from '../../fixtures/intent.ts';
 import { aMethod, anApiResource, anInventory, aRestApi, aStage } from '../../fixtures/inventory.ts';
 
 const API = 'a1b2c3d4e5';
 const VPCE = 'vpce-0a1b2c3d4e5f60001';
-const policy = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 'execute-api:Invoke',
-      Resource: 'execute-api:/*',
-      Condition: { StringNotEquals: { 'aws:SourceVpce': VPCE } },
-    },
-    { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
-  ],
-};
-/** How GetRestApi hands the policy back: quotes and slashes backslash-escaped. */
-const escaped = (doc: unknown): string => JSON.stringify(doc).replace(/"/g, '\\"').replace(/\//g, '\\/');
-
+const policy = denyInvokeIf({ StringNotEquals: { 'aws:SourceVpce': VPCE } });
 const api = (o: Partial<RestApi> = {}): RestApi =>
   aRestApi({
     endpointTypes: ['PRIVATE'],
@@ -80,7 +66,7 @@ describe('drift.rest-api', () => {
   });
 
   it('does not report the escaped form of the same policy as drift', () => {
-    expect(audit({ policy: undefined, policyText: escaped(policy) })).toEqual([]);
+    expect(audit({ policy: undefined, policyText: escapedPolicyText(policy) })).toEqual([]);
   });
 
   it('does not report a baseline written in the escaped form with other key order', () => {
@@ -90,7 +76,7 @@ describe('drift.rest-api', () => {
         restApis: {
           [API]: {
             endpointTypes: ['PRIVATE'],
-            policy: escaped(reordered),
+            policy: escapedPolicyText(reordered),
             stages: ['prod waf=true throttling=true'],
             methods: ['GET /data key=true auth=NONE'],
           },

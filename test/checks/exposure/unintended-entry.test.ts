@@ -3,6 +3,7 @@ import { EXPOSURE_CHECKS } from '../../../checks/exposure/index.ts';
 import { exposureUnintendedEntry } from '../../../checks/exposure/unintended-entry.ts';
 import { evaluate } from '../../../engine/evaluate.ts';
 import type { Inventory, RestApi } from '../../../inventory/types.ts';
+import { allowInvokeIf } from '../../fixtures/apigw.ts';
 import { NOW, run } from '../../fixtures/evaluate.ts';
 import {
   anAclEntry,
@@ -472,18 +473,7 @@ describe('exposure.unintended-entry', () => {
 
     it('assumes a path open, saying so, when the resource policy uses a condition it cannot decide', () => {
       const api = anOpenApi({
-        policy: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: '*',
-              Action: 'execute-api:Invoke',
-              Resource: 'execute-api:/*',
-              Condition: { StringEquals: { 'aws:Referer': 'https://app.example.jp' } },
-            },
-          ],
-        },
+        policy: allowInvokeIf({ StringEquals: { 'aws:Referer': 'https://app.example.jp' } }),
       });
       const [v] = run(exposureUnintendedEntry, anExposedApi(api));
       expect(v?.message).toContain('判定できない条件');
