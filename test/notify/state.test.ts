@@ -26,8 +26,6 @@ import {
   S3StateStore,
   stateBeforeAlerts,
 } from '../../notify/state.ts';
-import { anIntent } from '../fixtures/intent.ts';
-import { anInventory, aSecurityGroup, aVpc } from '../fixtures/inventory.ts';
 import {
   accessDenied,
   conditionalRequestConflict,
@@ -35,6 +33,8 @@ import {
   preconditionFailed,
   storedObject,
 } from '../fixtures/aws-answers.ts';
+import { anIntent } from '../fixtures/intent.ts';
+import { anInventory, aSecurityGroup, aVpc } from '../fixtures/inventory.ts';
 import {
   aFinding,
   anIncompleteReport,
