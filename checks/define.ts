@@ -33,7 +33,7 @@ export interface CheckContext {
   readonly intent: ResolvedIntent;
   readonly now: Date;
   /** The catalogue, for checks about other checks (e.g. an expired exception names its check's resource type). */
-  readonly checks: readonly Pick<Check, 'id' | 'resourceType' | 'needs'>[];
+  readonly checks: readonly Pick<Check, 'id' | 'resourceType' | 'needs' | 'unseenItem'>[];
 }
 
 export interface Check {

@@ -1,17 +1,23 @@
-import type { Report, UnseenScope } from '../model/report.ts';
+import { itemLabel } from '../inventory/derive.ts';
+import type { Report, ReportError, UnseenScope } from '../model/report.ts';
 import { accountLabel } from './labels.ts';
+
+/** ' ロードバランサー app/…' after a failed call's region when the call was about one resource, else ''. */
+export const failedItemSuffix = (e: Pick<ReportError, 'resourceId' | 'resourceType'>, sep = ' '): string =>
+  e.resourceId === undefined
+    ? ''
+    : `${sep}${itemLabel({ resourceId: e.resourceId, ...(e.resourceType ? { resourceType: e.resourceType } : {}) })}`;
 
 /**
  * Japanese: where a blind spot is (a region, CloudFront, or one resource of a region), after its
  * account when a multi-account report names one (with its name where the report knows it).
  */
 const placeOf = (u: UnseenScope, accounts: Report['accounts'] = []): string => {
+  const region = u.region === 'global' ? 'CloudFront（global）' : u.region;
   const place =
     u.resourceId !== undefined
-      ? `${u.region} の ${u.resourceId}`
-      : u.region === 'global'
-        ? 'CloudFront（global）'
-        : u.region;
+      ? `${region} の ${itemLabel({ resourceId: u.resourceId, ...(u.resourceType ? { resourceType: u.resourceType } : {}) })}`
+      : region;
   if (u.accountId === undefined) return place;
   const account = accounts.find((a) => a.id === u.accountId) ?? { id: u.accountId };
   return `アカウント ${accountLabel(account)} / ${place}`;

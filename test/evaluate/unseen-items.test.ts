@@ -5,7 +5,9 @@ import { blindSpotsOf } from '../../evaluate/unseen.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
 import type { CollectionError, Inventory, ItemType, SliceName } from '../../inventory/types.ts';
 import type { Report } from '../../model/report.ts';
+import { renderPreview } from '../../notify/index.ts';
 import { diffAgainstState } from '../../notify/state.ts';
+import { renderText } from '../../report/text.ts';
 import {
   anApiBehavior,
   anApiOrigin,
@@ -581,5 +583,49 @@ describe('blindSpotsOf without a declared reach', () => {
     expect(blindSpotsOf(['apigateway.restApis'], [stored])).toEqual([
       { region: REGION, resourceId: 'a1b2c3d4e5' },
     ]);
+  });
+});
+
+describe('what people read about an unread item', () => {
+  const lbFailed = failed(
+    'elbv2',
+    'DescribeListeners',
+    REGION,
+    ['elbv2.listeners'],
+    ALB_ARN,
+    'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  );
+  const report = audit(
+    anInventory({
+      ec2: {
+        vpcs: [aVpc()],
+        securityGroups: [aGroupWith(ALB_SG, 'prod-alb-sg', [tcp(443, { prefixListId: CF_PL })])],
+        prefixLists: [aCloudFrontPrefixList()],
+      },
+      elbv2: { loadBalancers: [aLoadBalancer()] },
+      cloudfront: { distributions: [aDistribution()], vpcOrigins: [aVpcOrigin()] },
+      errors: [lbFailed],
+    }),
+  );
+  const LB = 'ロードバランサー app/prod-alb/50dc6c495c0c9188';
+
+  it('audit.incomplete names the load balancer and how far each check is blind', () => {
+    const message = report.findings.find((f) => f.checkId === 'audit.incomplete')?.message ?? '';
+    expect(message).toContain(`${REGION} の ${LB} について elbv2.listeners を確認できていません。`);
+    expect(message).toContain(
+      `sg.front-not-cloudfront-only, exposure.unintended-entry は ${LB} に関わるリソースの結果が不明です（他のリソースは判定済み）。`,
+    );
+    expect(message).not.toContain('このリージョンの結果が不明です');
+  });
+
+  it('the text report, the alert and the chat line name the item and the unseen group in Japanese', () => {
+    const text = renderText(report);
+    expect(text).toContain(`elbv2:DescribeListeners (${REGION} ${LB}): Throttling`);
+    expect(text).toContain(`${REGION} の セキュリティグループ ${ALB_SG}: sg.front-not-cloudfront-only`);
+    expect(text).toContain(`${REGION} の ${LB}: exposure.unintended-entry`);
+    expect(renderPreview(report, 'email')).toContain(`- elbv2 の DescribeListeners（${REGION}・${LB}）`);
+    expect(renderPreview(report, 'slack')).toContain(
+      `elbv2:DescribeListeners（${REGION}・${LB}・Throttling）`,
+    );
   });
 });
