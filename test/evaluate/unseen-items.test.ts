@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { mergeScoped } from '../../app/changes/scoped.ts';
+import { mergeInventories, mergeReports } from '../../app/merge.ts';
 import { CHECKS } from '../../checks/index.ts';
 import { evaluate } from '../../engine/evaluate.ts';
 import { blindSpotsOf } from '../../evaluate/unseen.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
+import { parseSnapshot } from '../../inventory/snapshot.ts';
 import type { CollectionError, Inventory, ItemType, SliceName } from '../../inventory/types.ts';
 import type { Report } from '../../model/report.ts';
 import { renderPreview } from '../../notify/index.ts';
@@ -627,5 +630,61 @@ describe('what people read about an unread item', () => {
     expect(renderPreview(report, 'slack')).toContain(
       `elbv2:DescribeListeners（${REGION}・${LB}・Throttling）`,
     );
+  });
+});
+
+describe('an item error travels whole: snapshot, fan-out merge, change-triggered audit', () => {
+  const lbFailed = failed(
+    'elbv2',
+    'DescribeListeners',
+    REGION,
+    ['elbv2.listeners'],
+    ALB_ARN,
+    'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  );
+  const inventory = anInventory({ elbv2: { loadBalancers: [aLoadBalancer()] }, errors: [lbFailed] });
+
+  it('a snapshot holding it loads with its item; an unknown item type is refused naming the field', () => {
+    expect(parseSnapshot(JSON.stringify(inventory), 'snapshot.json').errors).toEqual([lbFailed]);
+    const odd = { ...inventory, errors: [{ ...lbFailed, resourceType: 'AWS::EC2::Instance' }] };
+    expect(() => parseSnapshot(JSON.stringify(odd), 'snapshot.json')).toThrow(/errors\[0\]\.resourceType/);
+  });
+
+  it('fan-out parts merge into one error with its item, and the merged report keeps each unseen item', () => {
+    const merged = mergeInventories([
+      inventory,
+      { ...inventory, elbv2: { ...inventory.elbv2, loadBalancers: [] } },
+    ]);
+    expect(merged.errors).toEqual([lbFailed]);
+    const other = audit({ ...inventory, account: '444455556666' });
+    const report = mergeReports([audit(inventory), other]);
+    expect(report.errors.map((e) => [e.resourceId, e.resourceType])).toEqual([
+      [ALB_ARN, 'AWS::ElasticLoadBalancingV2::LoadBalancer'],
+      [ALB_ARN, 'AWS::ElasticLoadBalancingV2::LoadBalancer'],
+    ]);
+    expect(report.unseen.filter((u) => u.checkId === 'exposure.unintended-entry')).toEqual([
+      {
+        checkId: 'exposure.unintended-entry',
+        region: REGION,
+        resourceId: ALB_ARN,
+        resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+        accountId: ACCOUNT,
+      },
+      {
+        checkId: 'exposure.unintended-entry',
+        region: REGION,
+        resourceId: ALB_ARN,
+        resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+        accountId: '444455556666',
+      },
+    ]);
+  });
+
+  it('a change-triggered audit that does not read the load balancers again keeps the stored error', () => {
+    const fresh = anInventory({ errors: [] });
+    const untouched = { regions: new Map([[REGION, new Set<'ec2'>(['ec2'])]]), cloudfront: false };
+    expect(mergeScoped(inventory, fresh, untouched).errors).toEqual([lbFailed]);
+    const reread = { regions: new Map([[REGION, new Set<'elbv2'>(['elbv2'])]]), cloudfront: false };
+    expect(mergeScoped(inventory, fresh, reread).errors).toEqual([]);
   });
 });
