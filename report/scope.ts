@@ -13,11 +13,13 @@ export const failedItemSuffix = (e: Pick<ReportError, 'resourceId' | 'resourceTy
  * account when a multi-account report names one (with its name where the report knows it).
  */
 const placeOf = (u: UnseenScope, accounts: Report['accounts'] = []): string => {
-  const region = u.region === 'global' ? 'CloudFront（global）' : u.region;
+  const global = u.region === 'global';
   const place =
     u.resourceId !== undefined
-      ? `${region} の ${itemLabel({ resourceId: u.resourceId, ...(u.resourceType ? { resourceType: u.resourceType } : {}) })}`
-      : region;
+      ? `${global ? 'CloudFront' : u.region} の ${itemLabel({ resourceId: u.resourceId, ...(u.resourceType ? { resourceType: u.resourceType } : {}) })}`
+      : global
+        ? 'CloudFront（global）'
+        : u.region;
   if (u.accountId === undefined) return place;
   const account = accounts.find((a) => a.id === u.accountId) ?? { id: u.accountId };
   return `アカウント ${accountLabel(account)} / ${place}`;
