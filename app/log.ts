@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { defaultPacer, type Pacer } from '../collect/pacing.ts';
-import type { Inventory } from '../inventory/types.ts';
+import type { CollectionError, Inventory } from '../inventory/types.ts';
 import type { Report } from '../model/report.ts';
 import { type ProgressListener, RunProgress } from './progress.ts';
 
@@ -73,22 +73,29 @@ export const sliceCounts = (inventory: Inventory): Record<string, number> =>
     ),
   );
 
-/** One WARN line per failed call (the audit is incomplete because of it); the AWS message at DEBUG. */
-export const logCollectionErrors = (logger: Logger, inventory: Inventory): void => {
-  for (const e of inventory.errors) {
-    // `service` is the logger's own key (arch-auditor): the AWS service goes in `awsService`.
-    logger.warn('collection error', {
+/** What a collection error log line is made of: an inventory's errors, or a report's (no slices there). */
+type LoggedError = Pick<
+  CollectionError,
+  'service' | 'operation' | 'region' | 'code' | 'message' | 'resourceId'
+> & {
+  readonly slices?: readonly string[];
+};
+
+/**
+ * One WARN line per failed call (the audit is incomplete because of it); the AWS message at DEBUG.
+ * `service` and `message` are the logger's own keys (arch-auditor, the line's text) and Powertools drops
+ * a field that reuses them, so the AWS service and message go in `awsService` and `awsMessage`.
+ */
+export const logCollectionErrors = (logger: Logger, errors: readonly LoggedError[]): void => {
+  for (const e of errors) {
+    const call = {
       awsService: e.service,
       operation: e.operation,
       region: e.region,
-      code: e.code,
-      slices: e.slices,
-    });
-    logger.debug('collection error detail', {
-      service: e.service,
-      operation: e.operation,
-      message: e.message,
-    });
+      ...(e.resourceId !== undefined ? { resourceId: e.resourceId } : {}),
+    };
+    logger.warn('collection error', { ...call, code: e.code, ...(e.slices ? { slices: e.slices } : {}) });
+    logger.debug('collection error detail', { ...call, awsMessage: e.message });
   }
 };
 

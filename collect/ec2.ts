@@ -2,6 +2,7 @@ import {
   type ManagedPrefixList as AwsManagedPrefixList,
   type PrefixListEntry as AwsPrefixListEntry,
   type EC2Client,
+  type EC2PaginationConfiguration,
   paginateDescribeEgressOnlyInternetGateways,
   paginateDescribeInternetGateways,
   paginateDescribeManagedPrefixLists,
@@ -94,6 +95,24 @@ export const collectEc2 = async (
     pages: () => Promise<readonly (Item | null | undefined)[]>,
     required: readonly (keyof Item & string)[],
   ) => collectSlice(site(operation, slices), async (s) => s.wellFormed(await pages(), required), context);
+  /** A Describe* list of the region: every page of it, each item checked for the fields normalizing needs. */
+  const describe = <Page, Item extends object>(
+    operation: Ec2Operation & keyof typeof EC2_REQUIRED,
+    slices: readonly SliceName[],
+    paginate: (
+      config: EC2PaginationConfiguration,
+      input: Record<string, never>,
+      options: ReturnType<typeof callOptions>,
+    ) => AsyncIterable<Page>,
+    itemsOf: (page: Page) => readonly Item[] | undefined,
+  ) =>
+    list<Item>(
+      operation,
+      slices,
+      () => drain(paginate(paging(operation), {}, call), itemsOf),
+      // Each operation's fields are checked against its item type where EC2_REQUIRED is declared.
+      EC2_REQUIRED[operation] as unknown as readonly (keyof Item & string)[],
+    );
 
   // A customer-managed list stands for its CIDRs: a rule referencing one holding 0.0.0.0/0 is world
   // ingress. Each list's entries are their own call, made as soon as the lists are in (not after the
@@ -123,15 +142,11 @@ export const collectEc2 = async (
     );
   // No owner filter: the AWS-managed lists (e.g. the CloudFront origin-facing one, whose id differs
   // per region) must be found by name. Without the lists, no list's entries can be read either.
-  const prefixListsAndEntries = list(
+  const prefixListsAndEntries = describe(
     'DescribeManagedPrefixLists',
     ['ec2.prefixLists', 'ec2.prefixListEntries'],
-    () =>
-      drain(
-        paginateDescribeManagedPrefixLists(paging('DescribeManagedPrefixLists'), {}, call),
-        (p) => p.PrefixLists,
-      ),
-    EC2_REQUIRED.DescribeManagedPrefixLists,
+    paginateDescribeManagedPrefixLists,
+    (p) => p.PrefixLists,
   ).then(async (lists) => ({ lists, entries: await entriesOf(lists) }));
 
   const [
@@ -148,94 +163,48 @@ export const collectEc2 = async (
     vpcEndpoints,
     networkInterfaces,
   ] = await Promise.all([
-    list(
-      'DescribeVpcs',
-      ['ec2.vpcs'],
-      () => drain(paginateDescribeVpcs(paging('DescribeVpcs'), {}, call), (p) => p.Vpcs),
-      EC2_REQUIRED.DescribeVpcs,
-    ),
-    list(
-      'DescribeSubnets',
-      ['ec2.subnets'],
-      () => drain(paginateDescribeSubnets(paging('DescribeSubnets'), {}, call), (p) => p.Subnets),
-      EC2_REQUIRED.DescribeSubnets,
-    ),
-    list(
-      'DescribeRouteTables',
-      ['ec2.routeTables'],
-      () => drain(paginateDescribeRouteTables(paging('DescribeRouteTables'), {}, call), (p) => p.RouteTables),
-      EC2_REQUIRED.DescribeRouteTables,
-    ),
-    list(
+    describe('DescribeVpcs', ['ec2.vpcs'], paginateDescribeVpcs, (p) => p.Vpcs),
+    describe('DescribeSubnets', ['ec2.subnets'], paginateDescribeSubnets, (p) => p.Subnets),
+    describe('DescribeRouteTables', ['ec2.routeTables'], paginateDescribeRouteTables, (p) => p.RouteTables),
+    describe(
       'DescribeInternetGateways',
       ['ec2.internetGateways'],
-      () =>
-        drain(
-          paginateDescribeInternetGateways(paging('DescribeInternetGateways'), {}, call),
-          (p) => p.InternetGateways,
-        ),
-      EC2_REQUIRED.DescribeInternetGateways,
+      paginateDescribeInternetGateways,
+      (p) => p.InternetGateways,
     ),
-    list(
+    describe(
       'DescribeEgressOnlyInternetGateways',
       ['ec2.egressOnlyInternetGateways'],
-      () =>
-        drain(
-          paginateDescribeEgressOnlyInternetGateways(paging('DescribeEgressOnlyInternetGateways'), {}, call),
-          (p) => p.EgressOnlyInternetGateways,
-        ),
-      EC2_REQUIRED.DescribeEgressOnlyInternetGateways,
+      paginateDescribeEgressOnlyInternetGateways,
+      (p) => p.EgressOnlyInternetGateways,
     ),
-    list(
-      'DescribeNatGateways',
-      ['ec2.natGateways'],
-      () => drain(paginateDescribeNatGateways(paging('DescribeNatGateways'), {}, call), (p) => p.NatGateways),
-      EC2_REQUIRED.DescribeNatGateways,
-    ),
-    list(
-      'DescribeNetworkAcls',
-      ['ec2.networkAcls'],
-      () => drain(paginateDescribeNetworkAcls(paging('DescribeNetworkAcls'), {}, call), (p) => p.NetworkAcls),
-      EC2_REQUIRED.DescribeNetworkAcls,
-    ),
+    describe('DescribeNatGateways', ['ec2.natGateways'], paginateDescribeNatGateways, (p) => p.NatGateways),
+    describe('DescribeNetworkAcls', ['ec2.networkAcls'], paginateDescribeNetworkAcls, (p) => p.NetworkAcls),
     // Groups and their rules are two calls; the slice is whole only when both succeed.
-    list(
+    describe(
       'DescribeSecurityGroups',
       ['ec2.securityGroups'],
-      () =>
-        drain(
-          paginateDescribeSecurityGroups(paging('DescribeSecurityGroups'), {}, call),
-          (p) => p.SecurityGroups,
-        ),
-      EC2_REQUIRED.DescribeSecurityGroups,
+      paginateDescribeSecurityGroups,
+      (p) => p.SecurityGroups,
     ),
-    list(
+    describe(
       'DescribeSecurityGroupRules',
       ['ec2.securityGroups'],
-      () =>
-        drain(
-          paginateDescribeSecurityGroupRules(paging('DescribeSecurityGroupRules'), {}, call),
-          (p) => p.SecurityGroupRules,
-        ),
-      EC2_REQUIRED.DescribeSecurityGroupRules,
+      paginateDescribeSecurityGroupRules,
+      (p) => p.SecurityGroupRules,
     ),
     prefixListsAndEntries,
-    list(
+    describe(
       'DescribeVpcEndpoints',
       ['ec2.vpcEndpoints'],
-      () =>
-        drain(paginateDescribeVpcEndpoints(paging('DescribeVpcEndpoints'), {}, call), (p) => p.VpcEndpoints),
-      EC2_REQUIRED.DescribeVpcEndpoints,
+      paginateDescribeVpcEndpoints,
+      (p) => p.VpcEndpoints,
     ),
-    list(
+    describe(
       'DescribeNetworkInterfaces',
       ['ec2.networkInterfaces'],
-      () =>
-        drain(
-          paginateDescribeNetworkInterfaces(paging('DescribeNetworkInterfaces'), {}, call),
-          (p) => p.NetworkInterfaces,
-        ),
-      EC2_REQUIRED.DescribeNetworkInterfaces,
+      paginateDescribeNetworkInterfaces,
+      (p) => p.NetworkInterfaces,
     ),
   ]);
 

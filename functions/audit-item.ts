@@ -54,7 +54,7 @@ export const auditItemHandler = async (item: FanOutItem, context?: Context): Pro
     inventoryCounts,
   ).finally(() => fingerprintKey.fill(0));
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });
-  logCollectionErrors(logger, inventory);
+  logCollectionErrors(logger, inventory.errors);
   await phase(logger, 'write', () => writeJson(s3, item.bucket, partKey(item), inventory));
   return { account: inventory.account, region: item.region, errors: inventory.errors.length };
 };

@@ -1,9 +1,6 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { auditInventory, collectLive } from '../app/audit.ts';
 import { S3BaselineStore } from '../app/changes/baseline-store.ts';
-import { cloudTrailClients } from '../app/changes/lookup.ts';
 import { saveScheduledBaseline } from '../app/changes/run.ts';
 import { checkChangeDetection } from '../app/changes/trail.ts';
 import { deployedTargets, type FunctionLocation, readLambdaConfig } from '../app/config.ts';
@@ -23,6 +20,7 @@ import type { Report } from '../model/report.ts';
 import { S3StateStore } from '../notify/state.ts';
 import { InputValidationError } from '../support/errors.ts';
 import { attributeFromHistory } from './attribution.ts';
+import { cloudTrail, s3Client, sns } from './clients.ts';
 import { type AuditEvent, auditEventSchema, normalizeEvent } from './event.ts';
 import { functionLocation, functionRegion } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
@@ -30,13 +28,6 @@ import { lambdaHandler } from './middleware/lambda-handler.ts';
 // Built once per container and reused across invocations (cold start only).
 const logger = createLogger('audit');
 const config = readLambdaConfig();
-const sns = new SNSClient({});
-const cloudTrail = cloudTrailClients();
-let s3: S3Client | undefined;
-const s3Client = () => {
-  s3 ??= new S3Client({});
-  return s3;
-};
 
 /**
  * The audit Lambda: collect → evaluate → alert. Returns the report. Unless `dryRun`, it publishes the
@@ -87,7 +78,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     inventoryCounts,
   );
   logger.debug('inventory collected', { counts: sliceCounts(inventory) });
-  logCollectionErrors(logger, inventory);
+  logCollectionErrors(logger, inventory.errors);
   let report = await phase(
     logger,
     'evaluate',

@@ -1,34 +1,25 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { collectAccount } from '../app/audit.ts';
 import { S3BaselineStore } from '../app/changes/baseline-store.ts';
 import { parseChangeBatch } from '../app/changes/events.ts';
-import { cloudTrailClients } from '../app/changes/lookup.ts';
 import { runChangeAudit } from '../app/changes/run.ts';
 import { checkChangeDetection } from '../app/changes/trail.ts';
 import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
-import { createLogger, phase, reportCounts } from '../app/log.ts';
+import { createLogger, logCollectionErrors, phase, reportCounts } from '../app/log.ts';
 import type { Report } from '../model/report.ts';
 import { S3StateStore } from '../notify/state.ts';
 import { InputValidationError } from '../support/errors.ts';
 import { attributeFromHistory } from './attribution.ts';
+import { cloudTrail, s3Client, sns } from './clients.ts';
 import { functionLocation, functionRegion } from './location.ts';
 import { lambdaHandler } from './middleware/lambda-handler.ts';
 
 const logger = createLogger('changes');
 const config = readLambdaConfig();
-const sns = new SNSClient({});
-const cloudTrail = cloudTrailClients();
-let s3: S3Client | undefined;
-const s3Client = () => {
-  s3 ??= new S3Client({});
-  return s3;
-};
 
 export interface ChangesResult {
   readonly mode: 'none' | 'scoped' | 'full';
@@ -103,14 +94,7 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
     logger,
   });
   logger.info('evaluate done', { phase: 'evaluate', ...reportCounts(report) });
-  for (const e of report.errors) {
-    logger.warn('collection error', {
-      awsService: e.service,
-      operation: e.operation,
-      region: e.region,
-      code: e.code,
-    });
-  }
+  logCollectionErrors(logger, report.errors);
   // The same sinks as the scheduled run (the alerts; Security Hub when the stack turns it on).
   await deliverReport({ report, config, locate: functionLocation(context), s3: s3Client(), sns, logger });
   await run.commit();

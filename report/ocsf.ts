@@ -1,4 +1,13 @@
-import type { AccountRef, Finding, ResourceRef, Severity, SuppressedFinding } from '../model/finding.ts';
+import { isIP } from 'node:net';
+import type {
+  AccountRef,
+  ChangedBy,
+  ChangeTool,
+  Finding,
+  ResourceRef,
+  Severity,
+  SuppressedFinding,
+} from '../model/finding.ts';
 import type { Report } from '../model/report.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -54,6 +63,24 @@ interface OcsfResource {
   readonly role: 'Target';
 }
 
+/** One change behind a finding (`changedBy`): who made it, with which API call, from where. */
+interface OcsfEvidence {
+  readonly actor: {
+    readonly user: {
+      readonly uid: string;
+      readonly name: string;
+      readonly type_id: 1 | 2 | 4 | 99;
+      readonly type: string;
+    };
+  };
+  /** The CloudTrail event: its name and id. */
+  readonly api: { readonly operation: string; readonly request: { readonly uid: string } };
+  readonly src_endpoint?: { readonly ip: string } | { readonly domain: string };
+  readonly http_request?: { readonly user_agent: string };
+  /** What OCSF's evidence has no attribute for: when the change was made, and with which tool. */
+  readonly data: { readonly event_time: string; readonly tool: ChangeTool };
+}
+
 /** The attributes we emit; every other attribute of the class is left out. */
 export interface OcsfDetectionFinding {
   readonly activity_id: 1;
@@ -104,6 +131,8 @@ export interface OcsfDetectionFinding {
     };
   };
   readonly resources: readonly OcsfResource[];
+  /** Who made the changes behind the finding, most recent first. */
+  readonly evidences?: readonly OcsfEvidence[];
   /** Japanese. */
   readonly remediation?: { readonly desc: string };
   /** Japanese: the impact in one sentence. */
@@ -114,6 +143,7 @@ export interface OcsfDetectionFinding {
     readonly actual?: string;
     readonly details?: Readonly<Record<string, unknown>>;
     readonly exception?: SuppressedFinding['exception'];
+    readonly changedByMissing?: Finding['changedByMissing'];
   };
 }
 
@@ -138,6 +168,35 @@ const ocsfResource = (resource: ResourceRef): OcsfResource => {
     ...(partition ? { cloud_partition: partition } : {}),
     role_id: 1,
     role: 'Target',
+  };
+};
+
+/** CloudTrail's identity types by OCSF user type (1 User, 2 Admin, 4 Service); any other is 99 Other, named as CloudTrail names it. */
+const USER_TYPES: Readonly<Record<string, { readonly id: 1 | 2 | 4; readonly caption: string }>> = {
+  IAMUser: { id: 1, caption: 'User' },
+  IdentityCenterUser: { id: 1, caption: 'User' },
+  Root: { id: 2, caption: 'Admin' },
+  AWSService: { id: 4, caption: 'Service' },
+};
+
+const ocsfEvidence = (change: ChangedBy): OcsfEvidence => {
+  const userType = USER_TYPES[change.type];
+  return {
+    actor: {
+      user: {
+        uid: change.arn,
+        name: change.name,
+        type_id: userType?.id ?? 99,
+        type: userType?.caption ?? change.type,
+      },
+    },
+    api: { operation: change.eventName, request: { uid: change.eventId } },
+    // CloudTrail records an address, or the name of the AWS service that made the call.
+    ...(change.sourceIp
+      ? { src_endpoint: isIP(change.sourceIp) ? { ip: change.sourceIp } : { domain: change.sourceIp } }
+      : {}),
+    ...(change.userAgent ? { http_request: { user_agent: change.userAgent } } : {}),
+    data: { event_time: change.eventTime, tool: change.tool },
   };
 };
 
@@ -197,6 +256,7 @@ const toDetectionFinding = (
       },
     },
     resources: [ocsfResource(finding.resource)],
+    ...(finding.changedBy?.length ? { evidences: finding.changedBy.map(ocsfEvidence) } : {}),
     ...(finding.remediation ? { remediation: { desc: finding.remediation } } : {}),
     ...(finding.impact ? { risk_details: finding.impact } : {}),
     unmapped: {
@@ -204,6 +264,7 @@ const toDetectionFinding = (
       ...(finding.actual !== undefined ? { actual: finding.actual } : {}),
       ...(finding.details !== undefined ? { details: finding.details } : {}),
       ...(exception ? { exception } : {}),
+      ...(finding.changedByMissing ? { changedByMissing: finding.changedByMissing } : {}),
     },
   };
 };

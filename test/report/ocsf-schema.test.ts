@@ -2,7 +2,12 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OCSF_PROFILES, type OcsfDetectionFinding, toOcsf } from '../../report/ocsf.ts';
 import { deriveOcsfJsonSchema, OCSF_SCHEMA_DIR } from '../fixtures/ocsf-schema.ts';
-import { demoReportWithException, incompleteDemoReport, mergedDemoReport } from '../fixtures/reports.ts';
+import {
+  attributedDemoReport,
+  demoReportWithException,
+  incompleteDemoReport,
+  mergedDemoReport,
+} from '../fixtures/reports.ts';
 import { sharedPresent } from '../fixtures/shared.ts';
 
 /**
@@ -35,6 +40,7 @@ describe.skipIf(!hasSchema)('OCSF output against the published OCSF 1.6.0 schema
     'an audit with findings and a suppressed one': demoReportWithException,
     'an incomplete audit': incompleteDemoReport,
     'a merged multi-account audit': mergedDemoReport,
+    'an audit naming who made the changes': attributedDemoReport,
   };
 
   it.each(Object.entries(reports))('validates every record of %s', (_, build) => {
@@ -92,6 +98,14 @@ describe.skipIf(!hasSchema)('OCSF output against the published OCSF 1.6.0 schema
       },
       'remediation without its required desc': (r) => {
         r.remediation = {};
+      },
+      'an evidence user typed User with the type_id of Service': (r) => {
+        r.evidences = [
+          { actor: { user: { uid: 'arn:aws:iam::210987654321:user/sato', type_id: 4, type: 'User' } } },
+        ];
+      },
+      'an evidence API call without its required operation': (r) => {
+        r.evidences = [{ api: { request: { uid: '3f8e1b2a-6c4d-4e5f-8a9b-0c1d2e3f4a51' } } }];
       },
     };
 

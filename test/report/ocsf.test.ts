@@ -5,6 +5,7 @@ import { OCSF_SEVERITY, type OcsfDetectionFinding, renderOcsf, toOcsf } from '..
 import { runCli } from '../fixtures/cli.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import {
+  attributedDemoReport,
   DEMO_ALB_ARN,
   demoReportWithException,
   incompleteDemoReport,
@@ -155,6 +156,66 @@ describe('report/ocsf: findings as OCSF 1.6.0 Detection Findings', () => {
       ]),
     );
     expect(merged.account).toBeUndefined();
+  });
+
+  it('names who made the changes behind a finding as evidences, and says why nobody is named', () => {
+    const attributed = attributedDemoReport();
+    const [changed, capped, untouched] = attributed.findings;
+    const all = toOcsf(attributed);
+    expect(recordOf(all, changed!).evidences).toEqual([
+      {
+        actor: {
+          user: {
+            uid: 'arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/sato',
+            name: 'sato',
+            type_id: 1,
+            type: 'User',
+          },
+        },
+        api: {
+          operation: 'AuthorizeSecurityGroupIngress',
+          request: { uid: '3f8e1b2a-6c4d-4e5f-8a9b-0c1d2e3f4a51' },
+        },
+        src_endpoint: { ip: '203.0.113.24' },
+        http_request: { user_agent: expect.stringContaining('Mozilla/5.0') },
+        data: { event_time: '2026-11-20T23:58:01Z', tool: 'console' },
+      },
+      expect.objectContaining({
+        actor: {
+          user: expect.objectContaining({
+            name: 'cloudformation.amazonaws.com',
+            type_id: 4,
+            type: 'Service',
+          }),
+        },
+        // A call an AWS service made on someone's behalf comes from the service, not an address.
+        src_endpoint: { domain: 'cloudformation.amazonaws.com' },
+      }),
+    ]);
+    expect(recordOf(all, capped!)).not.toHaveProperty('evidences');
+    expect(recordOf(all, capped!).unmapped.changedByMissing).toBe('capped');
+    expect(recordOf(all, untouched!)).not.toHaveProperty('evidences');
+    expect(recordOf(all, untouched!).unmapped).not.toHaveProperty('changedByMissing');
+  });
+
+  it('names a role session as CloudTrail types it (99 Other), and leaves out an empty address or agent', () => {
+    const report = attributedDemoReport();
+    const [first, ...rest] = report.findings;
+    const session = {
+      ...first!.changedBy![0]!,
+      arn: 'arn:aws:sts::210987654321:assumed-role/terraform-apply/ci',
+      type: 'AssumedRole',
+      name: 'terraform-apply/ci',
+      sourceIp: '',
+      userAgent: '',
+    };
+    const [evidence] = recordOf(
+      toOcsf({ ...report, findings: [{ ...first!, changedBy: [session] }, ...rest] }),
+      first!,
+    ).evidences!;
+    expect(evidence?.actor.user).toMatchObject({ type_id: 99, type: 'AssumedRole' });
+    expect(evidence).not.toHaveProperty('src_endpoint');
+    expect(evidence).not.toHaveProperty('http_request');
   });
 
   it('renders JSON lines, and nothing for a report without findings', () => {
