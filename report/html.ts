@@ -4,7 +4,7 @@ import { type Finding, SEVERITIES, type Severity } from '../model/finding.ts';
 import type { Report } from '../model/report.ts';
 import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from './labels.ts';
 import { EXPOSURE_CHECK_ID, intendedDoorsOf, pathOf } from './markdown.ts';
-import { failedItemSuffix, skippedRegionsLine, unseenEntries } from './scope.ts';
+import { skippedRegionsLine, unseenEntries } from './scope.ts';
 import { formatJstRange } from './time.ts';
 
 /**
@@ -255,7 +255,7 @@ const summarySection = (report: Report): string => {
     : `<div class="warning" role="alert"><strong>監査が不完全です。</strong>以下の API を読み取れなかったため、その範囲は「問題なし」ではなく「不明」です。<ul>${report.errors
         .map(
           (e) =>
-            `<li><code>${escapeHtml(`${e.service}:${e.operation}`)}</code> (${escapeHtml(`${e.region}${failedItemSuffix(e)}`)}): ${escapeHtml(e.code)}: ${escapeHtml(e.message)}</li>`,
+            `<li><code>${escapeHtml(`${e.service}:${e.operation}`)}</code> (${escapeHtml(`${e.region}${e.resourceId ? ` ${e.resourceId}` : ''}`)}): ${escapeHtml(e.code)}: ${escapeHtml(e.message)}</li>`,
         )
         .join('')}${
         report.skippedChecks.length > 0

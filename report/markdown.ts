@@ -8,7 +8,7 @@ import { label } from '../inventory/derive.ts';
 import { type Finding, SEVERITIES, type Severity } from '../model/finding.ts';
 import type { Report } from '../model/report.ts';
 import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from './labels.ts';
-import { failedItemSuffix, skippedRegionsLine, unseenEntries } from './scope.ts';
+import { skippedRegionsLine, unseenEntries } from './scope.ts';
 import { formatJstRange } from './time.ts';
 
 /**
@@ -152,7 +152,7 @@ export const renderMarkdown = (report: Report, options: MarkdownOptions = {}): s
     );
     for (const e of report.errors)
       lines.push(
-        `> - ${md(`${e.service}:${e.operation} (${e.region}${failedItemSuffix(e)}): ${e.code}: ${e.message}`)}`,
+        `> - ${md(`${e.service}:${e.operation} (${e.region}${e.resourceId ? ` ${e.resourceId}` : ''}): ${e.code}: ${e.message}`)}`,
       );
     if (report.skippedChecks.length > 0)
       lines.push(`> - 実行できなかったチェック: ${report.skippedChecks.map((c) => `\`${c}\``).join(', ')}`);

@@ -2,11 +2,15 @@ import { itemLabel } from '../inventory/derive.ts';
 import type { Report, ReportError, UnseenScope } from '../model/report.ts';
 import { accountLabel } from './labels.ts';
 
-/** ' ロードバランサー app/…' after a failed call's region when the call was about one resource, else ''. */
-export const failedItemSuffix = (e: Pick<ReportError, 'resourceId' | 'resourceType'>, sep = ' '): string =>
+/**
+ * '・ロードバランサー app/…' after a failed call's region in a Japanese alert line, when the call was
+ * about one resource; '' otherwise. (The reports' technical error lines keep the raw id beside the
+ * AWS message, which stays English.)
+ */
+export const failedItemSuffix = (e: Pick<ReportError, 'resourceId' | 'resourceType'>): string =>
   e.resourceId === undefined
     ? ''
-    : `${sep}${itemLabel({ resourceId: e.resourceId, ...(e.resourceType ? { resourceType: e.resourceType } : {}) })}`;
+    : `・${itemLabel({ resourceId: e.resourceId, ...(e.resourceType ? { resourceType: e.resourceType } : {}) })}`;
 
 /**
  * Japanese: where a blind spot is (a region, CloudFront, or one resource of a region), after its

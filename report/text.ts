@@ -8,7 +8,7 @@ import {
 } from '../model/finding.ts';
 import type { Report } from '../model/report.ts';
 import { accountLabel, accountsLabel, isMultiAccount, SEVERITY_LABEL } from './labels.ts';
-import { failedItemSuffix, skippedRegionsLine, unseenLines } from './scope.ts';
+import { skippedRegionsLine, unseenLines } from './scope.ts';
 import { formatJstRange } from './time.ts';
 
 /** The marks the terminal report may colour: severities, new and recovered findings, asides. */
@@ -73,7 +73,7 @@ export const renderText = (report: Report, options: TextOptions = {}): string =>
     );
     for (const e of report.errors)
       lines.push(
-        `  - ${e.service}:${e.operation} (${e.region}${failedItemSuffix(e)}): ${e.code}: ${e.message}`,
+        `  - ${e.service}:${e.operation} (${e.region}${e.resourceId ? ` ${e.resourceId}` : ''}): ${e.code}: ${e.message}`,
       );
     if (report.skippedChecks.length > 0)
       lines.push(`  実行できなかったチェック: ${report.skippedChecks.join(', ')}`);

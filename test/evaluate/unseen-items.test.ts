@@ -623,7 +623,7 @@ describe('what people read about an unread item', () => {
 
   it('the text report, the alert and the chat line name the item and the unseen group in Japanese', () => {
     const text = renderText(report);
-    expect(text).toContain(`elbv2:DescribeListeners (${REGION} ${LB}): Throttling`);
+    expect(text).toContain(`elbv2:DescribeListeners (${REGION} ${ALB_ARN}): Throttling`);
     expect(text).toContain(`${REGION} の セキュリティグループ ${ALB_SG}: sg.front-not-cloudfront-only`);
     expect(text).toContain(`${REGION} の ${LB}: exposure.unintended-entry`);
     expect(renderPreview(report, 'email')).toContain(`- elbv2 の DescribeListeners（${REGION}・${LB}）`);
