@@ -53,6 +53,7 @@ import * as api from '../fixtures/apigateway-responses.ts';
 import * as cf from '../fixtures/cloudfront-responses.ts';
 import * as ec2 from '../fixtures/ec2-responses.ts';
 import * as elb from '../fixtures/elbv2-responses.ts';
+import { sdkCallsIn } from '../fixtures/sdk-calls.ts';
 
 /**
  * The fault matrix's account: every operation the collectors call answers with the recorded fixture
@@ -69,14 +70,14 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 export interface SourceCall {
   readonly pkg: string;
   readonly operation: string;
-  /** Called through an SDK paginator (`paginateX(`), so it can be handed next-page tokens. */
+  /** Called through an SDK paginator, so it can be handed next-page tokens. */
   readonly paginated: boolean;
 }
 
 /**
- * Every AWS operation the collectors (collect/) can call, read off the source the way
- * test/infra/iam.test.ts derives the IAM actions: `new XCommand(` and `paginateX(` of names imported
- * from @aws-sdk/client-*. A call added to a collector joins the matrix, or fails it for want of a row.
+ * Every AWS operation the collectors (collect/) can call, read off the source as
+ * test/infra/iam.test.ts derives the IAM actions (test/fixtures/sdk-calls.ts). A call added to a
+ * collector joins the matrix, or fails it for want of a row.
  */
 export const deriveCollectorCalls = async (): Promise<SourceCall[]> => {
   const dir = join(ROOT, 'collect');
@@ -84,20 +85,9 @@ export const deriveCollectorCalls = async (): Promise<SourceCall[]> => {
   const calls = new Map<string, SourceCall>();
   for (const file of files) {
     const text = await readFile(join(dir, file), 'utf8');
-    for (const match of text.matchAll(
-      /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z0-9-]+)'/g,
-    )) {
-      const [, names = '', pkg = ''] = match;
-      for (const raw of names.split(',')) {
-        const name = raw.replace(/^\s*type\s+/, '').trim();
-        const command = /^(\w+)Command$/.exec(name)?.[1];
-        const paginator = /^paginate(\w+)$/.exec(name)?.[1];
-        const operation = command ?? paginator;
-        if (!operation || !new RegExp(`\\b(new )?${name}\\(`).test(text)) continue;
-        const key = `${pkg}:${operation}`;
-        const paginated = Boolean(paginator) || Boolean(calls.get(key)?.paginated);
-        calls.set(key, { pkg, operation, paginated });
-      }
+    for (const { pkg, operation, paginated } of sdkCallsIn(text)) {
+      const key = `${pkg}:${operation}`;
+      calls.set(key, { pkg, operation, paginated: paginated || Boolean(calls.get(key)?.paginated) });
     }
   }
   return [...calls.values()].sort((a, b) =>

@@ -93,7 +93,10 @@ const put = (target: Record<string, unknown> | unknown[], key: string | number, 
 const getIn = (root: Json, path: Path): Json =>
   path.reduce<Json>((node, key) => (node as Record<string | number, unknown>)[key], root);
 
-const apply = (root: Json, m: Mutation): Json => {
+const apply = (root: Json, generated: Mutation): Json => {
+  // fast-check hands the same constant ([], {}, [null]) to many runs: inserting it as is would let a
+  // later mutation grow it in place, into every run after (and into a cycle when added to itself).
+  const m = { ...generated, value: structuredClone(generated.value) };
   const paths = pathsOf(root);
   const path = paths[m.at % paths.length] as Path;
   const replaceAt = (value: Json): Json => {

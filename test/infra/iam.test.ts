@@ -2,10 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Cfn, iamMatches, loadYaml, ROOT } from '../fixtures/cfn.ts';
+import { sdkCallsIn } from '../fixtures/sdk-calls.ts';
 
 /**
  * Least privilege, proven: the AWS operations the code can call are derived from its source
- * (`new XCommand(` and `paginateX(` of names imported from @aws-sdk/client-*), mapped to IAM actions,
+ * (test/fixtures/sdk-calls.ts: the commands and paginators it imports from @aws-sdk/client-* and uses), mapped to IAM actions,
  * and compared with the Lambda role in serverless.yml and the member-account role in
  * infra/member-role.yml. Nothing missing, nothing extra, no wildcard action, writes only where named.
  */
@@ -104,28 +105,10 @@ const deriveCalls = async (): Promise<Call[]> => {
         calls.push({ file, action });
       }
     }
-    for (const match of text.matchAll(
-      /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z0-9-]+)'/g,
-    )) {
-      const [, names = '', pkg = ''] = match;
+    for (const { pkg, operation } of sdkCallsIn(text)) {
       const prefix = IAM_PREFIX[pkg];
       if (!prefix) throw new Error(`${file} imports @aws-sdk/${pkg}: add its IAM prefix to this test`);
-      const imported = names
-        .split(',')
-        .map(
-          (n) =>
-            n
-              .replace(/^\s*type\s+/, '')
-              .trim()
-              .split(/\s+as\s+/)[0] ?? '',
-        )
-        .filter(Boolean);
-      for (const name of imported) {
-        const operation = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
-        if (!operation) continue;
-        const used = new RegExp(`\\bnew ${name}\\(|\\b${name}\\(`).test(text);
-        if (used) calls.push({ file, action: `${prefix}:${operation}` });
-      }
+      calls.push({ file, action: `${prefix}:${operation}` });
     }
   }
   return calls;
