@@ -60,10 +60,6 @@ export const theItems = (items: readonly UnreadItem[]): BlindSpot[] => items.map
 /** Nothing: the check never reads the part of the item the failed call would have read. */
 export const nothing: ItemReach = () => [];
 
-/** Whole regions where the items live: the check is blind there (nowhere narrower can be proven). */
-export const itemRegions = (items: readonly UnreadItem[]): BlindSpot[] =>
-  [...new Set(items.map((i) => i.region))].map((region) => ({ region }));
-
 /**
  * Item types every check is blind to by the item alone unless it says otherwise: each check that
  * reads a REST API puts its findings on that API or one of its stages, or on CloudFront (a check that
