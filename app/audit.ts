@@ -37,6 +37,8 @@ export const auditInventory = (
     accountName?: string;
     /** Regions declared denied by design on the command line, besides the intent's deniedRegions. */
     skipRegions?: readonly string[];
+    /** The intent also governs accounts this run does not audit (engine/evaluate.ts). */
+    intentSharedWithOtherAccounts?: boolean;
   } = {},
 ): Report =>
   evaluate({
@@ -48,6 +50,7 @@ export const auditInventory = (
     ...(options.startedAt ? { startedAt: options.startedAt } : {}),
     ...(options.onlyChecks ? { onlyChecks: options.onlyChecks } : {}),
     ...(options.skipRegions ? { skipRegions: options.skipRegions } : {}),
+    ...(options.intentSharedWithOtherAccounts ? { intentSharedWithOtherAccounts: true } : {}),
   });
 
 /** The regions declared denied by design for a run: the intent's and the command line's. */

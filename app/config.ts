@@ -45,6 +45,11 @@ export interface LambdaConfig {
   readonly htmlReport: boolean;
   /** Console links in alerts open in the finding's account through this access portal. */
   readonly consoleSignIn?: ConsoleSignIn;
+  /**
+   * The deployment's fan-out audits other accounts with the same intent (AUDIT_ACCOUNTS is set): the
+   * one-account runs (schedule, on-demand, changes) leave to it whether an entry they do not own is unused.
+   */
+  readonly intentSharedWithOtherAccounts: boolean;
 }
 
 /** A comma-separated environment value as its non-empty, trimmed entries. */
@@ -138,6 +143,7 @@ export const readLambdaConfig = (env: NodeJS.ProcessEnv = process.env): LambdaCo
     securityHub: securityHubEnabled(env),
     securityHubStateKey: env.SECURITY_HUB_STATE_KEY || DEFAULT_SECURITY_HUB_STATE_KEY,
     htmlReport: htmlReportEnabled(env),
+    intentSharedWithOtherAccounts: envList(env.AUDIT_ACCOUNTS).length > 0,
   };
 };
 

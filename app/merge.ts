@@ -1,4 +1,6 @@
+import { EXCEPTION_UNUSED_ID } from '../checks/audit/exception-unused.ts';
 import { mergeLists } from '../collect/index.ts';
+import { unusedExceptionFindings } from '../engine/evaluate.ts';
 import {
   type CollectionError,
   emptyInventory,
@@ -92,6 +94,9 @@ const bySeverityThenId = (a: Finding, b: Finding): number =>
  * One report for a run over several accounts, published once. Each account was evaluated on its own
  * (its own intent, its own exceptions) and each finding already names its account (`account`); here
  * the findings are pooled, the audited accounts listed in `accounts`, and errors name their account.
+ * Whether an exception is unused is judged again from every account's uses: an intent shared by
+ * several accounts has one entry, used when any of them needs it and judged by the account whose
+ * resource it names (audit.exception-unused).
  * The top-level `account` is left out: one id would misname every other account's findings. The run is
  * complete only when every account's audit is. A single report is returned unchanged.
  */
@@ -101,7 +106,11 @@ export const mergeReports = (reports: readonly Report[]): Report => {
   const accounts = [
     ...new Map(reports.flatMap((r) => r.accounts).map((a) => [a.id, a] as const)).values(),
   ].sort((a, b) => a.id.localeCompare(b.id));
-  const findings = reports.flatMap((r) => r.findings).sort(bySeverityThenId);
+  const exceptionUse = reports.flatMap((r) => r.exceptionUse ?? []);
+  const findings = [
+    ...reports.flatMap((r) => r.findings).filter((f) => f.checkId !== EXCEPTION_UNUSED_ID),
+    ...unusedExceptionFindings(exceptionUse),
+  ].sort(bySeverityThenId);
   const suppressed = reports.flatMap((r) => r.suppressed).sort(bySeverityThenId);
   const errors: ReportError[] = reports.flatMap((r) =>
     r.errors.map((e) => ({
@@ -138,6 +147,7 @@ export const mergeReports = (reports: readonly Report[]): Report => {
       ).values(),
     ],
     skippedRegions: [...new Map(reports.flatMap((r) => r.skippedRegions).map((s) => [s.region, s])).values()],
+    ...(exceptionUse.length > 0 ? { exceptionUse } : {}),
     summary: {
       checksRun: Math.max(...reports.map((r) => r.summary.checksRun)),
       bySeverity,

@@ -1,4 +1,10 @@
 import { createHash } from 'node:crypto';
+import {
+  auditExceptionUnused,
+  EXCEPTION_UNUSED_ID,
+  exceptionUses,
+  unusedExceptions,
+} from '../checks/audit/exception-unused.ts';
 import type { Check, Violation } from '../checks/define.ts';
 import { blindSpotsOf, GLOBAL, isInBlindSpot, withoutRegions } from '../evaluate/unseen.ts';
 import { exceptionCovers, isExpired } from '../intent/exceptions.ts';
@@ -13,7 +19,7 @@ import {
   type Severity,
   type SuppressedFinding,
 } from '../model/finding.ts';
-import type { Report, SkippedRegion, UnseenScope } from '../model/report.ts';
+import type { ExceptionUse, Report, SkippedRegion, UnseenScope } from '../model/report.ts';
 
 export const INCOMPLETE_CHECK_ID = 'audit.incomplete';
 
@@ -29,6 +35,12 @@ export interface EvaluateOptions {
   readonly accountName?: string;
   /** Regions declared denied by design on the command line (`--skip-region`), besides the intent's. */
   readonly skipRegions?: readonly string[];
+  /**
+   * The intent also governs accounts this run does not audit (a one-account run of a deployment whose
+   * fan-out audits several): an exception this account does not own may be used in another, so only
+   * the multi-account run judges whether it is unused.
+   */
+  readonly intentSharedWithOtherAccounts?: boolean;
 }
 
 /** The regions declared denied by design, the intent's first, each once. */
@@ -67,6 +79,15 @@ const toFinding = (check: Check, v: Violation, severity: Severity, account: Acco
   fingerprint: fingerprintOf(check.id, v.resource, v.fact),
 });
 
+/**
+ * The audit.exception-unused findings judged from the exceptions' uses: one account's, or every
+ * account's of a multi-account run (app/merge.ts), so an entry that another account uses is not unused.
+ */
+export const unusedExceptionFindings = (
+  uses: readonly ExceptionUse[],
+  check: Check = auditExceptionUnused,
+): Finding[] => unusedExceptions(uses).map((u) => toFinding(check, u.violation, u.severity, u.account));
+
 const bySeverityThenId = (a: Finding, b: Finding): number =>
   SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
   a.checkId.localeCompare(b.checkId) ||
@@ -98,6 +119,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
       !intent.disabledChecks.includes(c.id) &&
       (c.id.startsWith('audit.') || !options.onlyChecks || options.onlyChecks.includes(c.id)),
   );
+  const unusedCheck = selected.find((c) => c.id === EXCEPTION_UNUSED_ID);
 
   const raw: Finding[] = [];
   const skippedChecks: string[] = [];
@@ -139,6 +161,23 @@ export const evaluate = (options: EvaluateOptions): Report => {
     }
   }
 
+  // Judged on the findings before suppression, where the checks looked (audit.exception-unused).
+  const exceptionUse = unusedCheck
+    ? exceptionUses({
+        inventory,
+        intent,
+        now,
+        account,
+        checks: options.checks,
+        selected: selected.map((c) => c.id),
+        skippedChecks,
+        unseen,
+        skippedRegions: skippedRegions.map((s) => s.region),
+        raw,
+        severity: intent.severity[EXCEPTION_UNUSED_ID] ?? unusedCheck.severity,
+        sharedWithOtherAccounts: options.intentSharedWithOtherAccounts === true,
+      })
+    : [];
   const active = intent.exceptions.filter((e) => !isExpired(e, now));
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
@@ -156,6 +195,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
       findings.push(finding);
     }
   }
+  if (unusedCheck) findings.push(...unusedExceptionFindings(exceptionUse, unusedCheck));
   findings.sort(bySeverityThenId);
   suppressed.sort(bySeverityThenId);
 
@@ -187,6 +227,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
     excludedVpcs: excludedVpcs(inventory, intent).map((e) => ({ account: inventory.account, ...e })),
     unseen,
     skippedRegions,
+    ...(exceptionUse.length > 0 ? { exceptionUse } : {}),
     summary: { checksRun: selected.length - skippedChecks.length, bySeverity },
   };
 };

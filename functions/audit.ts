@@ -86,6 +86,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
       auditInventory(inventory, intent, {
         startedAt,
         ...(event.checks ? { onlyChecks: event.checks } : {}),
+        intentSharedWithOtherAccounts: config.intentSharedWithOtherAccounts,
       }),
     reportCounts,
   );

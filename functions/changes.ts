@@ -58,6 +58,7 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
         events,
         regions: audited,
         intent,
+        intentSharedWithOtherAccounts: config.intentSharedWithOtherAccounts,
         store: new S3BaselineStore(s3Client(), state.bucket, config.inventoryKey),
         collect: (partsIn) =>
           collectAccount({

@@ -1,4 +1,4 @@
-import type { AccountRef, Finding, Severity, SuppressedFinding } from './finding.ts';
+import type { AccountRef, Finding, ResourceRef, Severity, SuppressedFinding } from './finding.ts';
 
 /** The report of one audit (contract: docs/report.md), as the engine builds it and every output reads it. */
 
@@ -56,6 +56,40 @@ export interface ExcludedVpcRef {
   readonly reason: string;
 }
 
+/**
+ * How one exception of the intent fared in the audit of one account: what audit.exception-unused is
+ * judged from (checks/audit/exception-unused.ts). A run over several accounts judges each entry once,
+ * from every account it applied to (app/merge.ts).
+ */
+export interface ExceptionUse {
+  /** The intent file the entry is in (its `source`) and its position in `exceptions` (0-based). */
+  readonly intent: string;
+  readonly index: number;
+  readonly check: string;
+  readonly resource: string;
+  readonly facts?: readonly string[];
+  readonly reason: string;
+  /** The account audited. */
+  readonly account: AccountRef;
+  /**
+   * `used`: findings (before suppression) cover it, every fact of a fact-level entry; `unused`: the
+   * audit looked where it applies and something of it matched nothing; `unseen`: the audit could not
+   * look (its check skipped or blind there, its region not audited, its VPC excluded, another
+   * account's resource); `expired`; `not-run`: its check was disabled or not selected.
+   */
+  readonly status: 'used' | 'unused' | 'unseen' | 'expired' | 'not-run';
+  /** The facts of the findings it covers (for a fact-level entry, those of its `facts` that matched). */
+  readonly matchedFacts: readonly string[];
+  /** The resource was found in this account's inventory. */
+  readonly present: boolean;
+  /** The resource is this account's: present, or its ARN names the account. */
+  readonly here: boolean;
+  /** Where a finding about the entry points: the excepted resource as this account knows it. */
+  readonly at: ResourceRef;
+  /** The severity an audit.exception-unused finding about it takes (the intent's `severity:` applies). */
+  readonly severity: Severity;
+}
+
 export interface Report {
   /**
    * The account id when the report covers one account; absent from a multi-account report, whose
@@ -80,6 +114,8 @@ export interface Report {
   readonly unseen: readonly UnseenScope[];
   /** Regions declared denied by design: not collected, not audited, not an incompleteness. */
   readonly skippedRegions: readonly SkippedRegion[];
+  /** Each exception of the intent and how this audit found it; absent when the intent has none. */
+  readonly exceptionUse?: readonly ExceptionUse[];
   /**
    * Whether changes reach the change-triggered audit (a CloudTrail trail logging management events
    * feeds EventBridge); set by the Lambda functions, which check it once per run.

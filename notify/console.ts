@@ -16,10 +16,12 @@ const apiIdOfStage = (id: string): string | undefined =>
 
 /**
  * A console page for the resource, built from its CloudFormation type, region and id; undefined when
- * there is no sensible page. Account-level findings (audit.*) open CloudTrail's event history, where
+ * there is no sensible page (also for '*', every resource of a check). Account-level findings (audit.*) open CloudTrail's event history, where
  * the failed (denied, throttled) API calls of the audit role show up.
  */
 export const consoleUrl = (resource: ResourceRef): string | undefined => {
+  // An exception for `resource: '*'` (audit.exception-*) names every resource of its check: no one page.
+  if (resource.id === '*') return undefined;
   const { host, region } = consoleBase(resource.region);
   const q = `region=${enc(region)}`;
   const id = resource.id;

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { EXCEPTION_UNUSED_ID } from '../checks/audit/exception-unused.ts';
 import { dependsOnBlindSpot, GLOBAL } from '../evaluate/unseen.ts';
 import { severitySchema } from '../intent/schema.ts';
 import type { Finding } from '../model/finding.ts';
@@ -95,7 +96,9 @@ const entryOf = (finding: Finding, firstSeen: string, lastAlerted: string): Aler
  * would break P10. So an entry of a skipped check, of a check blind where the entry lies (the report's
  * `unseen`: its region, its resource, or a part of it such as a stage, in its account) or of a region not audited is kept, not recovered, and is
  * not re-alerted as new once it is seen again. Everything the run did see recovers normally, even
- * when another region or resource was unreadable.
+ * when another region or resource was unreadable. An audit.exception-unused entry recovers only in a
+ * complete run of every check: an exception is judged only where its check saw all it applies to, so
+ * a run that missed anything (or ran some checks) did not judge every exception.
  * A finding now covered by an exception is neither open nor recovered: it leaves the state quietly,
  * and alerts as new if the exception expires.
  */
@@ -133,6 +136,7 @@ export const diffAgainstState = (
   const suppressed = new Set(report.suppressed.map((f) => f.fingerprint));
   const inScope = (entry: AlertStateEntry): boolean =>
     !report.skippedChecks.includes(entry.checkId) &&
+    (entry.checkId !== EXCEPTION_UNUSED_ID || (report.complete && options.checksRun === undefined)) &&
     (options.checksRun === undefined ||
       entry.checkId.startsWith('audit.') ||
       options.checksRun.includes(entry.checkId)) &&

@@ -13,6 +13,8 @@ export interface ChangeAuditOptions {
   /** The audited regions, or 'all': then the stored inventory's (the regions enabled at the last full run). */
   readonly regions: readonly string[] | 'all';
   readonly intent: ResolvedIntent;
+  /** The intent also governs accounts this audit does not read (engine/evaluate.ts). */
+  readonly intentSharedWithOtherAccounts?: boolean;
   readonly store: BaselineStore;
   /** Collects the account: everything, or per region only the given parts. */
   readonly collect: (partsIn?: (region: string) => readonly RegionalPart[]) => Promise<Inventory>;
@@ -63,7 +65,11 @@ export const runChangeAudit = async (options: ChangeAuditOptions): Promise<Chang
     because === undefined && last
       ? mergeScoped(last, await options.collect(partsFor(changes.scope)), changes.scope)
       : await options.collect();
-  const audited = auditInventory(inventory, options.intent, { startedAt, now: now() });
+  const audited = auditInventory(inventory, options.intent, {
+    startedAt,
+    now: now(),
+    ...(options.intentSharedWithOtherAccounts ? { intentSharedWithOtherAccounts: true } : {}),
+  });
   const report: Report = {
     ...audited,
     findings: attributeFromEvents(

@@ -15,7 +15,8 @@ const locate = (inventory: Inventory, resource: string, type: string) => {
     (type.startsWith('AWS::CloudFront::') || inventory.regions.length !== 1
       ? 'global'
       : inventory.regions[0]);
-  return { region: region ?? 'global' };
+  // A '*' entry is named for people: a bare '*' reads as nothing (and as markup in chat).
+  return { region: region ?? 'global', ...(resource === '*' ? { name: 'すべてのリソース' } : {}) };
 };
 
 export const auditExceptionExpired = defineCheck({

@@ -75,6 +75,9 @@ describe('buildBaseline', () => {
       // Assess
       expect(report.findings).toEqual([]);
       expect(report.complete).toBe(true);
+      // Every exception it wrote accepts something today: none is audit.exception-unused.
+      expect((report.exceptionUse ?? []).filter((u) => u.status !== 'used')).toEqual([]);
+      expect(report.exceptionUse?.length ?? 0).toBe(intent.exceptions?.length ?? 0);
     });
   });
 
@@ -270,6 +273,19 @@ describe('buildBaseline', () => {
         ).toEqual(['drift.security-group', 'sg.front-not-cloudfront-only', 'sg.world-ingress']);
       },
     );
+
+    it('reports the exception once the accepted deviation is removed (audit.exception-unused)', () => {
+      const closed = withChanges(approved, 'ec2', {
+        securityGroups: approved.ec2.securityGroups.map((g) =>
+          g.id === ALB_SG ? { ...g, rules: g.rules.filter((r) => r.egress || !r.cidrIpv4) } : g,
+        ),
+      });
+      const unused = audit(closed, intent).findings.filter((f) => f.checkId === 'audit.exception-unused');
+      expect(unused.map((f) => f.resource.id)).toContain(ALB_SG);
+      expect(unused.find((f) => f.fact.startsWith(`sg.world-ingress:${ALB_SG}:`))?.message).toContain(
+        'sg.world-ingress の例外',
+      );
+    });
 
     it('reports a new path through an approved internet-facing load balancer to another workload', () => {
       // Seed 002 held to private-backend: its public ALB path to the ECS target group is accepted.

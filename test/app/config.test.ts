@@ -18,6 +18,13 @@ describe('readLambdaConfig', () => {
     expect(readLambdaConfig({ AUDIT_REGIONS: 'all' }).regions).toBe('all');
   });
 
+  it('shares the intent with other accounts when the deployment fans out (AUDIT_ACCOUNTS set)', () => {
+    expect(readLambdaConfig({}).intentSharedWithOtherAccounts).toBe(false);
+    expect(readLambdaConfig({ AUDIT_ACCOUNTS: ' ' }).intentSharedWithOtherAccounts).toBe(false);
+    expect(readLambdaConfig({ AUDIT_ACCOUNTS: 'org' }).intentSharedWithOtherAccounts).toBe(true);
+    expect(readLambdaConfig({ AUDIT_ACCOUNTS: '111122223333' }).intentSharedWithOtherAccounts).toBe(true);
+  });
+
   it('refuses a non-positive reminder cadence, naming the variable', () => {
     expect(() => readLambdaConfig({ REMIND_AFTER_HOURS: '0' })).toThrow(/REMIND_AFTER_HOURS/);
   });

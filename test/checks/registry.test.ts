@@ -93,6 +93,7 @@ const PINNED_IDS = [
   'drift.rest-api',
   'audit.incomplete',
   'audit.exception-expired',
+  'audit.exception-unused',
 ] as const;
 
 /**
@@ -101,6 +102,7 @@ const PINNED_IDS = [
  */
 const ADDED_HERE: readonly CatalogueRow[] = [
   { id: 'vpc.default-vpc', resourceType: 'AWS::EC2::VPC', severity: 'low' },
+  { id: 'audit.exception-unused', resourceType: 'the excepted resource', severity: 'low' },
 ];
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;

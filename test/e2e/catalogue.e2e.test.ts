@@ -36,6 +36,7 @@ import {
   EC2Client,
   type IpPermission,
   ModifySubnetAttributeCommand,
+  RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import {
   CreateListenerCommand,
@@ -609,8 +610,10 @@ describe('the check catalogue against moto, one drift at a time', () => {
     await expectFindings(intentPath, {
       'cloudfront.api-stage-path': [account.distributionId],
       // The behavior's path is part of the security-headers fact: /v1/data/* without a headers policy
-      // was never approved (moto has no response headers policies).
+      // was never approved (moto has no response headers policies) ...
       'cloudfront.security-headers': [account.distributionId],
+      // ... and the approved /prod/data/* fact of that exception now matches nothing.
+      'audit.exception-unused': [account.distributionId],
       'drift.distribution': [account.distributionId],
     });
   });
@@ -1067,6 +1070,52 @@ describe('the check catalogue against moto, one drift at a time', () => {
   });
 
   // ----------------------------------------------------------------------------------- The audit
+
+  it('audit.exception-unused: the accepted deviation is removed, its exceptions accept nothing', async () => {
+    const { approved, intent, intentPath } = await approvedAccount(publicWebAlb);
+    const accepted = intent.exceptions ?? [];
+    await expectFindings(intentPath, {});
+    // The approved public ALB is closed to the world: its group no longer admits 80 or 443 from anywhere.
+    await ec2().send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: approved.albSg,
+        IpPermissions: [80, 443].map((port) => ({
+          IpProtocol: 'tcp',
+          FromPort: port,
+          ToPort: port,
+          IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+        })),
+      }),
+    );
+    const report = await audit(intentPath);
+    // The group's and the path's exceptions accept nothing now; the load balancer is still
+    // internet-facing, so its elb.internet-facing exception is still used.
+    expect(pairsOf(report)).toEqual(
+      pairs({
+        'audit.exception-unused': [approved.albSg, approved.lb],
+        'drift.security-group': [approved.albSg],
+      }),
+    );
+    const unused = report.findings.filter((f) => f.checkId === 'audit.exception-unused');
+    expect(unused.find((f) => f.resource.id === approved.albSg)?.message).toContain(
+      'sg.world-ingress の例外（tcp/443 from 0.0.0.0/0、tcp/80 from 0.0.0.0/0）',
+    );
+    expect(unused.map((f) => [f.severity, f.resource.region])).toEqual([
+      ['low', REGION],
+      ['low', REGION],
+    ]);
+    expect(
+      report.exceptionUse?.find((u) => u.check === 'elb.internet-facing' && u.resource === approved.lb)
+        ?.status,
+    ).toBe('used');
+    // The reviewer removes the two entries: nothing is left but the drift of the group's rules.
+    const stale = new Set(['sg.world-ingress', 'exposure.unintended-entry']);
+    await writeFile(
+      intentPath,
+      stringify({ ...intent, exceptions: accepted.filter((e) => !stale.has(e.check)) }),
+    );
+    await expectFindings(intentPath, { 'drift.security-group': [approved.albSg] });
+  });
 
   it('audit.exception-expired: an accepted exception passes its expiry date', async () => {
     const { account, intentPath } = await cleanAccount((intent) => {

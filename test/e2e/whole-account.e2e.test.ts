@@ -243,6 +243,8 @@ describe('the whole account against moto: default VPCs, excluded VPCs, several a
         'vpc.public-subnet': [...defaultVpc.subnetIds],
         'vpc.auto-public-ip': [...defaultVpc.subnetIds],
         'sg.default-has-rules': [defaultVpc.defaultSgId],
+        // The exception that accepted it as an empty default VPC accepts nothing now.
+        'audit.exception-unused': [defaultVpc.vpcId],
       }),
     );
     const entry = report.findings.find((f) => f.checkId === 'exposure.unintended-entry');

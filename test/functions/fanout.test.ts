@@ -21,6 +21,7 @@ import {
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSClient as NestedStsClient } from '@aws-sdk/nested-clients/sts';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -374,5 +375,116 @@ describe('summarize: the HTML report (HTML_REPORT=true)', () => {
     expect(merged.account).toBeUndefined();
     expect(htmlReportKey(merged)).toMatch(/^arch-auditor\/reports\/accounts\/[0-9TZ-]+\.html$/);
     expect(htmlReportKey({ ...merged, account: ACCOUNT })).toContain(`reports/${ACCOUNT}/`);
+  });
+});
+
+describe('summarize: an exception shared by two accounts (audit.exception-unused)', () => {
+  // One intent for both accounts (no appliesTo). Its exception names account A's approved public group;
+  // account B has no such group. Each account is evaluated on its own, so B alone cannot tell that
+  // the group is A's: the summary must judge the entry from both accounts.
+  const A = '111122223333';
+  const B = '444455556666';
+  const GROUP = 'sg-0a1b2c3d4e5f6a1b0';
+  const INTENT = [
+    'version: 1',
+    'profile: private-backend',
+    'exceptions:',
+    `  - { check: sg.world-ingress, resource: ${GROUP}, facts: ["tcp/443 from 0.0.0.0/0"], reason: 公開 ALB }`,
+    '',
+  ].join('\n');
+  const nestedSts = mockClient(NestedStsClient);
+  let twoAccountPlan: Handler<unknown, PlanOutput>;
+  let twoAccountSummarize: Handler<unknown, RunSummary>;
+  let twoAccountItem: Handler<unknown, unknown>;
+  /** Whether account A's group is still open on 443 (the deviation the exception accepts). */
+  let openInA = true;
+  /** The account the client's (assumed) credentials are for: the test's access key ids carry it. */
+  const accountOf = async (client: { config: { credentials: () => Promise<{ accessKeyId: string }> } }) =>
+    (await client.config.credentials()).accessKeyId.replace('ASIA_E2E', '');
+
+  beforeAll(async () => {
+    process.env.INTENT_LOCATION = 's3://arch-auditor-intents/intent.yaml';
+    process.env.AUDIT_ACCOUNTS = `${A},${B}`;
+    process.env.AUDIT_ROLE_NAME = 'arch-auditor-readonly';
+    vi.resetModules();
+    ({ handler: twoAccountPlan } = (await import('../../functions/plan.ts')) as never);
+    ({ handler: twoAccountItem } = (await import('../../functions/audit-item.ts')) as never);
+    ({ handler: twoAccountSummarize } = (await import('../../functions/summarize.ts')) as never);
+  });
+  afterAll(() => {
+    for (const key of ['INTENT_LOCATION', 'AUDIT_ACCOUNTS', 'AUDIT_ROLE_NAME']) delete process.env[key];
+    nestedSts.restore();
+    vi.resetModules();
+  });
+  beforeEach(() => {
+    openInA = true;
+    bucket.set('intent.yaml', INTENT);
+    nestedSts.reset();
+    nestedSts.on(AssumeRoleCommand).callsFake(async (input: { RoleArn: string }) => ({
+      Credentials: {
+        AccessKeyId: `ASIA_E2E${input.RoleArn.split(':')[4]}`,
+        SecretAccessKey: 'test-secret-access-key',
+        SessionToken: 'test-session-token',
+        Expiration: new Date(Date.now() + 3_600_000),
+      },
+      AssumedRoleUser: {
+        AssumedRoleId: 'AROAEXAMPLE:arch-auditor',
+        Arn: `arn:aws:sts::${input.RoleArn.split(':')[4]}:assumed-role/arch-auditor-readonly/arch-auditor`,
+      },
+    }));
+    sts.on(GetCallerIdentityCommand).callsFake(async (_input, getClient) => ({
+      Account: await accountOf(getClient() as never),
+    }));
+    ec2.on(DescribeSecurityGroupsCommand).callsFake(async (_input, getClient) => ({
+      SecurityGroups:
+        (await accountOf(getClient() as never)) === A
+          ? [{ GroupId: GROUP, GroupName: 'prod-alb-sg', Description: 'ALB', VpcId: 'vpc-0a1b2c3d4e5f60001' }]
+          : [],
+    }));
+    ec2.on(DescribeSecurityGroupRulesCommand).callsFake(async (_input, getClient) => ({
+      SecurityGroupRules:
+        (await accountOf(getClient() as never)) === A && openInA
+          ? [
+              {
+                SecurityGroupRuleId: 'sgr-0a1b2c3d4e5f60443',
+                GroupId: GROUP,
+                IsEgress: false,
+                IpProtocol: 'tcp',
+                FromPort: 443,
+                ToPort: 443,
+                CidrIpv4: '0.0.0.0/0',
+              },
+            ]
+          : [],
+    }));
+  });
+
+  const runTwoAccounts = async () => {
+    const planned = await twoAccountPlan({ dryRun: true }, context('plan'));
+    for (const item of json<FanOutItem[]>(planned.itemsKey))
+      await twoAccountItem(item, context('audit-item'));
+    const summary = await twoAccountSummarize(planned, context('summarize'));
+    return json<Report>(summary.reportKey);
+  };
+  const unused = (report: Report) => report.findings.filter((f) => f.checkId === 'audit.exception-unused');
+
+  it("does not call A's accepted group unused because B's part did not match it", async () => {
+    const report = await runTwoAccounts();
+    expect(report.accounts.map((a) => a.id)).toEqual([A, B]);
+    expect(report.complete).toBe(true);
+    expect(report.suppressed.map((f) => [f.account.id, f.resource.id])).toEqual([[A, GROUP]]);
+    expect(unused(report)).toEqual([]);
+    expect(report.exceptionUse?.map((u) => [u.account.id, u.status])).toEqual([
+      [A, 'used'],
+      [B, 'unused'],
+    ]);
+  });
+
+  it("reports it once, in account A, when A's rule is removed", async () => {
+    openInA = false;
+    const report = await runTwoAccounts();
+    expect(unused(report).map((f) => [f.account.id, f.resource.id, f.resource.region])).toEqual([
+      [A, GROUP, 'ap-northeast-1'],
+    ]);
   });
 });

@@ -479,6 +479,11 @@ describe('consoleUrl', () => {
   it('has no link for a type it does not know', () => {
     expect(consoleUrl({ type: 'Unknown', id: 'x', region: REGION })).toBeUndefined();
   });
+
+  it("has no link for an exception's '*' (every resource of its check), but links its twin with an id", () => {
+    expect(consoleUrl({ type: 'AWS::EC2::VPC', id: '*', region: 'global' })).toBeUndefined();
+    expect(consoleUrl({ type: 'AWS::EC2::VPC', id: 'vpc-0a1b2c3d4e5f60001', region: REGION })).toBeDefined();
+  });
 });
 
 describe('renderPreview', () => {

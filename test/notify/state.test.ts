@@ -14,6 +14,10 @@ import {
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../checks/index.ts';
+import { evaluate } from '../../engine/evaluate.ts';
+import type { IntentInput } from '../../intent/schema.ts';
+import type { Inventory } from '../../inventory/types.ts';
 import type { Finding } from '../../model/finding.ts';
 import type { Report } from '../../model/report.ts';
 import { StateConflictError, StateStoreError } from '../../notify/errors.ts';
@@ -27,6 +31,8 @@ import {
   S3StateStore,
   stateBeforeAlerts,
 } from '../../notify/state.ts';
+import { anIntent } from '../fixtures/intent.ts';
+import { anInventory, aSecurityGroup, aVpc } from '../fixtures/inventory.ts';
 import {
   aFinding,
   anIncompleteReport,
@@ -352,6 +358,60 @@ describe('diffAgainstState', () => {
     expect(Object.keys(diff.nextState.findings).sort()).toEqual(
       [highFinding.fingerprint, mediumFinding.fingerprint].sort(),
     );
+  });
+
+  describe('an unused exception (audit.exception-unused) recovers when its entry is removed', () => {
+    const GROUP = 'sg-0a1b2c3d4e5f6a1b0';
+    const exception = { check: 'sg.world-ingress', resource: GROUP, reason: '公開 ALB' };
+    // The approved group no longer opens anything to the world: the exception accepts nothing.
+    const fixed = (errors: Inventory['errors'] = []): Inventory => ({
+      ...anInventory({ ec2: { vpcs: [aVpc()], securityGroups: [aSecurityGroup({ id: GROUP, rules: [] })] } }),
+      errors,
+    });
+    const auditWith = (inventory: Inventory, exceptions: IntentInput['exceptions']) =>
+      evaluate({ inventory, intent: anIntent({ exceptions }), checks: CHECKS, now: later(1) });
+    const alerted = () => {
+      const first = diffAgainstState(auditWith(fixed(), [exception]), undefined, { now: NOW, ...DAY });
+      expect(first.newFindings.map((f) => f.checkId)).toEqual(['audit.exception-unused']);
+      return first.nextState;
+    };
+
+    it('recovers in a complete run once the entry is removed from the intent', () => {
+      const diff = diffAgainstState(auditWith(fixed(), []), alerted(), { now: later(1), ...DAY });
+      expect(diff.recovered.map((r) => [r.checkId, r.resourceId])).toEqual([
+        ['audit.exception-unused', GROUP],
+      ]);
+      expect(diff.nextState.findings).toEqual({});
+    });
+
+    it('is kept, not recovered, by a run that could not look (its check blind there)', () => {
+      const blind = fixed([
+        {
+          service: 'ec2',
+          operation: 'DescribeSecurityGroups',
+          region: REGION,
+          code: 'UnauthorizedOperation',
+          message: 'You are not authorized to perform this operation.',
+          slices: ['ec2.securityGroups'],
+        },
+      ]);
+      const report = auditWith(blind, [exception]);
+      expect(report.findings.some((f) => f.checkId === 'audit.exception-unused')).toBe(false);
+      const diff = diffAgainstState(report, alerted(), { now: later(1), ...DAY });
+      expect(diff.recovered.filter((r) => r.checkId === 'audit.exception-unused')).toEqual([]);
+      expect(Object.values(diff.nextState.findings).map((e) => e.checkId)).toContain(
+        'audit.exception-unused',
+      );
+    });
+
+    it('is kept by a run restricted to some checks, which did not judge every exception', () => {
+      const diff = diffAgainstState(auditWith(fixed(), []), alerted(), {
+        now: later(1),
+        ...DAY,
+        checksRun: ['sg.world-ingress'],
+      });
+      expect(diff.recovered).toEqual([]);
+    });
   });
 
   it('alerts two findings with one fingerprint once', () => {

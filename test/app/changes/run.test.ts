@@ -115,6 +115,43 @@ describe('runChangeAudit', () => {
     expect(run.report?.findings.filter((f) => f.resource.id !== ALB_GROUP && f.changedBy)).toEqual([]);
   });
 
+  describe('an accepted rule the change closes: audit.exception-unused as a full audit says it', () => {
+    const SSH = 'tcp/22 from 0.0.0.0/0';
+    const accepting: typeof intent = {
+      ...intent,
+      exceptions: [
+        ...intent.exceptions,
+        { check: 'sg.world-ingress', resource: ALB_GROUP, facts: [SSH], reason: '一時的な調査用' },
+      ],
+    };
+    const unused = (findings: readonly Finding[] = []) =>
+      findings.filter((f) => f.checkId === 'audit.exception-unused').map((f) => f.fact);
+    const scopedRun = (stored: Inventory, live: Inventory) =>
+      runChangeAudit({
+        events: consoleChange(),
+        regions: ['ap-northeast-1'],
+        intent: accepting,
+        store: new MemoryStore({ inventory: stored, seenEventIds: [] }),
+        collect: collector(live).collect,
+      });
+
+    it('the rule closed since the stored inventory: the scoped run reports the entry, as the full one does', async () => {
+      const run = await scopedRun(changedAccount(), demo());
+      expect(run.mode).toBe('scoped');
+      const full = auditInventory(demo(), accepting);
+      expect(verdicts(run.report?.findings ?? [])).toEqual(verdicts(full.findings));
+      expect(unused(run.report?.findings)).toEqual([`sg.world-ingress:${ALB_GROUP}:${SSH}`]);
+    });
+
+    it('the rule opened since the stored inventory: neither run reports it, both suppress the rule', async () => {
+      const run = await scopedRun(demo(), changedAccount());
+      const full = auditInventory(changedAccount(), accepting);
+      expect(verdicts(run.report?.findings ?? [])).toEqual(verdicts(full.findings));
+      expect(unused(run.report?.findings)).toEqual([]);
+      expect(run.report?.suppressed.map((f) => [f.resource.id, f.fact])).toEqual([[ALB_GROUP, SSH]]);
+    });
+  });
+
   it('without the change the stored inventory would hide it: the scope is really read again', async () => {
     const store = new MemoryStore({ inventory: demo(), seenEventIds: [] });
     const stale = await runChangeAudit({

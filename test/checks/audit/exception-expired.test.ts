@@ -41,6 +41,21 @@ describe('audit.exception-expired', () => {
     );
   });
 
+  it("names a '*' entry for people (すべてのリソース), while a named resource keeps its id alone", () => {
+    const [star] = run(
+      auditExceptionExpired,
+      anInventory(),
+      anIntent({ exceptions: [{ ...exception, resource: '*', expires: '2026-11-20' }] }),
+    );
+    expect(star?.resource).toEqual({
+      type: 'AWS::EC2::SecurityGroup',
+      id: '*',
+      region: 'ap-northeast-1',
+      name: 'すべてのリソース',
+    });
+    expect(star?.message).toMatch(/^すべてのリソースに対する sg\.world-ingress の例外/);
+  });
+
   it('keeps a CloudFront distribution global', () => {
     const [violation] = run(
       auditExceptionExpired,
