@@ -78,6 +78,7 @@ type LoggedError = Pick<
   CollectionError,
   'service' | 'operation' | 'region' | 'code' | 'message' | 'resourceId'
 > & {
+  readonly resourceType?: string;
   readonly slices?: readonly string[];
 };
 
@@ -93,6 +94,7 @@ export const logCollectionErrors = (logger: Logger, errors: readonly LoggedError
       operation: e.operation,
       region: e.region,
       ...(e.resourceId !== undefined ? { resourceId: e.resourceId } : {}),
+      ...(e.resourceType !== undefined ? { resourceType: e.resourceType } : {}),
     };
     logger.warn('collection error', { ...call, code: e.code, ...(e.slices ? { slices: e.slices } : {}) });
     logger.debug('collection error detail', { ...call, awsMessage: e.message });

@@ -1,3 +1,4 @@
+import type { ItemReaches } from '../evaluate/unseen.ts';
 import type { ResolvedIntent } from '../intent/resolve.ts';
 import { type Inventory, SLICES, type SliceName } from '../inventory/types.ts';
 import { type ResourceRef, SEVERITIES, type Severity } from '../model/finding.ts';
@@ -32,7 +33,7 @@ export interface CheckContext {
   readonly intent: ResolvedIntent;
   readonly now: Date;
   /** The catalogue, for checks about other checks (e.g. an expired exception names its check's resource type). */
-  readonly checks: readonly Pick<Check, 'id' | 'resourceType' | 'needs'>[];
+  readonly checks: readonly Pick<Check, 'id' | 'resourceType' | 'needs' | 'unseenItem'>[];
 }
 
 export interface Check {
@@ -46,6 +47,13 @@ export interface Check {
    * (CloudFront) keeps the check from running at all (evaluate/unseen.ts).
    */
   readonly needs: readonly SliceName[];
+  /**
+   * How far one unread item (a failed per-item call: one load balancer's listeners, one distribution's
+   * config, one usage plan's keys...) reaches into this check's findings, by item type. A type not
+   * listed blinds the check where the item lives as a whole: its region, or all of CloudFront (the
+   * check is then not run); a REST API or a stage blinds it for that API or stage only.
+   */
+  readonly unseenItem?: ItemReaches;
   /** Japanese: states the problem. */
   readonly title: string;
   /** Japanese: why it matters. */

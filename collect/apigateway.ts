@@ -98,6 +98,7 @@ export const collectApiGateway = async (
     const apiSite = (operation: string): CallSite => ({
       ...site(operation, 'apigateway.restApis'),
       resourceId: restApiId,
+      resourceType: 'AWS::ApiGateway::RestApi',
     });
     if (hasUnreadablePolicy(api)) {
       // A policy we cannot read must not look like "no policy" to the resource-policy check.
@@ -145,7 +146,11 @@ export const collectApiGateway = async (
       const normalized = normalizeStage(stage);
       // Its own call site: a failed export leaves only this stage's deployed methods and policy unknown.
       const deployed = await collectSlice(
-        { ...site('GetExport', 'apigateway.stageExports'), resourceId: `${restApiId}/${stage.stageName}` },
+        {
+          ...site('GetExport', 'apigateway.stageExports'),
+          resourceId: `${restApiId}/${stage.stageName}`,
+          resourceType: 'AWS::ApiGateway::Stage',
+        },
         async () => {
           const output = await client.send(
             new GetExportCommand({
@@ -224,9 +229,14 @@ export const collectApiGateway = async (
       [],
     );
     return mapLimit(plans, PLAN_CONCURRENCY, async (plan) => {
+      // Per plan: when one plan's keys cannot be read, only what that plan's keys decide is unseen.
       const keys = keep(
         await collectSlice(
-          site('GetUsagePlanKeys', 'apigateway.usagePlans'),
+          {
+            ...site('GetUsagePlanKeys', 'apigateway.usagePlans'),
+            resourceId: plan.id ?? '',
+            resourceType: 'AWS::ApiGateway::UsagePlan',
+          },
           async (s) =>
             s.wellFormed(
               await drain(

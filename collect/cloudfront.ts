@@ -75,12 +75,15 @@ export const collectCloudFront = async (
 
   // Real summaries carry origins and behaviors; only a summary without them (moto omits them) costs a
   // GetDistributionConfig call. On failure the distribution is kept with what the summary had.
+  // Both steps name the distribution: when one fails, only what hangs on that distribution is unseen
+  // (its own findings; for some checks, what its origins could reach).
   const distributions = await mapLimit(summaries, GET_CONCURRENCY, async (summary) => {
+    const item = { resourceId: summary.Id ?? '', resourceType: 'AWS::CloudFront::Distribution' } as const;
     let config: DistributionConfig | undefined;
     if (summaryLacksOrigins(summary)) {
       config = keep(
         await collectSlice(
-          { ...site, operation: 'GetDistributionConfig', slices: distributionSlices },
+          { ...site, operation: 'GetDistributionConfig', slices: distributionSlices, ...item },
           async () => {
             const output = await client.send(new GetDistributionConfigCommand({ Id: summary.Id }), call);
             if (!output.DistributionConfig) {
@@ -99,6 +102,7 @@ export const collectCloudFront = async (
           ...site,
           operation: config ? 'GetDistributionConfig' : 'ListDistributions',
           slices: distributionSlices,
+          ...item,
         },
         async () =>
           normalizing(`Normalizing distribution ${summary.Id} failed`, () =>
@@ -115,7 +119,13 @@ export const collectCloudFront = async (
     mapLimit(referencedVpcOriginIds(found), GET_CONCURRENCY, async (id) =>
       keep(
         await collectSlice(
-          { ...site, operation: 'GetVpcOrigin', slices: ['cloudfront.vpcOrigins'] },
+          {
+            ...site,
+            operation: 'GetVpcOrigin',
+            slices: ['cloudfront.vpcOrigins'],
+            resourceId: id,
+            resourceType: 'AWS::CloudFront::VpcOrigin',
+          },
           async (s) => {
             const vo = (await client.send(new GetVpcOriginCommand({ Id: id }), call)).VpcOrigin;
             if (!vo) throw malformed(`GetVpcOrigin for ${id} returned no VpcOrigin`);
@@ -128,7 +138,13 @@ export const collectCloudFront = async (
     mapLimit(referencedResponseHeadersPolicyIds(found), GET_CONCURRENCY, async (id) =>
       keep(
         await collectSlice(
-          { ...site, operation: 'GetResponseHeadersPolicy', slices: ['cloudfront.responseHeadersPolicies'] },
+          {
+            ...site,
+            operation: 'GetResponseHeadersPolicy',
+            slices: ['cloudfront.responseHeadersPolicies'],
+            resourceId: id,
+            resourceType: 'AWS::CloudFront::ResponseHeadersPolicy',
+          },
           async (s) => {
             const policy = (await client.send(new GetResponseHeadersPolicyCommand({ Id: id }), call))
               .ResponseHeadersPolicy;

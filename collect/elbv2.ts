@@ -62,9 +62,16 @@ export const collectElbv2 = async (
 
   const lbs = loadBalancers.ok ? loadBalancers.items : [];
   // DescribeListeners requires a LoadBalancerArn (or listener ARNs): there is no account-wide listing.
+  // Each call names its load balancer by ARN (its finding id), so a failure blinds only what hangs on it.
   const listenerResults = await mapLimit(lbs, LISTENER_CONCURRENCY, (lb) =>
     collectSlice(
-      { ...site, operation: 'DescribeListeners', slices: ['elbv2.listeners'] },
+      {
+        ...site,
+        operation: 'DescribeListeners',
+        slices: ['elbv2.listeners'],
+        resourceId: lb.arn ?? lb.id,
+        resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      },
       async (s) =>
         s.wellFormed(
           await drain(

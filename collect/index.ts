@@ -57,11 +57,11 @@ export const collapseDeadlineErrors = (errors: readonly CollectionError[]): Coll
     if (group.length === 1) return first;
     const slices = [...new Set(group.flatMap((e) => e.slices))];
     // Calls about several resources collapse into one error about none: the whole region is unseen.
-    const { resourceId, ...rest } = first;
+    const { resourceId, resourceType, ...rest } = first;
     const oneResource = group.every((e) => e.resourceId === resourceId) && resourceId !== undefined;
     return {
       ...rest,
-      ...(oneResource ? { resourceId } : {}),
+      ...(oneResource ? { resourceId, ...(resourceType !== undefined ? { resourceType } : {}) } : {}),
       slices,
       message: `${first.message} (${group.length} calls)`,
     };

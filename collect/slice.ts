@@ -1,6 +1,6 @@
 import type { PaginationConfiguration } from '@smithy/types';
 import { oneLineMessage } from '../inventory/failure-cause.ts';
-import type { CollectionError, SliceName } from '../inventory/types.ts';
+import type { CollectionError, ItemType, SliceName } from '../inventory/types.ts';
 
 /**
  * The outcome of collecting one slice: its items, or the error that kept them from us. A slice whose
@@ -17,8 +17,12 @@ export interface CallSite {
   readonly region: string;
   /** Slices left missing or partial when this call fails. */
   readonly slices: readonly SliceName[];
-  /** The one resource the call is about (per-item calls), so only it is unseen when the call fails. */
+  /**
+   * The one resource a per-item call is about, and its type: when the call fails, each check is blind
+   * only as far as that resource's data reaches into its findings (evaluate/unseen.ts).
+   */
   readonly resourceId?: string;
+  readonly resourceType?: ItemType;
 }
 
 /** What every collector passes down to its AWS calls. */
@@ -61,6 +65,7 @@ export const toCollectionError = (site: CallSite, error: unknown): CollectionErr
     message: oneLineMessage(e?.message || String(error)),
     slices: site.slices,
     ...(site.resourceId !== undefined ? { resourceId: site.resourceId } : {}),
+    ...(site.resourceType !== undefined ? { resourceType: site.resourceType } : {}),
   };
 };
 

@@ -125,7 +125,7 @@ export const evaluate = (options: EvaluateOptions): Report => {
   const skippedChecks: string[] = [];
   const unseen: UnseenScope[] = [];
   for (const check of selected) {
-    const blind = blindSpotsOf(check.needs, inventory.errors);
+    const blind = blindSpotsOf(check.needs, inventory.errors, check.unseenItem, { inventory, intent });
     if (blind === 'everywhere') {
       skippedChecks.push(check.id);
       continue;
@@ -210,14 +210,17 @@ export const evaluate = (options: EvaluateOptions): Report => {
     startedAt: (options.startedAt ?? now).toISOString(),
     finishedAt: now.toISOString(),
     complete: inventory.errors.length === 0 && !findings.some((f) => f.checkId === INCOMPLETE_CHECK_ID),
-    errors: inventory.errors.map(({ service, operation, region, code, message, resourceId }) => ({
-      service,
-      operation,
-      region,
-      code,
-      message,
-      ...(resourceId !== undefined ? { resourceId } : {}),
-    })),
+    errors: inventory.errors.map(
+      ({ service, operation, region, code, message, resourceId, resourceType }) => ({
+        service,
+        operation,
+        region,
+        code,
+        message,
+        ...(resourceId !== undefined ? { resourceId } : {}),
+        ...(resourceType !== undefined ? { resourceType } : {}),
+      }),
+    ),
     findings,
     suppressed,
     skippedChecks,

@@ -301,6 +301,35 @@ export const label = (r: Nameable): string => {
   return name && name !== r.id ? `${name} (${r.id})` : r.id;
 };
 
+/** Japanese names of the resource types an unseen scope or a failed per-item call names. */
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  'AWS::ApiGateway::RestApi': 'REST API',
+  'AWS::ApiGateway::Stage': 'ステージ',
+  'AWS::ApiGateway::UsagePlan': '使用量プラン',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': 'ロードバランサー',
+  'AWS::EC2::SecurityGroup': 'セキュリティグループ',
+  'AWS::CloudFront::Distribution': 'ディストリビューション',
+  'AWS::CloudFront::VpcOrigin': 'VPC オリジン',
+  'AWS::CloudFront::ResponseHeadersPolicy': 'レスポンスヘッダーポリシー',
+};
+
+/**
+ * How a Japanese text names a resource known only by type and id (an unseen scope, a failed per-item
+ * call): 'ロードバランサー app/prod-alb/50dc…', 'ステージ a1b2c3d4e5/prod'. A load balancer's ARN is cut
+ * to what the console shows; without a known type, the id alone (as a REST API was named before).
+ */
+export const itemLabel = (r: { readonly resourceId: string; readonly resourceType?: string }): string => {
+  const id = r.resourceId.startsWith('arn:')
+    ? r.resourceId
+        .split(':')
+        .slice(5)
+        .join(':')
+        .replace(/^loadbalancer\//, '') || r.resourceId
+    : r.resourceId;
+  const type = r.resourceType ? TYPE_NAMES[r.resourceType] : undefined;
+  return type ? `${type} ${id}` : id;
+};
+
 /** Minimal resource reference for a finding; `name` is its displayName. */
 export const refOf = (type: string, r: ResourceBase & Nameable) => {
   const name = displayName(r);

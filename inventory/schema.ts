@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Inventory, SLICES } from './types.ts';
+import { type Inventory, ITEM_TYPES, SLICES } from './types.ts';
 
 /**
  * Boundary schema for a snapshot file (a saved Inventory). Every field the checks read is validated
@@ -343,6 +343,7 @@ const inventoryObject = z.looseObject({
       message: str,
       slices: z.array(z.enum(SLICES)),
       resourceId: str.optional(),
+      resourceType: z.enum(ITEM_TYPES).optional(),
     }),
   ),
 });

@@ -475,11 +475,29 @@ export interface CollectionError {
   /** Slices whose data is missing or partial because of this error. */
   readonly slices: readonly SliceName[];
   /**
-   * Set when the call was about one resource (one REST API, one stage as `<apiId>/<stage>`): only that
-   * resource's part of the slices is missing, the rest of the region was read.
+   * Set when the call was about one resource (one REST API, one stage as `<apiId>/<stage>`, one load
+   * balancer by ARN, one distribution, VPC origin, response headers policy or usage plan by id): only
+   * that resource's part of the slices is missing, the rest of the region was read.
    */
   readonly resourceId?: string;
+  /** What `resourceId` names; set with it (an error stored before it was recorded names a REST API or a stage). */
+  readonly resourceType?: ItemType;
 }
+
+/**
+ * The resources a per-item collection call can be about, by the type names findings use. What a
+ * failed one hides from each check is the check's to say (evaluate/unseen.ts, a check's `unseenItem`).
+ */
+export const ITEM_TYPES = [
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGateway::Stage',
+  'AWS::ApiGateway::UsagePlan',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::CloudFront::Distribution',
+  'AWS::CloudFront::VpcOrigin',
+  'AWS::CloudFront::ResponseHeadersPolicy',
+] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
 
 export interface Inventory {
   readonly schemaVersion: 1;

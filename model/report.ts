@@ -8,8 +8,13 @@ export interface ReportError {
   readonly region: string;
   readonly code: string;
   readonly message: string;
-  /** Set when the failed call was about one resource (a REST API, a stage): only it went unseen. */
+  /**
+   * Set when the failed call was about one resource (a REST API, a stage, a load balancer, a
+   * distribution, a VPC origin, a response headers policy, a usage plan): the rest was read.
+   */
   readonly resourceId?: string;
+  /** What `resourceId` names (e.g. AWS::ElasticLoadBalancingV2::LoadBalancer). */
+  readonly resourceType?: string;
 }
 
 /**
@@ -19,8 +24,13 @@ export interface ReportError {
 export interface UnseenScope {
   readonly checkId: string;
   readonly region: string;
-  /** Only this resource of the region (a REST API id; its stages `<apiId>/<stage>` are inside it). */
+  /**
+   * Only this resource of the region (a REST API id, its stages `<apiId>/<stage>` inside it; a load
+   * balancer ARN, a security group, a distribution...), and its sub-resources `<id>/…`.
+   */
   readonly resourceId?: string;
+  /** What `resourceId` names (finding resource type names), for reports to say it in words. */
+  readonly resourceType?: string;
   /** The account it lies in; set in a multi-account report, where a region names no single account. */
   readonly accountId?: string;
 }

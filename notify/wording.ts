@@ -3,7 +3,7 @@ import { label } from '../inventory/derive.ts';
 import { type AccountRef, type ResourceRef, SEVERITIES, type Severity } from '../model/finding.ts';
 import type { Report } from '../model/report.ts';
 import { accountLabel, accountsLabel, SEVERITY_LABEL } from '../report/labels.ts';
-import { skippedRegionsLine, unseenLines, unseenSummary } from '../report/scope.ts';
+import { failedItemSuffix, skippedRegionsLine, unseenLines, unseenSummary } from '../report/scope.ts';
 import { formatJst } from '../report/time.ts';
 import type { ConsoleSignIn } from './console.ts';
 import type { AlertStateEntry } from './state.ts';
@@ -144,7 +144,7 @@ export const incompleteLines = (report: Report): string[] => {
     '次の API 呼び出しに失敗したため、一部のリソースを確認できていません。確認できなかった部分は「問題なし」ではなく「未確認」です。',
     ...report.errors.map(
       (e) =>
-        `- ${e.service} の ${e.operation}（${e.region}）: ${e.code}・${failureLabel(e)} 「${cut(oneLine(e.message), 200)}」`,
+        `- ${e.service} の ${e.operation}（${e.region}${failedItemSuffix(e)}）: ${e.code}・${failureLabel(e)} 「${cut(oneLine(e.message), 200)}」`,
     ),
   ];
   if (report.skippedChecks.length > 0)
@@ -160,7 +160,9 @@ export const incompleteLines = (report: Report): string[] => {
 
 export const incompleteChat = (report: Report): string[] => {
   if (report.complete) return [];
-  const failed = report.errors.map((e) => `${e.service}:${e.operation}（${e.region}・${e.code}）`);
+  const failed = report.errors.map(
+    (e) => `${e.service}:${e.operation}（${e.region}${failedItemSuffix(e)}・${e.code}）`,
+  );
   const shown = failed.slice(0, 3).join('、');
   const more = failed.length > 3 ? ` ほか ${failed.length - 3} 件` : '';
   const what = shown ? `${chatEscape(shown)}${more}が失敗しました` : '一部のチェックを実行できませんでした';

@@ -1,15 +1,27 @@
-import type { Report, UnseenScope } from '../model/report.ts';
+import { itemLabel } from '../inventory/derive.ts';
+import type { Report, ReportError, UnseenScope } from '../model/report.ts';
 import { accountLabel } from './labels.ts';
+
+/**
+ * '・ロードバランサー app/…' after a failed call's region in a Japanese alert line, when the call was
+ * about one resource; '' otherwise. (The reports' technical error lines keep the raw id beside the
+ * AWS message, which stays English.)
+ */
+export const failedItemSuffix = (e: Pick<ReportError, 'resourceId' | 'resourceType'>): string =>
+  e.resourceId === undefined
+    ? ''
+    : `・${itemLabel({ resourceId: e.resourceId, ...(e.resourceType ? { resourceType: e.resourceType } : {}) })}`;
 
 /**
  * Japanese: where a blind spot is (a region, CloudFront, or one resource of a region), after its
  * account when a multi-account report names one (with its name where the report knows it).
  */
 const placeOf = (u: UnseenScope, accounts: Report['accounts'] = []): string => {
+  const global = u.region === 'global';
   const place =
     u.resourceId !== undefined
-      ? `${u.region} の ${u.resourceId}`
-      : u.region === 'global'
+      ? `${global ? 'CloudFront' : u.region} の ${itemLabel({ resourceId: u.resourceId, ...(u.resourceType ? { resourceType: u.resourceType } : {}) })}`
+      : global
         ? 'CloudFront（global）'
         : u.region;
   if (u.accountId === undefined) return place;

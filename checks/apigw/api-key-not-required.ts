@@ -15,6 +15,8 @@ export const apigwApiKeyNotRequired = defineCheck({
   principle: 'P7',
   severity: 'high',
   resourceType: 'AWS::ApiGateway::RestApi',
+  // No unseenItem: a distribution whose configuration was not read may front any API in any region,
+  // so the check cannot be judged anywhere (it is not run).
   needs: ['apigateway.restApis', 'cloudfront.distributions'],
   title: 'CloudFront 経由の API に API キーを必須としないメソッドがあります',
   explanation:

@@ -1,3 +1,4 @@
+import { nothing } from '../../evaluate/unseen.ts';
 import { methodsOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 import { isCorsPreflight, stageLabel, stageRef } from './shared.ts';
@@ -27,6 +28,8 @@ export const apigwThrottlingMissing = defineCheck({
   severity: 'medium',
   resourceType: 'AWS::ApiGateway::Stage',
   needs: ['apigateway.restApis', 'apigateway.usagePlans'],
+  // A plan's throttle and stages come with the plan (GetUsagePlans); its keys are never read here.
+  unseenItem: { 'AWS::ApiGateway::UsagePlan': nothing },
   title: 'API のステージにスロットリングが設定されていません',
   explanation:
     'ステージのスロットリングも使用量プランのスロットリングもないと、API はアカウント単位の上限（リージョン内の全 API で共有）まで呼び出しを受け付けます。大量の呼び出しでバックエンドが過負荷になり、同じアカウントの他の API も巻き込まれます。',

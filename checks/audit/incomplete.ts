@@ -1,4 +1,5 @@
-import { GLOBAL, regionsThatLookDenied } from '../../evaluate/unseen.ts';
+import { blindSpotsOf, GLOBAL, regionsThatLookDenied } from '../../evaluate/unseen.ts';
+import { itemLabel } from '../../inventory/derive.ts';
 import { type FailureCause, failureCause } from '../../inventory/failure-cause.ts';
 import type { CollectionError } from '../../inventory/types.ts';
 import { type CheckContext, defineCheck, type Violation } from '../define.ts';
@@ -11,19 +12,52 @@ const blindedChecks = (e: CollectionError, { checks, intent }: CheckContext): st
     .filter((c) => !intent.disabledChecks.includes(c.id) && c.needs.some((s) => e.slices.includes(s)))
     .map((c) => c.id);
 
+/**
+ * Japanese, for a failed per-item call: which checks it blinded and how far, as the engine scopes each
+ * check (blindSpotsOf with the check's reach): only what hangs on the item, the whole region, or every
+ * region (not run). A check the item's data cannot change is not named.
+ */
+const itemSentence = (e: CollectionError & { resourceId: string }, context: CheckContext): string => {
+  const item = itemLabel(e);
+  const groups = {
+    resource: [] as string[],
+    region: [] as string[],
+    cloudFront: [] as string[],
+    everywhere: [] as string[],
+  };
+  for (const c of context.checks) {
+    if (context.intent.disabledChecks.includes(c.id)) continue;
+    const spots = blindSpotsOf(c.needs, [e], c.unseenItem, context);
+    if (spots === 'everywhere') {
+      groups.everywhere.push(c.id);
+      continue;
+    }
+    const whole = (region: string) => spots.some((s) => s.resourceId === undefined && s.region === region);
+    if (whole(e.region)) groups.region.push(c.id);
+    else if (spots.some((s) => s.resourceId !== undefined)) groups.resource.push(c.id);
+    if (e.region !== GLOBAL && whole(GLOBAL)) groups.cloudFront.push(c.id);
+  }
+  const sentence = (ids: string[], text: string) => (ids.length > 0 ? `${ids.join(', ')} は${text}。` : '');
+  return [
+    `${e.region === GLOBAL ? '' : `${e.region} の `}${item} について ${e.slices.join(', ')} を確認できていません。`,
+    sentence(groups.resource, ` ${item} に関わるリソースの結果が不明です（他のリソースは判定済み）`),
+    sentence(groups.region, 'このリージョンの結果が不明です（他のリージョンは判定済み）'),
+    sentence(groups.cloudFront, ' CloudFront 側の結果も不明です'),
+    sentence(groups.everywhere, '全リージョンで実行していません'),
+  ].join('');
+};
+
 /** Japanese: exactly what this failure left unseen, and which checks it blinded there. */
 const unseenSentence = (e: CollectionError, context: CheckContext): string => {
   if (e.slices.length === 0) return '';
+  if (e.resourceId !== undefined) return itemSentence({ ...e, resourceId: e.resourceId }, context);
   const slices = e.slices.join(', ');
   const checks = blindedChecks(e, context);
   const judged = checks.length === 0 ? '' : checks.join(', ');
-  if (e.region === GLOBAL && e.resourceId === undefined)
+  if (e.region === GLOBAL)
     return `${slices} を確認できていません。${judged ? `${judged} は全リージョンで実行していません。` : ''}`;
-  const where = e.resourceId === undefined ? `${e.region} の` : `${e.region} の ${e.resourceId} について`;
-  const scope =
-    e.resourceId === undefined
-      ? 'このリージョンの結果が不明です（他のリージョンは判定済み）'
-      : 'このリソースの結果が不明です（他のリソースは判定済み）';
+  const where = `${e.region} の`;
+  const scope = 'このリージョンの結果が不明です（他のリージョンは判定済み）';
   const alsoGlobal = context.checks
     .filter((c) => checks.includes(c.id) && c.needs.some((s) => s.startsWith('cloudfront.')))
     .map((c) => c.id);

@@ -1,8 +1,16 @@
+import { GLOBAL } from '../../evaluate/unseen.ts';
 import { frontDoors } from '../../intent/queries.ts';
-import { label } from '../../inventory/derive.ts';
+import { label, parseExecuteApiDomain } from '../../inventory/derive.ts';
 import type { ApiKey, CustomOriginHeader, Inventory, RestApi } from '../../inventory/types.ts';
 import { defineCheck, type Violation } from '../define.ts';
-import { behaviorsTargeting, distributionRef, resolvedStage, restApiOfOrigin } from './distribution.ts';
+import {
+  behaviorsTargeting,
+  distributionRef,
+  distributionSpots,
+  ownDistribution,
+  resolvedStage,
+  restApiOfOrigin,
+} from './distribution.ts';
 
 /** Why the header's value would not be accepted on a stage. Values and fingerprints are never shown. */
 type Rejection =
@@ -58,6 +66,30 @@ export const cloudfrontApiKeyHeader = defineCheck({
   severity: 'high',
   resourceType: 'AWS::CloudFront::Distribution',
   needs: ['cloudfront.distributions', 'apigateway.restApis', 'apigateway.usagePlans', 'apigateway.apiKeys'],
+  unseenItem: {
+    ...ownDistribution,
+    // A usage plan whose keys were not read may or may not accept a header's key, but only on the
+    // stages it names (read with the plan): the distributions with an origin on one of those APIs.
+    'AWS::ApiGateway::UsagePlan': (items, { inventory }) => {
+      const plans = inventory.apigateway.usagePlans.filter((p) =>
+        items.some((i) => i.resourceId === p.id && i.region === p.region),
+      );
+      // A plan not in the inventory names no stages: any API origin may hang on it.
+      if (plans.length < items.length) return [{ region: GLOBAL }];
+      return distributionSpots(
+        inventory.cloudfront.distributions.filter((d) =>
+          d.origins.some((o) => {
+            const target = parseExecuteApiDomain(o.domainName);
+            return plans.some(
+              (p) =>
+                p.region === target?.region &&
+                p.apiStages.some((s) => s.apiId.toLowerCase() === target.apiId),
+            );
+          }),
+        ),
+      );
+    },
+  },
   title: 'API オリジンのカスタムヘッダーに有効な API キーが設定されていません',
   explanation:
     'API キーを CloudFront のカスタムオリジンヘッダーで付与し、利用者にはキーを渡さず、CloudFront を経由しない直接アクセスを API キーで拒否する設計です。ヘッダーがない、またはその値が対象ステージの使用量プランに関連付けられた有効な API キーでないと、API Gateway は CloudFront からのリクエストを 403 で拒否します。キーのローテーション後、古いキーを無効化したり使用量プランから外したりしたときに起きやすい障害です。',

@@ -5,6 +5,7 @@ import {
   behaviorLabel,
   behaviorsTargeting,
   distributionRef,
+  ownDistribution,
   resolvedPath,
   resolvedStage,
   restApiOfOrigin,
@@ -16,6 +17,7 @@ export const cloudfrontApiStagePath = defineCheck({
   severity: 'medium',
   resourceType: 'AWS::CloudFront::Distribution',
   needs: ['cloudfront.distributions', 'apigateway.restApis'],
+  unseenItem: ownDistribution,
   title: 'ビヘイビアが API Gateway の存在しないステージにリクエストを送っています',
   explanation:
     'CloudFront はオリジンパスの後ろにリクエストパスをそのまま付けて API Gateway に転送し、API Gateway はその先頭のセグメントをステージ名として扱います。オリジンパスとパスパターンの組み合わせがステージ名と一致しないと、そのビヘイビアへのリクエストはすべてエラーになります。',

@@ -1,3 +1,4 @@
+import { type BlindSpot, type ItemReaches, theItems } from '../../evaluate/unseen.ts';
 import { parseExecuteApiDomain, refOf } from '../../inventory/derive.ts';
 import type {
   CacheBehavior,
@@ -13,6 +14,17 @@ import type { ResourceRef } from '../../model/finding.ts';
 export const DISTRIBUTION_TYPE = 'AWS::CloudFront::Distribution';
 
 export const distributionRef = (d: Distribution): ResourceRef => refOf(DISTRIBUTION_TYPE, d);
+
+/** The distributions, as the blind spots of a check whose findings on them hang on data not read. */
+export const distributionSpots = (distributions: readonly Distribution[]): BlindSpot[] =>
+  distributions.map((d) => ({ region: d.region, resourceId: d.id, resourceType: DISTRIBUTION_TYPE }));
+
+/**
+ * The reach of a distribution whose configuration was not read, for a check whose findings sit on the
+ * distribution and read its own configuration (and the VPC origins and policies it references): that
+ * distribution alone. Other distributions' findings never read it.
+ */
+export const ownDistribution: ItemReaches = { 'AWS::CloudFront::Distribution': theItems };
 
 /** How a Japanese message names a cache behavior. */
 export const behaviorLabel = (b: CacheBehavior): string =>

@@ -3,7 +3,7 @@ import { frontDoors } from '../../intent/queries.ts';
 import { label, loadBalancerHost, normalizeHost } from '../../inventory/derive.ts';
 import type { CloudFrontOrigin, LoadBalancer } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-import { distributionRef } from './distribution.ts';
+import { distributionRef, ownDistribution } from './distribution.ts';
 
 /**
  * Public DNS names AWS gives load balancers and instances. ALB/CLB: `<name>-<n>.<region>.elb.amazonaws.com`
@@ -51,6 +51,7 @@ export const cloudfrontOriginBypass = defineCheck({
   // elbv2.loadBalancers only names the load balancer in the message; the DNS patterns decide, so a failed
   // ELB read must not stop this check.
   needs: ['cloudfront.distributions'],
+  unseenItem: ownDistribution,
   title: 'CloudFront のオリジンがロードバランサーやインスタンスにパブリックな DNS 名・IP で接続しています',
   explanation:
     'ALB やインスタンスを CloudFront のオリジンにするときは VPC オリジンを使い、ロードバランサーを internal にする設計です。パブリックな DNS 名や IP で接続できるなら、インターネットからも同じ DNS 名・IP で直接到達でき、CloudFront と WAF を迂回されます。',

@@ -1,7 +1,7 @@
 import { frontDoors } from '../../intent/queries.ts';
 import { label, normalizeHost } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { distributionRef } from './distribution.ts';
+import { distributionRef, ownDistribution } from './distribution.ts';
 
 export const cloudfrontS3OriginAccess = defineCheck({
   id: 'cloudfront.s3-origin-access',
@@ -9,6 +9,7 @@ export const cloudfrontS3OriginAccess = defineCheck({
   severity: 'high',
   resourceType: 'AWS::CloudFront::Distribution',
   needs: ['cloudfront.distributions'],
+  unseenItem: ownDistribution,
   title: 'S3 オリジンが Origin Access Control（OAC）で保護されていません',
   explanation:
     'S3 オリジンは OAC で CloudFront からの署名付きリクエストだけを受け付け、バケットは非公開にする設計です。OAC も OAI もない S3 オリジンや S3 ウェブサイトエンドポイントは、バケットを公開しないと動かないため、CloudFront を経由せずに中身を取得できます。従来の OAI は SSE-KMS や新しいリージョンに対応しておらず、AWS は OAC への移行を推奨しています。',

@@ -2,7 +2,7 @@ import { frontDoors } from '../../intent/queries.ts';
 import { byId, label } from '../../inventory/derive.ts';
 import type { ResponseHeadersPolicy } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
-import { behaviorLabel, distributionRef } from './distribution.ts';
+import { behaviorLabel, distributionRef, distributionSpots, ownDistribution } from './distribution.ts';
 
 /** The four headers seed 001 adds to every response, with how a message names each. */
 const REQUIRED: readonly { readonly name: string; readonly isSet: (p: ResponseHeadersPolicy) => boolean }[] =
@@ -19,6 +19,17 @@ export const cloudfrontSecurityHeaders = defineCheck({
   severity: 'low',
   resourceType: 'AWS::CloudFront::Distribution',
   needs: ['cloudfront.distributions', 'cloudfront.responseHeadersPolicies'],
+  unseenItem: {
+    ...ownDistribution,
+    // A policy not read is judged on no behavior (neither finding nor pass): only the distributions
+    // whose behaviors use it may be missing a finding.
+    'AWS::CloudFront::ResponseHeadersPolicy': (items, { inventory }) =>
+      distributionSpots(
+        inventory.cloudfront.distributions.filter((d) =>
+          d.behaviors.some((b) => items.some((p) => p.resourceId === b.responseHeadersPolicyId)),
+        ),
+      ),
+  },
   title: 'キャッシュビヘイビアのレスポンスにセキュリティヘッダーが付与されていません',
   explanation:
     'HSTS・X-Content-Type-Options・Referrer-Policy・Content-Security-Policy は、ダウングレード攻撃、MIME スニッフィング、リファラーからの情報漏えい、XSS をブラウザー側で防ぎます。CloudFront のレスポンスヘッダーポリシーで一元的に付与する設計です。なお、AWS マネージドの SecurityHeadersPolicy には CSP が含まれません。',

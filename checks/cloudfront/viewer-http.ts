@@ -1,7 +1,7 @@
 import { frontDoors } from '../../intent/queries.ts';
 import { label } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { behaviorLabel, distributionRef } from './distribution.ts';
+import { behaviorLabel, distributionRef, ownDistribution } from './distribution.ts';
 
 export const cloudfrontViewerHttp = defineCheck({
   id: 'cloudfront.viewer-http',
@@ -9,6 +9,7 @@ export const cloudfrontViewerHttp = defineCheck({
   severity: 'medium',
   resourceType: 'AWS::CloudFront::Distribution',
   needs: ['cloudfront.distributions'],
+  unseenItem: ownDistribution,
   title: 'キャッシュビヘイビアが暗号化されていない HTTP でのアクセスを許可しています',
   explanation:
     'ビューワープロトコルポリシーが allow-all のビヘイビアは、平文の HTTP リクエストにもそのまま応答します。通信内容や Cookie が経路上で盗聴・改ざんされる恐れがあります。',

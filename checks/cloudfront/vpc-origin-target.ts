@@ -1,7 +1,7 @@
 import { frontDoors } from '../../intent/queries.ts';
 import { byId, label } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { distributionRef } from './distribution.ts';
+import { distributionRef, distributionSpots, ownDistribution } from './distribution.ts';
 
 /** arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/(app|net)/<name>/<id> */
 const LB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):(\d{12}):loadbalancer\/(?:app|net)\//;
@@ -12,6 +12,16 @@ export const cloudfrontVpcOriginTarget = defineCheck({
   severity: 'high',
   resourceType: 'AWS::CloudFront::Distribution',
   needs: ['cloudfront.distributions', 'cloudfront.vpcOrigins', 'elbv2.loadBalancers'],
+  unseenItem: {
+    ...ownDistribution,
+    // A VPC origin not read (its target unknown) changes only the findings of the distributions using it.
+    'AWS::CloudFront::VpcOrigin': (items, { inventory }) =>
+      distributionSpots(
+        inventory.cloudfront.distributions.filter((d) =>
+          d.origins.some((o) => items.some((vo) => vo.resourceId === o.vpcOriginId)),
+        ),
+      ),
+  },
   title: 'VPC オリジンのターゲットのロードバランサーが存在しないか、internet-facing です',
   explanation:
     'VPC オリジンは、internal のロードバランサーに CloudFront からプライベートに接続するための仕組みです。ターゲットが internet-facing だとインターネットから直接到達でき、VPC オリジンを使う意味がありません。ターゲットが削除されていれば、そのオリジンへのリクエストはすべて失敗します。',

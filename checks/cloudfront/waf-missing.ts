@@ -1,7 +1,7 @@
 import { frontDoors } from '../../intent/queries.ts';
 import { label } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
-import { distributionRef } from './distribution.ts';
+import { distributionRef, ownDistribution } from './distribution.ts';
 
 export const cloudfrontWafMissing = defineCheck({
   id: 'cloudfront.waf-missing',
@@ -9,6 +9,7 @@ export const cloudfrontWafMissing = defineCheck({
   severity: 'high',
   resourceType: 'AWS::CloudFront::Distribution',
   needs: ['cloudfront.distributions'],
+  unseenItem: ownDistribution,
   title: 'CloudFront ディストリビューションに WAF の Web ACL が関連付けられていません',
   explanation:
     'インターネットからの入口となるディストリビューションでは、AWS WAF の Web ACL で SQL インジェクションやボット、過剰なリクエストを手前で遮断する設計です。Web ACL がないと、すべてのリクエストがそのままオリジンに届きます。',

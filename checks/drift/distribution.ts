@@ -1,3 +1,4 @@
+import { theItems } from '../../evaluate/unseen.ts';
 import { behaviorsForm, originsForm } from '../../intent/canonical.ts';
 import { byId, label, refOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
@@ -11,6 +12,8 @@ export const driftDistribution = defineCheck({
   severity: 'medium',
   resourceType: TYPE,
   needs: ['cloudfront.distributions'],
+  // A distribution not read drifts (or looks deleted) only on itself.
+  unseenItem: { 'AWS::CloudFront::Distribution': theItems },
   title: 'CloudFront ディストリビューションの構成がベースラインから変わっています',
   explanation:
     '承認時にベースラインへ記録したオリジン、ビヘイビア（パスパターン・ビューワープロトコルポリシー・レスポンスヘッダーポリシー）、WAF のいずれかが変わっています。オリジンやビヘイビアが変わると、どのリクエストがどの保護を受けてどこへ届くかが変わります。',

@@ -1,5 +1,8 @@
 import { exposureModel } from '../../evaluate/exposure/paths.ts';
+import { loadBalancersCalledBy } from '../../evaluate/exposure/rest-api.ts';
 import { type ExposurePath, entryToWorkload, type Hop } from '../../evaluate/exposure/types.ts';
+import { type ItemReach, theItems } from '../../evaluate/unseen.ts';
+import { byId } from '../../inventory/derive.ts';
 import { defineCheck, type Violation } from '../define.ts';
 
 /** How a hop reads in the message: 'prod-private-rt (rtb-…)（0.0.0.0/0）'; the note is Japanese, so full-width. */
@@ -27,6 +30,28 @@ const toViolation = (path: ExposurePath, doors?: ReturnType<typeof exposureModel
       ...(doors ? { intendedDoors: doors } : {}),
     },
   };
+};
+
+/**
+ * A load balancer whose listeners were not read: its listeners decide which ports it admits and which
+ * target groups it sends to, so the paths that can change are those entering at it (finding on its
+ * ARN) and those of the REST APIs whose VPC-link methods call it (finding on the API). Public-IP paths
+ * and other load balancers never read its listeners: they stay judged.
+ */
+const pathsThroughLoadBalancers: ItemReach = (items, { inventory }) => {
+  const links = byId(inventory.apigateway.vpcLinks);
+  const apis = inventory.apigateway.restApis.filter((api) => {
+    const called = loadBalancersCalledBy(api, links);
+    return items.some((lb) => lb.region === api.region && called.has(lb.resourceId));
+  });
+  return [
+    ...theItems(items),
+    ...apis.map((api) => ({
+      region: api.region,
+      resourceId: api.id,
+      resourceType: 'AWS::ApiGateway::RestApi',
+    })),
+  ];
 };
 
 export const exposureUnintendedEntry = defineCheck({
@@ -57,6 +82,7 @@ export const exposureUnintendedEntry = defineCheck({
     'apigateway.stageExports',
     'apigateway.vpcLinks',
   ],
+  unseenItem: { 'AWS::ElasticLoadBalancingV2::LoadBalancer': pathsThroughLoadBalancers },
   title: 'CloudFront を経由せずにインターネットからワークロードへ到達できる経路があります',
   explanation:
     'この設計では、インターネットからの入口を意図した CloudFront ディストリビューションだけに限定します。インターネットゲートウェイへのルート・ネットワーク ACL・セキュリティグループを通ってパブリック IP のワークロードに届く経路や、internet-facing のロードバランサー、API キー不要の REST API を通る経路があると、CloudFront・WAF・API キーによる防御を迂回されます。検出結果は経路のホップを順にすべて示します。',

@@ -1,3 +1,4 @@
+import type { ItemReach } from '../../evaluate/unseen.ts';
 import { byId, cloudFrontPrefixListIds, label, refOf } from '../../inventory/derive.ts';
 import { defineCheck } from '../define.ts';
 import { frontGroups } from './chain.ts';
@@ -13,6 +14,35 @@ import {
 
 const portList = (ports: ReadonlySet<number>): string => [...ports].sort((a, b) => a - b).join(', ');
 
+/**
+ * A load balancer whose listeners were not read leaves unknown only the ports its own security groups
+ * are meant to serve (a group's ports are the union over the load balancers that use it), so only
+ * those groups may gain or lose a finding. Whether it is behind CloudFront does not hang on its
+ * listeners. A chain in the intent names the front groups and their ports: listeners are not read.
+ */
+const groupsOfLoadBalancers: ItemReach = (items, { inventory, intent }) => {
+  if (intent.securityGroups.chain.length > 0) return [];
+  const lbs = new Map(inventory.elbv2.loadBalancers.map((lb) => [`${lb.region}|${lb.arn ?? lb.id}`, lb]));
+  return items.flatMap((item) => {
+    const lb = lbs.get(`${item.region}|${item.resourceId}`);
+    // Not in the inventory: nothing tells which groups it has, so its whole region is unseen.
+    if (!lb) return [{ region: item.region }];
+    return lb.securityGroupIds.map((groupId) => ({
+      region: lb.region,
+      resourceId: groupId,
+      resourceType: 'AWS::EC2::SecurityGroup',
+    }));
+  });
+};
+
+/**
+ * A distribution (or VPC origin) not read may front any load balancer in any region, so every group
+ * of every load balancer may be a front group: the check cannot be judged, unless a chain in the
+ * intent names the front groups (CloudFront is then not read).
+ */
+const anyFrontGroup: ItemReach = (_items, { intent }) =>
+  intent.securityGroups.chain.length > 0 ? [] : 'everywhere';
+
 export const sgFrontNotCloudfrontOnly = defineCheck({
   id: 'sg.front-not-cloudfront-only',
   principle: 'P4',
@@ -27,6 +57,11 @@ export const sgFrontNotCloudfrontOnly = defineCheck({
     'cloudfront.distributions',
     'cloudfront.vpcOrigins',
   ],
+  unseenItem: {
+    'AWS::ElasticLoadBalancingV2::LoadBalancer': groupsOfLoadBalancers,
+    'AWS::CloudFront::Distribution': anyFrontGroup,
+    'AWS::CloudFront::VpcOrigin': anyFrontGroup,
+  },
   title:
     'CloudFront 配下のロードバランサーのセキュリティグループが CloudFront 以外からの通信を許可しています',
   explanation:

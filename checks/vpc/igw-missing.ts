@@ -8,6 +8,8 @@ export const vpcIgwMissing = defineCheck({
   principle: 'P2',
   severity: 'medium',
   resourceType: 'AWS::EC2::VPC',
+  // No unseenItem: a VPC origin not read (or one of a distribution not read) may target a load balancer
+  // in any VPC of any region, so the check cannot be judged anywhere (it is not run).
   needs: ['ec2.vpcs', 'ec2.internetGateways', 'elbv2.loadBalancers', 'cloudfront.vpcOrigins'],
   title: 'CloudFront VPC オリジンのある VPC にインターネットゲートウェイがアタッチされていません',
   explanation:

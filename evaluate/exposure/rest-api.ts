@@ -7,7 +7,14 @@ import {
   resolveStageVariables,
   stageVariableNames,
 } from '../../inventory/derive.ts';
-import type { ApiMethod, ApiStage, DeployedMethod, RestApi, TargetGroup } from '../../inventory/types.ts';
+import type {
+  ApiMethod,
+  ApiStage,
+  DeployedMethod,
+  RestApi,
+  TargetGroup,
+  VpcLink,
+} from '../../inventory/types.ts';
 import { INTERNET_ADDRESSES, OTHER_ACCOUNT, usesIamAuthorization } from '../api-callers.ts';
 import { iamPrincipal, invokeJudge, servedPolicy, verbsOf } from '../api-policy.ts';
 import { conditionValues, parsePolicy } from '../policy.ts';
@@ -78,6 +85,25 @@ const linkIdOnStage = (connectionId: string | undefined, stage: ApiStage): strin
   if (connectionId === undefined || stageVariableNames(connectionId).length === 0) return connectionId;
   const resolved = resolveStageVariables(connectionId, stage.variables ?? {});
   return 'value' in resolved ? resolved.value : undefined;
+};
+
+/**
+ * The load balancers (as VPC links and integrations name them: ARNs) an API's VPC-link methods call on
+ * any of its stages, before keys and policies are judged: every path of this API that goes through a
+ * load balancer goes through one of these.
+ */
+export const loadBalancersCalledBy = (api: RestApi, vpcLinks: ReadonlyMap<string, VpcLink>): Set<string> => {
+  const called = new Set<string>();
+  for (const stage of api.stages) {
+    for (const method of servedMethods(api, stage.deployedMethods)) {
+      if (method.connectionType.toUpperCase() !== 'VPC_LINK') continue;
+      const connectionId = linkIdOnStage(method.connectionId, stage);
+      const link = connectionId ? vpcLinks.get(connectionId) : undefined;
+      for (const target of method.integrationTarget ? [method.integrationTarget] : (link?.targetArns ?? []))
+        called.add(target);
+    }
+  }
+  return called;
 };
 
 type PolicyVerdict =

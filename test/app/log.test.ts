@@ -29,6 +29,7 @@ const denied: CollectionError = {
   slices: ['elbv2.listeners'],
   resourceId:
     'arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/net/api/0123456789abcdef',
+  resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
 };
 
 describe('logCollectionErrors', () => {
@@ -46,6 +47,7 @@ describe('logCollectionErrors', () => {
         code: 'AccessDenied',
         slices: ['elbv2.listeners'],
         resourceId: denied.resourceId,
+        resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
       }),
       expect.objectContaining({
         level: 'DEBUG',

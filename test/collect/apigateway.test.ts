@@ -33,6 +33,7 @@ import {
   REGION,
   restApisPage2,
   SECRET_API_KEY_VALUE,
+  usagePlans,
 } from '../fixtures/apigateway-responses.ts';
 
 /** How the signatures compare: what a stage serves against the current definition. */
@@ -279,6 +280,7 @@ describe('collectApiGateway', () => {
         slices: ['apigateway.stageExports'],
         // Only this stage is unseen, not the region.
         resourceId: `${PROD_API_ID}/dev`,
+        resourceType: 'AWS::ApiGateway::Stage',
       },
     ]);
     const prod = apigateway.restApis[0]!;
@@ -353,6 +355,48 @@ describe('collectApiGateway', () => {
         apiKeyIds: ['key0001', 'key0002'],
       },
     ]);
+  });
+
+  it('names the one usage plan whose keys GetUsagePlanKeys could not read, and reads the others', async () => {
+    // Prepare: a second plan whose key listing is throttled.
+    mockHappyAccount();
+    const partner = { id: 'up0002', name: 'partner-plan', apiStages: [{ apiId: ADMIN_API_ID, stage: 'v1' }] };
+    apigw
+      .on(GetUsagePlansCommand)
+      .resolves({ items: [...(usagePlans.items ?? []), partner] })
+      .on(GetUsagePlanKeysCommand, { usagePlanId: 'up0001' })
+      .resolves({ items: [{ id: 'key0001', type: 'API_KEY', name: 'cloudfront-key' }] })
+      .on(GetUsagePlanKeysCommand, { usagePlanId: 'up0002' })
+      .rejects(
+        new APIGatewayServiceException({
+          name: 'TooManyRequestsException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 429 },
+          message: 'Too Many Requests',
+        }),
+      );
+
+    // Act
+    const { apigateway, errors } = await collectApiGateway(client, REGION, fingerprint);
+
+    // Assess
+    expect(errors).toEqual([
+      {
+        service: 'apigateway',
+        operation: 'GetUsagePlanKeys',
+        region: REGION,
+        code: 'TooManyRequestsException',
+        message: 'Too Many Requests',
+        slices: ['apigateway.usagePlans'],
+        resourceId: 'up0002',
+        resourceType: 'AWS::ApiGateway::UsagePlan',
+      },
+    ]);
+    expect(apigateway.usagePlans.map((p) => [p.id, p.apiKeyIds])).toEqual([
+      ['up0001', ['key0001']],
+      ['up0002', []],
+    ]);
+    expect(apigateway.restApis).toHaveLength(2);
   });
 
   it('reads API key values only to fingerprint them: no value reaches the result', async () => {

@@ -241,7 +241,7 @@ describe('collectCloudFront', () => {
     expect(json).toContain(fingerprint(SECRET_HEADER_VALUE));
   });
 
-  it('turns AccessDenied on GetResponseHeadersPolicy into an error for that slice only', async () => {
+  it('turns AccessDenied on GetResponseHeadersPolicy into an error for that policy only', async () => {
     // Prepare
     mockHappyAccount();
     cloudfront
@@ -260,11 +260,89 @@ describe('collectCloudFront', () => {
         code: 'AccessDenied',
         message: expect.stringContaining('cloudfront:GetResponseHeadersPolicy'),
         slices: ['cloudfront.responseHeadersPolicies'],
+        resourceId: STATIC_POLICY_ID,
+        resourceType: 'AWS::CloudFront::ResponseHeadersPolicy',
       },
     ]);
     expect(inventory.responseHeadersPolicies.map((p) => p.id)).toEqual([MANAGED_SECURITY_HEADERS_POLICY_ID]);
     expect(inventory.distributions).toHaveLength(2);
     expect(inventory.vpcOrigins).toHaveLength(1);
+  });
+
+  it('names the one VPC origin GetVpcOrigin could not read, and still reads the distributions', async () => {
+    // Prepare
+    mockHappyAccount();
+    cloudfront.on(GetVpcOriginCommand, { Id: VPC_ORIGIN_ID }).rejects(accessDenied('GetVpcOrigin'));
+
+    // Act
+    const { cloudfront: inventory, errors } = await collectCloudFront(client, fingerprint);
+
+    // Assess
+    expect(errors).toEqual([
+      {
+        service: 'cloudfront',
+        operation: 'GetVpcOrigin',
+        region: 'global',
+        code: 'AccessDenied',
+        message: expect.stringContaining('cloudfront:GetVpcOrigin'),
+        slices: ['cloudfront.vpcOrigins'],
+        resourceId: VPC_ORIGIN_ID,
+        resourceType: 'AWS::CloudFront::VpcOrigin',
+      },
+    ]);
+    expect(inventory.vpcOrigins).toEqual([]);
+    expect(inventory.distributions.map((d) => d.id)).toEqual(['E2QWRUHAPOMQZL', 'E1WEBSITE0EXAM']);
+    expect(inventory.responseHeadersPolicies).toHaveLength(2);
+  });
+
+  it('names the one distribution whose GetDistributionConfig failed, and reads the others in full', async () => {
+    // Prepare: two summaries without origins (as moto returns them); one config is throttled.
+    mockHappyAccount();
+    const other = { ...motoSummary, Id: 'E4MOTOEXAMPLE2', DomainName: 'd444444abcdef8.cloudfront.net' };
+    cloudfront
+      .on(ListDistributionsCommand)
+      .resolves({
+        DistributionList: {
+          Marker: '',
+          MaxItems: 1000,
+          IsTruncated: false,
+          Quantity: 2,
+          Items: [motoSummary, other],
+        },
+      })
+      .on(GetDistributionConfigCommand, { Id: 'E3MOTOEXAMPLE1' })
+      .rejects(
+        new CloudFrontServiceException({
+          name: 'Throttling',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+          message: 'Rate exceeded',
+        }),
+      )
+      .on(GetDistributionConfigCommand, { Id: 'E4MOTOEXAMPLE2' })
+      .resolves(motoDistributionConfig);
+
+    // Act
+    const result = await collectCloudFront(client, fingerprint);
+
+    // Assess
+    expect(result.errors).toEqual([
+      {
+        service: 'cloudfront',
+        operation: 'GetDistributionConfig',
+        region: 'global',
+        code: 'Throttling',
+        message: 'Rate exceeded',
+        slices: ['cloudfront.distributions', 'cloudfront.vpcOrigins', 'cloudfront.responseHeadersPolicies'],
+        resourceId: 'E3MOTOEXAMPLE1',
+        resourceType: 'AWS::CloudFront::Distribution',
+      },
+    ]);
+    expect(result.cloudfront.distributions.find((d) => d.id === 'E4MOTOEXAMPLE2')).toMatchObject({
+      origins: [{ id: 'api-origin', kind: 'custom', customHeaders: [{ name: 'x-api-key' }] }],
+    });
+    // The failed one's custom header value never reached us; the read one's is a fingerprint only.
+    expect(JSON.stringify(result)).not.toContain(SECRET_HEADER_VALUE);
   });
 
   it('marks every CloudFront slice missing when ListDistributions is denied, and calls nothing else', async () => {

@@ -162,24 +162,35 @@ describe('collectElbv2', () => {
     expect(inventory.listeners).toHaveLength(3);
   });
 
-  it('marks listeners partial when one load balancer’s DescribeListeners fails, keeping the others', async () => {
+  it('names the one load balancer whose DescribeListeners failed (by its ARN), keeping the others', async () => {
     // Prepare
     mockHappyAccount();
-    elbv2
-      .on(DescribeListenersCommand, { LoadBalancerArn: NLB_ARN })
-      .rejects(accessDenied('DescribeListeners'));
+    elbv2.on(DescribeListenersCommand, { LoadBalancerArn: NLB_ARN }).rejects(
+      new ElasticLoadBalancingV2ServiceException({
+        name: 'Throttling',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Rate exceeded',
+      }),
+    );
 
     // Act
     const { elbv2: inventory, errors } = await collectElbv2(client, REGION);
 
-    // Assess
+    // Assess: the ARN is the id its findings carry, so only what hangs on it goes unseen.
     expect(errors).toEqual([
-      expect.objectContaining({
+      {
+        service: 'elbv2',
         operation: 'DescribeListeners',
-        code: 'AccessDenied',
+        region: REGION,
+        code: 'Throttling',
+        message: 'Rate exceeded',
         slices: ['elbv2.listeners'],
-      }),
+        resourceId: NLB_ARN,
+        resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      },
     ]);
+    expect(inventory.loadBalancers.find((lb) => lb.arn === NLB_ARN)?.id).toBe(NLB_ARN);
     expect(inventory.listeners.map((l) => l.loadBalancerArn)).toEqual([ALB_ARN, ALB_ARN]);
     expect(inventory.targetGroups).toHaveLength(2);
   });

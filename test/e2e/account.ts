@@ -368,6 +368,7 @@ export interface ClassicAccount {
   readonly ecsSgId: string;
   readonly rdsSgId: string;
   readonly privateSubnetIds: readonly string[];
+  readonly publicSubnetIds: readonly string[];
   /** An ECS task's ENI in the first private subnet. */
   readonly taskEniId: string;
 }
@@ -503,5 +504,5 @@ export const buildClassicAccount = async (): Promise<ClassicAccount> => {
     )
   ).NetworkInterface?.NetworkInterfaceId as string;
 
-  return { vpcId, albArn, albSgId, ecsSgId, rdsSgId, privateSubnetIds, taskEniId };
+  return { vpcId, albArn, albSgId, ecsSgId, rdsSgId, privateSubnetIds, publicSubnetIds, taskEniId };
 };

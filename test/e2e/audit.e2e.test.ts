@@ -19,6 +19,7 @@ import { type Moto, startMotoForSdk } from './moto.ts';
  */
 const isMotoExportGap = (e: { operation: string; code: string }) =>
   e.operation === 'GetExport' && e.code === 'UnexpectedExportFormat';
+const STAGE = 'AWS::ApiGateway::Stage';
 const withoutMotoGap = (report: Report) => ({
   errors: report.errors.filter((e) => !isMotoExportGap(e)),
   findings: report.findings.filter(
@@ -59,9 +60,24 @@ describe('arch-auditor against moto (real SDK wire protocol)', () => {
     // The gap blinds the checks that read what the stage serves, for that one stage only; every check runs.
     expect(report.skippedChecks).toEqual([]);
     expect(report.unseen).toEqual([
-      { checkId: 'apigw.resource-policy', region: REGION, resourceId: `${account.apiId}/prod` },
-      { checkId: 'apigw.stale-deployment', region: REGION, resourceId: `${account.apiId}/prod` },
-      { checkId: 'exposure.unintended-entry', region: REGION, resourceId: `${account.apiId}/prod` },
+      {
+        checkId: 'apigw.resource-policy',
+        region: REGION,
+        resourceId: `${account.apiId}/prod`,
+        resourceType: STAGE,
+      },
+      {
+        checkId: 'apigw.stale-deployment',
+        region: REGION,
+        resourceId: `${account.apiId}/prod`,
+        resourceType: STAGE,
+      },
+      {
+        checkId: 'exposure.unintended-entry',
+        region: REGION,
+        resourceId: `${account.apiId}/prod`,
+        resourceType: STAGE,
+      },
     ]);
   });
 

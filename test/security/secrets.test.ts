@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { APIGatewayClient, type ApiKeys } from '@aws-sdk/client-api-gateway';
 import {
   CloudFrontClient,
+  CloudFrontServiceException,
   type DistributionList,
   GetDistributionConfigCommand,
   type GetDistributionConfigResult,
+  ListDistributionsCommand,
   type ListDistributionsResult,
 } from '@aws-sdk/client-cloudfront';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -322,6 +324,64 @@ describe('secrets never leave the collector', () => {
       'CLI snapshot file': await readFile(join(dir, 'cli-snapshot.json'), 'utf8'),
       'CLI alert state file': await readFile(cliStateFile, 'utf8'),
       ...cliRuns,
+      'console and stdio': console_.join('\n'),
+    });
+  });
+
+  it('stay out of every output when one distribution’s config cannot be read and another’s is', async () => {
+    // Prepare: a second moto-like summary whose GetDistributionConfig is throttled; the seeded one is read.
+    mockAccount();
+    const unread = { ...motoSummary, Id: 'E5MOTOEXAMPLE3', DomainName: 'd555555abcdef8.cloudfront.net' };
+    cloudfront
+      .on(ListDistributionsCommand)
+      .resolvesOnce(cfPage1)
+      .resolvesOnce({
+        DistributionList: {
+          ...(cfPage2.DistributionList as DistributionList),
+          Items: [...(cfPage2.DistributionList?.Items ?? []), unread],
+        },
+      });
+    cloudfront.on(GetDistributionConfigCommand, { Id: 'E5MOTOEXAMPLE3' }).rejects(
+      new CloudFrontServiceException({
+        name: 'Throttling',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Rate exceeded',
+      }),
+    );
+    console_.length = 0;
+
+    // Act
+    const inventory = await collectLive([REGION]);
+    const report = auditInventory(inventory, defaultIntent(), { now: NOW });
+    const runs: Record<string, string> = {};
+    for (const format of ['json', 'text', 'markdown']) {
+      mockAccount();
+      cloudfront.on(GetDistributionConfigCommand, { Id: motoSummary.Id }).rejects(
+        new CloudFrontServiceException({
+          name: 'Throttling',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+          message: 'Rate exceeded',
+        }),
+      );
+      runs[`cli audit ${format}`] = (
+        await cli('audit', '--region', REGION, '--format', format, '--fail-on', 'none')
+      ).text;
+    }
+
+    // Assess: the failure names its distribution, and no header value is anywhere.
+    expect(inventory.errors).toEqual([
+      expect.objectContaining({ operation: 'GetDistributionConfig', resourceId: 'E5MOTOEXAMPLE3' }),
+    ]);
+    expect(runs['cli audit text']).toContain('ディストリビューション');
+    expectNoSecret({
+      'text report': renderText(report),
+      'JSON report': JSON.stringify(report),
+      'email preview': renderPreview(report, 'email'),
+      'slack preview': renderPreview(report, 'slack'),
+      'inventory (in memory)': JSON.stringify(inventory),
+      ...runs,
       'console and stdio': console_.join('\n'),
     });
   });
