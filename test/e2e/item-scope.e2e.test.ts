@@ -19,7 +19,7 @@ import {
   type ClassicAccount,
   REGION,
 } from './account.ts';
-import { type Moto, startMoto } from './moto.ts';
+import { type Moto, startMotoForSdk } from './moto.ts';
 import { startThrottlingProxy, type ThrottlingProxy } from './throttle.ts';
 
 /**
@@ -41,12 +41,9 @@ describe('a throttled per-item call against moto blinds that item only', () => {
   let backend: BuiltAccount;
   let adminArn: string;
   let intent: string;
-  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete process.env[key];
-    Object.assign(process.env, moto.env);
+    moto = await startMotoForSdk();
     backend = await buildPrivateBackendAccount();
     classic = await buildClassicAccount();
     // A second internet-facing ALB beside the classic one, on its own listener and target group.
@@ -94,7 +91,6 @@ describe('a throttled per-item call against moto blinds that item only', () => {
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await proxy?.stop();
     await moto?.stop();
   });
