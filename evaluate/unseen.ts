@@ -109,7 +109,9 @@ export const blindSpotsOf = (
     const item = itemOf(e);
     const declared = item?.resourceType !== undefined && context ? reach[item.resourceType] : undefined;
     if (item && declared) {
-      byReach.set(declared, [...(byReach.get(declared) ?? []), item]);
+      const items = byReach.get(declared);
+      if (items) items.push(item);
+      else byReach.set(declared, [item]);
     } else if (item && ITEM_BY_DEFAULT.has(item.resourceType)) {
       spots.push(spotOf(item), ...alsoGlobal(e.region));
     } else if (e.region === GLOBAL) {

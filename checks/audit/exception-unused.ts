@@ -140,8 +140,14 @@ const placeOf = (look: ExceptionLook, e: IntentException, type: string): Place =
  * when each of its facts is.
  */
 export const exceptionUses = (look: ExceptionLook): ExceptionUse[] => {
+  if (look.intent.exceptions.length === 0) return [];
+  // Pushed, not spread: a large account has thousands of findings per check.
   const byCheck = new Map<string, ExceptedFinding[]>();
-  for (const f of look.raw) byCheck.set(f.checkId, [...(byCheck.get(f.checkId) ?? []), f]);
+  for (const f of look.raw) {
+    const list = byCheck.get(f.checkId);
+    if (list) list.push(f);
+    else byCheck.set(f.checkId, [f]);
+  }
   return look.intent.exceptions.map((e, index) => {
     const type = look.checks.find((c) => c.id === e.check)?.resourceType ?? 'Unknown';
     const place = placeOf(look, e, type);
@@ -223,7 +229,9 @@ export const unusedExceptions = (uses: readonly ExceptionUse[]): UnusedException
   const entries = new Map<string, ExceptionUse[]>();
   for (const use of uses) {
     const key = `${use.intent}\u0000${use.index}`;
-    entries.set(key, [...(entries.get(key) ?? []), use]);
+    const entry = entries.get(key);
+    if (entry) entry.push(use);
+    else entries.set(key, [use]);
   }
   return [...entries.values()].flatMap((entry): UnusedException[] => {
     if (entry.some((u) => u.status === 'expired' || u.status === 'not-run')) return [];
