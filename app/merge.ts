@@ -1,3 +1,4 @@
+import { auditExceptionExpired } from '../checks/audit/exception-expired.ts';
 import { EXCEPTION_UNUSED_ID } from '../checks/audit/exception-unused.ts';
 import { mergeLists } from '../collect/index.ts';
 import { unusedExceptionFindings } from '../engine/evaluate.ts';
@@ -9,7 +10,7 @@ import {
   type SliceName,
 } from '../inventory/types.ts';
 import { type Finding, SEVERITIES } from '../model/finding.ts';
-import type { Report, ReportError } from '../model/report.ts';
+import type { ExceptionUse, Report, ReportError } from '../model/report.ts';
 import { accountLabel } from '../report/labels.ts';
 
 /** Where a fan-out item collects: one region's services, or the account's global ones (CloudFront). */
@@ -91,12 +92,45 @@ const bySeverityThenId = (a: Finding, b: Finding): number =>
   a.message.localeCompare(b.message);
 
 /**
+ * An expired entry of an intent several accounts share is one finding, not one per account: the one
+ * of the account whose resource it names, else of the first account it applied to (`exceptionUse`
+ * says which). Without uses (audit.exception-unused disabled) every account's finding stays.
+ */
+const oneExpiredPerEntry = (findings: readonly Finding[], uses: readonly ExceptionUse[]): Finding[] => {
+  const entries = new Map<string, ExceptionUse[]>();
+  for (const use of uses) {
+    if (use.status !== 'expired') continue;
+    const key = `${use.intent}\u0000${use.index}`;
+    const entry = entries.get(key);
+    if (entry) entry.push(use);
+    else entries.set(key, [use]);
+  }
+  const judged = [...entries.values()].map((entry) => {
+    const owners = entry.filter((u) => u.here);
+    const [judge] = [...(owners.length > 0 ? owners : entry)].sort((a, b) =>
+      a.account.id.localeCompare(b.account.id),
+    );
+    return { entry, judge: judge as ExceptionUse };
+  });
+  return findings.filter((f) => {
+    if (f.checkId !== auditExceptionExpired.id) return true;
+    const about = judged.find(({ entry }) =>
+      entry.some(
+        (u) =>
+          u.account.id === f.account.id && u.resource === f.resource.id && f.fact.startsWith(`${u.check}:`),
+      ),
+    );
+    return about === undefined || about.judge.account.id === f.account.id;
+  });
+};
+
+/**
  * One report for a run over several accounts, published once. Each account was evaluated on its own
  * (its own intent, its own exceptions) and each finding already names its account (`account`); here
  * the findings are pooled, the audited accounts listed in `accounts`, and errors name their account.
  * Whether an exception is unused is judged again from every account's uses: an intent shared by
  * several accounts has one entry, used when any of them needs it and judged by the account whose
- * resource it names (audit.exception-unused).
+ * resource it names (audit.exception-unused); an expired entry is likewise one finding.
  * The top-level `account` is left out: one id would misname every other account's findings. The run is
  * complete only when every account's audit is. A single report is returned unchanged.
  */
@@ -108,7 +142,10 @@ export const mergeReports = (reports: readonly Report[]): Report => {
   ].sort((a, b) => a.id.localeCompare(b.id));
   const exceptionUse = reports.flatMap((r) => r.exceptionUse ?? []);
   const findings = [
-    ...reports.flatMap((r) => r.findings).filter((f) => f.checkId !== EXCEPTION_UNUSED_ID),
+    ...oneExpiredPerEntry(
+      reports.flatMap((r) => r.findings).filter((f) => f.checkId !== EXCEPTION_UNUSED_ID),
+      exceptionUse,
+    ),
     ...unusedExceptionFindings(exceptionUse),
   ].sort(bySeverityThenId);
   const suppressed = reports.flatMap((r) => r.suppressed).sort(bySeverityThenId);

@@ -341,6 +341,33 @@ describe('audit.exception-unused', () => {
       expect(unused(mergeReports([shared(anInventory(), [star]), shared(blind, [star])]))).toEqual([]);
     });
 
+    it('an expired entry is one audit.exception-expired finding, in the account whose resource it names', () => {
+      const expired = approved({ expires: '2026-11-01' });
+      const merged = mergeReports([
+        shared(emptyAccount(OTHER), [expired]),
+        shared(albGroup([80, 443]), [expired]),
+      ]);
+      const expiredFindings = merged.findings.filter((f) => f.checkId === 'audit.exception-expired');
+      expect(expiredFindings.map((f) => [f.account.id, f.resource.id])).toEqual([[ACCOUNT, ALB_SG]]);
+      // Each account alone reports it: the merge keeps one.
+      expect(
+        shared(emptyAccount(OTHER), [expired]).findings.filter(
+          (f) => f.checkId === 'audit.exception-expired',
+        ),
+      ).toHaveLength(1);
+      // A '*' entry no account owns: one finding, in the first account.
+      const star: IntentException = {
+        check: 'vpc.default-vpc',
+        resource: '*',
+        reason: '削除予定',
+        expires: '2026-11-01',
+      };
+      const both = mergeReports([shared(emptyAccount(OTHER), [star]), shared(anInventory(), [star])]);
+      expect(
+        both.findings.filter((f) => f.checkId === 'audit.exception-expired').map((f) => f.account.id),
+      ).toEqual([OTHER < ACCOUNT ? OTHER : ACCOUNT]);
+    });
+
     it('a one-account run of a deployment whose fan-out shares the intent leaves unowned entries to the fan-out', () => {
       const star: IntentException = { check: 'vpc.default-vpc', resource: '*', reason: '削除予定' };
       // B's own group, fixed: B owns the entry, so B's run still says it is unused.
