@@ -1,9 +1,8 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APIGatewayClient, type ApiKeys } from '@aws-sdk/client-api-gateway';
+import type { ApiKeys } from '@aws-sdk/client-api-gateway';
 import {
-  CloudFrontClient,
   CloudFrontServiceException,
   type DistributionList,
   GetDistributionConfigCommand,
@@ -11,13 +10,10 @@ import {
   ListDistributionsCommand,
   type ListDistributionsResult,
 } from '@aws-sdk/client-cloudfront';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditInventory, collectLive } from '../../app/audit.ts';
 import { baselineToYaml, buildBaseline } from '../../app/baseline.ts';
@@ -42,6 +38,7 @@ import {
   motoSummary,
   SECRET_HEADER_VALUE,
 } from '../fixtures/cloudfront-responses.ts';
+import { mockAuditClients } from '../fixtures/lambda.ts';
 
 /**
  * Known secret values are seeded into raw SDK responses, run through the real collectors and every
@@ -118,13 +115,8 @@ const expectNoSecret = (outputs: Readonly<Record<string, string>>) => {
   expect(leaks).toEqual([]);
 };
 
-const ec2 = mockClient(EC2Client);
-const elbv2 = mockClient(ElasticLoadBalancingV2Client);
-const apigw = mockClient(APIGatewayClient);
-const cloudfront = mockClient(CloudFrontClient);
-const sts = mockClient(STSClient);
-const sns = mockClient(SNSClient);
-const s3 = mockClient(S3Client);
+const aws = mockAuditClients();
+const { ec2, elbv2, apigw, cloudfront, sts, sns, s3 } = aws;
 
 const REGION = 'ap-northeast-1';
 const NOW = new Date('2026-11-02T00:00:00Z');
@@ -134,7 +126,7 @@ const saved = { env: { ...process.env } };
 let dir = '';
 
 const mockAccount = () => {
-  for (const mock of [ec2, elbv2, apigw, cloudfront, sts, sns, s3]) mock.reset();
+  for (const mock of aws.all) mock.reset();
   ec2.onAnyCommand().resolves({});
   elbv2.onAnyCommand().resolves({});
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
