@@ -97,8 +97,9 @@ const entryOf = (finding: Finding, firstSeen: string, lastAlerted: string): Aler
  * `unseen`: its region, its resource, or a part of it such as a stage, in its account) or of a region not audited is kept, not recovered, and is
  * not re-alerted as new once it is seen again. Everything the run did see recovers normally, even
  * when another region or resource was unreadable. An audit.exception-unused entry recovers only in a
- * complete run of every check: an exception is judged only where its check saw all it applies to, so
- * a run that missed anything (or ran some checks) did not judge every exception.
+ * complete run of every check that judged its exception: an exception is judged only where its check
+ * saw all it applies to, so a run that missed anything, ran some checks or audited fewer regions than
+ * the exception applies to (its `exceptionUse` says `unseen`) did not judge it.
  * A finding now covered by an exception is neither open nor recovered: it leaves the state quietly,
  * and alerts as new if the exception expires.
  */
@@ -134,9 +135,19 @@ export const diffAgainstState = (
   }
 
   const suppressed = new Set(report.suppressed.map((f) => f.fingerprint));
+  // An exception this run could not judge (a region it applies to not audited, its check blind) is
+  // still in the intent: its finding is kept, whatever else the run saw.
+  const unjudgedException = (entry: AlertStateEntry): boolean =>
+    (report.exceptionUse ?? []).some(
+      (u) =>
+        u.status === 'unseen' &&
+        u.resource === entry.resourceId &&
+        (entry.accountId === undefined || u.account.id === entry.accountId),
+    );
   const inScope = (entry: AlertStateEntry): boolean =>
     !report.skippedChecks.includes(entry.checkId) &&
-    (entry.checkId !== EXCEPTION_UNUSED_ID || (report.complete && options.checksRun === undefined)) &&
+    (entry.checkId !== EXCEPTION_UNUSED_ID ||
+      (report.complete && options.checksRun === undefined && !unjudgedException(entry))) &&
     (options.checksRun === undefined ||
       entry.checkId.startsWith('audit.') ||
       options.checksRun.includes(entry.checkId)) &&

@@ -396,6 +396,29 @@ describe('diffAgainstState', () => {
       );
     });
 
+    it("is kept by a complete run that could not judge it: a '*' entry while a region the intent lists was not audited", () => {
+      const everyDefaultVpc = { check: 'vpc.default-vpc', resource: '*', reason: '削除予定' };
+      const intentRegions = { regions: [REGION, 'us-east-1'] };
+      const audited = (regions: readonly string[]) =>
+        evaluate({
+          inventory: { ...anInventory(), regions: [...regions] },
+          intent: anIntent({ exceptions: [everyDefaultVpc], ...intentRegions }),
+          checks: CHECKS,
+          now: later(1),
+        });
+      const first = diffAgainstState(audited([REGION, 'us-east-1']), undefined, { now: NOW, ...DAY });
+      expect(first.newFindings.map((f) => [f.checkId, f.resource.id])).toEqual([
+        ['audit.exception-unused', '*'],
+      ]);
+      // A later run over one region only (--region): complete, but the entry was not judged.
+      const narrower = audited([REGION]);
+      expect(narrower.complete).toBe(true);
+      expect(narrower.exceptionUse?.map((u) => u.status)).toEqual(['unseen']);
+      const diff = diffAgainstState(narrower, first.nextState, { now: later(1), ...DAY });
+      expect(diff.recovered).toEqual([]);
+      expect(Object.values(diff.nextState.findings).map((e) => e.resourceId)).toEqual(['*']);
+    });
+
     it('is kept by a run restricted to some checks, which did not judge every exception', () => {
       const diff = diffAgainstState(auditWith(fixed(), []), alerted(), {
         now: later(1),
