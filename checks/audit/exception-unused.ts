@@ -3,11 +3,12 @@ import { type ExceptedFinding, exceptionCovers, isExpired } from '../../intent/e
 import { excludedVpcs } from '../../intent/queries.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
 import type { IntentException } from '../../intent/schema.ts';
-import { findResource, label, refOf, regionOfArn } from '../../inventory/derive.ts';
+import { findResource, refOf, regionOfArn } from '../../inventory/derive.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import type { AccountRef, ResourceRef, Severity } from '../../model/finding.ts';
 import type { ExceptionUse, UnseenScope } from '../../model/report.ts';
 import { type Check, defineCheck, type Violation } from '../define.ts';
+import { exceptionSubject, withoutFinalStop } from './wording.ts';
 
 export const EXCEPTION_UNUSED_ID = 'audit.exception-unused';
 
@@ -191,13 +192,9 @@ export interface UnusedException {
   readonly severity: Severity;
 }
 
-const withoutFinalStop = (text: string): string => text.replace(/[。.]\s*$/, '');
-
 /** The Japanese finding for an entry that accepts nothing (`unmatched`: the facts of a fact-level one). */
 const unusedViolation = (use: ExceptionUse, unmatched: readonly string[] | undefined): Violation => {
-  const target =
-    use.resource === '*' ? 'すべてのリソースに対する' : `${label({ ...use.at, id: use.resource })} に対する`;
-  const subject = `${target} ${use.check} の例外`;
+  const subject = exceptionSubject(use.resource, use.at, use.check);
   const reason = `（理由: ${withoutFinalStop(use.reason)}）`;
   const partial = unmatched !== undefined && unmatched.length < (use.facts?.length ?? 0);
   const what = partial

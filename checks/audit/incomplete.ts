@@ -3,8 +3,7 @@ import { itemLabel } from '../../inventory/derive.ts';
 import { type FailureCause, failureCause } from '../../inventory/failure-cause.ts';
 import type { CollectionError } from '../../inventory/types.ts';
 import { type CheckContext, defineCheck, type Violation } from '../define.ts';
-
-const withoutFinalStop = (message: string): string => message.replace(/[。.]\s*$/, '');
+import { withoutFinalStop } from './wording.ts';
 
 /** The checks (enabled in the intent) that read one of the error's slices. */
 const blindedChecks = (e: CollectionError, { checks, intent }: CheckContext): string[] =>
