@@ -80,7 +80,8 @@ const itemOf = (e: CollectionError): UnreadItem | undefined =>
         ...(e.resourceType !== undefined ? { resourceType: e.resourceType } : {}),
       };
 
-const isGlobalSlice = (slice: SliceName): boolean => slice.startsWith('cloudfront.');
+/** A slice read once for the account, not per region (CloudFront): its failure blinds every region. */
+export const isGlobalSlice = (slice: SliceName): boolean => slice.startsWith('cloudfront.');
 
 /**
  * The blind spots of a check that reads `needs`, or 'everywhere' when it cannot be judged at all: a

@@ -1,7 +1,8 @@
 import { isExpired } from '../../intent/exceptions.ts';
-import { findResource, label, regionOfArn } from '../../inventory/derive.ts';
+import { findResource, regionOfArn } from '../../inventory/derive.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import { defineCheck } from '../define.ts';
+import { exceptionSubject, withoutFinalStop } from './wording.ts';
 
 /**
  * Where the excepted resource is: its own region and name when the inventory has it, else the
@@ -39,7 +40,7 @@ export const auditExceptionExpired = defineCheck({
         const facts = e.facts ? `（${e.facts.join('、')}）` : '';
         return {
           resource: { type, id: e.resource, ...where },
-          message: `${e.resource === '*' ? 'すべてのリソースに対する' : `${label({ id: e.resource, ...where })} に対する`} ${e.check} の例外${facts}（理由: ${e.reason.replace(/[。.]\s*$/, '')}）は ${e.expires} に期限が切れました。`,
+          message: `${exceptionSubject(e.resource, where, e.check)}${facts}（理由: ${withoutFinalStop(e.reason)}）は ${e.expires} に期限が切れました。`,
           expected: '有効期限内の例外、または意図どおりの設定',
           actual: `${e.expires} に期限切れ`,
           fact: e.facts

@@ -1,13 +1,14 @@
 import { type BlindSpot, dependsOnBlindSpot, GLOBAL } from '../../evaluate/unseen.ts';
 import { type ExceptedFinding, exceptionCovers, isExpired } from '../../intent/exceptions.ts';
-import { excludedVpcs } from '../../intent/queries.ts';
+import { type VpcScope, vpcsInScope } from '../../intent/queries.ts';
 import type { ResolvedIntent } from '../../intent/resolve.ts';
 import type { IntentException } from '../../intent/schema.ts';
-import { findResource, label, refOf, regionOfArn } from '../../inventory/derive.ts';
+import { findResource, refOf, regionOfArn } from '../../inventory/derive.ts';
 import type { Inventory } from '../../inventory/types.ts';
 import type { AccountRef, ResourceRef, Severity } from '../../model/finding.ts';
 import type { ExceptionUse, UnseenScope } from '../../model/report.ts';
 import { type Check, defineCheck, type Violation } from '../define.ts';
+import { exceptionSubject, withoutFinalStop } from './wording.ts';
 
 export const EXCEPTION_UNUSED_ID = 'audit.exception-unused';
 
@@ -96,7 +97,7 @@ interface Place {
  * ARN or the baseline puts it, else anywhere the check looked; `*` everywhere. Looking everywhere needs
  * the check blind nowhere and every region the intent lists audited.
  */
-const placeOf = (look: ExceptionLook, e: IntentException, type: string): Place => {
+const placeOf = (look: ExceptionLook, inScope: VpcScope, e: IntentException, type: string): Place => {
   const { inventory, intent } = look;
   const spots: BlindSpot[] = look.unseen.filter((u) => u.checkId === e.check);
   const audited = (region: string) => region === GLOBAL || inventory.regions.includes(region);
@@ -109,13 +110,12 @@ const placeOf = (look: ExceptionLook, e: IntentException, type: string): Place =
   }
   const found = findExcepted(inventory, e.resource);
   if (found) {
-    const excluded = new Set(excludedVpcs(inventory, intent).map((v) => v.id));
     const vpcId = 'vpcId' in found && typeof found.vpcId === 'string' ? found.vpcId : found.id;
     return {
       at: { ...refOf(type, found), id: e.resource },
       present: true,
       here: true,
-      looked: !excluded.has(vpcId) && !dependsOnBlindSpot(found, spots),
+      looked: inScope.has(vpcId) && !dependsOnBlindSpot(found, spots),
     };
   }
   const owner = accountOfArn(e.resource);
@@ -148,9 +148,11 @@ export const exceptionUses = (look: ExceptionLook): ExceptionUse[] => {
     if (list) list.push(f);
     else byCheck.set(f.checkId, [f]);
   }
+  // Once, not per entry: each entry found in the inventory asks whether its VPC is audited.
+  const inScope = vpcsInScope(look.inventory, look.intent);
   return look.intent.exceptions.map((e, index) => {
     const type = look.checks.find((c) => c.id === e.check)?.resourceType ?? 'Unknown';
-    const place = placeOf(look, e, type);
+    const place = placeOf(look, inScope, e, type);
     // An entry this account does not own ('*', a resource not found here) may be used in an account
     // the run does not audit: with a shared intent only the multi-account run can say it is unused.
     const looked = place.looked && (place.here || look.sharedWithOtherAccounts !== true);
@@ -191,13 +193,9 @@ export interface UnusedException {
   readonly severity: Severity;
 }
 
-const withoutFinalStop = (text: string): string => text.replace(/[。.]\s*$/, '');
-
 /** The Japanese finding for an entry that accepts nothing (`unmatched`: the facts of a fact-level one). */
 const unusedViolation = (use: ExceptionUse, unmatched: readonly string[] | undefined): Violation => {
-  const target =
-    use.resource === '*' ? 'すべてのリソースに対する' : `${label({ ...use.at, id: use.resource })} に対する`;
-  const subject = `${target} ${use.check} の例外`;
+  const subject = exceptionSubject(use.resource, use.at, use.check);
   const reason = `（理由: ${withoutFinalStop(use.reason)}）`;
   const partial = unmatched !== undefined && unmatched.length < (use.facts?.length ?? 0);
   const what = partial

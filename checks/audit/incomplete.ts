@@ -1,10 +1,9 @@
-import { blindSpotsOf, GLOBAL, regionsThatLookDenied } from '../../evaluate/unseen.ts';
+import { blindSpotsOf, GLOBAL, isGlobalSlice, regionsThatLookDenied } from '../../evaluate/unseen.ts';
 import { itemLabel } from '../../inventory/derive.ts';
 import { type FailureCause, failureCause } from '../../inventory/failure-cause.ts';
 import type { CollectionError } from '../../inventory/types.ts';
 import { type CheckContext, defineCheck, type Violation } from '../define.ts';
-
-const withoutFinalStop = (message: string): string => message.replace(/[。.]\s*$/, '');
+import { withoutFinalStop } from './wording.ts';
 
 /** The checks (enabled in the intent) that read one of the error's slices. */
 const blindedChecks = (e: CollectionError, { checks, intent }: CheckContext): string[] =>
@@ -56,17 +55,13 @@ const unseenSentence = (e: CollectionError, context: CheckContext): string => {
   const judged = checks.length === 0 ? '' : checks.join(', ');
   if (e.region === GLOBAL)
     return `${slices} を確認できていません。${judged ? `${judged} は全リージョンで実行していません。` : ''}`;
-  const where = `${e.region} の`;
-  const scope = 'このリージョンの結果が不明です（他のリージョンは判定済み）';
   const alsoGlobal = context.checks
-    .filter((c) => checks.includes(c.id) && c.needs.some((s) => s.startsWith('cloudfront.')))
+    .filter((c) => checks.includes(c.id) && c.needs.some(isGlobalSlice))
     .map((c) => c.id);
   return [
-    `${where} ${slices} を確認できていません。`,
-    judged ? `${judged} は${scope}。` : '',
-    e.region !== GLOBAL && alsoGlobal.length > 0
-      ? `${alsoGlobal.join(', ')} は CloudFront 側の結果も不明です。`
-      : '',
+    `${e.region} の ${slices} を確認できていません。`,
+    judged ? `${judged} はこのリージョンの結果が不明です（他のリージョンは判定済み）。` : '',
+    alsoGlobal.length > 0 ? `${alsoGlobal.join(', ')} は CloudFront 側の結果も不明です。` : '',
   ].join('');
 };
 

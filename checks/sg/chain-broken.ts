@@ -4,7 +4,7 @@ import type { SecurityGroup, SecurityGroupRule } from '../../inventory/types.ts'
 import type { Violation } from '../define.ts';
 import { defineCheck } from '../define.ts';
 import { resolveSource, ruleFrom } from './chain.ts';
-import { admitsOnlyTcpPorts, admitsTcpPort, describeIngress, describePorts, ingressRules } from './rules.ts';
+import { admitsOnlyTcpPorts, admitsTcpPort, describeIngress, ingressFrom, ingressRules } from './rules.ts';
 
 const TYPE = 'AWS::EC2::SecurityGroup';
 
@@ -52,10 +52,7 @@ export const sgChainBroken = defineCheck({
     const groups = byId(inventory.ec2.securityGroups);
     const cloudFrontLists = cloudFrontPrefixListIds(inventory);
     const sourceOf = sourceNamer(chain, groups, cloudFrontLists);
-    const ingress = (rule: SecurityGroupRule): string => {
-      const ports = describePorts(rule);
-      return ports === 'all' ? `${sourceOf(rule)} から全トラフィック` : `${sourceOf(rule)} から ${ports}`;
-    };
+    const ingress = (rule: SecurityGroupRule): string => ingressFrom(sourceOf(rule), rule);
     // A deleted group has no region of its own: name the region of the chain's surviving groups.
     const chainRegion =
       chain.map((l) => groups.get(l.groupId)?.region).find((r) => r !== undefined) ??

@@ -82,15 +82,18 @@ export const peerText = (rule: SecurityGroupRule, source?: RuleSource): string =
     ? `${source.cidr}（プレフィックスリスト ${prefixListLabel(source.prefixList)} のエントリ）`
     : peerOf(rule);
 
+/** What one ingress rule admits from `peer`, however the peer is named: '<peer> から tcp/22', '<peer> から全トラフィック'. */
+export const ingressFrom = (peer: string, rule: SecurityGroupRule): string => {
+  const ports = describePorts(rule);
+  return ports === 'all' ? `${peer} から全トラフィック` : `${peer} から ${ports}`;
+};
+
 /**
  * How an `actual` value reads one ingress rule, in Japanese: '0.0.0.0/0 から tcp/22', or
  * '0.0.0.0/0 から全トラフィック' for protocol -1. Facts keep describeIngress, which is stable.
  */
-export const ingressText = (rule: SecurityGroupRule, source?: RuleSource): string => {
-  const ports = describePorts(rule);
-  const peer = peerText(rule, source);
-  return ports === 'all' ? `${peer} から全トラフィック` : `${peer} から ${ports}`;
-};
+export const ingressText = (rule: SecurityGroupRule, source?: RuleSource): string =>
+  ingressFrom(peerText(rule, source), rule);
 
 /**
  * The traffic one ingress rule admits, as the object of 「〜を許可しています」 in a message:

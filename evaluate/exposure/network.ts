@@ -30,7 +30,7 @@ import {
   publicPart,
   subtractSet,
 } from '../../inventory/addresses.ts';
-import { ruleCidrSources } from '../../inventory/derive.ts';
+import { protocolName, ruleCidrSources } from '../../inventory/derive.ts';
 import type {
   ManagedPrefixList,
   NetworkAcl,
@@ -47,9 +47,8 @@ export const PROTOCOLS: readonly Proto[] = ['tcp', 'udp'];
 
 /** NACLs use IANA numbers ('6'), SG rules names ('tcp'); '-1' is every protocol in both. */
 export const coversProto = (ruleProtocol: string, proto: Proto): boolean => {
-  const p = ruleProtocol.toLowerCase();
-  if (p === '-1' || p === 'all') return true;
-  return proto === 'tcp' ? p === 'tcp' || p === '6' : p === 'udp' || p === '17';
+  const name = protocolName(ruleProtocol);
+  return name === 'all' || name === proto;
 };
 
 /** Port range of a rule; -1 or no ports means every port. */
