@@ -2,6 +2,7 @@ import { auditExceptionExpired } from '../checks/audit/exception-expired.ts';
 import { EXCEPTION_UNUSED_ID } from '../checks/audit/exception-unused.ts';
 import { mergeLists } from '../collect/index.ts';
 import { unusedExceptionFindings } from '../engine/evaluate.ts';
+import { isGlobalSlice } from '../evaluate/unseen.ts';
 import {
   type CollectionError,
   emptyInventory,
@@ -21,7 +22,7 @@ export const scopeOf = (region: string): ItemScope => (region === GLOBAL_REGION 
 
 /** The slices a scope collects: what is unknown when that item failed. */
 export const slicesOf = (scope: ItemScope): SliceName[] =>
-  SLICES.filter((s) => (scope === 'global' ? s.startsWith('cloudfront.') : !s.startsWith('cloudfront.')));
+  SLICES.filter((s) => isGlobalSlice(s) === (scope === 'global'));
 
 /**
  * The inventory of an account whose data could not be read at all for a scope (AssumeRole refused, a
