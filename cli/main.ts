@@ -535,7 +535,7 @@ const attributeFromHistory = (report: Report, statePath: string): Promise<Report
   attributeNewFindings(report, new FileStateStore(statePath), {
     client: cloudTrailClients(),
     now: new Date(),
-    maxLookups: process.env.ATTRIBUTION_LOOKUPS === undefined ? MAX_LOOKUPS : attributionLookups(),
+    maxLookups: attributionLookups(process.env, MAX_LOOKUPS),
   });
 
 /**
