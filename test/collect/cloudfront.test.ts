@@ -18,6 +18,7 @@ import {
   mockCloudFrontAccount,
   motoDistributionConfig,
   motoSummary,
+  onePageOf,
   SECRET_HEADER_VALUE,
   STATIC_POLICY_ID,
   VPC_ORIGIN_ID,
@@ -123,15 +124,7 @@ describe('collectCloudFront', () => {
     mockHappyAccount();
     cloudfront
       .on(ListDistributionsCommand)
-      .resolves({
-        DistributionList: {
-          Marker: '',
-          MaxItems: 1000,
-          IsTruncated: false,
-          Quantity: 2,
-          Items: [websiteDistribution, motoSummary],
-        },
-      })
+      .resolves(onePageOf(websiteDistribution, motoSummary))
       .on(GetDistributionConfigCommand, { Id: 'E3MOTOEXAMPLE1' })
       .resolves(motoDistributionConfig);
 
@@ -301,15 +294,7 @@ describe('collectCloudFront', () => {
     const other = { ...motoSummary, Id: 'E4MOTOEXAMPLE2', DomainName: 'd444444abcdef8.cloudfront.net' };
     cloudfront
       .on(ListDistributionsCommand)
-      .resolves({
-        DistributionList: {
-          Marker: '',
-          MaxItems: 1000,
-          IsTruncated: false,
-          Quantity: 2,
-          Items: [motoSummary, other],
-        },
-      })
+      .resolves(onePageOf(motoSummary, other))
       .on(GetDistributionConfigCommand, { Id: 'E3MOTOEXAMPLE1' })
       .rejects(
         new CloudFrontServiceException({

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collapseDeadlineErrors } from '../../collect/index.ts';
 import { COLLECT_CODES } from '../../collect/slice.ts';
 import type { CollectionError } from '../../inventory/types.ts';
+import { aDeniedRead } from '../fixtures/inventory.ts';
 
 const deadline = (operation: string, slice: CollectionError['slices'][number]): CollectionError => ({
   service: 'apigateway',
@@ -15,14 +16,7 @@ const deadline = (operation: string, slice: CollectionError['slices'][number]): 
 describe('collapseDeadlineErrors', () => {
   it('counts the unfinished calls of one operation as one error, keeping every other error and the order', () => {
     // Prepare
-    const denied: CollectionError = {
-      service: 'ec2',
-      operation: 'DescribeRouteTables',
-      region: 'ap-northeast-1',
-      code: 'UnauthorizedOperation',
-      message: 'You are not authorized to perform this operation.',
-      slices: ['ec2.routeTables'],
-    };
+    const denied = aDeniedRead();
     // Act
     const collapsed = collapseDeadlineErrors([
       deadline('GetResources', 'apigateway.restApis'),

@@ -7,6 +7,7 @@ import type { IntentException } from '../../intent/schema.ts';
 import { NOW } from '../fixtures/evaluate.ts';
 import { anIntent } from '../fixtures/intent.ts';
 import {
+  aDeniedRead,
   anInventory,
   aRoute,
   aRouteTable,
@@ -52,16 +53,7 @@ describe('evaluate', () => {
   it('a failed slice in the only region blinds its checks there: no finding, audit.incomplete instead of a pass', () => {
     const inventory = {
       ...publicSubnetInventory,
-      errors: [
-        {
-          service: 'ec2',
-          operation: 'DescribeRouteTables',
-          region: 'ap-northeast-1',
-          code: 'UnauthorizedOperation',
-          message: 'You are not authorized to perform this operation.',
-          slices: ['ec2.routeTables' as const],
-        },
-      ],
+      errors: [aDeniedRead()],
     };
     const report = evaluate({ inventory, intent: anIntent(), checks: CHECKS, now: NOW });
     expect(report.complete).toBe(false);

@@ -66,6 +66,22 @@ const recovered = (first: Report, second: Report, checkId: string): string[] => 
     .map((r) => r.resourceId);
 };
 
+/**
+ * The same account audited twice for `checkId`: with the item read, then with its call failed. What the
+ * check reports each time, where the second run is blind, and what it would announce as recovered.
+ */
+const readThenUnread = (world: (itemRead: boolean) => Inventory, checkId: string) => {
+  const first = audit(world(true));
+  const second = audit(world(false));
+  return {
+    second,
+    read: on(first, checkId),
+    unread: on(second, checkId),
+    unseen: unseenOf(second, checkId),
+    recovered: recovered(first, second, checkId),
+  };
+};
+
 const failed = (
   service: string,
   operation: string,
@@ -300,17 +316,12 @@ describe('GetDistributionConfig failed for one distribution', () => {
     });
 
   it('blinds the checks that judge a distribution by its own config for that distribution only', () => {
-    const first = audit(twoWithoutWaf(true));
-    expect(on(first, 'cloudfront.waf-missing')).toEqual(['E2QWRUHAPOMQZL', D2]);
-
-    const second = audit(twoWithoutWaf(false));
-
-    expect(on(second, 'cloudfront.waf-missing')).toEqual(['E2QWRUHAPOMQZL']);
-    expect(unseenOf(second, 'cloudfront.waf-missing')).toEqual([
-      { region: 'global', resourceId: D2, resourceType: DISTRIBUTION },
-    ]);
-    expect(recovered(first, second, 'cloudfront.waf-missing')).toEqual([]);
-    expect(second.skippedChecks).not.toContain('cloudfront.waf-missing');
+    const run = readThenUnread(twoWithoutWaf, 'cloudfront.waf-missing');
+    expect(run.read).toEqual(['E2QWRUHAPOMQZL', D2]);
+    expect(run.unread).toEqual(['E2QWRUHAPOMQZL']);
+    expect(run.unseen).toEqual([{ region: 'global', resourceId: D2, resourceType: DISTRIBUTION }]);
+    expect(run.recovered).toEqual([]);
+    expect(run.second.skippedChecks).not.toContain('cloudfront.waf-missing');
   });
 
   it('keeps the checks blind everywhere where an unknown origin could reach any resource', () => {
@@ -374,18 +385,15 @@ describe('GetVpcOrigin failed for one VPC origin', () => {
   const CHECK = 'cloudfront.vpc-origin-target';
 
   it('blinds only the distributions that use it', () => {
-    const first = audit(twoOrigins(true));
-    expect(on(first, CHECK)).toEqual(['E2QWRUHAPOMQZL', D2]);
-
-    const second = audit(twoOrigins(false));
-
-    expect(on(second, CHECK)).toEqual(['E2QWRUHAPOMQZL']);
-    expect(unseenOf(second, CHECK)).toEqual([
+    const run = readThenUnread(twoOrigins, CHECK);
+    expect(run.read).toEqual(['E2QWRUHAPOMQZL', D2]);
+    expect(run.unread).toEqual(['E2QWRUHAPOMQZL']);
+    expect(run.unseen).toEqual([
       { region: 'global', resourceId: D2, resourceType: 'AWS::CloudFront::Distribution' },
     ]);
-    expect(recovered(first, second, CHECK)).toEqual([]);
+    expect(run.recovered).toEqual([]);
     // Its target may be a load balancer in any VPC: vpc.igw-missing cannot be judged anywhere.
-    expect(second.skippedChecks).toContain('vpc.igw-missing');
+    expect(run.second.skippedChecks).toContain('vpc.igw-missing');
   });
 });
 
@@ -426,16 +434,13 @@ describe('GetResponseHeadersPolicy failed for one policy', () => {
   const CHECK = 'cloudfront.security-headers';
 
   it('blinds only the distributions whose behaviors use it', () => {
-    const first = audit(twoPolicies(true));
-    expect(on(first, CHECK)).toEqual(['E2QWRUHAPOMQZL', D2]);
-
-    const second = audit(twoPolicies(false));
-
-    expect(on(second, CHECK)).toEqual(['E2QWRUHAPOMQZL']);
-    expect(unseenOf(second, CHECK)).toEqual([
+    const run = readThenUnread(twoPolicies, CHECK);
+    expect(run.read).toEqual(['E2QWRUHAPOMQZL', D2]);
+    expect(run.unread).toEqual(['E2QWRUHAPOMQZL']);
+    expect(run.unseen).toEqual([
       { region: 'global', resourceId: D2, resourceType: 'AWS::CloudFront::Distribution' },
     ]);
-    expect(recovered(first, second, CHECK)).toEqual([]);
+    expect(run.recovered).toEqual([]);
   });
 });
 
@@ -507,17 +512,14 @@ describe('GetUsagePlanKeys failed for one usage plan', () => {
   const CHECK = 'cloudfront.api-key-header';
 
   it('blinds only the distributions in front of the APIs the plan names; no made-up finding', () => {
-    const first = audit(twoApis(true));
-    expect(on(first, CHECK)).toEqual(['E1A2B3C4D5E6F7']);
-
-    const second = audit(twoApis(false));
-
+    const run = readThenUnread(twoApis, CHECK);
+    expect(run.read).toEqual(['E1A2B3C4D5E6F7']);
     // Without the plan's keys the second header would look "not in the plan": unseen, not reported.
-    expect(on(second, CHECK)).toEqual(['E1A2B3C4D5E6F7']);
-    expect(unseenOf(second, CHECK)).toEqual([
+    expect(run.unread).toEqual(['E1A2B3C4D5E6F7']);
+    expect(run.unseen).toEqual([
       { region: 'global', resourceId: D2, resourceType: 'AWS::CloudFront::Distribution' },
     ]);
-    expect(recovered(first, second, CHECK)).toEqual([]);
+    expect(run.recovered).toEqual([]);
   });
 
   it('leaves apigw.throttling-missing whole: it reads a plan’s throttle and stages, never its keys', () => {

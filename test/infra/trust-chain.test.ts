@@ -130,6 +130,13 @@ describe('one contract between the auditor stack and the member role', () => {
   });
 
   /** The member role's trust statement as CloudFormation creates it for these parameter values. */
+  /** The member stack's parameters as deployed for this auditor stage. */
+  const DEPLOYED = {
+    AuditorAccountId: AUDITOR,
+    AuditorStage: STAGE,
+    AuditorRegion: REGION,
+    ExternalId: EXTERNAL_ID,
+  };
   const trustFor = (values: Record<string, string>) => {
     const refs = memberParams(values);
     for (const [name, p] of Object.entries(member.Parameters as Record<string, Cfn>)) {
@@ -253,29 +260,18 @@ describe('one contract between the auditor stack and the member role', () => {
         'Fn::Join': ['-', ['arch-auditor', STAGE, { Ref: 'AWS::Region' }, 'lambdaRole']],
       });
       expect(lambdaRole().Properties.Path).toBe('/');
-      const trust = trustFor({
-        AuditorAccountId: AUDITOR,
-        AuditorStage: STAGE,
-        AuditorRegion: REGION,
-        ExternalId: EXTERNAL_ID,
-      });
+      const trust = trustFor(DEPLOYED);
       expect(trusts(trust, lambdaRoleArn(), EXTERNAL_ID)).toBe(true);
     });
 
     it('does not trust the Lambda role of another stage, region or account', () => {
-      const base = {
-        AuditorAccountId: AUDITOR,
-        AuditorStage: STAGE,
-        AuditorRegion: REGION,
-        ExternalId: EXTERNAL_ID,
-      };
       for (const other of [
         { AuditorStage: 'prod' },
         { AuditorRegion: 'us-east-1' },
         { AuditorAccountId: MEMBER },
       ]) {
         expect(
-          trusts(trustFor({ ...base, ...other }), lambdaRoleArn(), EXTERNAL_ID),
+          trusts(trustFor({ ...DEPLOYED, ...other }), lambdaRoleArn(), EXTERNAL_ID),
           JSON.stringify(other),
         ).toBe(false);
       }
@@ -289,23 +285,17 @@ describe('one contract between the auditor stack and the member role', () => {
     });
 
     it('adds an operator role only when one is named, and only of the auditor account', () => {
-      const base = {
-        AuditorAccountId: AUDITOR,
-        AuditorStage: STAGE,
-        AuditorRegion: REGION,
-        ExternalId: EXTERNAL_ID,
-      };
       const operator = `arn:aws:iam::${AUDITOR}:role/aws-reserved/sso.amazonaws.com/ap-northeast-1/AWSReservedSSO_AuditOps_0a1b2c3d4e5f`;
       const pattern = `arn:aws:iam::${AUDITOR}:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AuditOps_*`;
-      expect(trusts(trustFor(base), operator, EXTERNAL_ID)).toBe(false);
-      const withOperator = trustFor({ ...base, OperatorPrincipalArn: pattern });
+      expect(trusts(trustFor(DEPLOYED), operator, EXTERNAL_ID)).toBe(false);
+      const withOperator = trustFor({ ...DEPLOYED, OperatorPrincipalArn: pattern });
       expect(trusts(withOperator, operator, EXTERNAL_ID)).toBe(true);
       expect(trusts(withOperator, lambdaRoleArn(), EXTERNAL_ID)).toBe(true);
       expect(accepts(member.Parameters.OperatorPrincipalArn, 'arn:aws:iam::210987654321:user/alice')).toBe(
         false,
       );
       // A role of another account never matches: the principal is the auditor account itself.
-      const elsewhere = trustFor({ ...base, OperatorPrincipalArn: `arn:aws:iam::${MEMBER}:role/*` });
+      const elsewhere = trustFor({ ...DEPLOYED, OperatorPrincipalArn: `arn:aws:iam::${MEMBER}:role/*` });
       expect(trusts(elsewhere, `arn:aws:iam::${MEMBER}:role/admin`, EXTERNAL_ID)).toBe(false);
     });
   });
@@ -314,12 +304,7 @@ describe('one contract between the auditor stack and the member role', () => {
     it('is what the Lambda passes and what the member role requires', () => {
       for (const fn of functions())
         expect(fn.Properties.Environment.Variables.AUDIT_EXTERNAL_ID).toBe(EXTERNAL_ID);
-      const trust = trustFor({
-        AuditorAccountId: AUDITOR,
-        AuditorStage: STAGE,
-        AuditorRegion: REGION,
-        ExternalId: EXTERNAL_ID,
-      });
+      const trust = trustFor(DEPLOYED);
       expect(trusts(trust, lambdaRoleArn(), EXTERNAL_ID)).toBe(true);
       expect(trusts(trust, lambdaRoleArn(), undefined)).toBe(false);
       expect(trusts(trust, lambdaRoleArn(), `${EXTERNAL_ID}-other`)).toBe(false);

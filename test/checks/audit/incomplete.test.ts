@@ -3,16 +3,9 @@ import { auditIncomplete } from '../../../checks/audit/incomplete.ts';
 import { toCollectionError } from '../../../collect/slice.ts';
 import type { CollectionError } from '../../../inventory/types.ts';
 import { run } from '../../fixtures/evaluate.ts';
-import { ACCOUNT, anInventory } from '../../fixtures/inventory.ts';
+import { ACCOUNT, aDeniedRead, anInventory } from '../../fixtures/inventory.ts';
 
-const denied: CollectionError = {
-  service: 'ec2',
-  operation: 'DescribeRouteTables',
-  region: 'ap-northeast-1',
-  code: 'UnauthorizedOperation',
-  message: 'You are not authorized to perform this operation.',
-  slices: ['ec2.routeTables'],
-};
+const denied = aDeniedRead();
 
 const failed = (code: string, message: string, region = 'ap-northeast-1'): CollectionError => ({
   ...denied,
