@@ -76,9 +76,9 @@ export const remindAfterHours = (env: NodeJS.ProcessEnv = process.env): number =
   return remind;
 };
 
-/** ATTRIBUTION_LOOKUPS: a whole number from 0 (none) to 100; unset: 0. */
-export const attributionLookups = (env: NodeJS.ProcessEnv = process.env): number => {
-  const value = Number(env.ATTRIBUTION_LOOKUPS ?? '0');
+/** ATTRIBUTION_LOOKUPS: a whole number from 0 (none) to 100; unset: `unset` (the CLI passes its own default). */
+export const attributionLookups = (env: NodeJS.ProcessEnv = process.env, unset = 0): number => {
+  const value = Number(env.ATTRIBUTION_LOOKUPS ?? unset);
   if (!Number.isInteger(value) || value < 0 || value > 100) {
     throw new InputValidationError('environment', [
       { path: 'ATTRIBUTION_LOOKUPS', message: 'must be a whole number from 0 to 100' },

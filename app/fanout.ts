@@ -8,6 +8,7 @@ import { type AccountTarget, selectIntent } from './accounts.ts';
 import type { RegionChoice } from './audit.ts';
 import { envList, regionChoice } from './config.ts';
 import { defaultIntent } from './intent-file.ts';
+import { loadIntentFrom } from './intent-source.ts';
 import { failedInventory, GLOBAL_REGION, mergeInventories } from './merge.ts';
 
 /**
@@ -74,6 +75,12 @@ export const planItems = (
       encryptedRunKey: run.encryptedRunKey,
     })),
   );
+
+/** The run's intents, in INTENT_LOCATION's order: the plan and the summary read the same ones. */
+export const loadRunIntents = (
+  config: Pick<FanOutConfig, 'intentLocations'>,
+  s3: S3Client,
+): Promise<ResolvedIntent[]> => Promise.all(config.intentLocations.map((l) => loadIntentFrom(l, () => s3)));
 
 /**
  * The intent an account of a run is held to: the most specific that names it, else the one without

@@ -51,6 +51,7 @@ import {
   syncSecurityHub,
 } from '../notify/securityhub.ts';
 import { DEFAULT_STATE_PATH } from '../notify/state.ts';
+import { accountOfEntry, refOfEntry } from '../notify/wording.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderOcsf } from '../report/ocsf.ts';
@@ -534,7 +535,7 @@ const attributeFromHistory = (report: Report, statePath: string): Promise<Report
   attributeNewFindings(report, new FileStateStore(statePath), {
     client: cloudTrailClients(),
     now: new Date(),
-    maxLookups: process.env.ATTRIBUTION_LOOKUPS === undefined ? MAX_LOOKUPS : attributionLookups(),
+    maxLookups: attributionLookups(process.env, MAX_LOOKUPS),
   });
 
 /**
@@ -563,20 +564,16 @@ const printAndDeliver = async (
 /** What a publish announced, as the terminal report marks it. */
 const alertMarks = (sent: SendAlertsResult): AlertMarks => ({
   newFingerprints: new Set(sent.diff.newFindings.map((f) => f.fingerprint)),
-  recovered: sent.diff.recovered.map((r) => ({
-    checkId: r.checkId,
-    ...(r.title !== undefined ? { title: r.title } : {}),
-    severity: r.severity,
-    resource: {
-      type: r.resourceType,
-      id: r.resourceId,
-      region: r.region,
-      ...(r.resourceName !== undefined ? { name: r.resourceName } : {}),
-    },
-    ...(r.accountId !== undefined
-      ? { account: { id: r.accountId, ...(r.accountName !== undefined ? { name: r.accountName } : {}) } }
-      : {}),
-  })),
+  recovered: sent.diff.recovered.map((r) => {
+    const account = accountOfEntry(r);
+    return {
+      checkId: r.checkId,
+      ...(r.title !== undefined ? { title: r.title } : {}),
+      severity: r.severity,
+      resource: refOfEntry(r),
+      ...(account ? { account } : {}),
+    };
+  }),
 });
 
 /** `--publish`: the Lambda's alert path, with the alert state kept in a local file. */

@@ -3,7 +3,7 @@ import { auditInventory, collectLive } from '../app/audit.ts';
 import { S3BaselineStore } from '../app/changes/baseline-store.ts';
 import { saveScheduledBaseline } from '../app/changes/run.ts';
 import { checkChangeDetection } from '../app/changes/trail.ts';
-import { deployedTargets, type FunctionLocation, readLambdaConfig } from '../app/config.ts';
+import { deployedTargets, readLambdaConfig } from '../app/config.ts';
 import { deadlineOption } from '../app/deadline.ts';
 import { deliverReport } from '../app/deliver.ts';
 import { loadIntentFrom } from '../app/intent-source.ts';
@@ -58,11 +58,7 @@ export const auditHandler = async (event: AuditEvent, context: Context): Promise
     ]);
   }
   // Located once (STS when invoked locally): the check below and the delivery share the answer.
-  let location: Promise<FunctionLocation> | undefined;
-  const locate = () => {
-    location ??= functionLocation(context)();
-    return location;
-  };
+  const locate = functionLocation(context);
   // Where the alerts go is checked before collecting: a bad topic must not cost a whole audit.
   if (!event.dryRun) await deployedTargets(config, locate);
   // Stop collecting while there is still time to evaluate and publish what was collected.

@@ -48,7 +48,9 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
   }
   // Regions the intent declares denied by design are neither collected nor audited, as in a full run.
   const audited = regions === 'all' ? regions : regions.filter((r) => !intent.deniedRegions.includes(r));
-  const { state } = await deployedTargets(config, functionLocation(context));
+  // Located once (STS when invoked locally): the state and the delivery share the answer.
+  const locate = functionLocation(context);
+  const { state } = await deployedTargets(config, locate);
   const deadline = deadlineOption(context);
   const run = await phase(
     logger,
@@ -97,7 +99,7 @@ export const changesHandler = async (event: unknown, context: Context): Promise<
   logger.info('evaluate done', { phase: 'evaluate', ...reportCounts(report) });
   logCollectionErrors(logger, report.errors);
   // The same sinks as the scheduled run (the alerts; Security Hub when the stack turns it on).
-  await deliverReport({ report, config, locate: functionLocation(context), s3: s3Client(), sns, logger });
+  await deliverReport({ report, config, locate, s3: s3Client(), sns, logger });
   await run.commit();
   return { ...summary, report };
 };

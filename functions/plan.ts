@@ -17,6 +17,7 @@ import {
   type FanOutConfig,
   intentOfAccount,
   itemsKey,
+  loadRunIntents,
   newRunId,
   type PlanOutput,
   planItems,
@@ -24,7 +25,6 @@ import {
   writeJson,
 } from '../app/fanout.ts';
 import { fingerprintKeyId, newRunKey } from '../app/fingerprint-key.ts';
-import { loadIntentFrom } from '../app/intent-source.ts';
 import { createLogger } from '../app/log.ts';
 import { createRegionalClients } from '../collect/clients.ts';
 import { mapLimit } from '../collect/concurrency.ts';
@@ -44,9 +44,6 @@ const kms = new KMSClient({});
 
 /** Accounts whose enabled regions are listed at once (one AssumeRole + DescribeRegions each). */
 const REGION_LOOKUP_CONCURRENCY = 8;
-
-/** The run's intents, most specific first, as the summary reads them. */
-const loadIntents = () => Promise.all(fanOut.intentLocations.map((l) => loadIntentFrom(l, () => s3)));
 
 const accountsOf = async (event: PlanEvent, intents: readonly ResolvedIntent[]): Promise<AccountTarget[]> => {
   if (event.accounts) return explicitAccounts(event.accounts);
@@ -87,7 +84,7 @@ export const planHandler = async (event: PlanEvent, context: Context): Promise<P
   const started = Date.now();
   const runId = newRunId(new Date());
   logger.appendKeys({ runId });
-  const intents = await loadIntents();
+  const intents = await loadRunIntents(fanOut, s3);
   const accounts = await accountsOf(event, intents);
   const regions = event.regions ?? fanOut.regions;
   if (regions !== 'all' && regions.length === 0) {

@@ -7,13 +7,13 @@ import { deliverReport } from '../app/deliver.ts';
 import {
   accountInventories,
   intentOfAccount,
+  loadRunIntents,
   type PlanOutput,
   readFanOutConfig,
   readItems,
   reportKey,
   writeJson,
 } from '../app/fanout.ts';
-import { loadIntentFrom } from '../app/intent-source.ts';
 import { createLogger, reportCounts } from '../app/log.ts';
 import { mergeReports } from '../app/merge.ts';
 import type { Report } from '../model/report.ts';
@@ -50,7 +50,7 @@ export const summarizeHandler = async (plan: PlanOutput, context: Context): Prom
   const startedAt = new Date();
   logger.appendKeys({ runId: plan.runId });
   const items = await readItems(s3, plan);
-  const intents = await Promise.all(fanOut.intentLocations.map((l) => loadIntentFrom(l, () => s3)));
+  const intents = await loadRunIntents(fanOut, s3);
   const reports: Report[] = [];
   for await (const { account, inventory } of accountInventories(s3, items)) {
     const intent = intentOfAccount(intents, account);

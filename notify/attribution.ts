@@ -1,5 +1,6 @@
 import type { ChangedBy, ChangeTool, Finding } from '../model/finding.ts';
 import type { Report } from '../model/report.ts';
+import { formatJstSeconds } from '../report/time.ts';
 
 /**
  * "変更者" in an alert: who made the change behind a new or changed finding, as a Japanese SRE reads
@@ -28,14 +29,6 @@ const TYPE_LABEL: Readonly<Record<string, string>> = {
 /** Changes listed per finding; the JSON report has them all. */
 const SHOWN = 3;
 
-/** Japan has no daylight saving time: JST is always UTC+9. */
-const jst = (iso: string): string => {
-  const date = new Date(Date.parse(iso) + 9 * 3_600_000);
-  if (Number.isNaN(date.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${date.getUTCFullYear()}-${p(date.getUTCMonth() + 1)}-${p(date.getUTCDate())} ${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} JST`;
-};
-
 const who = (c: ChangedBy): string => `${c.name}（${TYPE_LABEL[c.type] ?? c.type}）`;
 
 const NONE_FOUND =
@@ -54,7 +47,7 @@ export const changedByLines = (finding: Pick<Finding, 'changedBy' | 'changedByMi
     .slice(0, SHOWN)
     .map(
       (c) =>
-        `変更者: ${who(c)} — ${TOOL_LABEL[c.tool]}、${jst(c.eventTime)}、送信元 ${c.sourceIp || '不明'}、${c.eventName}（イベント ID: ${c.eventId}）`,
+        `変更者: ${who(c)} — ${TOOL_LABEL[c.tool]}、${formatJstSeconds(c.eventTime)}、送信元 ${c.sourceIp || '不明'}、${c.eventName}（イベント ID: ${c.eventId}）`,
     );
   const more = finding.changedBy.length - SHOWN;
   return more > 0 ? [...lines, `（ほか ${more} 件の変更は監査レポート（JSON）にあります）`] : lines;
@@ -69,7 +62,7 @@ export const changedByChat = (
   const [latest] = finding.changedBy;
   if (!latest) return '変更者: 不明（該当する変更の記録なし）';
   const more = finding.changedBy.length > 1 ? ` ほか ${finding.changedBy.length - 1} 件` : '';
-  return `変更者: ${who(latest)}・${TOOL_LABEL[latest.tool]}・${jst(latest.eventTime)}・${latest.sourceIp || '送信元不明'}・${latest.eventName}${more}`;
+  return `変更者: ${who(latest)}・${TOOL_LABEL[latest.tool]}・${formatJstSeconds(latest.eventTime)}・${latest.sourceIp || '送信元不明'}・${latest.eventName}${more}`;
 };
 
 /** The banner of a run whose changes cannot reach the change-triggered audit (every message of it). */

@@ -9,12 +9,18 @@ const JST_OFFSET_MS = 9 * 3_600_000;
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** `2026-12-06 18:48 JST` for an ISO instant; the input unchanged when it is not a date. */
-export const formatJst = (iso: string): string => {
+const jst = (iso: string, seconds: boolean): string => {
   const date = new Date(Date.parse(iso) + JST_OFFSET_MS);
   if (Number.isNaN(date.getTime())) return iso;
-  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} JST`;
+  const time = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}${seconds ? `:${pad(date.getUTCSeconds())}` : ''}`;
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${time} JST`;
 };
+
+/** `2026-12-06 18:48 JST` for an ISO instant; the input unchanged when it is not a date. */
+export const formatJst = (iso: string): string => jst(iso, false);
+
+/** `2026-12-06 18:48:33 JST`: the moment of one event (a change that CloudTrail recorded). */
+export const formatJstSeconds = (iso: string): string => jst(iso, true);
 
 /**
  * A run's span: `2026-12-06 18:48 〜 18:52 JST` on one day, both dates when it crosses midnight (JST),
